@@ -1,0 +1,29 @@
+"""policyforge's engine: company facts + policy library -> rendered policy program.
+
+The engine knows nothing of MkDocs or cookiecutter; the MkDocs plugin, the CLI and the
+cookiecutter hooks translate their world into calls to the names below.
+"""
+
+from ._errors import FactsError, PolicyforgeError, Problem, TemplateError
+from ._facts import Facts, dump_facts, facts_from_answers, load_facts, parse_facts_yaml
+from ._library import Library, library_root, load_library, template_root
+from ._program import Program, load_program, program_from_library
+
+__all__ = [
+    "Facts",
+    "FactsError",
+    "Library",
+    "PolicyforgeError",
+    "Problem",
+    "Program",
+    "TemplateError",
+    "dump_facts",
+    "facts_from_answers",
+    "library_root",
+    "load_facts",
+    "load_library",
+    "load_program",
+    "parse_facts_yaml",
+    "program_from_library",
+    "template_root",
+]

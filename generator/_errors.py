@@ -1,0 +1,38 @@
+"""Errors the engine reports to people: each names where the problem is and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the engine can."""
+
+    where: str
+    message: str
+    fix: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        """Render as ``where[:line]: message — fix``."""
+        location = f"{self.where}:{self.line}" if self.line else self.where
+        text = f"{location}: {self.message}"
+        return f"{text} — {self.fix}" if self.fix else text
+
+
+class PolicyforgeError(Exception):
+    """An input problem the user can fix; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        """Keep the problems and build a readable message from them."""
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class FactsError(PolicyforgeError):
+    """Company facts that fail validation."""
+
+
+class TemplateError(PolicyforgeError):
+    """A policy template or policy file that cannot be loaded or rendered."""

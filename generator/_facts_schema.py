@@ -1,0 +1,181 @@
+"""The company facts schema: every fact the library may use, with its type, prompt and help.
+
+This table is the one place a fact is declared. ``cookiecutter.json`` carries the example
+company's defaults for the same keys (a test keeps the two in step), the validator in
+``_facts`` reads the kinds and limits from here, and ``company.yml`` is written in this order
+with the help text as comments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Trust Services categories that a company may add to Security.
+OPTIONAL_CATEGORIES: tuple[str, ...] = (
+    "availability",
+    "confidentiality",
+    "processing_integrity",
+    "privacy",
+)
+ALL_CATEGORIES: tuple[str, ...] = ("security", *OPTIONAL_CATEGORIES)
+
+# People the library names; each has a name and an email fact.
+ROLE_TITLES: dict[str, str] = {
+    "ceo": "Chief Executive Officer",
+    "cto": "Chief Technology Officer",
+    "security_officer": "Security Officer",
+    "privacy_officer": "Privacy Officer",
+    "head_of_people": "Head of People",
+    "approver": "Policy Approver",
+}
+
+CLOUD_PROVIDERS: tuple[str, ...] = ("aws", "gcp", "azure")
+MFA_METHODS: tuple[str, ...] = ("webauthn", "totp", "push")
+HEADCOUNT_BANDS: tuple[str, ...] = ("1-20", "21-50", "51-200", "201-500", "501-1000")
+WORK_MODELS: tuple[str, ...] = ("hybrid", "remote", "office")
+ACCESS_REVIEW_CADENCES: tuple[str, ...] = ("quarterly", "monthly", "semiannual")
+REPORT_TYPES: tuple[str, ...] = ("type2", "type1")
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One company fact: where it lives in ``company.yml`` and what values it accepts."""
+
+    key: str
+    path: tuple[str, ...]
+    kind: str
+    prompt: str
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    optional: bool = False
+
+    @property
+    def dotted(self) -> str:
+        """Return the fact's path as written in ``company.yml`` (``people.ceo.name``)."""
+        return ".".join(self.path)
+
+
+GROUP_TITLES: dict[str, str] = {
+    "company": "Who the company is",
+    "people": "People who own, approve and answer for the program",
+    "shape": "How the company works",
+    "stack": "Systems and tools in use (named in the policies)",
+    "data": "Data the company handles",
+    "commitments": "Numbers the company commits to (hours, days, percent)",
+    "audit": "The SOC 2 audit",
+    "site": "The policy website",
+}
+
+
+def _role_specs() -> list[FactSpec]:
+    specs: list[FactSpec] = []
+    for role, title in ROLE_TITLES.items():
+        specs.append(FactSpec(f"{role}_name", ("people", role, "name"), "person", f"{title}: full name"))
+        specs.append(FactSpec(f"{role}_email", ("people", role, "email"), "email", f"{title}: email"))
+    return specs
+
+
+FACT_SPECS: tuple[FactSpec, ...] = (
+    # --- identity
+    FactSpec("company_legal_name", ("company", "legal_name"), "text", "Legal name of the company",
+             "As written in contracts, e.g. 'Acme Cloud, Inc.'."),
+    FactSpec("company_name", ("company", "name"), "text", "Short name used in the policies"),
+    FactSpec("company_slug", ("company", "slug"), "slug", "Slug for the repository folder",
+             "Lower-case letters, digits and single hyphens."),
+    FactSpec("doc_prefix", ("company", "doc_prefix"), "prefix", "Prefix for document numbers",
+             "2-8 capital letters or digits, used as ACME-POL-13."),
+    FactSpec("product_name", ("company", "product"), "text", "Name of the product or service in scope"),
+    FactSpec("website", ("company", "website"), "url", "Company website (https://...)"),
+    FactSpec("email_domain", ("company", "email_domain"), "domain", "Email domain (example.com)"),
+    FactSpec("hq_country", ("company", "hq_country"), "text", "Country of the headquarters"),
+    # --- roles
+    *_role_specs(),
+    FactSpec("security_contact_email", ("people", "security_contact"), "email",
+             "Address where anyone reports a security issue"),
+    # --- shape
+    FactSpec("headcount_band", ("shape", "headcount_band"), "choice", "Headcount", choices=HEADCOUNT_BANDS),
+    FactSpec("work_model", ("shape", "work_model"), "choice", "Work model", choices=WORK_MODELS),
+    FactSpec("uses_contractors", ("shape", "contractors"), "bool", "Do contractors work on company systems?"),
+    FactSpec("byod_allowed", ("shape", "byod_allowed"), "bool",
+             "May staff use personal phones for company email and chat?"),
+    # --- stack
+    FactSpec("cloud_providers", ("stack", "cloud_providers"), "choice_list",
+             "Cloud provider(s), comma-separated: aws, gcp, azure", choices=CLOUD_PROVIDERS),
+    FactSpec("cloud_regions", ("stack", "cloud_regions"), "text_list",
+             "Production regions, comma-separated (primary first)",
+             "At least two regions give the geographic redundancy the DR policy relies on."),
+    FactSpec("identity_provider", ("stack", "identity_provider"), "text", "Identity provider (SSO)"),
+    FactSpec("mfa_method", ("stack", "mfa_method"), "choice", "Required MFA method", choices=MFA_METHODS),
+    FactSpec("source_control", ("stack", "source_control"), "text", "Source control platform"),
+    FactSpec("ci_cd", ("stack", "ci_cd"), "text", "CI/CD system"),
+    FactSpec("ticketing", ("stack", "ticketing"), "text", "Ticketing system"),
+    FactSpec("hr_system", ("stack", "hr_system"), "text", "HR information system"),
+    FactSpec("mdm", ("stack", "mdm"), "text", "Mobile device management (MDM)"),
+    FactSpec("endpoint_protection", ("stack", "endpoint_protection"), "text", "Endpoint protection (EDR)"),
+    FactSpec("password_manager", ("stack", "password_manager"), "text", "Password manager"),
+    FactSpec("logging_siem", ("stack", "logging_siem"), "text", "Central logging / SIEM"),
+    FactSpec("vulnerability_scanner", ("stack", "vulnerability_scanner"), "text", "Vulnerability scanner"),
+    FactSpec("backup_tool", ("stack", "backup_tool"), "text", "Backup tooling"),
+    FactSpec("remote_access", ("stack", "remote_access"), "text",
+             "Remote administrative access path (VPN or zero-trust access)"),
+    FactSpec("status_page", ("stack", "status_page"), "url", "Public status page URL (blank if none)",
+             optional=True),
+    FactSpec("on_call_tool", ("stack", "on_call_tool"), "text", "On-call and paging tool"),
+    FactSpec("training_provider", ("stack", "training_provider"), "text", "Security awareness training provider"),
+    # --- data
+    FactSpec("data_pii", ("data", "pii"), "bool", "Do you handle personal data (PII)?"),
+    FactSpec("data_phi", ("data", "phi"), "bool", "Do you handle health data (PHI)?"),
+    FactSpec("data_payment", ("data", "payment"), "bool", "Do you handle payment card data?"),
+    FactSpec("data_customer_confidential", ("data", "customer_confidential"), "bool",
+             "Do you hold customers' confidential business data?"),
+    FactSpec("data_residency", ("data", "residency"), "text", "Where customer data must reside"),
+    # --- commitments
+    FactSpec("uptime_sla", ("commitments", "uptime_sla"), "percent", "Uptime SLA (percent per month)",
+             minimum=90, maximum=99.999),
+    FactSpec("rto_hours", ("commitments", "rto_hours"), "int", "Recovery time objective (hours)",
+             minimum=1, maximum=168),
+    FactSpec("rpo_hours", ("commitments", "rpo_hours"), "int", "Recovery point objective (hours)",
+             minimum=1, maximum=168),
+    FactSpec("backup_frequency_hours", ("commitments", "backup_frequency_hours"), "int",
+             "Hours between backups", minimum=1, maximum=168),
+    FactSpec("backup_retention_days", ("commitments", "backup_retention_days"), "int",
+             "Backup retention (days)", minimum=7, maximum=3650),
+    FactSpec("log_retention_days", ("commitments", "log_retention_days"), "int",
+             "Security log retention (days)", "SOC 2 auditors expect logs for the whole observation window.",
+             minimum=90, maximum=3650),
+    FactSpec("access_review_cadence", ("commitments", "access_review_cadence"), "choice",
+             "How often access is reviewed", choices=ACCESS_REVIEW_CADENCES),
+    FactSpec("offboarding_hours", ("commitments", "offboarding_hours"), "int",
+             "Hours to remove a leaver's access", minimum=1, maximum=72),
+    FactSpec("remediation_days_critical", ("commitments", "remediation_days", "critical"), "int",
+             "Days to fix a critical vulnerability", minimum=1, maximum=30),
+    FactSpec("remediation_days_high", ("commitments", "remediation_days", "high"), "int",
+             "Days to fix a high vulnerability", minimum=1, maximum=90),
+    FactSpec("remediation_days_medium", ("commitments", "remediation_days", "medium"), "int",
+             "Days to fix a medium vulnerability", minimum=1, maximum=180),
+    FactSpec("remediation_days_low", ("commitments", "remediation_days", "low"), "int",
+             "Days to fix a low vulnerability", minimum=1, maximum=365),
+    FactSpec("breach_notification_hours", ("commitments", "breach_notification_hours"), "int",
+             "Hours to notify affected customers of a breach", minimum=1, maximum=720),
+    # --- audit
+    FactSpec("scope_availability", ("audit", "categories", "availability"), "bool", "Availability in scope?"),
+    FactSpec("scope_confidentiality", ("audit", "categories", "confidentiality"), "bool",
+             "Confidentiality in scope?"),
+    FactSpec("scope_processing_integrity", ("audit", "categories", "processing_integrity"), "bool",
+             "Processing Integrity in scope?"),
+    FactSpec("scope_privacy", ("audit", "categories", "privacy"), "bool", "Privacy in scope?"),
+    FactSpec("report_type", ("audit", "report_type"), "choice", "Report type", choices=REPORT_TYPES),
+    FactSpec("observation_start", ("audit", "observation_start"), "date",
+             "Observation window start, or Type I as-of date (YYYY-MM-DD)"),
+    FactSpec("observation_months", ("audit", "observation_months"), "int",
+             "Observation window length in months (Type II)", minimum=3, maximum=12),
+    FactSpec("audit_firm", ("audit", "audit_firm"), "text", "Audit firm"),
+    FactSpec("effective_date", ("audit", "effective_date"), "date", "Policy effective date (YYYY-MM-DD)"),
+    # --- site
+    FactSpec("brand_color", ("site", "brand_color"), "color", "Brand colour for the site and PDFs (#RRGGBB)"),
+    FactSpec("site_noindex", ("site", "noindex"), "bool", "Ask search engines not to index the site?"),
+)
+
+SPECS_BY_KEY: dict[str, FactSpec] = {spec.key: spec for spec in FACT_SPECS}
