@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ._errors import Problem, TemplateError
-from ._facts_schema import ALL_CATEGORIES, ROLE_TITLES
+from ._facts_schema import ROLE_TITLES
 
 FREQUENCIES: tuple[str, ...] = (
     "continuous", "per-event", "daily", "weekly", "monthly", "quarterly", "semiannual", "annual",
@@ -133,7 +133,7 @@ def _load_checklist(path: Path) -> dict[str, ChecklistItem]:
 
 
 def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[str, EvidenceItem],
-                   checklist: dict[str, ChecklistItem]) -> dict[str, Control]:
+                   checklist: dict[str, ChecklistItem]) -> tuple[dict[str, Control], list[Problem]]:
     controls: dict[str, Control] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.yaml")):
@@ -145,6 +145,8 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
         for raw in data["controls"]:
             cid = raw.get("id", "?") if isinstance(raw, dict) else "?"
             line = _line(text, f"id: {cid}")
+
+            before = len(problems)
 
             def bad(message: str, fix: str, cid: str = cid, line: int | None = line) -> None:
                 problems.append(Problem(where, f"control {cid}: {message}", fix, line))
@@ -172,24 +174,22 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                     bad(f"checklist item {item!r} does not exist", "use a key from catalog/checklist.yaml")
             if not raw["criteria"]:
                 bad("addresses no criteria", "list the criteria this control meets")
+            if len(problems) > before:
+                continue
             controls[cid] = Control(
                 id=cid, statement=str(raw["statement"]).strip(), owner=raw["owner"], frequency=raw["frequency"],
                 criteria=tuple(raw["criteria"]), policy=data["policy"], section=raw["section"],
                 evidence=tuple(raw["evidence"]), checklist=tuple(raw["checklist"]), source=where,
             )
-    if problems:
-        raise TemplateError(problems)
-    return controls
+    return controls, problems
 
 
-def load_catalog(library: Path) -> Catalog:
-    """Load and cross-check every catalog under the library folder."""
+def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
+    """Load and cross-check every catalog; return it with the problems of controls left out."""
     folder = library / "catalog"
     criteria = _load_criteria(folder / "criteria.yaml")
     evidence = _load_evidence(folder / "evidence.yaml")
     checklist = _load_checklist(folder / "checklist.yaml")
-    controls = _load_controls(library / "controls", criteria, evidence, checklist)
+    controls, problems = _load_controls(library / "controls", criteria, evidence, checklist)
     providers, _ = _load_yaml(folder / "providers.yaml")
-    for crit in criteria.values():
-        assert crit.category in ALL_CATEGORIES, crit
-    return Catalog(criteria, controls, evidence, checklist, providers)
+    return Catalog(criteria, controls, evidence, checklist, providers), problems

@@ -46,11 +46,12 @@ def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
 
 
 def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tuple[str, str]],
-                  policy: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                  policy: Mapping[str, Any] | None = None, unwritten: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Return the template variables for one policy.
 
     ``policy_links`` maps in-scope policy ids to (title, file name) so ``link('POL-21')``
-    can point at the company's file for that policy.
+    can point at the company's file for that policy. ``unwritten`` names ids a library in
+    progress lacks; links to them render as plain ids instead of failing.
     """
     data = facts.data
     people: dict[str, Any] = {
@@ -65,6 +66,8 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
                 ("security", "availability", "confidentiality", "processing_integrity", "privacy")}
 
     def link(policy_id: str, text: str | None = None) -> Any:
+        if policy_id in unwritten:
+            return policy_id
         if policy_id not in policy_links:
             raise KeyError(f"link('{policy_id}'): that policy is not in this company's scope")
         title, filename = policy_links[policy_id]

@@ -55,10 +55,17 @@ def anchors_in(text: str) -> set[str]:
 
 def load_library(root: Path | None = None) -> Library:
     """Load every template and catalog; fail with file and line on anything inconsistent."""
+    library, problems = load_library_leniently(root)
+    if problems:
+        raise TemplateError(problems)
+    return library
+
+
+def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Problem]]:
+    """Load what is sound and report the rest, so one broken template does not hide the others."""
     root = root or library_root()
-    catalog = load_catalog(root)
+    catalog, problems = load_catalog(root)
     templates: dict[str, PolicyDoc] = {}
-    problems: list[Problem] = []
     for path in sorted((root / "policies").glob("*.md")):
         try:
             doc = parse_policy(path.read_text(encoding="utf-8"), str(path), company=False)
@@ -71,16 +78,16 @@ def load_library(root: Path | None = None) -> Library:
         if doc.id in templates:
             problems.append(Problem(str(path), f"{doc.id} is defined twice", "give each policy its own id"))
         templates[doc.id] = doc
-    for control in catalog.controls.values():
+    for control in list(catalog.controls.values()):
         doc = templates.get(control.policy)
         if doc is None:
             problems.append(Problem(control.source, f"control {control.id}: policy {control.policy} has no template",
                                     "fix the policy id"))
+            del catalog.controls[control.id]
         elif control.section not in anchors_in(doc.body):
             problems.append(Problem(control.source, f"control {control.id}: section #{control.section} is not in "
                                     f"{doc.filename}", "add {#" + control.section + "} to the heading that states it"))
+            del catalog.controls[control.id]
     version_file = root / LIBRARY_VERSION_FILE
     version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "0"
-    if problems:
-        raise TemplateError(problems)
-    return Library(root, version, templates, catalog)
+    return Library(root, version, templates, catalog), problems

@@ -66,6 +66,7 @@ class Program:
     library: Library
     policies: dict[str, PolicyDoc]
     as_of: dt.date = field(default_factory=build_date)
+    unwritten: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------------ selection
     def ordered_policies(self) -> list[PolicyDoc]:
@@ -108,7 +109,8 @@ class Program:
 
     def context(self, doc: PolicyDoc) -> dict[str, Any]:
         """Return the template variables for one policy."""
-        return build_context(self.facts, self.library.catalog, self._links(), self._policy_vars(doc))
+        return build_context(self.facts, self.library.catalog, self._links(), self._policy_vars(doc),
+                             self.unwritten)
 
     def render_body(self, doc: PolicyDoc) -> str:
         """Render a policy's own text with the company's facts."""
