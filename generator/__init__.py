@@ -4,12 +4,15 @@ The engine knows nothing of MkDocs or cookiecutter; the MkDocs plugin, the CLI a
 cookiecutter hooks translate their world into calls to the names below.
 """
 
+__version__ = "0.1.0"
+
 from ._errors import FactsError, PolicyforgeError, Problem, TemplateError
 from ._facts import Facts, dump_facts, facts_from_answers, load_facts, parse_facts_yaml
 from ._library import Library, library_root, load_library, template_root
 from ._program import Program, load_program, program_from_library
 
 __all__ = [
+    "__version__",
     "Facts",
     "FactsError",
     "Library",

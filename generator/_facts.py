@@ -34,6 +34,7 @@ _URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/+-]*)?
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_YAML_UNSAFE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 
@@ -71,7 +72,7 @@ class Facts:
 
 
 def _single_line(spec: FactSpec, text: str) -> str:
-    if "\n" in text or "\r" in text:
+    if len(text.splitlines()) > 1 or text.endswith(("\n", "\r")):
         raise ValueError("must be a single line|remove the line breaks")
     text = text.strip()
     if not text:
@@ -117,12 +118,13 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
             except ValueError:
                 pass
         raise ValueError(f"{raw!r} is not a date|write it as YYYY-MM-DD")
-    if not isinstance(raw, str):
-        raise ValueError(f"{raw!r} is not text|put the value in double quotes")
-    if spec.optional and not raw.strip():
-        return ""
     if kind in ("choice_list", "text_list"):
-        items = [item.strip() for item in raw.split(",") if item.strip()]
+        if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+            items = [item.strip() for item in raw if item.strip()]
+        elif isinstance(raw, str):
+            items = [item.strip() for item in raw.split(",") if item.strip()]
+        else:
+            raise ValueError(f"{raw!r} is not a list|write a list such as [a, b]")
         if not items:
             raise ValueError("is empty|give at least one value, comma-separated")
         items = [_single_line(spec, item) for item in items]
@@ -134,6 +136,10 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
         if len(set(items)) != len(items):
             raise ValueError("lists a value twice|remove the duplicate")
         return items
+    if not isinstance(raw, str):
+        raise ValueError(f"{raw!r} is not text|put the value in double quotes")
+    if spec.optional and not raw.strip():
+        return ""
     text = _single_line(spec, raw)
     checks: dict[str, tuple[re.Pattern[str], str]] = {
         "email": (_EMAIL, "write an address such as name@example.com"),
@@ -297,9 +303,9 @@ def _yaml_scalar(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_yaml_scalar(v) for v in value) + "]"
     if isinstance(value, str):
-        # JSON strings are valid YAML double-quoted scalars; ASCII escapes keep line
-        # separators such as U+2028 from being read as line breaks.
-        return json.dumps(value, ensure_ascii=True)
+        # A JSON string is a valid YAML double-quoted scalar; characters YAML refuses to read
+        # raw (controls, U+2028, U+FEFF...) are written as escapes, everything else as typed.
+        return _YAML_UNSAFE.sub(lambda m: f"\\U{ord(m.group(0)):08x}", json.dumps(value, ensure_ascii=False))
     return json.dumps(value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,10 @@ LIBRARY_VERSION_FILE = "VERSION"
 
 
 def library_root() -> Path:
-    """Return the policy library folder: shipped inside the wheel, or beside the source tree."""
+    """Return the policy library folder: $POLICYFORGE_LIBRARY, shipped in the wheel, or beside the source."""
+    override = os.environ.get("POLICYFORGE_LIBRARY")
+    if override:
+        return Path(override).resolve()
     package = Path(__file__).resolve().parent
     for candidate in (package / "_data" / "policy_templates", package.parent / "policy_templates"):
         if (candidate / "catalog").is_dir():

@@ -1,0 +1,189 @@
+"""The ``policyforge`` command: a thin layer that turns arguments into engine calls.
+
+Every command prints problems as ``file:line: message — fix`` and exits 2 on bad input,
+1 when a check fails, 0 on success; none prints a traceback for a user's mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ._errors import PolicyforgeError, Problem
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(f"ERROR: {problem}", file=sys.stderr)
+
+
+def _parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    from ._facts_schema import SPECS_BY_KEY
+
+    overrides: dict[str, str] = {}
+    problems: list[Problem] = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            problems.append(Problem(pair, "is not key=value", "write e.g. company_name=\"Acme Cloud\""))
+        elif key not in SPECS_BY_KEY:
+            problems.append(Problem(key, "is not a company fact", "see cookiecutter.json for the fact names"))
+        else:
+            overrides[key] = value
+    if problems:
+        raise PolicyforgeError(problems)
+    return overrides
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Scaffold a company repository through cookiecutter (the same hooks as `cookiecutter <template>`)."""
+    from cookiecutter.exceptions import CookiecutterException, FailedHookException, OutputDirExistsException
+    from cookiecutter.main import cookiecutter
+
+    from ._answers import raw_defaults, resolve_answers
+    from ._facts import facts_from_answers
+    from ._library import template_root
+
+    overrides = _parse_overrides(args.facts)
+    template = template_root()
+    if args.no_input:
+        # Validate before cookiecutter runs, so a bad value costs nothing and names its field.
+        facts_from_answers(resolve_answers(overrides, template), where="answers")
+    defaults = raw_defaults(template)
+    extra: dict[str, object] = {}
+    for key, value in overrides.items():
+        if isinstance(defaults[key], str):
+            if "endraw" in value:
+                raise PolicyforgeError([Problem(key, "contains 'endraw'", "remove that word from the value")])
+            # Cookiecutter renders override values as templates; raw blocks keep them data.
+            extra[key] = "{% raw %}" + value + "{% endraw %}"
+        else:
+            extra[key] = value
+    try:
+        created = cookiecutter(str(template), no_input=args.no_input, extra_context=extra,
+                               output_dir=str(args.output_dir), accept_hooks=True)
+    except OutputDirExistsException as exc:
+        print(f"ERROR: {exc} — choose another --output-dir or remove the folder", file=sys.stderr)
+        return EXIT_USAGE
+    except FailedHookException:
+        print("ERROR: the company facts were not accepted (see above); nothing was written.", file=sys.stderr)
+        return EXIT_USAGE
+    except CookiecutterException as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Company repository: {created}")
+    return EXIT_OK
+
+
+def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
+    from mkdocs.config import load_config
+
+    options: dict[str, object] = {"strict": strict}
+    if site_dir is not None:
+        options["site_dir"] = str(site_dir.resolve())
+    return load_config(str(repo / "mkdocs.yml"), **options)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the company's site (strict) into site/."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    repo = Path(args.repo).resolve()
+    if not (repo / "mkdocs.yml").is_file():
+        print(f"ERROR: {repo}: no mkdocs.yml — run inside a company repository or pass --repo", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        config = _mkdocs_config(repo, args.site_dir, strict=True)
+        build(config)  # type: ignore[arg-type]
+    except MkDocsException as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    site = args.site_dir or repo / "site"
+    print(f"Site: {Path(site).resolve() / 'index.html'}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the site with live reload while policies or facts are edited."""
+    from mkdocs.commands.serve import serve
+
+    repo = Path(args.repo).resolve()
+    serve(str(repo / "mkdocs.yml"), dev_addr=args.dev_addr)
+    return EXIT_OK
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Print each criterion in scope with its controls; fail if any has none."""
+    from ._program import CATEGORY_TITLES, load_program
+
+    program = load_program(Path(args.repo).resolve())
+    rows = program.coverage()
+    width = max(len(r.criterion.id) for r in rows)
+    for row in rows:
+        controls = ", ".join(c.id for c in row.controls) or "NONE"
+        sections = ", ".join(sorted({f"{c.policy}#{c.section}" for c in row.controls}))
+        print(f"{row.criterion.id:<{width}}  {controls:<40}  {sections}")
+    covered = sum(1 for row in rows if row.covered)
+    scope = ", ".join(CATEGORY_TITLES[c] for c in program.facts.categories)
+    print(f"\n{covered} of {len(rows)} criteria covered ({scope}); {len(program.controls())} controls in "
+          f"{len(program.policies)} policies.")
+    return EXIT_OK if covered == len(rows) else EXIT_FAILED
+
+
+def cmd_lint_library(args: argparse.Namespace) -> int:
+    """Hold the policy library itself to the bar (for library authors)."""
+    from ._lint import main as lint_main
+
+    return lint_main(args.policies)
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
+    "new": (cmd_new, "create a company policy repository"),
+    "build": (cmd_build, "build the policy site (strict)"),
+    "serve": (cmd_serve, "preview the site with live reload"),
+    "coverage": (cmd_coverage, "show Trust Services criteria coverage; non-zero if any is uncovered"),
+    "lint-library": (cmd_lint_library, "check the policy library's templates (for authors)"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the command line."""
+    parser = argparse.ArgumentParser(prog="policyforge", description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "new":
+            command.add_argument("--no-input", action="store_true", help="use defaults and overrides, ask nothing")
+            command.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where to create it")
+            command.add_argument("facts", nargs="*", metavar="key=value", help="override a fact")
+        elif name == "lint-library":
+            command.add_argument("policies", nargs="*", metavar="POL-NN", help="only report these policies")
+        else:
+            command.add_argument("--repo", default=".", help="the company repository (default: here)")
+        if name == "build":
+            command.add_argument("--site-dir", type=Path, default=None, help="write the site here")
+        if name == "serve":
+            command.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code."""
+    args = build_parser().parse_args(argv)
+    handler = COMMANDS[args.command][0]
+    try:
+        return handler(args)
+    except PolicyforgeError as exc:
+        _print_problems(exc.problems)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""The MkDocs plugin: a thin adapter that lets ``mkdocs build`` show the engine's rendering.
+
+Every word on a page comes from the engine (``Program``); this module only tells MkDocs which
+pages exist, in which order, and hands it the Markdown the engine produced.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ._documents import AREAS
+from ._errors import PolicyforgeError
+from ._program import COMPANY_FILE, Program, load_program
+
+# Extensions the engine's Markdown relies on (heading ids, tables, the metadata block).
+REQUIRED_EXTENSIONS: tuple[str, ...] = ("tables", "attr_list", "md_in_html", "admonition", "def_list", "toc")
+GENERATED_PAGES: dict[str, str] = {"index.md": "Home", "controls.md": "Control matrix", "coverage.md": "Criteria coverage"}
+STYLESHEET = "assets/policyforge.css"
+
+
+class PolicyforgeConfig(base.Config):
+    """Options of the ``policyforge`` plugin in ``mkdocs.yml``."""
+
+    noindex = c.Optional(c.Type(bool))
+
+
+def _stylesheet(brand: str) -> str:
+    return f""":root > * {{
+  --md-primary-fg-color: {brand};
+  --md-primary-fg-color--light: {brand};
+  --md-primary-fg-color--dark: {brand};
+}}
+.pf-meta table {{ font-size: 0.7rem; }}
+.pf-meta td:first-child {{ font-weight: 600; white-space: nowrap; }}
+@media print {{
+  .md-header, .md-sidebar, .md-footer, .md-top, .headerlink {{ display: none !important; }}
+  .md-main__inner {{ margin: 0; }}
+  .md-content {{ max-width: none; }}
+  .md-typeset table:not([class]) {{ font-size: 9pt; }}
+  h2, h3 {{ break-after: avoid; }}
+  tr {{ break-inside: avoid; }}
+}}
+"""
+
+
+class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
+    """Render the company's policy program into the MkDocs site."""
+
+    def __init__(self) -> None:
+        """Start with no program loaded; ``on_config`` loads it for each build."""
+        self.program: Program | None = None
+        self.repo = Path.cwd()
+
+    def _fail(self, exc: PolicyforgeError) -> PluginError:
+        return PluginError("policyforge found problems:\n" + "\n".join(f"  {p}" for p in exc.problems))
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load the program, name the site after the company and lay out the navigation."""
+        self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        try:
+            self.program = load_program(self.repo)
+        except PolicyforgeError as exc:
+            raise self._fail(exc) from None
+        facts = self.program.facts
+        config.site_name = f"{facts.get('company.name')} policies"
+        for name in REQUIRED_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        nav: list[Any] = [{"Home": "index.md"}]
+        for area, title in AREAS.items():
+            docs = [d for d in self.program.ordered_policies() if d.area == area]
+            if docs:
+                nav.append({title: [{d.title: d.filename} for d in docs]})
+        nav.append({"Program": [{GENERATED_PAGES[name]: name} for name in ("controls.md", "coverage.md")]})
+        config.nav = nav
+        config.extra_css.append(STYLESHEET)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Add the pages and stylesheet the engine generates."""
+        assert self.program is not None
+        program = self.program
+        try:
+            contents = {
+                "index.md": program.home_page(),
+                "controls.md": program.matrix_page(),
+                "coverage.md": program.coverage_page(),
+            }
+        except PolicyforgeError as exc:
+            raise self._fail(exc) from None
+        for src, content in contents.items():
+            existing = files.get_file_from_path(src)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, src, content=content))
+        files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.get("site.brand_color"))))
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Replace a policy file's source with the engine's rendering of it."""
+        assert self.program is not None
+        doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
+        if doc is None:
+            return markdown
+        try:
+            return self.program.render_page(doc)
+        except PolicyforgeError as exc:
+            raise self._fail(exc) from None
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Ask search engines not to index the site when the company chose so."""
+        assert self.program is not None
+        noindex = self.config.noindex
+        if noindex is None:
+            noindex = bool(self.program.facts.get("site.noindex"))
+        if noindex:
+            output = output.replace("<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
+        return output
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when the company's facts change, not only the policies."""
+        server.watch(str(self.repo / COMPANY_FILE))
+        return server
