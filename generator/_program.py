@@ -31,6 +31,7 @@ CATEGORY_TITLES: dict[str, str] = {
 }
 POLICIES_DIR = "policies"
 COMPANY_FILE = "company.yml"
+PDF_DIR = "out/pdf"
 
 
 def build_date() -> dt.date:
@@ -193,8 +194,8 @@ class Program:
         return "\n".join(parts)
 
     # ------------------------------------------------------------------ program pages
-    def home_page(self) -> str:
-        """Return the home page: the program at a glance."""
+    def home_page(self, pdfs: dict[str, str] | None = None) -> str:
+        """Return the home page: the program at a glance; ``pdfs`` maps labels to PDF links."""
         company = _cell(self.facts.get("company.name"))
         categories = ", ".join(CATEGORY_TITLES[c] for c in self.facts.categories)
         report = "Type II" if self.facts.get("audit.report_type") == "type2" else "Type I"
@@ -225,6 +226,10 @@ class Program:
                 due = self.next_review(doc)
                 out.append(f"| [{_cell(doc.title)}]({doc.filename}) | {self.person(doc.owner)} | "
                            f"{_cell(doc.version)} | {long_date(due) if due else 'never reviewed'} |")
+            out.append("")
+        if pdfs:
+            out += ["## Documents for auditors\n", "| Document | PDF |", "|---|---|"]
+            out += [f"| {_cell(label)} | [{_cell(link.rsplit('/', 1)[-1])}]({link}) |" for label, link in pdfs.items()]
             out.append("")
         return "\n".join(out)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ._errors import PolicyforgeError, Problem
+from ._program import PDF_DIR
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -88,8 +89,32 @@ def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
     return load_config(str(repo / "mkdocs.yml"), **options)
 
 
+def _write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool) -> int:
+    import time
+
+    from ._git import current_release
+    from ._pdf import pdf_jobs, render_jobs
+    from ._program import load_program
+
+    started = time.perf_counter()
+    program = load_program(repo)
+    release = current_release(repo)
+    cache = repo / ".cache" / "pdf" if use_cache else None
+    outcome = render_jobs(pdf_jobs(program, release), out, pdfa=pdfa, cache_dir=cache)
+    rendered = sum(outcome.values())
+    print(f"PDFs: {len(outcome)} in {out} ({rendered} rendered, {len(outcome) - rendered} unchanged) "
+          f"in {time.perf_counter() - started:.1f}s")
+    return EXIT_OK
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    """Write the policy handbook and one PDF per policy."""
+    repo = Path(args.repo).resolve()
+    return _write_pdfs(repo, (args.out or repo / PDF_DIR).resolve(), args.pdfa, not args.no_cache)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build the company's site (strict) into site/."""
+    """Build the PDFs, then the company's site (strict) into site/, with the PDFs linked from it."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -97,6 +122,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not (repo / "mkdocs.yml").is_file():
         print(f"ERROR: {repo}: no mkdocs.yml — run inside a company repository or pass --repo", file=sys.stderr)
         return EXIT_USAGE
+    if not args.no_pdf:
+        _write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True)
     try:
         config = _mkdocs_config(repo, args.site_dir, strict=True)
         build(config)  # type: ignore[arg-type]
@@ -145,6 +172,7 @@ def cmd_lint_library(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "new": (cmd_new, "create a company policy repository"),
     "build": (cmd_build, "build the policy site (strict)"),
+    "pdf": (cmd_pdf, "write the policy handbook and per-policy PDFs"),
     "serve": (cmd_serve, "preview the site with live reload"),
     "coverage": (cmd_coverage, "show Trust Services criteria coverage; non-zero if any is uncovered"),
     "lint-library": (cmd_lint_library, "check the policy library's templates (for authors)"),
@@ -167,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--repo", default=".", help="the company repository (default: here)")
         if name == "build":
             command.add_argument("--site-dir", type=Path, default=None, help="write the site here")
+            command.add_argument("--no-pdf", action="store_true", help="build only the site")
+        if name == "pdf":
+            command.add_argument("--out", type=Path, default=None, help="output folder (default: out/pdf)")
+            command.add_argument("--pdfa", action="store_true", help="write PDF/A-3b for archiving")
+            command.add_argument("--no-cache", action="store_true", help="render every PDF again")
         if name == "serve":
             command.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     return parser

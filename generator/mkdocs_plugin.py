@@ -19,10 +19,9 @@ from mkdocs.structure.pages import Page
 
 from ._documents import AREAS
 from ._errors import PolicyforgeError
-from ._program import COMPANY_FILE, Program, load_program
+from ._markdown import MARKDOWN_EXTENSIONS
+from ._program import COMPANY_FILE, PDF_DIR, Program, load_program
 
-# Extensions the engine's Markdown relies on (heading ids, tables, the metadata block).
-REQUIRED_EXTENSIONS: tuple[str, ...] = ("tables", "attr_list", "md_in_html", "admonition", "def_list", "toc")
 GENERATED_PAGES: dict[str, str] = {"index.md": "Home", "controls.md": "Control matrix", "coverage.md": "Criteria coverage"}
 STYLESHEET = "assets/policyforge.css"
 
@@ -72,7 +71,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             raise self._fail(exc) from None
         facts = self.program.facts
         config.site_name = f"{facts.get('company.name')} policies"
-        for name in REQUIRED_EXTENSIONS:
+        for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         nav: list[Any] = [{"Home": "index.md"}]
@@ -91,12 +90,15 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         program = self.program
         try:
             contents = {
-                "index.md": program.home_page(),
                 "controls.md": program.matrix_page(),
                 "coverage.md": program.coverage_page(),
             }
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
+        pdfs = self._pdf_files(config)
+        contents["index.md"] = program.home_page({label: f.src_uri for label, f in pdfs.items()})
+        for pdf in pdfs.values():
+            files.append(pdf)
         for src, content in contents.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
@@ -104,6 +106,21 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             files.append(File.generated(config, src, content=content))
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.get("site.brand_color"))))
         return files
+
+    def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:
+        """Return the current release's PDFs already written to out/pdf, labelled for the home page."""
+        assert self.program is not None
+        from ._git import current_release
+        from ._pdf import handbook_name, policy_pdf_name
+
+        wanted = {handbook_name(self.program, current_release(self.repo)): "Policy handbook (all policies)"}
+        wanted.update({policy_pdf_name(self.program, d): f"{d.id} {d.title}" for d in self.program.ordered_policies()})
+        folder = self.repo / PDF_DIR
+        return {
+            label: File(f"pdf/{name}", src_dir=str(folder.parent), dest_dir=config.site_dir,
+                        use_directory_urls=config.use_directory_urls)
+            for name, label in wanted.items() if (folder / name).is_file()
+        }
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace a policy file's source with the engine's rendering of it."""
