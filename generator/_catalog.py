@@ -148,7 +148,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
 
             before = len(problems)
 
-            def bad(message: str, fix: str, cid: str = cid, line: int | None = line) -> None:
+            def bad(message: str, fix: str, cid: str = cid, line: int | None = line, where: str = where) -> None:
                 problems.append(Problem(where, f"control {cid}: {message}", fix, line))
 
             needed = ("id", "statement", "owner", "frequency", "criteria", "section", "evidence", "checklist")

@@ -83,14 +83,15 @@ def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Prob
             problems.append(Problem(str(path), f"{doc.id} is defined twice", "give each policy its own id"))
         templates[doc.id] = doc
     for control in list(catalog.controls.values()):
-        doc = templates.get(control.policy)
-        if doc is None:
+        owner = templates.get(control.policy)
+        if owner is None:
             problems.append(Problem(control.source, f"control {control.id}: policy {control.policy} has no template",
                                     "fix the policy id"))
             del catalog.controls[control.id]
-        elif control.section not in anchors_in(doc.body):
+        elif control.section not in anchors_in(owner.body):
+            fix = "add {#" + control.section + "} to the heading that states it"
             problems.append(Problem(control.source, f"control {control.id}: section #{control.section} is not in "
-                                    f"{doc.filename}", "add {#" + control.section + "} to the heading that states it"))
+                                    f"{owner.filename}", fix))
             del catalog.controls[control.id]
     version_file = root / LIBRARY_VERSION_FILE
     version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "0"

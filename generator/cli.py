@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ._errors import PolicyforgeError, Problem
 from ._program import PDF_DIR
@@ -83,7 +84,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
     from mkdocs.config import load_config
 
-    options: dict[str, object] = {"strict": strict}
+    options: dict[str, Any] = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir.resolve())
     return load_config(str(repo / "mkdocs.yml"), **options)

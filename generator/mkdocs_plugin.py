@@ -22,7 +22,11 @@ from ._errors import PolicyforgeError
 from ._markdown import MARKDOWN_EXTENSIONS
 from ._program import COMPANY_FILE, PDF_DIR, Program, load_program
 
-GENERATED_PAGES: dict[str, str] = {"index.md": "Home", "controls.md": "Control matrix", "coverage.md": "Criteria coverage"}
+GENERATED_PAGES: dict[str, str] = {
+    "index.md": "Home",
+    "controls.md": "Control matrix",
+    "coverage.md": "Criteria coverage",
+}
 STYLESHEET = "assets/policyforge.css"
 
 

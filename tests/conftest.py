@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -96,3 +99,25 @@ def use_mini_library(mini_library: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     """Point the engine at the miniature library for the duration of a test."""
     monkeypatch.setenv("POLICYFORGE_LIBRARY", str(mini_library))
     yield mini_library
+
+
+def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+        check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run a command as a user would, returning its output; fail the test with the output if asked."""
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, check=False, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{command} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def example_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example company scaffolded with `policyforge new --no-input` and built (site and PDFs) once."""
+    out = tmp_path_factory.mktemp("example")
+    run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(out)])
+    repo = out / "acme-cloud"
+    run([str(BIN / "policyforge"), "build", "--repo", str(repo)], env={**os.environ, "SOURCE_DATE_EPOCH": "1796083200"})
+    return repo

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh machine: install everything (system packages, venv, test
+# tools), check style and types, then run pytest (unit, end-to-end, PDF and browser tests).
+# Pass pytest arguments through, e.g. `scripts/test.sh -m "not slow"` for the fast suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+.venv/bin/ruff check .
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,146 @@
+"""Company facts: every kind is validated with a message naming the field and the fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import FactsError, dump_facts, facts_from_answers, parse_facts_yaml
+from generator._answers import raw_defaults, resolve_answers
+from generator._facts_schema import FACT_SPECS, SPECS_BY_KEY
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def problems_for(**overrides: object) -> list[str]:
+    try:
+        facts_from_answers(resolve_answers(overrides))
+    except FactsError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+def test_cookiecutter_json_declares_exactly_the_schema_facts() -> None:
+    public = [key for key in raw_defaults() if not key.startswith("_")]
+    assert public == [spec.key for spec in FACT_SPECS]
+
+
+def test_every_fact_has_a_prompt_in_plain_words() -> None:
+    prompts = json.loads((REPO_ROOT / "cookiecutter.json").read_text())["__prompts__"]
+    assert set(prompts) == set(SPECS_BY_KEY)
+
+
+def test_example_company_defaults_are_valid_and_complete() -> None:
+    facts = facts_from_answers(resolve_answers())
+    assert facts.get("company.name") == "Acme Cloud"
+    assert facts.get("company.slug") == "acme-cloud"
+    assert facts.get("company.doc_prefix") == "ACME"
+    assert facts.categories == ("security", "availability", "confidentiality", "processing_integrity", "privacy")
+    assert facts.get("commitments.remediation_days.critical") == 7
+    assert facts.get("audit.effective_date") == dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("ceo_email", "not-an-email", "ceo_email: 'not-an-email' is not valid — write an address"),
+        ("company_slug", "Acme Cloud", "company_slug: 'Acme Cloud' is not valid — use lower-case letters"),
+        ("website", "http://acme.example", "website: 'http://acme.example' is not valid — write an https://"),
+        ("effective_date", "01/12/2026", "effective_date: '01/12/2026' is not a date — write it as YYYY-MM-DD"),
+        ("uptime_sla", "101", "uptime_sla: 101 is out of range — use a value from 90 to 99.999"),
+        ("rto_hours", "four", "rto_hours: 'four' is not a number"),
+        ("work_model", "nomadic", "'nomadic' is not one of the choices — choose from hybrid, remote, office"),
+        ("cloud_providers", "aws, oracle", "cloud_providers: unknown value 'oracle' — choose from aws, gcp, azure"),
+        ("byod_allowed", "perhaps", "byod_allowed: 'perhaps' is not yes or no"),
+        ("company_name", "", "company_name: is empty — give a value"),
+        ("company_name", "Acme\nCloud", "company_name: must be a single line — remove the line breaks"),
+        ("company_name", "A" * 5000, "company_name: is 5000 characters long — shorten it to at most 200"),
+        ("brand_color", "blue", "brand_color: 'blue' is not valid — write a hex colour"),
+    ],
+)
+def test_bad_fact_is_reported_with_field_and_fix(key: str, value: str, expected: str) -> None:
+    found = problems_for(**{key: value})
+    assert any(expected in problem for problem in found), found
+
+
+def test_every_bad_field_is_reported_not_only_the_first() -> None:
+    found = problems_for(security_officer_email="x", cto_email="y", rto_hours="0")
+    assert len(found) == 3
+
+
+def test_backups_slower_than_the_rpo_are_refused() -> None:
+    found = problems_for(backup_frequency_hours="24", rpo_hours="4")
+    assert any("backups every 24 hours cannot meet the RPO of 4 hours" in p for p in found)
+
+
+def test_remediation_deadlines_must_tighten_with_severity() -> None:
+    found = problems_for(remediation_days_critical="40", remediation_days_high="30")
+    assert any("remediation_days_critical" in p for p in found)
+
+
+def test_unknown_answer_key_is_refused() -> None:
+    with pytest.raises(FactsError, match="compnay_name: unknown fact"):
+        facts_from_answers({**resolve_answers(), "compnay_name": "x"})
+
+
+HOSTILE_VALUES = [
+    'Acme "Cloud" \'Ltd\'',
+    "Acme: Cloud # not a comment",
+    "{{ 7*7 }} {% raw %}",
+    "<script>alert(1)</script> & *bold* _it_ [x](y) | pipe \\",
+    "Acme 😀 Cloud",
+    "שלום ענן",
+    "株式会社アクメ",
+    "no",
+    "~",
+    "2026-01-01",
+    "- list item",
+    "1. numbered",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_company_yml_round_trips_any_text_exactly(value: str) -> None:
+    facts = facts_from_answers(resolve_answers({"company_name": value, "company_slug": "acme"}))
+    text = dump_facts(facts)
+    assert parse_facts_yaml(text) == facts
+    assert yaml.safe_load(text)["company"]["name"] == value
+
+
+def test_company_yml_keeps_non_latin_text_readable() -> None:
+    facts = facts_from_answers(resolve_answers({"privacy_officer_name": "Tomás Ferreira"}))
+    assert 'name: "Tomás Ferreira"' in dump_facts(facts)
+
+
+def test_yaml_special_values_get_an_error_with_the_line() -> None:
+    text = dump_facts(facts_from_answers(resolve_answers())).replace('name: "Acme Cloud"', "name: no")
+    with pytest.raises(FactsError) as caught:
+        parse_facts_yaml(text)
+    (problem,) = caught.value.problems
+    assert problem.line == text.splitlines().index("  name: no") + 1
+    assert "company.name: False is not text — put the value in double quotes" in str(problem)
+
+
+def test_broken_yaml_reports_file_and_line() -> None:
+    text = dump_facts(facts_from_answers(resolve_answers())).replace('  name: "Acme Cloud"', '  name: "Acme')
+    with pytest.raises(FactsError, match=r"company.yml:\d+: YAML syntax error"):
+        parse_facts_yaml(text)
+
+
+def test_unknown_and_missing_facts_in_company_yml_are_named() -> None:
+    text = dump_facts(facts_from_answers(resolve_answers()))
+    text = text.replace('  audit_firm: "Example Assurance LLP"\n', "  auditor: x\n")
+    with pytest.raises(FactsError) as caught:
+        parse_facts_yaml(text)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("audit.auditor: unknown fact" in m for m in messages)
+    assert any("audit.audit_firm is missing" in m for m in messages)
+
+
+def test_flat_answers_round_trip_through_facts() -> None:
+    facts = facts_from_answers(resolve_answers())
+    assert facts_from_answers(facts.flat()) == facts

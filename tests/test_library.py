@@ -1,0 +1,105 @@
+"""Library loading and the program derived from it, on a miniature library built inline."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import LIBRARY, build_file_tree, mini_library_files
+
+from generator import TemplateError, facts_from_answers, load_library, program_from_library
+from generator._answers import resolve_answers
+from generator._documents import parse_policy, serialize_policy
+from generator._program import company_policy_from_template
+
+
+def make_library(tmp_path: Path, **extra: str) -> Path:
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY / "catalog", root / "catalog")
+    shutil.copytree(LIBRARY / "partials", root / "partials")
+    return build_file_tree(root, mini_library_files(extra))
+
+
+def test_mini_library_loads_with_its_controls(mini_library: Path) -> None:
+    library = load_library(mini_library)
+    assert set(library.templates) == {"POL-02", "POL-28"}
+    assert [c.id for c in library.catalog.controls_for("POL-02")] == ["PMG-01"]
+    assert library.version == "9.9"
+
+
+def test_front_matter_error_names_file_line_and_fix(tmp_path: Path) -> None:
+    bad = mini_library_files()["policies/POL-02-policy-management.md"].replace("owner: security_officer",
+                                                                              "owner: janitor")
+    root = make_library(tmp_path, **{"policies/POL-02-policy-management.md": bad})
+    with pytest.raises(TemplateError) as caught:
+        load_library(root)
+    problem = caught.value.problems[0]
+    assert problem.where.endswith("POL-02-policy-management.md")
+    assert problem.line == 7
+    assert "owner: 'janitor' is not valid" in problem.message
+    assert "choose a role from" in problem.fix
+
+
+def test_control_with_unknown_criterion_is_refused_with_its_file(tmp_path: Path) -> None:
+    controls = mini_library_files()["controls/POL-02.yaml"].replace("[CC6.2, CC6.3]", "[CC9.9]")
+    root = make_library(tmp_path, **{"controls/POL-02.yaml": controls})
+    with pytest.raises(TemplateError, match=r"control PMG-01: criterion 'CC9.9' does not exist"):
+        load_library(root)
+
+
+def test_control_pointing_at_a_missing_section_is_refused(tmp_path: Path) -> None:
+    controls = mini_library_files()["controls/POL-02.yaml"].replace("section: rules", "section: nowhere")
+    root = make_library(tmp_path, **{"controls/POL-02.yaml": controls})
+    with pytest.raises(TemplateError, match="section #nowhere is not in POL-02-policy-management.md"):
+        load_library(root)
+
+
+def test_optional_category_policy_appears_only_in_scope(mini_library: Path) -> None:
+    library = load_library(mini_library)
+    everything = program_from_library(facts_from_answers(resolve_answers()), library)
+    security = program_from_library(facts_from_answers(resolve_answers({"scope_privacy": False})), library)
+    assert set(everything.policies) == {"POL-02", "POL-28"}
+    assert set(security.policies) == {"POL-02"}
+
+
+def test_company_copy_round_trips_through_its_file(mini_library: Path) -> None:
+    library = load_library(mini_library)
+    facts = facts_from_answers(resolve_answers())
+    doc = company_policy_from_template(library.templates["POL-02"], library, facts)
+    again = parse_policy(serialize_policy(doc), doc.path, company=True)
+    assert replace(again, body_line=doc.body_line) == doc
+    assert again.body_line == 23
+    assert doc.version == "1.0" and doc.controls == ("PMG-01",) and doc.criteria == ("CC6.2", "CC6.3")
+    assert doc.history[0].approver == "Dana Whitfield"
+
+
+def test_policy_page_carries_metadata_controls_and_history(mini_library: Path) -> None:
+    library = load_library(mini_library)
+    program = program_from_library(facts_from_answers(resolve_answers()), library)
+    page = program.render_page(program.policies["POL-02"])
+    assert page.startswith("# Policy Management Policy\n")
+    for expected in ("| Owner | Security Officer (Priya Natarajan) |", "| Next review due | 1 December 2027",
+                     "| Criteria | CC6.2, CC6.3 |", "## 3. Exceptions {#exceptions}", "## Revision history",
+                     "| 1\\.0 | 2026-12-01 | Priya Natarajan | Dana Whitfield | Initial adoption of the policy |",
+                     "AWS Key Management Service (KMS)"):
+        assert expected in page
+
+
+def test_review_past_due_is_flagged_overdue(mini_library: Path) -> None:
+    import datetime as dt
+
+    library = load_library(mini_library)
+    program = program_from_library(facts_from_answers(resolve_answers()), library, as_of=dt.date(2028, 1, 1))
+    assert "1 December 2027 — **overdue**" in program.render_page(program.policies["POL-02"])
+
+
+def test_coverage_counts_only_criteria_in_scope(mini_library: Path) -> None:
+    library = load_library(mini_library)
+    security_only = {f"scope_{c}": False for c in ("availability", "confidentiality", "processing_integrity",
+                                                    "privacy")}
+    program = program_from_library(facts_from_answers(resolve_answers(security_only)), library)
+    rows = program.coverage()
+    assert len(rows) == 33
+    assert {r.criterion.id for r in rows if r.covered} == {"CC6.2", "CC6.3"}
