@@ -9,6 +9,7 @@ control anchors, criteria coverage, checklist trace, tool names and shared boile
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,8 @@ TOOL_KEYS = (
     "password_manager", "logging_siem", "vulnerability_scanner", "backup_tool", "remote_access", "on_call_tool",
     "training_provider",
 )
+# A numbered statement or heading must start its own block, or Markdown glues it to the last one.
+_BLOCK_START = re.compile(r"^(\*\*\d+(\.\d+)*\*\*|#{1,6} )")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
 
@@ -122,6 +125,10 @@ def lint_library(library: Library | None = None, variants: tuple[str, ...] = tup
             for problem in check_wording(item.page, where):
                 problems.append(Problem(where, f"[{name}] {problem.message} (rendered line {problem.line})",
                                         problem.fix))
+            for number, (before, line) in enumerate(pairwise(item.body.splitlines()), start=2):
+                if _BLOCK_START.match(line) and before.strip():
+                    problems.append(Problem(where, f"[{name}] rendered line {number} runs into the line before it",
+                                            "put {% if %} and {% endif %} on lines of their own"))
             present = anchors_in(item.body)
             for cid in doc.controls:
                 section = library.catalog.controls[cid].section
