@@ -9,9 +9,9 @@ control anchors, criteria coverage, checklist trace, tool names and shared boile
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from ._answers import resolve_answers
