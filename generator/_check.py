@@ -18,7 +18,7 @@ from ._documents import PolicyDoc, parse_policy
 from ._errors import PolicyforgeError, Problem
 from ._facts import load_facts
 from ._library import Library, anchors_in, load_library
-from ._program import COMPANY_FILE, POLICIES_DIR, Program, build_date, in_scope_templates
+from ._program import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, Program, build_date, in_scope_templates
 from ._wording import check_wording
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -192,6 +192,10 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
             problems.append(Problem(doc.path, f"version {doc.version} has no history entry",
                                     "run `policyforge approve` to record the approval"))
     problems += _scope_problems(repo, program, library)
+    codeowners = repo / CODEOWNERS_FILE
+    if not codeowners.is_file() or codeowners.read_text(encoding="utf-8") != program.codeowners():
+        problems.append(Problem(CODEOWNERS_FILE, "does not route each policy to its current owner and approver",
+                                "run `policyforge codeowners` and commit the result"))
     if base:
         problems += _unapproved_changes(repo, base, program)
     return CheckResult(problems, len(policies))

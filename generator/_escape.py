@@ -28,7 +28,7 @@ _INLINE = {
 }
 _INLINE_RE = re.compile("|".join(re.escape(c) for c in _INLINE))
 # Characters that only mean something at the start of a line (lists, headings, quotes, rules).
-_LEADING_RE = re.compile(r"^(\d+)([.)])|^([-+#=:~!])")
+_LEADING_RE = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+#=:~!])")
 
 
 def markdown_text(value: object) -> str:

@@ -32,6 +32,7 @@ CATEGORY_TITLES: dict[str, str] = {
 POLICIES_DIR = "policies"
 COMPANY_FILE = "company.yml"
 PDF_DIR = "out/pdf"
+CODEOWNERS_FILE = ".github/CODEOWNERS"
 
 
 def build_date() -> dt.date:
@@ -82,6 +83,11 @@ class Program:
     def criteria_in_scope(self) -> list[Criterion]:
         """Return the criteria of the categories in scope, in catalog order."""
         return [c for c in self.library.catalog.criteria.values() if c.category in self.facts.categories]
+
+    def scoped(self, criteria: tuple[str, ...]) -> list[str]:
+        """Return the criteria of a control that belong to a category in scope."""
+        in_scope = self.facts.categories
+        return [c for c in criteria if self.library.catalog.criteria[c].category in in_scope]
 
     def coverage(self) -> list[CoverageRow]:
         """Return each in-scope criterion with the controls that address it."""
@@ -158,7 +164,7 @@ class Program:
             statement = self.render_statement(control, doc).replace("\n", " ")
             lines.append(
                 f"| [{cid}](#{control.section}){{ #control-{cid.lower()} }} | {statement} | "
-                f"{ROLE_TITLES[control.owner]} | {control.frequency} | {', '.join(control.criteria)} |"
+                f"{ROLE_TITLES[control.owner]} | {control.frequency} | {', '.join(self.scoped(control.criteria))} |"
             )
         return "\n".join(lines) + "\n"
 
@@ -192,6 +198,22 @@ class Program:
             f"## Revision history {{ #revision-history }}\n\n{self.history_table(doc.history)}",
         ]
         return "\n".join(parts)
+
+    def codeowners(self) -> str:
+        """Return .github/CODEOWNERS: each policy routed to its owner and its approver."""
+        lines = [
+            "# Generated from company.yml and the policies' owner/approver by `policyforge codeowners`;",
+            "# `policyforge check` reports when it no longer matches. Require code-owner review in the",
+            "# branch protection of main so the approver's review is needed to merge.",
+            f"* {self.facts.get('people.approver.email')}",
+            f"/{COMPANY_FILE} {self.facts.get('people.security_officer.email')} "
+            f"{self.facts.get('people.approver.email')}",
+        ]
+        for doc in self.ordered_policies():
+            owners = dict.fromkeys([self.facts.get(f"people.{doc.owner}.email"),
+                                    self.facts.get(f"people.{doc.approver}.email")])
+            lines.append(f"/{POLICIES_DIR}/{doc.filename} {' '.join(owners)}")
+        return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------------ program pages
     def home_page(self, pdfs: dict[str, str] | None = None) -> str:
@@ -250,7 +272,8 @@ class Program:
             statement = self.render_statement(control, doc).replace("\n", " ")
             out.append(
                 f"| {control.id} | {statement} | {self.person(control.owner)} | {control.frequency} | "
-                f"{', '.join(control.criteria)} | [{doc.id} §{control.section}]({doc.filename}#{control.section}) | "
+                f"{', '.join(self.scoped(control.criteria))} | "
+                f"[{doc.id} §{control.section}]({doc.filename}#{control.section}) | "
                 f"{', '.join(control.evidence)} |"
             )
         return "\n".join(out) + "\n"

@@ -12,7 +12,7 @@ from ._documents import serialize_policy
 from ._facts import Facts, dump_facts
 from ._files import write_atomic
 from ._library import Library
-from ._program import COMPANY_FILE, POLICIES_DIR, company_policy_from_template, in_scope_templates
+from ._program import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, company_policy_from_template, in_scope_templates
 
 STATE_DIR = ".policyforge"
 BASE_DIR = f"{STATE_DIR}/base"
@@ -44,6 +44,11 @@ def scaffold_company(repo: Path, facts: Facts, library: Library) -> list[Path]:
         for target in (repo / POLICIES_DIR / template.filename, repo / BASE_DIR / template.filename):
             write_atomic(target, text)
             written.append(target)
+    from ._program import load_program
+
+    program = load_program(repo, library)
+    write_atomic(repo / CODEOWNERS_FILE, program.codeowners())
+    written.append(repo / CODEOWNERS_FILE)
     write_atomic(repo / "requirements.txt", requirements_text())
     written.append(repo / "requirements.txt")
     source = {

@@ -163,6 +163,89 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return EXIT_OK if covered == len(rows) else EXIT_FAILED
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check the repository's policies; print problems for a terminal or as GitHub annotations."""
+    import os
+
+    from ._check import check_repository, github_annotation
+
+    repo = Path(args.repo).resolve()
+    result = check_repository(repo, base=args.base)
+    github = args.format == "github" or (args.format == "auto" and os.environ.get("GITHUB_ACTIONS") == "true")
+    for problem in result.problems:
+        print(github_annotation(problem) if github else f"{problem}")
+    verdict = "ok" if not result.problems else f"{len(result.problems)} problem(s)"
+    print(f"policyforge check: {result.checked} policies, {verdict}", file=sys.stderr)
+    return EXIT_FAILED if result.problems else EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    """Record the approval of changed policies in their front matter."""
+    import datetime as dt
+
+    from ._approve import approve
+
+    day = dt.date.fromisoformat(args.date) if args.date else None
+    docs = approve(Path(args.repo).resolve(), args.policies, args.by, args.summary, major=args.major, on=day,
+                   author=args.author)
+    for doc in docs:
+        print(f"{doc.path}: version {doc.version} approved by {doc.history[-1].approver} on "
+              f"{doc.history[-1].date.isoformat()}")
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """List policy reviews that are overdue or due within 30 days; non-zero if any is overdue."""
+    from ._approve import review_status
+    from ._program import load_program
+
+    rows = review_status(load_program(Path(args.repo).resolve()))
+    for row in rows:
+        if args.all or row.state != "current":
+            due = row.due.isoformat() if row.due else "never reviewed"
+            print(f"{row.state:<9} {due:<14} {row.doc.id} {row.doc.title} (owner: {row.doc.owner})")
+    overdue = sum(1 for r in rows if r.state == "overdue")
+    soon = sum(1 for r in rows if r.state == "due soon")
+    print(f"{overdue} overdue, {soon} due within 30 days, {len(rows) - overdue - soon} current", file=sys.stderr)
+    return EXIT_FAILED if overdue else EXIT_OK
+
+
+def cmd_redline(args: argparse.Namespace) -> int:
+    """Write an HTML and PDF redline of the policies changed between two revisions."""
+    import re as re_module
+
+    from ._files import write_atomic
+    from ._pdf import render_pdf
+    from ._redline import changes_between, redline_html
+
+    repo = Path(args.repo).resolve()
+    changes = changes_between(repo, args.base, args.head)
+    from ._facts import load_facts
+
+    company = load_facts(repo / "company.yml").get("company.name")
+    document = redline_html(repo, args.base, args.head, changes, company)
+    out = (args.out or repo / "out" / "redline").resolve()
+    stem = "redline-" + re_module.sub(r"[^A-Za-z0-9._-]", "-", f"{args.base}-{args.head}")
+    write_atomic(out / f"{stem}.html", document)
+    if not args.no_pdf:
+        write_atomic(out / f"{stem}.pdf", render_pdf(document))
+    for change in changes:
+        print(f"changed: {change.path}")
+    print(f"Redline of {len(changes)} policies: {out / stem}.html" + ("" if args.no_pdf else " and .pdf"))
+    return EXIT_OK
+
+
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    """Rewrite .github/CODEOWNERS from company.yml and the policies."""
+    from ._files import write_atomic
+    from ._program import CODEOWNERS_FILE, load_program
+
+    repo = Path(args.repo).resolve()
+    write_atomic(repo / CODEOWNERS_FILE, load_program(repo).codeowners())
+    print(f"Wrote {CODEOWNERS_FILE}")
+    return EXIT_OK
+
+
 def cmd_lint_library(args: argparse.Namespace) -> int:
     """Hold the policy library itself to the bar (for library authors)."""
     from ._lint import main as lint_main
@@ -176,6 +259,11 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "pdf": (cmd_pdf, "write the policy handbook and per-policy PDFs"),
     "serve": (cmd_serve, "preview the site with live reload"),
     "coverage": (cmd_coverage, "show Trust Services criteria coverage; non-zero if any is uncovered"),
+    "check": (cmd_check, "check policies for a pull request (metadata, wording, links, approvals, scope)"),
+    "approve": (cmd_approve, "record an approval: bump version, set dates, append history"),
+    "review": (cmd_review, "list policy reviews overdue or due soon"),
+    "redline": (cmd_redline, "show what changed in the policies between two git revisions (HTML and PDF)"),
+    "codeowners": (cmd_codeowners, "rewrite .github/CODEOWNERS from company.yml"),
     "lint-library": (cmd_lint_library, "check the policy library's templates (for authors)"),
 }
 
@@ -190,6 +278,20 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--no-input", action="store_true", help="use defaults and overrides, ask nothing")
             command.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where to create it")
             command.add_argument("facts", nargs="*", metavar="key=value", help="override a fact")
+        elif name == "approve":
+            command.add_argument("policies", nargs="+", metavar="POLICY", help="ids (POL-13) or files")
+            command.add_argument("--by", required=True, help="the approver's name or email, as in company.yml")
+            command.add_argument("--summary", default="Reviewed and approved", help="what changed, for the history")
+            command.add_argument("--major", action="store_true", help="a major revision (2.0 rather than 1.1)")
+            command.add_argument("--date", default=None, help="approval date YYYY-MM-DD (default: today)")
+            command.add_argument("--author", default=None, help="who wrote the change (default: the owner)")
+            command.add_argument("--repo", default=".", help="the company repository (default: here)")
+        elif name == "redline":
+            command.add_argument("base", help="the earlier revision (branch, tag or commit)")
+            command.add_argument("head", nargs="?", default="HEAD", help="the later revision (default: HEAD)")
+            command.add_argument("--out", type=Path, default=None, help="output folder (default: out/redline)")
+            command.add_argument("--no-pdf", action="store_true", help="write only the HTML")
+            command.add_argument("--repo", default=".", help="the company repository (default: here)")
         elif name == "lint-library":
             command.add_argument("policies", nargs="*", metavar="POL-NN", help="only report these policies")
         else:
@@ -201,6 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--out", type=Path, default=None, help="output folder (default: out/pdf)")
             command.add_argument("--pdfa", action="store_true", help="write PDF/A-3b for archiving")
             command.add_argument("--no-cache", action="store_true", help="render every PDF again")
+        if name == "check":
+            command.add_argument("--base", default=None, help="fail on text changed since this revision without "
+                                 "a new approval (e.g. origin/main)")
+            command.add_argument("--format", choices=["auto", "text", "github"], default="auto",
+                                 help="github: annotations on the pull request (auto: when in GitHub Actions)")
+        if name == "review":
+            command.add_argument("--all", action="store_true", help="list current policies too")
         if name == "serve":
             command.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     return parser

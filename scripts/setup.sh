@@ -13,7 +13,7 @@ with_test=0
 [ "${1:-}" = "--test" ] && with_test=1
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig fonts-dejavu-core fonts-droid-fallback git)
-[ "$with_test" = 1 ] && packages+=(chromium poppler-utils)
+[ "$with_test" = 1 ] && packages+=(chromium poppler-utils shellcheck)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -82,7 +82,7 @@ def test_policy_page_carries_metadata_controls_and_history(mini_library: Path) -
     assert page.startswith("# Policy Management Policy\n")
     for expected in ("| Owner | Security Officer (Priya Natarajan) |", "| Next review due | 1 December 2027",
                      "| Criteria | CC6.2, CC6.3 |", "## 3. Exceptions {#exceptions}", "## Revision history",
-                     "| 1\\.0 | 2026-12-01 | Priya Natarajan | Dana Whitfield | Initial adoption of the policy |",
+                     "| 1.0 | 2026-12-01 | Priya Natarajan | Dana Whitfield | Initial adoption of the policy |",
                      "AWS Key Management Service (KMS)"):
         assert expected in page
 

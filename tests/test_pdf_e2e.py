@@ -107,8 +107,10 @@ def test_unchanged_documents_are_not_rendered_again(example_repo: Path, tmp_path
 def test_pdfa_variant_declares_pdfa_conformance(example_repo: Path, tmp_path: Path) -> None:
     run([str(BIN / "policyforge"), "pdf", "--repo", str(example_repo), "--out", str(tmp_path), "--pdfa",
          "--no-cache"], env=EPOCH)
-    data = (tmp_path / "ACME-POL-13-access-control-v1.0.pdf").read_bytes()
-    assert b"pdfaid:part" in data and b"pdfaid:conformance" in data
+    root = PdfReader(tmp_path / "ACME-POL-13-access-control-v1.0.pdf").trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp
+    assert "/OutputIntents" in root
 
 
 def test_hostile_company_name_renders_on_the_cover(tmp_path: Path) -> None:
