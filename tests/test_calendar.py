@@ -1,0 +1,253 @@
+"""The control calendar: valid iCalendar, recurrences inside the window, stable output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import BIN, run
+from dateutil.rrule import rrulestr
+from icalendar import Calendar
+from icalendar.cal import Component
+
+from generator._answers import resolve_answers
+from generator._calendar import ACTIVITIES, PRODID, control_calendar
+from generator._evidence import SCHEDULED, AuditWindow, evidence_plan, occurrences
+from generator._facts import facts_from_answers
+from generator._library import Library, load_library
+from generator._program import Program, program_from_library
+
+slow = pytest.mark.slow
+RELEASE = dt.date(2026, 12, 1)
+START, END = dt.date(2027, 1, 1), dt.date(2027, 6, 30)
+SECURITY_ONLY = {"scope_availability": "no", "scope_confidentiality": "no", "scope_processing_integrity": "no",
+                 "scope_privacy": "no"}
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def program_for(library: Library, **answers: str) -> Program:
+    return program_from_library(facts_from_answers(resolve_answers(answers)), library, as_of=START)
+
+
+def parse(data: bytes) -> list[Component]:
+    return list(Calendar.from_ical(data).walk("VEVENT"))
+
+
+def events_of(library: Library, **answers: str) -> list[Component]:
+    return parse(control_calendar(program_for(library, **answers), RELEASE))
+
+
+def dates(event: Component) -> list[dt.date]:
+    """Expand an event's recurrence with dateutil, independently of the code under test."""
+    start: dt.date = event.decoded("dtstart")
+    if "RRULE" not in event:
+        return [start]
+    rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=dt.datetime.combine(start, dt.time()))
+    return [moment.date() for moment in rule]
+
+
+def by_summary(events: list[Component]) -> dict[str, Component]:
+    found = {str(e["SUMMARY"]): e for e in events}
+    assert len(found) == len(events), "every event has its own title"
+    return found
+
+
+def test_calendar_is_rfc5545_with_required_properties(library: Library) -> None:
+    data = control_calendar(program_for(library), RELEASE)
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in data.split(b"\r\n")), "long lines are folded"
+    calendar = Calendar.from_ical(data)
+    assert (str(calendar["PRODID"]), str(calendar["VERSION"])) == (PRODID, "2.0")
+    events = parse(data)
+    assert len(events) > 40
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    for event in events:
+        start = event.decoded("dtstart")
+        assert type(start) is dt.date, "all-day events"
+        assert event.decoded("dtend") == start + dt.timedelta(days=1)
+        assert event.decoded("dtstamp") == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+
+
+def test_quarterly_access_reviews_recur_twice_in_a_six_month_window(library: Library) -> None:
+    events = by_summary(events_of(library))
+    review = events["Quarterly access review"]
+    assert dates(review) == [dt.date(2027, 1, 15), dt.date(2027, 4, 15)]
+    assert str(review["UID"]) == "access-review-quarterly-acc-03-20270115@acme.example"
+    assert "ACC-05" in str(review["DESCRIPTION"])
+
+
+def test_every_recurrence_stays_inside_the_window_with_counts_per_cadence(library: Library) -> None:
+    events = events_of(library)
+    expected = {"Weekly": 26, "Monthly": 6, "Quarterly": 2, "Six-monthly": 1, "Annual": 1}
+    recurring = [e for e in events if "RRULE" in e]
+    assert {str(e["SUMMARY"]).split()[0] for e in recurring} == set(expected)
+    for event in recurring:
+        occurrences = dates(event)
+        assert all(START <= day <= END for day in occurrences), event["SUMMARY"]
+        assert len(occurrences) == expected[str(event["SUMMARY"]).split()[0]], event["SUMMARY"]
+    named = by_summary(events)
+    for title in ("Annual risk assessment", "Annual penetration test", "Annual incident response tabletop exercise",
+                  "Annual disaster recovery test and continuity plan review",
+                  "Quarterly backup review and restore test", "Annual security awareness training",
+                  "Annual vendor review", "Monthly vulnerability scan and patch review"):
+        assert title in named
+
+
+def test_calendar_counts_agree_with_the_evidence_plan(library: Library) -> None:
+    program = program_for(library)
+    rows = {row.item.id: row for row in evidence_plan(program).rows}
+    events = by_summary(parse(control_calendar(program, RELEASE)))
+    assert len(dates(events["Quarterly access review"])) == rows["EV-21"].needed == 2
+    assert len(dates(events["Monthly endpoint compliance review"])) == rows["EV-35"].needed == 6
+    assert len(dates(events["Quarterly backup review and restore test"])) == rows["EV-56"].needed == 2
+
+
+CADENCES = {"Weekly": "weekly", "Monthly": "monthly", "Quarterly": "quarterly", "Six-monthly": "semiannual",
+            "Annual": "annual"}
+
+
+@pytest.mark.parametrize(("start", "months"), [("2027-01-31", 6), ("2027-02-28", 3), ("2026-11-20", 12)])
+def test_recurrences_match_the_evidence_counts_for_any_window(library: Library, start: str, months: int) -> None:
+    program = program_for(library, observation_start=start, observation_months=str(months))
+    window = AuditWindow("type2", dt.date.fromisoformat(start), months)
+    recurring = [e for e in parse(control_calendar(program, RELEASE)) if "RRULE" in e]
+    assert recurring
+    for event in recurring:
+        occurrences_seen = dates(event)
+        assert all(window.start <= day <= window.end for day in occurrences_seen), event["SUMMARY"]
+        cadence = CADENCES[str(event["SUMMARY"]).split()[0]]
+        assert len(occurrences_seen) == occurrences(cadence, window), event["SUMMARY"]
+
+
+def test_access_reviews_follow_the_company_cadence(library: Library) -> None:
+    events = by_summary(events_of(library, access_review_cadence="monthly"))
+    monthly, quarterly = (str(events[f"{c} access review"]["DESCRIPTION"]) for c in ("Monthly", "Quarterly"))
+    assert "- ACC-05 " in monthly and "- ACC-03 " in monthly
+    assert "- ACC-05 " not in quarterly and "- ACC-03 " not in quarterly
+    assert "- ACC-08 " in quarterly  # service accounts keep the quarterly schedule their control states
+    assert len(dates(events["Monthly access review"])) == 6
+
+
+def test_a_twelve_month_window_holds_four_quarterly_reviews(library: Library) -> None:
+    events = by_summary(events_of(library, observation_months="12"))
+    occurrences = dates(events["Quarterly access review"])
+    assert occurrences == [dt.date(2027, 1, 15), dt.date(2027, 4, 15), dt.date(2027, 7, 15), dt.date(2027, 10, 15)]
+    assert str(events["SOC 2 Type II observation window ends"].decoded("dtstart")) == "2027-12-31"
+
+
+def test_type1_has_single_events_in_the_month_before_the_as_of_date(library: Library) -> None:
+    events = events_of(library, report_type="type1")
+    assert not any("RRULE" in e for e in events)
+    activities = [e for e in events if str(e["SUMMARY"]).split()[0] in
+                  ("Weekly", "Monthly", "Quarterly", "Six-monthly", "Annual")]
+    assert len(activities) > 30
+    for event in activities:
+        assert dt.date(2026, 12, 1) <= event.decoded("dtstart") < START, event["SUMMARY"]
+    assert by_summary(events)["SOC 2 Type I as-of date"].decoded("dtstart") == START
+
+
+def test_every_scheduled_control_in_scope_is_on_the_calendar_once(library: Library) -> None:
+    program = program_for(library)
+    events = parse(control_calendar(program, RELEASE))
+    on_calendar = Counter(cid for e in events if "RRULE" in e
+                          for cid in re.findall(r"^- ([A-Z]{2,4}-\d{2}) ", str(e["DESCRIPTION"]), re.MULTILINE))
+    scheduled = {c.id for c in program.controls() if c.frequency in SCHEDULED}
+    assert set(on_calendar) == scheduled
+    assert set(on_calendar.values()) == {1}
+
+
+def test_events_name_their_owners_as_attendees_and_in_the_description(library: Library) -> None:
+    events = by_summary(events_of(library))
+    restore = events["Quarterly backup review and restore test"]
+    attendees = restore["ATTENDEE"] if isinstance(restore["ATTENDEE"], list) else [restore["ATTENDEE"]]
+    assert str(attendees[0]) == "mailto:rahul.mehta@acme.example"
+    assert attendees[0].params["CN"] == "Rahul Mehta"
+    assert "Owner: Rahul Mehta, Chief Technology Officer <rahul.mehta@acme.example>" in str(restore["DESCRIPTION"])
+    assert "BAK-06" in str(restore["DESCRIPTION"])
+
+
+def test_policy_reviews_fall_on_each_policys_next_review_date(library: Library) -> None:
+    program = program_for(library)
+    reviews = [e for e in parse(control_calendar(program, RELEASE)) if str(e["SUMMARY"]).startswith("Policy review")]
+    assert len(reviews) == len(program.policies) == 29
+    expected = {f"Policy review due: {doc.title}": program.next_review(doc) for doc in program.policies.values()}
+    assert {str(e["SUMMARY"]): e.decoded("dtstart") for e in reviews} == expected
+    assert set(expected.values()) == {dt.date(2027, 12, 1)}
+
+
+def test_out_of_scope_categories_add_no_events(library: Library) -> None:
+    everything = events_of(library)
+    security = events_of(library, **SECURITY_ONLY)
+    text = "\n".join(str(e["DESCRIPTION"]) for e in security)
+    for prefix in ("PRV-", "PIN-", "AVL-", "CNF-"):
+        assert f"- {prefix}" not in text
+        assert f"- {prefix}" in "\n".join(str(e["DESCRIPTION"]) for e in everything)
+    summaries = {str(e["SUMMARY"]) for e in security}
+    assert "Monthly processing integrity review" not in summaries
+    assert "Policy review due: Privacy and Data Protection Policy" not in summaries
+    assert len(security) < len(everything)
+
+
+def test_every_catalog_evidence_item_belongs_to_exactly_one_activity(library: Library) -> None:
+    owners = Counter(e for activity in ACTIVITIES for e in activity.evidence)
+    assert set(owners) == set(library.catalog.evidence)
+    assert set(owners.values()) == {1}
+    assert all(1 <= activity.day <= 28 for activity in ACTIVITIES)
+
+
+def test_hostile_names_survive_as_data(library: Library) -> None:
+    name = 'Rahul "R;M" Mehta, Jr.'
+    company = "Acme; Cloud, Inc\\"
+    data = control_calendar(program_for(library, cto_name=name, company_name=company,
+                                        company_slug="acme", doc_prefix="ACME"), RELEASE)
+    calendar = Calendar.from_ical(data)
+    assert str(calendar["X-WR-CALNAME"]) == f"{company} SOC 2 control calendar"
+    restore = by_summary(list(calendar.walk("VEVENT")))["Quarterly backup review and restore test"]
+    attendees = restore["ATTENDEE"] if isinstance(restore["ATTENDEE"], list) else [restore["ATTENDEE"]]
+    assert attendees[0].params["CN"] == name
+    assert f"Owner: {name}, Chief Technology Officer" in str(restore["DESCRIPTION"])
+
+
+def test_same_program_gives_identical_bytes(library: Library) -> None:
+    assert control_calendar(program_for(library), RELEASE) == control_calendar(program_for(library), RELEASE)
+
+
+# ------------------------------------------------------------------------------------------- the command
+@pytest.fixture
+def repo(example_repo: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "acme-cloud"
+    shutil.copytree(example_repo, copy, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    return copy
+
+
+def calendar(repo: Path, *args: str, check: bool = True) -> tuple[int, str]:
+    result = run([str(BIN / "python"), "-m", "generator._calendar", "--repo", str(repo), *args], check=check)
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stderr
+
+
+@slow
+def test_calendar_command_writes_the_same_file_twice(repo: Path, tmp_path: Path) -> None:
+    _, stderr = calendar(repo, "--out", str(tmp_path / "first.ics"))
+    assert "Control calendar: " in stderr and "Type II observation window" in stderr
+    calendar(repo)
+    written = repo / "out" / "control-calendar.ics"
+    assert written.read_bytes() == (tmp_path / "first.ics").read_bytes()
+    events = parse(written.read_bytes())
+    assert {e.decoded("dtstamp") for e in events} == {dt.datetime(2026, 12, 1, tzinfo=dt.UTC)}
+
+
+@slow
+def test_calendar_command_refuses_a_folder_without_company_yml(tmp_path: Path) -> None:
+    code, stderr = calendar(tmp_path, check=False)
+    assert code == 2
+    assert "company.yml: not found — run policyforge inside the company repository" in stderr

