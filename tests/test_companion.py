@@ -1,0 +1,286 @@
+"""Companion documents: rendered from the facts, specific to the company, complete and well-formed."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import TemplateError
+from generator._companion import COMPANION_DIR, DOCUMENTS, companion_pages, risk_band
+from generator._library import Library, load_library
+from generator._lint import TOOL_KEYS, VARIANTS, variant_program
+from generator._markdown import markdown_to_html
+from generator._program import Program, load_program
+from generator._wording import check_wording
+
+CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def pages(library: Library) -> dict[str, dict[str, str]]:
+    return {name: companion_pages(variant_program(name, library)) for name in VARIANTS}
+
+
+def visible_text(markdown: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markdown_to_html(markdown)))
+
+
+def table_rows(markdown: str, heading: str) -> list[list[str]]:
+    """Return the cells of the first table after a heading (header and rule excluded)."""
+    lines = markdown.split(heading, 1)[1].splitlines()
+    start = next(number for number, line in enumerate(lines) if line.startswith("|"))
+    table = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        table.append([cell.strip() for cell in CELL_SPLIT.split(line)[1:-1]])
+    return table[2:]
+
+
+# ------------------------------------------------------------------------------------------ every document
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_companion_document_renders_complete_for_each_variant(pages: dict[str, dict[str, str]],
+                                                                    variant: str) -> None:
+    rendered = pages[variant]
+    assert list(rendered) == [f"{COMPANION_DIR}/{stem}.md" for stem in DOCUMENTS]
+    for name, markdown in rendered.items():
+        assert markdown.startswith("# ") and "\n" in markdown, name
+        assert "{{" not in markdown and "{%" not in markdown, name
+        assert check_wording(markdown, name) == [], name
+        assert not re.search(r"\bTODO\b|\bTBD\b", markdown), name
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_table_row_has_as_many_cells_as_its_header(pages: dict[str, dict[str, str]], variant: str) -> None:
+    for name, markdown in pages[variant].items():
+        width = None
+        for number, line in enumerate(markdown.splitlines(), start=1):
+            if not line.startswith("|"):
+                width = None
+                continue
+            cells = len(CELL_SPLIT.split(line))
+            width = width or cells
+            assert cells == width, f"{name}:{number}: {line}"
+
+
+def test_companion_links_reach_rendered_policy_headings_and_controls(library: Library,
+                                                                     pages: dict[str, dict[str, str]]) -> None:
+    program = variant_program("example", library)
+    ids = {doc.filename: set(re.findall(r'id="([^"]+)"', markdown_to_html(program.render_page(doc))))
+           for doc in program.policies.values()}
+    links = {link for page in pages["example"].values()
+             for link in re.findall(r"\]\(\.\./(POL-\d\d-[a-z0-9-]+\.md)(?:#([a-z0-9-]+))?\)", page)}
+    assert len(links) > 50
+    for filename, anchor in links:
+        assert filename in ids, filename
+        assert not anchor or anchor in ids[filename], f"{filename}#{anchor}"
+
+
+def test_companion_documents_are_the_same_for_the_same_facts(library: Library,
+                                                             pages: dict[str, dict[str, str]]) -> None:
+    assert companion_pages(variant_program("example", library)) == pages["example"]
+
+
+def test_links_follow_the_prefix_given_for_where_the_pages_are_served(library: Library) -> None:
+    flat = companion_pages(variant_program("example", library), link_prefix="")
+    assert "](POL-07-risk-management.md)" in flat["companion/risk-register.md"]
+    assert "](../" not in "".join(flat.values())
+
+
+@pytest.mark.slow
+def test_companion_documents_render_for_the_scaffolded_example_company(example_repo: Path) -> None:
+    rendered = companion_pages(load_program(example_repo))
+    assert len(rendered) == len(DOCUMENTS)
+    assert "Priya Natarajan" in rendered["companion/incident-response-runbook.md"]
+    assert all("{{" not in page for page in rendered.values())
+
+
+# ------------------------------------------------------------------------------------------ system description
+@pytest.mark.parametrize(("variant", "providers"), [
+    ("example", ["Amazon Web Services (AWS)"]),
+    ("gcp-remote", ["Google Cloud"]),
+    ("azure-office", ["Microsoft Azure", "Amazon Web Services (AWS)"]),
+])
+def test_system_description_names_each_cloud_provider_as_a_carved_out_subservice_organisation(
+        pages: dict[str, dict[str, str]], variant: str, providers: list[str]) -> None:
+    page = pages[variant]["companion/system-description.md"]
+    rows = table_rows(page, "## 5. Subservice organisations")
+    assert [row[0] for row in rows if row[0]] == providers
+    assert "carve-out method" in page
+    assert all("SOC 2" in row[2] for row in rows if row[0])
+
+
+def test_system_description_states_the_commitments_components_and_customer_controls(
+        pages: dict[str, dict[str, str]]) -> None:
+    page = pages["example"]["companion/system-description.md"]
+    for needle in ("at least 99.9% each calendar month", "within 8 hours (RTO)", "at most 1 hour of data lost (RPO)",
+                   "within 72 hours of confirmation", "### 3.1 Infrastructure", "### 3.2 Software", "### 3.3 People",
+                   "### 3.4 Procedures", "### 3.5 Data", "## 4. System boundaries", "### 5.1 Complementary subservice",
+                   "## 6. Complementary user entity controls", "Amazon RDS", "Okta", "Priya Natarajan"):
+        assert needle in page, needle
+    assert len(table_rows(page, "## 6. Complementary user entity controls")) >= 5
+
+
+def test_security_only_system_description_names_only_security_criteria(pages: dict[str, dict[str, str]]) -> None:
+    page = pages["security-only"]["companion/system-description.md"]
+    assert "The Trust Services categories in scope are Security (33 criteria)." in page
+    assert not re.search(r"\b(A1|C1|PI1|P\d)\.\d", page)
+    assert "POL-24" not in page and "POL-28" not in page
+
+
+# ------------------------------------------------------------------------------------------ risk register
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_risk_register_scores_at_least_fifteen_risks_with_owners_and_in_scope_controls(
+        library: Library, pages: dict[str, dict[str, str]], variant: str) -> None:
+    program = variant_program(variant, library)
+    carried = {cid for doc in program.policies.values() for cid in doc.controls}
+    rows = [row for row in table_rows(pages[variant]["companion/risk-register.md"], "## 1. Inherent") if row[0]]
+    assert len(rows) >= 15
+    for risk_id, _, owner, scoring, treatment, controls in rows:
+        likelihood, impact, score, band = re.fullmatch(r"(\d) × (\d) = (\d+), (\w+)", scoring).groups()
+        assert 1 <= int(likelihood) <= 5 and 1 <= int(impact) <= 5, risk_id
+        assert int(score) == int(likelihood) * int(impact) and band == risk_band(int(score)), risk_id
+        assert re.match(r"^(Chief|Security|Privacy|Head)", owner) and "(" in owner, risk_id
+        assert treatment.split(":")[0] in ("Reduce", "Transfer", "Avoid", "Accept"), risk_id
+        ids = re.findall(r"\[([A-Z]{3}-\d\d)\]", controls)
+        assert ids and set(ids) <= carried, risk_id
+
+
+def test_risk_register_leaves_out_risks_and_controls_of_categories_out_of_scope(
+        pages: dict[str, dict[str, str]]) -> None:
+    full = pages["example"]["companion/risk-register.md"]
+    lean = pages["security-only"]["companion/risk-register.md"]
+    assert "Personal data used beyond the privacy notice" in full
+    assert "Personal data used beyond the privacy notice" not in lean
+    assert "[AVL-04]" in full and "[AVL-04]" not in lean
+
+
+@pytest.mark.parametrize(("score", "band"), [(1, "low"), (4, "low"), (5, "medium"), (9, "medium"), (10, "high"),
+                                             (16, "high"), (20, "critical"), (25, "critical")])
+def test_risk_bands_follow_the_risk_policy(score: int, band: str) -> None:
+    assert risk_band(score) == band
+
+
+def test_every_control_named_in_the_starter_risks_exists_in_the_catalog(library: Library) -> None:
+    data = yaml.safe_load((library.root / COMPANION_DIR / "risks.yaml").read_text(encoding="utf-8"))
+    named = {cid for risk in data["risks"] for cid in risk["controls"]}
+    assert named <= set(library.catalog.controls)
+    assert len({risk["id"] for risk in data["risks"]}) == len(data["risks"])
+
+
+# ------------------------------------------------------------------------------------------ inventories
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_vendor_inventory_tiers_every_tool_of_the_company(library: Library, pages: dict[str, dict[str, str]],
+                                                          variant: str) -> None:
+    program = variant_program(variant, library)
+    rows = [row for row in table_rows(pages[variant]["companion/vendor-inventory.md"], "## 1. Vendors") if row[0]]
+    names = [row[0] for row in rows]
+    for key in TOOL_KEYS:
+        tool = program.facts.get(f"stack.{key}")
+        assert any(name == tool or name.startswith(f"{tool} (service of ") for name in names), tool
+    assert {row[3].split(":")[0] for row in rows} <= {"**Critical**", "**High**", "**Low**"}
+    providers = [program.library.catalog.providers[p]["name"] for p in program.facts.get("stack.cloud_providers")]
+    assert names[:len(providers)] == providers
+
+
+def test_a_tool_sold_by_the_cloud_provider_is_listed_as_its_service(pages: dict[str, dict[str, str]]) -> None:
+    page = pages["example"]["companion/vendor-inventory.md"]
+    assert "| AWS Backup (service of Amazon Web Services (AWS)) |" in page
+    tracking = table_rows(page, "## 2. Tracking")
+    assert "AWS Backup" not in [row[0] for row in tracking]
+
+
+def test_one_product_named_for_two_roles_is_one_vendor_with_the_stricter_tier(library: Library) -> None:
+    program = variant_program("example", library, {"source_control": "GitLab", "ci_cd": "GitLab",
+                                                   "training_provider": "Okta"})
+    rows = table_rows(companion_pages(program)["companion/vendor-inventory.md"], "## 1. Vendors")
+    named = {row[0]: row for row in rows if row[0]}
+    assert [row[0] for row in rows].count("GitLab") == 1 and [row[0] for row in rows].count("Okta") == 1
+    assert "code review" in named["GitLab"][1] and "deploys every change" in named["GitLab"][1]
+    assert named["Okta"][3].startswith("**Critical**:") and "training" in named["Okta"][1]
+
+
+def test_asset_inventory_lists_cloud_services_applications_and_data_stores_from_the_facts(
+        pages: dict[str, dict[str, str]]) -> None:
+    page = pages["gcp-remote"]["companion/asset-inventory.md"]
+    for needle in ("Cloud SQL", "Cloud Storage", "europe-west1", "europe-west4", "Personio", "Linear",
+                   "Google Security Operations", "Jamf Pro", "SentinelOne", "35 days", "365 days"):
+        assert needle in page, needle
+    assert "Okta" not in page and "AWS" not in page
+
+
+# ------------------------------------------------------------------------------------------ BIA and runbook
+def test_business_impact_analysis_carries_the_company_rto_and_rpo(library: Library) -> None:
+    program = variant_program("example", library, {"rto_hours": "6", "rpo_hours": "2", "backup_frequency_hours": "2"})
+    page = companion_pages(program)["companion/business-impact-analysis.md"]
+    tiers = table_rows(page, "## 1. Recovery tiers")
+    assert tiers[0][2:] == ["6 hours", "2 hours"]
+    assert tiers[1][2:] == ["24 hours", "24 hours"] and tiers[2][2:] == ["5 business days", "24 hours"]
+    systems = table_rows(page, "## 2. Systems and their tiers")
+    assert all(row[2:4] == ["6 hours", "2 hours"] for row in systems if row[1] == "1")
+    assert "backups every 2 hours" in page
+
+
+def test_runbook_roster_names_every_role_holder_with_their_email(library: Library,
+                                                                 pages: dict[str, dict[str, str]]) -> None:
+    program = variant_program("example", library)
+    roster = table_rows(pages["example"]["companion/incident-response-runbook.md"], "## 2. Contact roster")
+    for role in ("security_officer", "cto", "ceo", "privacy_officer", "head_of_people"):
+        name, email = program.facts.get(f"people.{role}.name"), program.facts.get(f"people.{role}.email")
+        assert any(row[1] == name and row[2] == email and row[3] == "" for row in roster), role
+
+
+def test_runbook_follows_the_status_page_fact(pages: dict[str, dict[str, str]]) -> None:
+    assert "post on https://status.acme.example" in pages["example"]["companion/incident-response-runbook.md"]
+    assert "every 2 hours by email" in pages["gcp-remote"]["companion/incident-response-runbook.md"]
+
+
+def test_acknowledgement_form_lists_every_policy_in_scope_with_its_version(library: Library,
+                                                                          pages: dict[str, dict[str, str]]) -> None:
+    for variant in ("example", "security-only"):
+        program = variant_program(variant, library)
+        rows = table_rows(pages[variant]["companion/policy-acknowledgement.md"], "## 2. Policies acknowledged")
+        assert len(rows) == len(program.policies)
+        assert all(row[1] == "1.0" and row[3] == "" for row in rows)
+
+
+def test_exception_register_offers_empty_rows_to_fill(pages: dict[str, dict[str, str]]) -> None:
+    rows = table_rows(pages["example"]["companion/exception-register.md"], "## 1. Requests")
+    assert len(rows) >= 3 and all(cell == "" for row in rows for cell in row[1:])
+
+
+# ------------------------------------------------------------------------------------------ company values are data
+HOSTILE = {
+    "company_name": "<b>Acme</b> | *Co*",
+    "ticketing": "Jira | {{ 7*7 }}",
+    "identity_provider": "[Okta](https://evil.example)",
+    "security_officer_name": "Priya_Natarajan `x`",
+}
+
+
+def test_hostile_company_values_land_as_text_in_every_document(library: Library) -> None:
+    rendered = companion_pages(variant_program("example", library, HOSTILE))
+    for name, markdown in rendered.items():
+        page = markdown_to_html(markdown)
+        assert "<b>Acme" not in page and 'href="https://evil.example"' not in page, name
+    vendors = visible_text(rendered["companion/vendor-inventory.md"])
+    assert "Jira | {{ 7*7 }}" in vendors and "[Okta](https://evil.example)" in vendors
+    assert "<b>Acme</b> | *Co*" in visible_text(rendered["companion/risk-register.md"])
+    assert "Priya_Natarajan `x`" in visible_text(rendered["companion/incident-response-runbook.md"])
+
+
+def test_a_library_without_companion_templates_is_reported_not_crashed(library: Library, tmp_path: Path) -> None:
+    program: Program = variant_program("example", library)
+    program.library = Library(tmp_path, library.version, library.templates, library.catalog)
+    with pytest.raises(TemplateError) as caught:
+        companion_pages(program)
+    assert "companion" in str(caught.value) and "policy_templates/companion/" in str(caught.value)
