@@ -19,6 +19,7 @@ from ._errors import PolicyforgeError, Problem
 from ._facts import load_facts
 from ._library import Library, anchors_in, load_library
 from ._program import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, Program, build_date, in_scope_templates
+from ._update import has_conflict_markers
 from ._wording import check_wording
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -161,6 +162,12 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
     for path in sorted((repo / POLICIES_DIR).glob("*.md")):
         relative = f"{POLICIES_DIR}/{path.name}"
         text = path.read_text(encoding="utf-8")
+        if has_conflict_markers(text):
+            problems.append(Problem(relative, "has unresolved merge conflict markers",
+                                    "resolve each <<<<<<< / ======= / >>>>>>> block, keeping the text you want",
+                                    next((n for n, line in enumerate(text.splitlines(), 1)
+                                          if line.startswith("<<<<<<<")), None)))
+            continue
         try:
             doc = parse_policy(text, relative, company=True)
         except PolicyforgeError as exc:

@@ -37,5 +37,13 @@ def markdown_text(value: object) -> str:
         return str(value)
     text = " ".join(str(value).splitlines())
     text = _INLINE_RE.sub(lambda m: _INLINE[m.group(0)], text)
-    return _LEADING_RE.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", text)
+    return _LEADING_RE.sub(_neutralise_leading, text)
+
+
+def _neutralise_leading(match: re.Match[str]) -> str:
+    # A numeric character reference is literal text to Markdown in every position, where a
+    # backslash escape is only honoured before some characters ("\=" would stay visible).
+    if match.group(1):
+        return f"{match.group(1)}&#{ord(match.group(2))};"
+    return f"&#{ord(match.group(3))};"
 

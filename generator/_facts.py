@@ -79,6 +79,8 @@ def _single_line(spec: FactSpec, text: str) -> str:
     text = text.strip()
     if not text:
         raise ValueError("is empty|give a value")
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text):
+        raise ValueError("contains control characters|retype the value without them")
     if len(text) > MAX_TEXT_LENGTH:
         raise ValueError(f"is {len(text)} characters long|shorten it to at most {MAX_TEXT_LENGTH}")
     return text

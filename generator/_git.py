@@ -1,19 +1,96 @@
-"""Read the release a company repository is at from git (tags mark approved releases)."""
+"""Read releases and approval commits from a company repository's git history.
+
+Tags mark approved releases (``2026.1``); the commit that first recorded a policy version is
+the provable point where that approval entered the repository.
+"""
 
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 DRAFT = "draft"
 
 
+@dataclass(frozen=True)
+class Commit:
+    """A commit as shown to readers: short id and date."""
+
+    sha: str
+    date: str
+
+    @property
+    def short(self) -> str:
+        """Return the abbreviated commit id."""
+        return self.sha[:10]
+
+
+def _git(repo: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False, input=stdin)
+    except FileNotFoundError:
+        return subprocess.CompletedProcess(args, 127, "", "git not found")
+
+
 def current_release(repo: Path) -> str:
     """Return the tag at HEAD (an approved release such as ``2026.1``) or ``draft``."""
-    try:
-        result = subprocess.run(["git", "describe", "--tags", "--exact-match", "HEAD"], cwd=repo,
-                                capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        return DRAFT
+    result = _git(repo, "describe", "--tags", "--exact-match", "HEAD")
     tag = result.stdout.strip()
     return tag if result.returncode == 0 and tag else DRAFT
+
+
+def previous_release(repo: Path) -> str | None:
+    """Return the release tag before the current one (before HEAD's own tag, if HEAD is tagged)."""
+    start = "HEAD^" if current_release(repo) != DRAFT else "HEAD"
+    result = _git(repo, "describe", "--tags", "--abbrev=0", start)
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+
+
+def _front_version(text: str) -> str | None:
+    if not text.startswith("---\n"):
+        return None
+    end = text.find("\n---\n", 4)
+    try:
+        meta = yaml.safe_load(text[4:end]) if end > 0 else None
+    except yaml.YAMLError:
+        return None
+    return str(meta.get("version")) if isinstance(meta, dict) and "version" in meta else None
+
+
+def version_commits(repo: Path, folder: str = "policies") -> dict[str, dict[str, Commit]]:
+    """Map each policy file name to {version: the commit that first recorded that version}."""
+    log = _git(repo, "log", "--reverse", "--format=@%H %as", "--name-only", "--", f"{folder}/")
+    if log.returncode != 0:
+        return {}
+    touched: list[tuple[Commit, str]] = []
+    commit: Commit | None = None
+    for line in log.stdout.splitlines():
+        if line.startswith("@"):
+            sha, date = line[1:].split(" ", 1)
+            commit = Commit(sha, date)
+        elif line.strip() and commit is not None:
+            touched.append((commit, line.strip()))
+    if not touched:
+        return {}
+    # One git process reads every revision of every file (cat-file --batch), not one per commit.
+    request = "".join(f"{c.sha}:{path}\n" for c, path in touched)
+    batch = subprocess.run(["git", "cat-file", "--batch"], cwd=repo, input=request.encode(), capture_output=True,
+                           check=False).stdout
+    found: dict[str, dict[str, Commit]] = {}
+    offset = 0
+    for c, path in touched:
+        header_end = batch.index(b"\n", offset)
+        header = batch[offset:header_end].decode()
+        offset = header_end + 1
+        if header.endswith("missing"):
+            continue
+        size = int(header.rsplit(" ", 1)[1])
+        text = batch[offset:offset + size].decode("utf-8", errors="replace")
+        offset += size + 1
+        version = _front_version(text)
+        if version:
+            found.setdefault(Path(path).name, {}).setdefault(version, c)
+    return found

@@ -19,6 +19,7 @@ from ._errors import Problem, TemplateError
 from ._escape import markdown_text
 from ._facts import Facts, load_facts
 from ._facts_schema import ROLE_TITLES
+from ._git import Commit, version_commits
 from ._library import Library, load_library
 from ._render import long_date, render_markdown
 
@@ -69,6 +70,8 @@ class Program:
     policies: dict[str, PolicyDoc]
     as_of: dt.date = field(default_factory=build_date)
     unwritten: frozenset[str] = frozenset()
+    # file name -> {version: commit that recorded it}, read from git by load_program
+    commits: dict[str, dict[str, Commit]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ selection
     def ordered_policies(self) -> list[PolicyDoc]:
@@ -168,12 +171,15 @@ class Program:
             )
         return "\n".join(lines) + "\n"
 
-    def history_table(self, entries: tuple[HistoryEntry, ...]) -> str:
-        """Return the revision history table."""
-        lines = ["| Version | Date | Author | Approver | Summary |", "|---|---|---|---|---|"]
-        for entry in entries:
+    def history_table(self, doc: PolicyDoc) -> str:
+        """Return the revision history: each approval record with the commit that recorded it."""
+        lines = ["| Version | Date | Author | Approver | Summary | Recorded in |", "|---|---|---|---|---|---|"]
+        recorded = self.commits.get(doc.filename, {})
+        for entry in doc.history:
+            commit = recorded.get(entry.version)
+            where = f"`{commit.short}` ({commit.date})" if commit else "not yet committed"
             lines.append(f"| {_cell(entry.version)} | {entry.date.isoformat()} | {_cell(entry.author)} | "
-                         f"{_cell(entry.approver)} | {_cell(entry.summary)} |")
+                         f"{_cell(entry.approver)} | {_cell(entry.summary)} | {where} |")
         return "\n".join(lines) + "\n"
 
     def standard_sections(self, doc: PolicyDoc, first_number: int) -> str:
@@ -195,7 +201,7 @@ class Program:
             body + "\n",
             self.standard_sections(doc, next_number).strip("\n") + "\n",
             f"## Controls carried by this policy {{ #controls }}\n\n{self.controls_section(doc)}",
-            f"## Revision history {{ #revision-history }}\n\n{self.history_table(doc.history)}",
+            f"## Revision history {{ #revision-history }}\n\n{self.history_table(doc)}",
         ]
         return "\n".join(parts)
 
@@ -237,6 +243,8 @@ class Program:
             f"| Policies in force | {len(self.policies)} |",
             f"| Controls | {len(self.controls())} ([control matrix](controls.md)) |",
             f"| Criteria covered | {covered} of {total} ([coverage](coverage.md)) |",
+            "| Changes in this release | [What changed](changes.md) |",
+            "| Audit preparation | [Evidence plan](evidence.md), [readiness checklist](readiness.md) |",
             "",
         ]
         for area, title in AREAS.items():
@@ -340,4 +348,4 @@ def load_program(repo: Path, library: Library | None = None, as_of: dt.date | No
         policies[doc.id] = doc
     if problems:
         raise TemplateError(problems)
-    return Program(facts, library, policies, as_of or build_date())
+    return Program(facts, library, policies, as_of or build_date(), commits=version_commits(repo))

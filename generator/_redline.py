@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ._documents import PolicyDoc, parse_policy
 from ._errors import PolicyforgeError, Problem
-from ._facts import Facts, parse_facts_yaml
+from ._facts import Facts, load_facts, parse_facts_yaml
 from ._library import Library, load_library
 from ._markdown import markdown_to_html
 from ._program import COMPANY_FILE, POLICIES_DIR, Program
@@ -43,11 +43,18 @@ def _git(repo: Path, *args: str) -> str:
     return result.stdout
 
 
-def _facts_at(repo: Path, ref: str) -> Facts:
+def _facts_at(repo: Path, ref: str | None) -> Facts:
+    if ref is None:
+        return load_facts(repo / COMPANY_FILE)
     return parse_facts_yaml(_git(repo, "show", f"{ref}:{COMPANY_FILE}"), where=f"{ref}:{COMPANY_FILE}")
 
 
-def _policies_at(repo: Path, ref: str) -> dict[str, PolicyDoc]:
+def _policies_at(repo: Path, ref: str | None) -> dict[str, PolicyDoc]:
+    """Return the policies at a revision, or in the working tree when ``ref`` is None."""
+    if ref is None:
+        return {f"{POLICIES_DIR}/{p.name}": parse_policy(p.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{p.name}",
+                                                         company=True)
+                for p in sorted((repo / POLICIES_DIR).glob("*.md"))}
     names = _git(repo, "ls-tree", "--name-only", f"{ref}", f"{POLICIES_DIR}/").split()
     docs: dict[str, PolicyDoc] = {}
     for name in names:
@@ -60,8 +67,8 @@ def _render(program: Program, doc: PolicyDoc | None) -> str:
     return program.render_body(doc) if doc else ""
 
 
-def changes_between(repo: Path, base: str, head: str, library: Library | None = None) -> list[PolicyChange]:
-    """Return the policies whose rendered text differs between two revisions."""
+def changes_between(repo: Path, base: str, head: str | None, library: Library | None = None) -> list[PolicyChange]:
+    """Return the policies whose rendered text differs between two revisions (``head`` None: working tree)."""
     library = library or load_library()
     before_docs, after_docs = _policies_at(repo, base), _policies_at(repo, head)
     before = Program(_facts_at(repo, base), library, {d.id: d for d in before_docs.values()})
@@ -119,7 +126,7 @@ table { border-collapse: collapse; } td, th { border: 1px solid #bbb; padding: 2
 """
 
 
-def redline_html(repo: Path, base: str, head: str, changes: list[PolicyChange], company: str) -> str:
+def redline_html(base: str, head: str, changes: list[PolicyChange], company: str) -> str:
     """Return the redline document for a list of changes."""
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",

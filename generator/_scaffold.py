@@ -20,7 +20,7 @@ SOURCE_FILE = f"{STATE_DIR}/source.yml"
 
 
 # The toolchain a company repository pins, so every build of it renders the same.
-TOOLCHAIN_PINS: dict[str, str] = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2"}
+TOOLCHAIN_PINS: dict[str, str] = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "mike": "2.2.0"}
 
 
 def requirements_text() -> str:

@@ -223,7 +223,7 @@ def cmd_redline(args: argparse.Namespace) -> int:
     from ._facts import load_facts
 
     company = load_facts(repo / "company.yml").get("company.name")
-    document = redline_html(repo, args.base, args.head, changes, company)
+    document = redline_html(args.base, args.head, changes, company)
     out = (args.out or repo / "out" / "redline").resolve()
     stem = "redline-" + re_module.sub(r"[^A-Za-z0-9._-]", "-", f"{args.base}-{args.head}")
     write_atomic(out / f"{stem}.html", document)
@@ -246,6 +246,25 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publish a release (or the draft) as its own version of the site, PDFs included."""
+    from ._publish import check_release, publish
+
+    repo = Path(args.repo).resolve()
+    version = None if args.draft else args.version
+    if version is None and not args.draft:
+        print("ERROR: give the release tag (policyforge publish 2026.1) or --draft", file=sys.stderr)
+        return EXIT_USAGE
+    check_release(repo, version)
+    if not args.no_pdf:
+        _write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True)
+    for command in publish(repo, version, args.push):
+        print(f"mike {command}")
+    where = "pushed to origin/gh-pages" if args.push else "committed to the local gh-pages branch"
+    print(f"Published {version or 'draft'}: {where}")
+    return EXIT_OK
+
+
 def cmd_lint_library(args: argparse.Namespace) -> int:
     """Hold the policy library itself to the bar (for library authors)."""
     from ._lint import main as lint_main
@@ -264,16 +283,65 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "review": (cmd_review, "list policy reviews overdue or due soon"),
     "redline": (cmd_redline, "show what changed in the policies between two git revisions (HTML and PDF)"),
     "codeowners": (cmd_codeowners, "rewrite .github/CODEOWNERS from company.yml"),
+    "publish": (cmd_publish, "publish a release (or --draft) as a version of the site with mike"),
     "lint-library": (cmd_lint_library, "check the policy library's templates (for authors)"),
 }
 
 
+# Commands whose module declares its own arguments (``add_arguments``) and runs them (``run``).
+DELEGATED: dict[str, tuple[str, str]] = {
+    "evidence": ("generator._evidence", "write the evidence plan (md, csv, xlsx): each artefact, owner, system, count"),
+    "calendar": ("generator._calendar", "write the control calendar (.ics) for the audit window"),
+    "readiness": ("generator._readiness", "show audit readiness by area from readiness.yml; --init creates it"),
+    "update": ("generator._update", "merge a new library release or a scope change into the policies, keeping edits"),
+}
+
+
+def _delegate(module_name: str) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        import importlib
+
+        result: int = importlib.import_module(module_name).run(args)
+        return result
+
+    return handler
+
+
+COMMANDS.update({name: (_delegate(module), help_text) for name, (module, help_text) in DELEGATED.items()})
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the program as OSCAL JSON or one Word document per policy."""
+    return int(args.export_run(args))
+
+
+COMMANDS["export"] = (cmd_export, "export the program as OSCAL JSON or one Word document per policy")
+DESCRIPTION = ("Generate and run a SOC 2 policy program: company facts in, policies, control matrix, "
+               "evidence plan, versioned site and auditor PDFs out.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the command line."""
-    parser = argparse.ArgumentParser(prog="policyforge", description=__doc__.splitlines()[0] if __doc__ else None)
+    import importlib
+
+    parser = argparse.ArgumentParser(prog="policyforge", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (_, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
+        if name in DELEGATED:
+            importlib.import_module(DELEGATED[name][0]).add_arguments(command)
+            continue
+        if name == "export":
+            formats = command.add_subparsers(dest="format", required=True)
+            for fmt, module_name, text in (
+                ("oscal", "generator._oscal", "OSCAL JSON: catalog, profile, component definition, SSP"),
+                ("docx", "generator._docx", "one Word document per policy"),
+            ):
+                module = importlib.import_module(module_name)
+                fmt_parser = formats.add_parser(fmt, help=text, description=text)
+                module.add_arguments(fmt_parser)
+                fmt_parser.set_defaults(export_run=module.run)
+            continue
         if name == "new":
             command.add_argument("--no-input", action="store_true", help="use defaults and overrides, ask nothing")
             command.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where to create it")
@@ -308,6 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
                                  "a new approval (e.g. origin/main)")
             command.add_argument("--format", choices=["auto", "text", "github"], default="auto",
                                  help="github: annotations on the pull request (auto: when in GitHub Actions)")
+        if name == "publish":
+            command.add_argument("version", nargs="?", help="the release tag at HEAD, e.g. 2026.1")
+            command.add_argument("--draft", action="store_true", help="publish main as the 'draft' version")
+            command.add_argument("--push", action="store_true", help="push gh-pages to origin")
+            command.add_argument("--no-pdf", action="store_true", help="publish the site without rendering PDFs")
         if name == "review":
             command.add_argument("--all", action="store_true", help="list current policies too")
         if name == "serve":

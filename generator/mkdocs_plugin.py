@@ -6,6 +6,7 @@ pages exist, in which order, and hands it the Markdown the engine produced.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +18,25 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from ._changes import changes_page, release_changes
+from ._companion import COMPANION_TITLES, companion_pages
 from ._documents import AREAS
 from ._errors import PolicyforgeError
+from ._evidence import evidence_page
 from ._markdown import MARKDOWN_EXTENSIONS
 from ._program import COMPANY_FILE, PDF_DIR, Program, load_program
+from ._readiness import READINESS_FILE, readiness_page
 
 GENERATED_PAGES: dict[str, str] = {
     "index.md": "Home",
     "controls.md": "Control matrix",
     "coverage.md": "Criteria coverage",
+    "changes.md": "What changed",
+    "evidence.md": "Evidence plan",
+    "readiness.md": "Readiness checklist",
 }
 STYLESHEET = "assets/policyforge.css"
+RETIRED_DIR = "retired"
 
 
 class PolicyforgeConfig(base.Config):
@@ -44,6 +53,7 @@ def _stylesheet(brand: str) -> str:
 }}
 .pf-meta table {{ font-size: 0.7rem; }}
 .pf-meta td:first-child {{ font-weight: 600; white-space: nowrap; }}
+.pf-readiness svg {{ max-width: 46rem; }}
 @media print {{
   .md-header, .md-sidebar, .md-footer, .md-top, .headerlink {{ display: none !important; }}
   .md-main__inner {{ margin: 0; }}
@@ -74,7 +84,8 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
         facts = self.program.facts
-        config.site_name = f"{facts.get('company.name')} policies"
+        # MkDocs templates print site_name unescaped; the company's name is data, so escape it here.
+        config.site_name = html.escape(f"{facts.get('company.name')} policies")
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -83,7 +94,10 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             docs = [d for d in self.program.ordered_policies() if d.area == area]
             if docs:
                 nav.append({title: [{d.title: d.filename} for d in docs]})
-        nav.append({"Program": [{GENERATED_PAGES[name]: name} for name in ("controls.md", "coverage.md")]})
+        program_pages = ("changes.md", "controls.md", "coverage.md", "evidence.md")
+        nav.append({"Program": [{GENERATED_PAGES[name]: name} for name in program_pages]})
+        nav.append({"Audit readiness": [{GENERATED_PAGES["readiness.md"]: "readiness.md"}]
+                    + [{title: f"companion/{stem}.md"} for stem, title in COMPANION_TITLES.items()]})
         config.nav = nav
         config.extra_css.append(STYLESHEET)
         return config
@@ -93,12 +107,19 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         assert self.program is not None
         program = self.program
         try:
+            found = release_changes(program, self.repo)
             contents = {
                 "controls.md": program.matrix_page(),
                 "coverage.md": program.coverage_page(),
+                "changes.md": changes_page(program, found),
+                "evidence.md": evidence_page(program),
+                "readiness.md": readiness_page(program, self.repo),
+                **companion_pages(program),
             }
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
+        if found.redline_name and found.redline:
+            files.append(File.generated(config, found.redline_name, content=found.redline))
         pdfs = self._pdf_files(config)
         contents["index.md"] = program.home_page({label: f.src_uri for label, f in pdfs.items()})
         for pdf in pdfs.values():
@@ -109,6 +130,8 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.get("site.brand_color"))))
+        for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_DIR}/")]:
+            files.remove(retired)  # retired policies stay in git history, never on the site
         return files
 
     def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:
@@ -150,4 +173,6 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""
         server.watch(str(self.repo / COMPANY_FILE))
+        if (self.repo / READINESS_FILE).exists():
+            server.watch(str(self.repo / READINESS_FILE))
         return server

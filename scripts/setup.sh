@@ -15,6 +15,8 @@ with_test=0
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig fonts-dejavu-core fonts-droid-fallback git)
 [ "$with_test" = 1 ] && packages+=(chromium poppler-utils shellcheck)
 
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in "${packages[@]}"; do
@@ -23,8 +25,6 @@ if command -v dpkg-query >/dev/null 2>&1; then
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing system packages: ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "setup: apt-get not found; install ${missing[*]} (or your system's equivalents) and run again" >&2
     exit 1
@@ -44,5 +44,17 @@ fi
 groups=()
 [ "$with_test" = 1 ] && groups=(--group test --group lint)
 .venv/bin/python -m pip install -q -e . "${groups[@]}" 2>&1 | grep -v "^WARNING: Location" || true
+if [ "$with_test" = 1 ] && [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
+  # axe-core (accessibility rules) is injected into pages by the browser tests.
+  if ! command -v npm >/dev/null 2>&1; then
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null
+fi
+if [ "$with_test" = 1 ] && [ ! -x .venv-trestle/bin/python ]; then
+  # compliance-trestle validates the OSCAL export; it pins its own dependencies, so it gets its own venv.
+  "$python" -m venv .venv-trestle
+  .venv-trestle/bin/python -m pip install -q "compliance-trestle>=5.2,<6" 2>&1 | grep -v "^WARNING: Location" || true
+fi
 .venv/bin/policyforge --help >/dev/null
 echo "setup: ready (.venv/bin/policyforge)"

@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 .venv/bin/ruff check .
 .venv/bin/mypy
+export POLICYFORGE_TRESTLE="${POLICYFORGE_TRESTLE:-$PWD/.venv-trestle/bin/python}"
 .venv/bin/python -m pytest "$@"

@@ -22,6 +22,12 @@ TRICKY = [
     "> not a quote",
     "back\\slash\\",
     "&copy; &amp;",
+    "=HYPERLINK(x)",
+    ": not a definition",
+    "~~not struck~~",
+    "+ not a bullet",
+    "!not an image",
+    "99.9",
     "שלום 😀 株式会社",
 ]
 
