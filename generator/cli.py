@@ -265,6 +265,18 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_render_docs(args: argparse.Namespace) -> int:
+    """Write every page as rendered Markdown with a plugin-free mkdocs.yml (for Zensical or any generator)."""
+    from ._program import load_program
+    from ._sitepages import render_docs
+
+    repo = Path(args.repo).resolve()
+    out = (args.out or repo / "out" / "rendered").resolve()
+    written = render_docs(load_program(repo), repo, out)
+    print(f"Rendered {len(written) - 1} pages and mkdocs.yml into {out}")
+    return EXIT_OK
+
+
 def cmd_lint_library(args: argparse.Namespace) -> int:
     """Hold the policy library itself to the bar (for library authors)."""
     from ._lint import main as lint_main
@@ -284,6 +296,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "redline": (cmd_redline, "show what changed in the policies between two git revisions (HTML and PDF)"),
     "codeowners": (cmd_codeowners, "rewrite .github/CODEOWNERS from company.yml"),
     "publish": (cmd_publish, "publish a release (or --draft) as a version of the site with mike"),
+    "render-docs": (cmd_render_docs, "write the whole site as rendered Markdown for any static site generator"),
     "lint-library": (cmd_lint_library, "check the policy library's templates (for authors)"),
 }
 
@@ -381,6 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--draft", action="store_true", help="publish main as the 'draft' version")
             command.add_argument("--push", action="store_true", help="push gh-pages to origin")
             command.add_argument("--no-pdf", action="store_true", help="publish the site without rendering PDFs")
+        if name == "render-docs":
+            command.add_argument("--out", type=Path, default=None, help="output folder (default: out/rendered)")
         if name == "review":
             command.add_argument("--all", action="store_true", help="list current policies too")
         if name == "serve":

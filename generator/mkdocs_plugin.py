@@ -18,23 +18,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ._changes import changes_page, release_changes
-from ._companion import COMPANION_TITLES, companion_pages
-from ._documents import AREAS
 from ._errors import PolicyforgeError
-from ._evidence import evidence_page
 from ._markdown import MARKDOWN_EXTENSIONS
 from ._program import COMPANY_FILE, PDF_DIR, Program, load_program
-from ._readiness import READINESS_FILE, readiness_page
+from ._readiness import READINESS_FILE
+from ._sitepages import generated_pages, site_nav
 
-GENERATED_PAGES: dict[str, str] = {
-    "index.md": "Home",
-    "controls.md": "Control matrix",
-    "coverage.md": "Criteria coverage",
-    "changes.md": "What changed",
-    "evidence.md": "Evidence plan",
-    "readiness.md": "Readiness checklist",
-}
 STYLESHEET = "assets/policyforge.css"
 RETIRED_DIR = "retired"
 
@@ -89,16 +78,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        nav: list[Any] = [{"Home": "index.md"}]
-        for area, title in AREAS.items():
-            docs = [d for d in self.program.ordered_policies() if d.area == area]
-            if docs:
-                nav.append({title: [{d.title: d.filename} for d in docs]})
-        program_pages = ("changes.md", "controls.md", "coverage.md", "evidence.md")
-        nav.append({"Program": [{GENERATED_PAGES[name]: name} for name in program_pages]})
-        nav.append({"Audit readiness": [{GENERATED_PAGES["readiness.md"]: "readiness.md"}]
-                    + [{title: f"companion/{stem}.md"} for stem, title in COMPANION_TITLES.items()]})
-        config.nav = nav
+        config.nav = site_nav(self.program)
         config.extra_css.append(STYLESHEET)
         return config
 
@@ -106,25 +86,16 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Add the pages and stylesheet the engine generates."""
         assert self.program is not None
         program = self.program
+        pdfs = self._pdf_files(config)
         try:
-            found = release_changes(program, self.repo)
-            contents = {
-                "controls.md": program.matrix_page(),
-                "coverage.md": program.coverage_page(),
-                "changes.md": changes_page(program, found),
-                "evidence.md": evidence_page(program),
-                "readiness.md": readiness_page(program, self.repo),
-                **companion_pages(program),
-            }
+            site = generated_pages(program, self.repo, {label: f.src_uri for label, f in pdfs.items()})
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
-        if found.redline_name and found.redline:
-            files.append(File.generated(config, found.redline_name, content=found.redline))
-        pdfs = self._pdf_files(config)
-        contents["index.md"] = program.home_page({label: f.src_uri for label, f in pdfs.items()})
         for pdf in pdfs.values():
             files.append(pdf)
-        for src, content in contents.items():
+        for src, content in site.files.items():
+            files.append(File.generated(config, src, content=content))
+        for src, content in site.pages.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
                 files.remove(existing)
