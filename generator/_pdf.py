@@ -230,11 +230,17 @@ def render_jobs(jobs: Iterable[PdfJob], out_dir: Path, pdfa: bool = False, worke
     return outcome
 
 
-def pdf_jobs(program: Program, release: str, handbook: bool = True, policies: bool = True) -> list[PdfJob]:
-    """Return the handbook and per-policy PDF jobs for a program."""
+def pdf_jobs(program: Program, release: str, handbook: bool = True,
+             only: list[str] | None = None) -> list[PdfJob]:
+    """Return the handbook and per-policy PDF jobs; ``only`` limits the policies to those ids."""
+    unknown = [pid for pid in only or [] if pid.upper() not in program.policies]
+    if unknown:
+        raise PolicyforgeError([Problem(pid, "is not a policy of this repository", "use an id such as POL-13")
+                                for pid in unknown])
+    wanted = {pid.upper() for pid in only} if only else set(program.policies)
     jobs: list[PdfJob] = []
     if handbook:
         jobs.append(PdfJob(handbook_name(program, release), handbook_html(program, release)))
-    if policies:
-        jobs += [PdfJob(policy_pdf_name(program, d), policy_html(program, d)) for d in program.ordered_policies()]
+    jobs += [PdfJob(policy_pdf_name(program, d), policy_html(program, d))
+             for d in program.ordered_policies() if d.id in wanted]
     return jobs

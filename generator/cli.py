@@ -90,7 +90,8 @@ def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
     return load_config(str(repo / "mkdocs.yml"), **options)
 
 
-def _write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool) -> int:
+def _write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[str] | None = None,
+                handbook: bool = True) -> int:
     import time
 
     from ._git import current_release
@@ -101,7 +102,7 @@ def _write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool) -> int:
     program = load_program(repo)
     release = current_release(repo)
     cache = repo / ".cache" / "pdf" if use_cache else None
-    outcome = render_jobs(pdf_jobs(program, release), out, pdfa=pdfa, cache_dir=cache)
+    outcome = render_jobs(pdf_jobs(program, release, handbook=handbook, only=only), out, pdfa=pdfa, cache_dir=cache)
     rendered = sum(outcome.values())
     print(f"PDFs: {len(outcome)} in {out} ({rendered} rendered, {len(outcome) - rendered} unchanged) "
           f"in {time.perf_counter() - started:.1f}s")
@@ -111,7 +112,8 @@ def _write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     """Write the policy handbook and one PDF per policy."""
     repo = Path(args.repo).resolve()
-    return _write_pdfs(repo, (args.out or repo / PDF_DIR).resolve(), args.pdfa, not args.no_cache)
+    return _write_pdfs(repo, (args.out or repo / PDF_DIR).resolve(), args.pdfa, not args.no_cache,
+                       only=args.policies or None, handbook=not args.policies or args.handbook)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -384,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--out", type=Path, default=None, help="output folder (default: out/pdf)")
             command.add_argument("--pdfa", action="store_true", help="write PDF/A-3b for archiving")
             command.add_argument("--no-cache", action="store_true", help="render every PDF again")
+            command.add_argument("policies", nargs="*", metavar="POL-NN",
+                                 help="only these policies' PDFs (the handbook too with --handbook)")
+            command.add_argument("--handbook", action="store_true", help="with policy ids: also the handbook")
         if name == "check":
             command.add_argument("--base", default=None, help="fail on text changed since this revision without "
                                  "a new approval (e.g. origin/main)")

@@ -106,7 +106,8 @@ def test_unchanged_documents_are_not_rendered_again(example_repo: Path, tmp_path
 
 def test_pdfa_variant_declares_pdfa_conformance(example_repo: Path, tmp_path: Path) -> None:
     run([str(BIN / "policyforge"), "pdf", "--repo", str(example_repo), "--out", str(tmp_path), "--pdfa",
-         "--no-cache"], env=EPOCH)
+         "--no-cache", "POL-13"], env=EPOCH)
+    assert [p.name for p in tmp_path.glob("*.pdf")] == ["ACME-POL-13-access-control-v1.0.pdf"]
     root = PdfReader(tmp_path / "ACME-POL-13-access-control-v1.0.pdf").trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data()
     assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp
@@ -118,7 +119,7 @@ def test_hostile_company_name_renders_on_the_cover(tmp_path: Path) -> None:
     run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(tmp_path), f"company_name={name}",
          "company_slug=rd-labs", "doc_prefix=RDL"])
     repo = tmp_path / "rd-labs"
-    run([str(BIN / "policyforge"), "pdf", "--repo", str(repo)], env=EPOCH)
+    run([str(BIN / "policyforge"), "pdf", "--repo", str(repo), "POL-01", "--handbook"], env=EPOCH)
     reader = PdfReader(handbook(repo))
     cover = "".join(reader.pages[0].extract_text().split())  # the name may wrap across lines
     for part in ("R&D", "<Labs>", "100%", '"cloud_co"', "株式会社"):
