@@ -25,6 +25,17 @@ from ._readiness import READINESS_FILE
 from ._sitepages import generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
+SCRIPT = "assets/policyforge.js"
+# Material wraps wide tables in scrollable boxes after load; keyboard users must be able to
+# focus them to scroll (WCAG 2.1.1), so each gets a tab stop and a name.
+SCRIPT_TEXT = """document$.subscribe(function () {
+  document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "Scrollable table");
+  });
+});
+"""
 RETIRED_DIR = "retired"
 
 
@@ -43,6 +54,11 @@ def _stylesheet(brand: str) -> str:
 .pf-meta table {{ font-size: 0.7rem; }}
 .pf-meta td:first-child {{ font-weight: 600; white-space: nowrap; }}
 .pf-readiness svg {{ max-width: 46rem; }}
+/* Accessibility: links in text are underlined, not told apart by colour alone (WCAG 1.4.1),
+   and the footer's small print meets 4.5:1 contrast. */
+.md-typeset a {{ text-decoration: underline; text-underline-offset: 0.15em; }}
+.md-typeset a.headerlink {{ text-decoration: none; }}
+.md-copyright {{ color: #b3b3b3; }}
 @media print {{
   .md-header, .md-sidebar, .md-footer, .md-top, .headerlink {{ display: none !important; }}
   .md-main__inner {{ margin: 0; }}
@@ -80,6 +96,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
                 config.markdown_extensions.append(name)
         config.nav = site_nav(self.program)
         config.extra_css.append(STYLESHEET)
+        config.extra_javascript.append(SCRIPT)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -101,6 +118,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.get("site.brand_color"))))
+        files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
         for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_DIR}/")]:
             files.remove(retired)  # retired policies stay in git history, never on the site
         return files
@@ -139,7 +157,9 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             noindex = bool(self.program.facts.get("site.noindex"))
         if noindex:
             output = output.replace("<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
-        return output
+        # Material's search dialog has no accessible name; screen readers announce it as "Search".
+        return output.replace('data-md-component="search" role="dialog"',
+                              'data-md-component="search" role="dialog" aria-label="Search"', 1)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""

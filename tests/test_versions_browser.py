@@ -124,7 +124,8 @@ def test_release_page_lists_what_changed_with_a_redline(page: object, url: str) 
     assert "first release" in page.inner_text("article")  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("path", ["index.html", "POL-21-incident-response.html", "controls.html"])
+@pytest.mark.parametrize("path", ["index.html", "POL-21-incident-response.html", "controls.html", "coverage.html",
+                                  "evidence.html", "readiness.html", "changes.html", "companion/risk-register.html"])
 def test_accessibility_scan_finds_no_serious_violation(page: object, url: str, path: str) -> None:
     assert AXE.is_file(), "axe-core missing: run scripts/setup.sh --test"
     page.goto(f"{url}/2026.2/{path}")  # type: ignore[attr-defined]
