@@ -256,6 +256,13 @@ def parse_facts_yaml(text: str, where: str = "company.yml") -> Facts:
     try:
         loaded = yaml.safe_load(text)
         lines = _key_lines(text)
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses to read (a control character, say); point at its line.
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise FactsError([
+            Problem(where, f"contains a character YAML cannot read (U+{code:04X})",
+                    "delete it or retype the value", text[: exc.position].count("\n") + 1)
+        ]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "is not valid YAML"
