@@ -27,7 +27,9 @@ from ._sitepages import generated_pages, site_nav
 STYLESHEET = "assets/policyforge.css"
 SCRIPT = "assets/policyforge.js"
 # Material wraps wide tables in scrollable boxes after load; keyboard users must be able to
-# focus them to scroll (WCAG 2.1.1), so each gets a tab stop and a name.
+# focus them to scroll (WCAG 2.1.1), so each gets a tab stop and a name. The version selector
+# (drawn once versions.json arrives) is named "Select version" while it shows "2026.2"; its
+# accessible name must contain what it shows (WCAG 2.5.3).
 SCRIPT_TEXT = """document$.subscribe(function () {
   document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
     box.tabIndex = 0;
@@ -35,6 +37,13 @@ SCRIPT_TEXT = """document$.subscribe(function () {
     box.setAttribute("aria-label", "Scrollable table");
   });
 });
+function policyforgeNameVersion() {
+  document.querySelectorAll(".md-version__current").forEach(function (button) {
+    var label = "Version " + button.textContent.trim() + ", select another";
+    if (button.getAttribute("aria-label") !== label) { button.setAttribute("aria-label", label); }
+  });
+}
+new MutationObserver(policyforgeNameVersion).observe(document.body, {childList: true, subtree: true});
 """
 RETIRED_DIR = "retired"
 
