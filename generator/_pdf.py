@@ -12,7 +12,6 @@ import hashlib
 import html
 import os
 import re
-import shutil
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -204,13 +203,15 @@ def render_jobs(jobs: Iterable[PdfJob], out_dir: Path, pdfa: bool = False, worke
     _weasyprint_html()
     jobs = list(jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(".*.tmp"):  # left by a build that was killed mid-write
+        stale.unlink(missing_ok=True)
     pending: list[tuple[PdfJob, str]] = []
     outcome: dict[str, bool] = {}
     for job in jobs:
         key = _cache_key(job, pdfa)
         cached = cache_dir / f"{key}.pdf" if cache_dir else None
         if cached is not None and cached.is_file():
-            shutil.copyfile(cached, out_dir / job.filename)
+            write_atomic(out_dir / job.filename, cached.read_bytes())
             outcome[job.filename] = False
         else:
             pending.append((job, key))

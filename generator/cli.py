@@ -116,6 +116,16 @@ def cmd_pdf(args: argparse.Namespace) -> int:
                        only=args.policies or None, handbook=not args.policies or args.handbook)
 
 
+def _show_mkdocs_warnings() -> None:
+    """Print MkDocs' warnings and errors (ours included) to stderr; the API alone logs them nowhere."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the PDFs, then the company's site (strict) into site/, with the PDFs linked from it."""
     from mkdocs.commands.build import build
@@ -127,6 +137,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if not args.no_pdf:
         _write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True)
+    _show_mkdocs_warnings()
     try:
         config = _mkdocs_config(repo, args.site_dir, strict=True)
         build(config)  # type: ignore[arg-type]
@@ -419,6 +430,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader (`policyforge check | head`) went away: stop quietly, as Unix tools do.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":
