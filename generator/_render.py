@@ -8,6 +8,7 @@ pull request; facts are passed as data and are never themselves compiled as temp
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -82,13 +83,18 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str, name: str) -> jinja2.Template:
+    """Compile a template once per (text, file): a page, the matrix and PDFs render the same statements."""
+    # Compile under the file's name so traceback frames carry it and errors get a line.
+    code = _ENV.compile(source, name=name, filename=name)
+    return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None)
+
+
 def render_markdown(source: str, name: str, context: Mapping[str, Any], first_line: int = 1) -> str:
     """Render one policy body; ``first_line`` is where the body starts in its file, for error lines."""
     try:
-        # Compile under the file's name so traceback frames carry it and errors get a line.
-        code = _ENV.compile(source, name=name, filename=name)
-        template = _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None)
-        return template.render(**context)
+        return _compiled(source, name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError([
             Problem(name, f"template syntax error: {exc.message}",
