@@ -294,9 +294,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"Control calendar: {len(events)} events ({recurring} recurring) for "
           f"{audit_window(program.facts).describe()} -> {out}", file=sys.stderr)
     return 0
-
-
-if __name__ == "__main__":
-    _parser = argparse.ArgumentParser(prog="policyforge calendar", description="Write the control calendar.")
-    add_arguments(_parser)
-    sys.exit(run(_parser.parse_args()))

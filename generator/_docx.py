@@ -502,9 +502,3 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(f"Word: {len(paths)} policies in {target.out}")
     return EXIT_OK
-
-
-if __name__ == "__main__":
-    _parser = argparse.ArgumentParser(prog="policyforge export docx", description=run.__doc__)
-    add_arguments(_parser)
-    raise SystemExit(run(_parser.parse_args()))

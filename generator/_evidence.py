@@ -515,9 +515,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"Evidence plan: {len(plan.rows)} items for {len(plan.controls)} controls ({plan.window.describe()}) "
           f"-> {out}", file=sys.stderr)
     return 0
-
-
-if __name__ == "__main__":
-    _parser = argparse.ArgumentParser(prog="policyforge evidence", description="Write the evidence plan.")
-    add_arguments(_parser)
-    sys.exit(run(_parser.parse_args()))

@@ -425,9 +425,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"OSCAL: {', '.join(p.name for p in paths)} in {target.out} ({in_scope} criteria in scope, "
           f"{len(target.program.controls())} controls)")
     return EXIT_OK
-
-
-if __name__ == "__main__":
-    _parser = argparse.ArgumentParser(prog="policyforge export oscal", description=run.__doc__)
-    add_arguments(_parser)
-    raise SystemExit(run(_parser.parse_args()))

@@ -621,14 +621,3 @@ def readiness_page(program: Program, repo_root: Path) -> str:
                    f"{markdown_text(record.detail)} | {record.kind} | {markdown_text(record.frequency)} | "
                    f"{'requested' if record.type1 else 'not requested'} |")
     return "\n".join(out) + "\n"
-
-
-def _main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="policyforge readiness",
-                                     description="show audit readiness by area; keep statuses in readiness.yml")
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(_main())

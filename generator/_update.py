@@ -498,15 +498,3 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     _print_report(result)
     return EXIT_CONFLICTS if result.conflicts else EXIT_OK
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the command on its own (``python -m generator._update``)."""
-    parser = argparse.ArgumentParser(prog="policyforge update",
-                                     description="merge a new policy library release or scope into the policies")
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

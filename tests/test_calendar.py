@@ -230,7 +230,7 @@ def repo(example_repo: Path, tmp_path: Path) -> Path:
 
 
 def calendar(repo: Path, *args: str, check: bool = True) -> tuple[int, str]:
-    result = run([str(BIN / "python"), "-m", "generator._calendar", "--repo", str(repo), *args], check=check)
+    result = run([str(BIN / "policyforge"), "calendar", "--repo", str(repo), *args], check=check)
     assert "Traceback" not in result.stderr
     return result.returncode, result.stderr
 

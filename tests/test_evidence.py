@@ -212,7 +212,7 @@ def repo(example_repo: Path, tmp_path: Path) -> Path:
 
 
 def evidence(repo: Path, *args: str, check: bool = True) -> tuple[int, str, str]:
-    result = run([str(BIN / "python"), "-m", "generator._evidence", "--repo", str(repo), *args], check=check)
+    result = run([str(BIN / "policyforge"), "evidence", "--repo", str(repo), *args], check=check)
     assert "Traceback" not in result.stderr
     return result.returncode, result.stdout, result.stderr
 

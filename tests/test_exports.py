@@ -49,9 +49,12 @@ print(json.dumps(report))
 """
 
 
+POLICYFORGE = str(Path(sys.executable).parent / "policyforge")
+
+
 def export(kind: str, repo: Path, out: Path) -> str:
     """Run an export as a user would and return what it printed."""
-    return run([sys.executable, "-m", f"generator._{kind}", "--repo", str(repo), "--out", str(out)]).stdout
+    return run([POLICYFORGE, "export", kind, "--repo", str(repo), "--out", str(out)]).stdout
 
 
 def load(folder: Path) -> dict[str, Any]:
@@ -353,7 +356,7 @@ def test_company_values_land_in_oscal_as_data(hostile_program: Any) -> None:
 
 def test_export_outside_a_company_repository_names_the_fix(tmp_path: Path) -> None:
     for kind in ("oscal", "docx"):
-        result = run([sys.executable, "-m", f"generator._{kind}", "--repo", str(tmp_path)], check=False)
+        result = run([POLICYFORGE, "export", kind, "--repo", str(tmp_path)], check=False)
         assert result.returncode == 2
         assert "no company.yml here — run inside a company repository or pass --repo" in result.stderr
         assert "Traceback" not in result.stderr

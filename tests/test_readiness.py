@@ -53,8 +53,8 @@ def repo(example_repo: Path, tmp_path: Path) -> Path:
 
 
 def readiness(repo: Path, *extra: str, epoch: str = EPOCH) -> tuple[int, str, str]:
-    """Run `python -m generator._readiness` as a user would, with a fixed build date."""
-    result = run([sys.executable, "-m", "generator._readiness", "--repo", str(repo), *extra],
+    """Run `policyforge readiness` as a user would, with a fixed build date."""
+    result = run([str(Path(sys.executable).parent / "policyforge"), "readiness", "--repo", str(repo), *extra],
                  env={**os.environ, "SOURCE_DATE_EPOCH": epoch}, check=False)
     assert "Traceback" not in result.stderr, result.stderr
     return result.returncode, result.stdout, result.stderr

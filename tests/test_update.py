@@ -80,7 +80,7 @@ def env_for(library: Path | None, day: str = UPDATE_DAY) -> dict[str, str]:
 
 
 def update(repo: Path, library: Path | None, *extra: str) -> tuple[int, str]:
-    command = [sys.executable, "-m", "generator._update", "--repo", str(repo), *extra]
+    command = [str(Path(sys.executable).parent / "policyforge"), "update", "--repo", str(repo), *extra]
     result = run(command, cwd=REPO_ROOT, env=env_for(library), check=False)
     assert "Traceback" not in result.stderr, result.stderr
     return result.returncode, result.stdout + result.stderr
