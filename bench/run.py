@@ -38,7 +38,7 @@ RESULTS_DIR = REPO_ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 EPOCH = "1796083200"  # a fixed SOURCE_DATE_EPOCH, so every build renders the same dates
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-POLICY_ID_LIMIT = 99  # generator/_documents.py: _POLICY_ID = ^POL-\d{2}$
+POLICY_ID_LIMIT = 99  # generator/model/_documents.py: _POLICY_ID = ^POL-\d{2}$
 CHANGED_POLICY = "POL-13"
 
 # Targets: (key, description). A target is met or missed; a missed one carries its reason.
@@ -430,9 +430,9 @@ def bench_site(ctx: Context) -> dict[str, Any]:
 def bench_pdfs(ctx: Context) -> dict[str, Any]:
     """Our PDF pipeline against WeasyPrint alone on the same HTML, sequential and parallel."""
     assert ctx.example is not None
-    from generator._git import current_release
-    from generator._pdf import pdf_jobs
-    from generator._program import load_program
+    from policyforge.exports import pdf_jobs
+    from policyforge.program import load_program
+    from policyforge.repo import current_release
 
     example = ctx.example
     started = time.perf_counter()
@@ -632,9 +632,8 @@ SECTIONS: dict[str, Callable[[Context], dict[str, Any]]] = {
 
 # --------------------------------------------------------------------------- helper tasks (child processes)
 def _render_html_file(args: tuple[str, str, str]) -> tuple[str, float]:
+    from policyforge.exports._pdf import STYLESHEET
     from weasyprint import CSS, HTML
-
-    from generator._pdf import STYLESHEET
 
     source, target, base_url = args
     started = time.perf_counter()
@@ -646,7 +645,7 @@ def _render_html_file(args: tuple[str, str, str]) -> tuple[str, float]:
 
 def task_weasyprint(html_dir: str, out_dir: str, workers: str) -> dict[str, Any]:
     """Render every HTML file with WeasyPrint alone, largest first (as policyforge orders its jobs)."""
-    from generator._pdf import STYLESHEET
+    from policyforge.exports._pdf import STYLESHEET
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -662,8 +661,8 @@ def task_weasyprint(html_dir: str, out_dir: str, workers: str) -> dict[str, Any]
 
 def task_engine() -> dict[str, Any]:
     """Render the example company's whole program from the library ($POLICYFORGE_LIBRARY)."""
-    from generator import facts_from_answers, load_library, program_from_library
-    from generator._answers import resolve_answers
+    from policyforge import facts_from_answers, load_library, program_from_library
+    from policyforge.model import resolve_answers
 
     started, cpu = time.perf_counter(), time.process_time()
     program = program_from_library(facts_from_answers(resolve_answers()), load_library())
@@ -676,8 +675,8 @@ def task_engine() -> dict[str, Any]:
 
 def task_pdf_one(repo: str, policy_id: str, target: str) -> dict[str, Any]:
     """Render one policy's PDF through policyforge (policy_html + render_pdf)."""
-    from generator._pdf import policy_html, render_pdf
-    from generator._program import load_program
+    from policyforge.exports import policy_html, render_pdf
+    from policyforge.program import load_program
 
     program = load_program(Path(repo))
     started, cpu = time.perf_counter(), time.process_time()
@@ -693,8 +692,7 @@ def task_plugin_events(repo: str, site_dir: str) -> dict[str, Any]:
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
-
-    from generator.mkdocs_plugin import PolicyforgePlugin
+    from policyforge.adapters.mkdocs_plugin import PolicyforgePlugin
 
     spent: dict[str, float] = {}
 

@@ -7,9 +7,9 @@ cookiecutter hooks translate their world into calls to the names below.
 __version__ = "0.1.0"
 
 from ._errors import FactsError, PolicyforgeError, Problem, TemplateError
-from ._facts import Facts, dump_facts, facts_from_answers, load_facts, parse_facts_yaml
-from ._library import Library, library_root, load_library, template_root
-from ._program import Program, load_program, program_from_library
+from .model._facts import Facts, dump_facts, facts_from_answers, load_facts, parse_facts_yaml
+from .model._library import Library, library_root, load_library, template_root
+from .program._program import Program, load_program, program_from_library
 
 __all__ = [
     "__version__",

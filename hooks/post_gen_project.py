@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -11,18 +12,23 @@ TEMPLATE_ROOT = Path(json.loads(r'''{{ template_root() | tojson }}'''))
 
 
 def import_engine():  # noqa: ANN201 - the module type is only known at run time
-    """Import the engine that ships beside this template (or the installed one)."""
-    if (TEMPLATE_ROOT / "generator" / "__init__.py").is_file():
-        sys.path.insert(0, str(TEMPLATE_ROOT))
-    import generator
+    """Import the engine as ``policyforge``: the ``generator/`` folder beside this template, else the installed one."""
+    source = TEMPLATE_ROOT / "generator" / "__init__.py"
+    if source.is_file() and "policyforge" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("policyforge", source,
+                                                      submodule_search_locations=[str(source.parent)])
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["policyforge"] = module
+        spec.loader.exec_module(module)
+    import policyforge
 
-    return generator
+    return policyforge
 
 
 def main() -> int:
     """Write company.yml and the policies; return non-zero (project removed) on any problem."""
     engine = import_engine()
-    from generator._scaffold import git_init_commit, scaffold_company
+    from policyforge.lifecycle import git_init_commit, scaffold_company
 
     repo = Path.cwd()
     try:

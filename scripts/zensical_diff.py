@@ -26,7 +26,7 @@ def article_words(page: Path) -> list[str]:
 def main(repo: Path, zensical: Path) -> int:
     """Compare site/ (MkDocs with the plugin) against a Zensical build of the rendered pages."""
     rendered = repo / "out" / "rendered"
-    subprocess.run([sys.executable, "-m", "generator.cli", "render-docs", "--repo", str(repo)], check=True)
+    subprocess.run([sys.executable, "-m", "policyforge.adapters.cli", "render-docs", "--repo", str(repo)], check=True)
     result = subprocess.run([str(zensical), "build"], cwd=rendered, capture_output=True, text=True)
     print(result.stdout.strip() or result.stderr.strip())
     if result.returncode != 0:

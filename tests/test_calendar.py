@@ -13,13 +13,10 @@ from conftest import BIN, run
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from icalendar.cal import Component
-
-from generator._answers import resolve_answers
-from generator._calendar import ACTIVITIES, PRODID, control_calendar
-from generator._evidence import SCHEDULED, AuditWindow, evidence_plan, occurrences
-from generator._facts import facts_from_answers
-from generator._library import Library, load_library
-from generator._program import Program, program_from_library
+from policyforge.kit._calendar import ACTIVITIES, PRODID, control_calendar
+from policyforge.kit._evidence import SCHEDULED, AuditWindow, evidence_plan, occurrences
+from policyforge.model import Library, facts_from_answers, load_library, resolve_answers
+from policyforge.program import Program, program_from_library
 
 slow = pytest.mark.slow
 RELEASE = dt.date(2026, 12, 1)

@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from generator import TemplateError
-from generator._companion import COMPANION_DIR, DOCUMENTS, companion_pages, risk_band
-from generator._library import Library, load_library
-from generator._lint import TOOL_KEYS, VARIANTS, variant_program
-from generator._markdown import markdown_to_html
-from generator._program import Program, load_program
-from generator._wording import check_wording
+from policyforge import TemplateError
+from policyforge.model import Library, load_library
+from policyforge.program import Program, load_program
+from policyforge.program._companion import COMPANION_DIR, DOCUMENTS, companion_pages, risk_band
+from policyforge.program._lint import TOOL_KEYS, VARIANTS, variant_program
+from policyforge.render import check_wording, markdown_to_html
 
 CELL_SPLIT = re.compile(r"(?<!\\)\|")
 

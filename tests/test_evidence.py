@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import BIN, run
-
-from generator import TemplateError
-from generator._answers import resolve_answers
-from generator._evidence import (
+from policyforge import TemplateError
+from policyforge.kit._evidence import (
     COLUMNS,
     AuditWindow,
     EvidencePlan,
@@ -25,10 +23,9 @@ from generator._evidence import (
     occurrences,
     spreadsheet_safe,
 )
-from generator._facts import facts_from_answers
-from generator._library import Library, load_library
-from generator._markdown import markdown_to_html
-from generator._program import Program, program_from_library
+from policyforge.model import Library, facts_from_answers, load_library, resolve_answers
+from policyforge.program import Program, program_from_library
+from policyforge.render import markdown_to_html
 
 slow = pytest.mark.slow
 SECURITY_ONLY = {"scope_availability": "no", "scope_confidentiality": "no", "scope_processing_integrity": "no",

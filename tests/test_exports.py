@@ -322,10 +322,8 @@ def test_exports_run_twice_are_byte_identical(example_repo: Path, oscal_dir: Pat
 
 @pytest.fixture(scope="module")
 def hostile_program() -> Any:
-    from generator._answers import resolve_answers
-    from generator._facts import facts_from_answers
-    from generator._library import template_root
-    from generator._program import program_from_library
+    from policyforge.model import facts_from_answers, resolve_answers, template_root
+    from policyforge.program import program_from_library
 
     overrides = {"company_name": HOSTILE, "company_legal_name": f"{HOSTILE}, Inc.", "product_name": f"{HOSTILE} One"}
     facts = facts_from_answers(resolve_answers(overrides, template_root()), where="answers")
@@ -333,7 +331,7 @@ def hostile_program() -> Any:
 
 
 def test_company_values_land_in_word_exactly_as_typed(hostile_program: Any, tmp_path: Path) -> None:
-    from generator._docx import policy_docx
+    from policyforge.exports import policy_docx
 
     path = tmp_path / "pol-13.docx"
     path.write_bytes(policy_docx(hostile_program, hostile_program.policies["POL-13"]))
@@ -342,8 +340,8 @@ def test_company_values_land_in_word_exactly_as_typed(hostile_program: Any, tmp_
 
 
 def test_company_values_land_in_oscal_as_data(hostile_program: Any) -> None:
-    from generator._escape import markdown_text
-    from generator._oscal import oscal_documents
+    from policyforge.exports import oscal_documents
+    from policyforge.render import markdown_text
 
     documents = oscal_documents(hostile_program, "draft")
     ssp = documents["system-security-plan.json"]["system-security-plan"]

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from generator import FactsError, dump_facts, facts_from_answers, parse_facts_yaml
-from generator._answers import raw_defaults, resolve_answers
-from generator._facts_schema import FACT_SPECS, SPECS_BY_KEY
+from policyforge import FactsError, dump_facts, facts_from_answers, parse_facts_yaml
+from policyforge.model import FACT_SPECS, SPECS_BY_KEY, raw_defaults, resolve_answers
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

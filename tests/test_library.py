@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 from conftest import LIBRARY, build_file_tree, mini_library_files
-
-from generator import TemplateError, facts_from_answers, load_library, program_from_library
-from generator._answers import resolve_answers
-from generator._documents import parse_policy, serialize_policy
-from generator._program import company_policy_from_template
+from policyforge import TemplateError, facts_from_answers, load_library, program_from_library
+from policyforge.model import parse_policy, resolve_answers, serialize_policy
+from policyforge.program import company_policy_from_template
 
 
 def make_library(tmp_path: Path, **extra: str) -> Path:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from generator import facts_from_answers, load_library, program_from_library
-from generator._answers import resolve_answers
-from generator._lint import MAX_WORDS, MIN_WORDS, lint_library, word_count
+from policyforge import facts_from_answers, load_library, program_from_library
+from policyforge.model import resolve_answers
+from policyforge.program._lint import MAX_WORDS, MIN_WORDS, lint_library, word_count
 
 OPTIONAL = ("availability", "confidentiality", "processing_integrity", "privacy")
 SECURITY_ONLY = {f"scope_{c}": False for c in OPTIONAL}

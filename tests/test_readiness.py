@@ -12,13 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run
-
-from generator import PolicyforgeError
-from generator._library import Library, load_library
-from generator._lint import variant_program
-from generator._markdown import markdown_to_html
-from generator._program import Program
-from generator._readiness import (
+from policyforge import PolicyforgeError
+from policyforge.kit._readiness import (
     DONE,
     IN_PROGRESS,
     NOT_APPLICABLE,
@@ -28,6 +23,9 @@ from generator._readiness import (
     parse_readiness,
     readiness_page,
 )
+from policyforge.model import Library, load_library
+from policyforge.program import Program, variant_program
+from policyforge.render import markdown_to_html
 
 EPOCH = "1796083200"  # 2026-12-01, the example company's effective date
 AS_OF = dt.date(2026, 12, 1)

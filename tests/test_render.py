@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from generator import TemplateError
-from generator._escape import markdown_text
-from generator._markdown import markdown_to_html
-from generator._render import join_and, render_markdown
-from generator._wording import check_wording
+from policyforge import TemplateError
+from policyforge.render import check_wording, join_and, markdown_text, markdown_to_html, render_markdown
 
 TRICKY = [
     "<b>Acme</b> & Co",

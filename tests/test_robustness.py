@@ -25,12 +25,10 @@ import yaml
 from conftest import BIN, run
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-
-from generator import Facts, FactsError, Library, dump_facts, facts_from_answers, load_library, parse_facts_yaml
-from generator._answers import resolve_answers
-from generator._facts_schema import FACT_SPECS
-from generator._markdown import markdown_to_html
-from generator._program import program_from_library
+from policyforge import Facts, FactsError, Library, dump_facts, facts_from_answers, load_library, parse_facts_yaml
+from policyforge.model import FACT_SPECS, resolve_answers
+from policyforge.program import program_from_library
+from policyforge.render import markdown_to_html
 
 EPOCH = "1796083200"
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -383,9 +381,9 @@ def test_an_interrupted_build_leaves_every_previous_pdf_whole_and_the_next_build
 @pytest.mark.slow
 def test_a_build_stopped_while_copying_cached_pdfs_leaves_the_previous_pdfs_whole(
         example_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator._git import current_release
-    from generator._pdf import pdf_jobs, render_jobs
-    from generator._program import load_program
+    from policyforge.exports import pdf_jobs, render_jobs
+    from policyforge.program import load_program
+    from policyforge.repo import current_release
 
     repo = _copy_repo(example_repo, tmp_path / "repo", outputs=True)
     pdf_dir = repo / "out" / "pdf"
@@ -400,7 +398,7 @@ def test_a_build_stopped_while_copying_cached_pdfs_leaves_the_previous_pdfs_whol
             raise KeyboardInterrupt
         real_fsync(fd)
 
-    monkeypatch.setattr("generator._files.os.fsync", fsync_then_stop)
+    monkeypatch.setattr("policyforge.repo._files.os.fsync", fsync_then_stop)
     program = load_program(repo)
     with pytest.raises(KeyboardInterrupt):
         render_jobs(pdf_jobs(program, current_release(repo)), pdf_dir, cache_dir=repo / ".cache" / "pdf")
@@ -472,7 +470,7 @@ def test_cookiecutter_scaffolding_keeps_template_syntax_in_a_fact_as_data(tmp_pa
     name = "{{ 1234*5678 }} {% if true %}x{% endif %}"
     run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(tmp_path), f"company_name={name}",
          "company_slug=templated", "doc_prefix=TPL"], env=_env())
-    from generator import load_program
+    from policyforge import load_program
 
     program = load_program(tmp_path / "templated")
     assert program.facts.get("company.name") == name

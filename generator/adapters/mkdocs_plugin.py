@@ -1,0 +1,178 @@
+"""The MkDocs plugin: a thin adapter that lets ``mkdocs build`` show the engine's rendering.
+
+Every word on a page comes from the engine (``Program``); this module only tells MkDocs which
+pages exist, in which order, and hands it the Markdown the engine produced.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .._errors import PolicyforgeError
+from ..kit._readiness import READINESS_FILE
+from ..program._program import COMPANY_FILE, PDF_DIR, Program, load_program
+from ..render._markdown import MARKDOWN_EXTENSIONS
+from ..site._sitepages import generated_pages, site_nav
+
+STYLESHEET = "assets/policyforge.css"
+SCRIPT = "assets/policyforge.js"
+# Material wraps wide tables in scrollable boxes after load; keyboard users must be able to
+# focus them to scroll (WCAG 2.1.1), so each gets a tab stop and a name. The version selector
+# (drawn once versions.json arrives) is named "Select version" while it shows "2026.2"; its
+# accessible name must contain what it shows (WCAG 2.5.3).
+SCRIPT_TEXT = """document$.subscribe(function () {
+  document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "Scrollable table");
+  });
+});
+function policyforgeNameVersion() {
+  document.querySelectorAll(".md-version__current").forEach(function (button) {
+    var label = "Version " + button.textContent.trim() + ", select another";
+    if (button.getAttribute("aria-label") !== label) { button.setAttribute("aria-label", label); }
+  });
+}
+new MutationObserver(policyforgeNameVersion).observe(document.body, {childList: true, subtree: true});
+"""
+RETIRED_DIR = "retired"
+
+
+class PolicyforgeConfig(base.Config):
+    """Options of the ``policyforge`` plugin in ``mkdocs.yml``."""
+
+    noindex = c.Optional(c.Type(bool))
+
+
+def _stylesheet(brand: str) -> str:
+    return f""":root > * {{
+  --md-primary-fg-color: {brand};
+  --md-primary-fg-color--light: {brand};
+  --md-primary-fg-color--dark: {brand};
+}}
+.pf-meta table {{ font-size: 0.7rem; }}
+.pf-meta td:first-child {{ font-weight: 600; white-space: nowrap; }}
+.pf-readiness svg {{ max-width: 46rem; }}
+/* Accessibility: links in text are underlined, not told apart by colour alone (WCAG 1.4.1),
+   and the footer's small print meets 4.5:1 contrast. */
+.md-typeset a {{ text-decoration: underline; text-underline-offset: 0.15em; }}
+.md-typeset a.headerlink {{ text-decoration: none; }}
+.md-copyright {{ color: #b3b3b3; }}
+@media print {{
+  .md-header, .md-sidebar, .md-footer, .md-top, .headerlink {{ display: none !important; }}
+  .md-main__inner {{ margin: 0; }}
+  .md-content {{ max-width: none; }}
+  .md-typeset table:not([class]) {{ font-size: 9pt; }}
+  h2, h3 {{ break-after: avoid; }}
+  tr {{ break-inside: avoid; }}
+}}
+"""
+
+
+class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
+    """Render the company's policy program into the MkDocs site."""
+
+    def __init__(self) -> None:
+        """Start with no program loaded; ``on_config`` loads it for each build."""
+        self.program: Program | None = None
+        self.repo = Path.cwd()
+
+    def _fail(self, exc: PolicyforgeError) -> PluginError:
+        return PluginError("policyforge found problems:\n" + "\n".join(f"  {p}" for p in exc.problems))
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load the program, name the site after the company and lay out the navigation."""
+        self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        try:
+            self.program = load_program(self.repo)
+        except PolicyforgeError as exc:
+            raise self._fail(exc) from None
+        facts = self.program.facts
+        # MkDocs templates print site_name unescaped; the company's name is data, so escape it here.
+        config.site_name = html.escape(f"{facts.get('company.name')} policies")
+        for name in MARKDOWN_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        config.nav = site_nav(self.program)
+        config.extra_css.append(STYLESHEET)
+        config.extra_javascript.append(SCRIPT)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Add the pages and stylesheet the engine generates."""
+        assert self.program is not None
+        program = self.program
+        pdfs = self._pdf_files(config)
+        try:
+            site = generated_pages(program, self.repo, {label: f.src_uri for label, f in pdfs.items()})
+        except PolicyforgeError as exc:
+            raise self._fail(exc) from None
+        for pdf in pdfs.values():
+            files.append(pdf)
+        for src, content in site.files.items():
+            files.append(File.generated(config, src, content=content))
+        for src, content in site.pages.items():
+            existing = files.get_file_from_path(src)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, src, content=content))
+        files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.get("site.brand_color"))))
+        files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
+        for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_DIR}/")]:
+            files.remove(retired)  # retired policies stay in git history, never on the site
+        return files
+
+    def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:
+        """Return the current release's PDFs already written to out/pdf, labelled for the home page."""
+        assert self.program is not None
+        from ..exports._pdf import handbook_name, policy_pdf_name
+        from ..repo._git import current_release
+
+        wanted = {handbook_name(self.program, current_release(self.repo)): "Policy handbook (all policies)"}
+        wanted.update({policy_pdf_name(self.program, d): f"{d.id} {d.title}" for d in self.program.ordered_policies()})
+        folder = self.repo / PDF_DIR
+        return {
+            label: File(f"pdf/{name}", src_dir=str(folder.parent), dest_dir=config.site_dir,
+                        use_directory_urls=config.use_directory_urls)
+            for name, label in wanted.items() if (folder / name).is_file()
+        }
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Replace a policy file's source with the engine's rendering of it."""
+        assert self.program is not None
+        doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
+        if doc is None:
+            return markdown
+        try:
+            return self.program.render_page(doc)
+        except PolicyforgeError as exc:
+            raise self._fail(exc) from None
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Ask search engines not to index the site when the company chose so."""
+        assert self.program is not None
+        noindex = self.config.noindex
+        if noindex is None:
+            noindex = bool(self.program.facts.get("site.noindex"))
+        if noindex:
+            output = output.replace("<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
+        # Material's search dialog has no accessible name; screen readers announce it as "Search".
+        return output.replace('data-md-component="search" role="dialog"',
+                              'data-md-component="search" role="dialog" aria-label="Search"', 1)
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when the company's facts change, not only the policies."""
+        server.watch(str(self.repo / COMPANY_FILE))
+        if (self.repo / READINESS_FILE).exists():
+            server.watch(str(self.repo / READINESS_FILE))
+        return server

@@ -1,0 +1,19 @@
+"""The audit-readiness kit: the evidence plan, the control calendar and the readiness checklist."""
+
+from ._calendar import control_calendar
+from ._evidence import (
+    AuditWindow,
+    EvidencePlan,
+    audit_window,
+    evidence_csv,
+    evidence_page,
+    evidence_plan,
+    evidence_xlsx,
+)
+from ._readiness import Readiness, assess, init_readiness, load_entries, parse_readiness, readiness_page
+
+__all__ = [
+    "AuditWindow", "EvidencePlan", "Readiness", "assess", "audit_window", "control_calendar", "evidence_csv",
+    "evidence_page", "evidence_plan", "evidence_xlsx", "init_readiness", "load_entries", "parse_readiness",
+    "readiness_page",
+]

@@ -1,0 +1,517 @@
+"""The evidence plan: every artefact the auditor will ask for, derived from the controls in force.
+
+Auditors work from a request list ("PBC list"). Rather than a generic list, the plan holds only
+the evidence items (``catalog/evidence.yaml``) that the company's in-scope controls cite, names
+the person who produces each and the company's own tool it is exported from, and states how many
+artefacts the observation window needs (Type II) or that they are shown as of one date (Type I).
+It is published as a site page and exported as Markdown, CSV or an Excel workbook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import math
+import re
+import sys
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .._errors import PolicyforgeError, Problem, TemplateError
+from ..model._catalog import Control, EvidenceItem
+from ..model._facts import Facts
+from ..model._facts_schema import FACT_SPECS, ROLE_TITLES
+from ..program._program import CATEGORY_TITLES, Program
+from ..render._context import add_months
+from ..render._escape import markdown_text
+from ..render._render import long_date
+from ..repo._files import write_atomic
+
+SYSTEMS_FILE = "catalog/evidence_systems.yaml"
+CLOUD = "cloud"
+# For a Type I report, a control whose evidence is all operating evidence is shown by its design:
+# the approved policy that states it (plus the auditor's walk-through).
+DESIGN_EVIDENCE = "EV-01"
+# Evidence whose cadence is the company's own choice rather than the catalog's.
+CADENCE_FACTS: dict[str, str] = {"EV-21": "commitments.access_review_cadence"}
+PERIOD_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+# Schedules people keep, most frequent first.
+SCHEDULED: tuple[str, ...] = ("weekly", "monthly", "quarterly", "semiannual", "annual")
+KIND_TITLES: dict[str, str] = {
+    "population": "every occurrence in the window, exported in full so the auditor can pick samples",
+    "periodic": "one dated artefact per occurrence of a recurring control",
+    "config": "a timestamped export of a setting, at the start and the end of the window",
+    "document": "the current dated and approved version",
+}
+COLUMNS: tuple[str, ...] = (
+    "ID", "Evidence", "Detail", "Kind", "Frequency", "Type I", "Needed", "Owner", "Owner email", "System",
+    "Controls", "Criteria",
+)
+FORMATS: tuple[str, ...] = ("md", "csv", "xlsx")
+_PERIOD_WORD = re.compile(r"\b(semi-annual|semiannual|annual|quarterly|monthly|weekly|daily|continuous|"
+                          r"point-in-time|on change)\b")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# ---------------------------------------------------------------------------------------------- window
+@dataclass(frozen=True)
+class AuditWindow:
+    """The period the auditor tests (Type II) or the single date of a Type I report."""
+
+    report_type: str
+    start: dt.date
+    months: int
+
+    @property
+    def type2(self) -> bool:
+        """Return whether controls are tested over a period (Type II) rather than at a date."""
+        return self.report_type == "type2"
+
+    @property
+    def end(self) -> dt.date:
+        """Return the last day of the window (the as-of date itself for Type I)."""
+        return add_months(self.start, self.months) - dt.timedelta(days=1) if self.type2 else self.start
+
+    @property
+    def days(self) -> int:
+        """Return the number of days in the window."""
+        return (self.end - self.start).days + 1
+
+    def describe(self) -> str:
+        """Return the window in words, for page summaries."""
+        if self.type2:
+            return (f"Type II observation window {long_date(self.start)} to {long_date(self.end)} "
+                    f"({self.months} months)")
+        return f"Type I as of {long_date(self.start)}"
+
+
+def audit_window(facts: Facts) -> AuditWindow:
+    """Return the company's audit window from ``audit.*`` in ``company.yml``."""
+    return AuditWindow(facts.get("audit.report_type"), facts.get("audit.observation_start"),
+                       int(facts.get("audit.observation_months")))
+
+
+def occurrences(period: str, window: AuditWindow) -> int:
+    """Return how many times a control of this period runs in a Type II window.
+
+    Periods count from the window start, so a quarterly control runs twice in six months and a
+    weekly one every seven days; an annual control needs one run (within 12 months of the end).
+    """
+    if period == "daily":
+        return window.days
+    if period == "weekly":
+        return math.ceil(window.days / 7)
+    return math.ceil(window.months / PERIOD_MONTHS[period])
+
+
+# ---------------------------------------------------------------------------------------------- systems
+def _fact_paths() -> set[str]:
+    return {spec.dotted for spec in FACT_SPECS if spec.kind in ("text", "url")}
+
+
+def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[str, tuple[str, ...]]:
+    """Read ``catalog/evidence_systems.yaml``: for each evidence id, the facts naming its system."""
+    path = library_root / SYSTEMS_FILE
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except FileNotFoundError:
+        raise TemplateError([Problem(where, "not found", "add it with one `EV-NN: {system: [...]}` line per "
+                                                         "evidence item of catalog/evidence.yaml")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise TemplateError([Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
+                                     mark.line + 1 if mark else None)]) from None
+    entries = data.get("evidence") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        raise TemplateError([Problem(where, "must hold an `evidence:` mapping", "see the comment at its top")])
+
+    def line_of(key: str) -> int | None:
+        index = text.find(f"{key}:")
+        return text[:index].count("\n") + 1 if index >= 0 else None
+
+    known = _fact_paths()
+    problems: list[Problem] = []
+    systems: dict[str, tuple[str, ...]] = {}
+    for key, entry in entries.items():
+        if key not in evidence_ids:
+            problems.append(Problem(where, f"{key}: not an evidence id", "use an id from catalog/evidence.yaml",
+                                    line_of(str(key))))
+            continue
+        paths = entry.get("system") if isinstance(entry, dict) else None
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            problems.append(Problem(where, f"{key}: needs `system:` with a list", "write {system: [stack.ticketing]}",
+                                    line_of(key)))
+            continue
+        for fact in paths:
+            if fact != CLOUD and fact not in known:
+                problems.append(Problem(where, f"{key}: {fact!r} is not a tool fact",
+                                        "use `cloud` or a fact such as stack.ticketing", line_of(key)))
+        systems[key] = tuple(paths)
+    for missing in sorted(evidence_ids - set(entries)):
+        problems.append(Problem(where, f"{missing}: no system given", f"add `{missing}: {{system: [...]}}`"))
+    if problems:
+        raise TemplateError(problems)
+    return systems
+
+
+def system_names(paths: tuple[str, ...], program: Program) -> tuple[str, ...]:
+    """Return the company's names for the systems an item comes from (blank facts are left out)."""
+    names: list[str] = []
+    for path in paths:
+        if path == CLOUD:
+            providers = program.library.catalog.providers
+            names += [providers[p]["name"] for p in program.facts.get("stack.cloud_providers")]
+        else:
+            value = str(program.facts.get(path) or "").strip()
+            if value:
+                names.append(value)
+    return tuple(dict.fromkeys(names))
+
+
+# ---------------------------------------------------------------------------------------------- cadence
+@dataclass(frozen=True)
+class Cadence:
+    """How often an item's artefact is produced: on each event, on a period, or both."""
+
+    events: bool
+    period: str | None
+
+    @property
+    def label(self) -> str:
+        """Return the frequency as shown in the plan (``per-event + annual``)."""
+        return " + ".join((["per-event"] if self.events else []) + ([self.period] if self.period else []))
+
+
+def cadence(item: EvidenceItem, facts: Facts) -> Cadence:
+    """Read an item's cadence from the catalog's frequency wording (or the company's fact).
+
+    The catalog writes e.g. "quarterly minimum (continuous/monthly common)": the first period named
+    is the one the control must meet. A recurring (periodic) item named "continuous (reviewed
+    quarterly)" is produced by its review, so a period wins over "continuous" there.
+    """
+    if item.id in CADENCE_FACTS:
+        return Cadence(False, str(facts.get(CADENCE_FACTS[item.id])))
+    text = item.frequency.lower()
+    words = [w.replace("semi-annual", "semiannual") for w in _PERIOD_WORD.findall(text)]
+    if item.kind == "periodic":
+        words = [w for w in words if w != "continuous"] or words
+    return Cadence("per-event" in text, words[0] if words else None)
+
+
+def raised(rhythm: Cadence, frequencies: list[str]) -> Cadence:
+    """Raise a recurring item's cadence to the most frequent schedule of the controls it alone proves.
+
+    The catalog gives the minimum auditors accept; when the company's policy says restore tests run
+    quarterly and the restore record is that control's only evidence, the auditor asks for every
+    quarter's. Daily and continuous controls are automated jobs, shown by their configuration and
+    samples, so they do not multiply the artefacts.
+    """
+    candidates = [f for f in frequencies if f in SCHEDULED]
+    if rhythm.period in SCHEDULED:
+        candidates.append(rhythm.period)
+    if not candidates:
+        return rhythm
+    return Cadence(rhythm.events, min(candidates, key=SCHEDULED.index))
+
+
+def artefacts_needed(item: EvidenceItem, rhythm: Cadence, window: AuditWindow) -> str | int:
+    """Return what the window requires: a count, ``population`` or ``as of <date>`` (Type I)."""
+    if not window.type2:
+        return f"as of {window.start.isoformat()}"
+    if item.kind == "population":
+        return "population"
+    if item.kind == "document":
+        return 1
+    if rhythm.period == "continuous":
+        return 2  # a snapshot at the start and one at the end of the window
+    if item.kind == "config" or rhythm.period not in (*PERIOD_MONTHS, "daily", "weekly"):
+        return 1
+    count = occurrences(rhythm.period, window)
+    return f"population + {count}" if rhythm.events else count
+
+
+# ---------------------------------------------------------------------------------------------- plan
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One evidence item in the company's plan."""
+
+    item: EvidenceItem
+    controls: tuple[str, ...]
+    criteria: tuple[str, ...]
+    frequency: str
+    needed: str | int
+    owner_role: str
+    owner: str
+    owner_email: str
+    systems: tuple[str, ...]
+
+    def values(self) -> tuple[str | int, ...]:
+        """Return the row's cells in ``COLUMNS`` order (numbers stay numbers for spreadsheets)."""
+        return (
+            self.item.id, self.item.item, self.item.detail, self.item.kind, self.frequency,
+            "yes" if self.item.type1 else "no", self.needed, self.owner, self.owner_email,
+            ", ".join(self.systems) or "documents", ", ".join(self.controls), ", ".join(self.criteria),
+        )
+
+
+@dataclass(frozen=True)
+class EvidencePlan:
+    """The evidence items of one company, with the window they cover."""
+
+    company: str
+    window: AuditWindow
+    categories: tuple[str, ...]
+    rows: tuple[EvidenceRow, ...]
+    controls: tuple[str, ...]
+    design_only: tuple[str, ...]
+
+    def artefact_count(self) -> int:
+        """Return the number of dated artefacts the counted rows need (populations aside)."""
+        total = 0
+        for row in self.rows:
+            if isinstance(row.needed, int):
+                total += row.needed
+            elif row.needed.startswith("population + "):
+                total += int(row.needed.rsplit(" ", 1)[1])
+        return total
+
+    def population_count(self) -> int:
+        """Return the number of rows the owner exports as a full population."""
+        return sum(1 for row in self.rows if str(row.needed).startswith("population"))
+
+
+def _touches_scope(criteria: tuple[str, ...], program: Program) -> bool:
+    return bool(program.scoped(criteria))
+
+
+def _links(program: Program, controls: list[Control]) -> tuple[dict[str, list[Control]], list[str]]:
+    """Map each evidence id to the in-scope controls it proves; also return the Type I design-only controls.
+
+    An item counts for a control when the item bears on a category in scope; items that serve only
+    an out-of-scope category (a privacy request log for a Security-only audit) are left out, unless
+    a control has nothing else to prove it. A Type I report asks only for Type I items; a control
+    with none is proved by its approved policy (``DESIGN_EVIDENCE``).
+    """
+    catalog = program.library.catalog
+    type2 = audit_window(program.facts).type2
+    links: dict[str, list[Control]] = {}
+    design_only: list[str] = []
+    for control in controls:
+        items = [catalog.evidence[e] for e in control.evidence]
+        relevant = [i for i in items if _touches_scope(i.criteria, program)] or items
+        if not type2:
+            relevant = [i for i in relevant if i.type1]
+            if not relevant:
+                relevant = [catalog.evidence[DESIGN_EVIDENCE]]
+                design_only.append(control.id)
+        for item in relevant:
+            links.setdefault(item.id, []).append(control)
+    return links, design_only
+
+
+def owner_role(controls: list[Control]) -> str:
+    """Return the role owning most of the controls (the first such role by control id on a tie)."""
+    counts = Counter(c.owner for c in controls)
+    order = list(dict.fromkeys(c.owner for c in controls))
+    return max(order, key=lambda role: (counts[role], -order.index(role)))
+
+
+def evidence_plan(program: Program) -> EvidencePlan:
+    """Return the evidence plan of a company's program: one row per item its controls cite."""
+    catalog = program.library.catalog
+    window = audit_window(program.facts)
+    systems = load_evidence_systems(program.library.root, set(catalog.evidence))
+    controls = program.controls()
+    links, design_only = _links(program, controls)
+    order = {cid: n for n, cid in enumerate(catalog.criteria)}
+    rows: list[EvidenceRow] = []
+    for eid in sorted(links):
+        item = catalog.evidence[eid]
+        proved = sorted(links[eid], key=lambda c: c.id)
+        criteria = set(program.scoped(item.criteria))
+        for control in proved:
+            criteria.update(program.scoped(control.criteria))
+        role = owner_role(proved)
+        rhythm = cadence(item, program.facts)
+        if item.kind == "periodic":
+            rhythm = raised(rhythm, [c.frequency for c in proved if c.evidence == (eid,)])
+        rows.append(EvidenceRow(
+            item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
+            frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window), owner_role=role,
+            owner=f"{program.facts.get(f'people.{role}.name')}, {ROLE_TITLES[role]}",
+            owner_email=program.facts.get(f"people.{role}.email"), systems=system_names(systems[eid], program),
+        ))
+    return EvidencePlan(program.facts.get("company.name"), window, program.facts.categories, tuple(rows),
+                        tuple(c.id for c in controls), tuple(design_only))
+
+
+# ---------------------------------------------------------------------------------------------- page
+def _summary(plan: EvidencePlan) -> str:
+    scope = ", ".join(CATEGORY_TITLES[c] for c in plan.categories)
+    text = (f"{len(plan.rows)} evidence items prove the {len(plan.controls)} controls in force ({scope}); "
+            f"{plan.window.describe()}")
+    if plan.window.type2:
+        text += (f": {plan.population_count()} populations to export in full and "
+                 f"{plan.artefact_count()} dated artefacts.")
+    else:
+        text += (f": each item is shown as it stands on that date. {len(plan.design_only)} controls whose "
+                 f"operating evidence only a Type II report asks for are shown by their approved policy "
+                 f"({DESIGN_EVIDENCE}) and a walk-through.")
+    return text
+
+
+def evidence_page(program: Program, plan: EvidencePlan | None = None) -> str:
+    """Return the site page "Evidence plan": the items grouped by the person who produces them."""
+    plan = plan or evidence_plan(program)
+    carriers = {cid: doc for doc in program.ordered_policies() for cid in doc.controls}
+    out = ["# Evidence plan\n", markdown_text(_summary(plan)) + "\n", "| Kind | What the auditor receives |",
+           "|---|---|"]
+    out += [f"| {kind} | {words} |" for kind, words in KIND_TITLES.items()]
+    out.append("")
+    needed_title = "Needed in the window" if plan.window.type2 else "Shown"
+    for role in ROLE_TITLES:
+        rows = [row for row in plan.rows if row.owner_role == role]
+        if not rows:
+            continue
+        out += [f"## {markdown_text(rows[0].owner)}\n",
+                f"{len(rows)} items; questions and exports go to {markdown_text(rows[0].owner_email)}.\n",
+                f"| Evidence | Kind | Frequency | {needed_title} | System | Controls | Criteria |",
+                "|---|---|---|---|---|---|---|"]
+        for row in rows:
+            controls = ", ".join(
+                f"[{cid}]({carriers[cid].filename}#control-{cid.lower()})" if cid in carriers else cid
+                for cid in row.controls)
+            out.append(
+                f"| **{row.item.id} {markdown_text(row.item.item)}**<br>{markdown_text(row.item.detail)} | "
+                f"{row.item.kind} | {row.frequency} | {markdown_text(row.needed)} | "
+                f"{markdown_text(', '.join(row.systems) or 'documents')} | {controls} | {', '.join(row.criteria)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------- exports
+def spreadsheet_safe(value: str | int) -> str:
+    """Return a cell a spreadsheet will not run as a formula (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``)."""
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def evidence_csv(plan: EvidencePlan) -> str:
+    """Return the plan as CSV, one row per item, with formula-like cells neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in plan.rows:
+        writer.writerow([spreadsheet_safe(v) for v in row.values()])
+    return buffer.getvalue()
+
+
+_WIDTHS: dict[str, int] = {
+    "ID": 8, "Evidence": 36, "Detail": 70, "Kind": 11, "Frequency": 20, "Type I": 8, "Needed": 16, "Owner": 32,
+    "Owner email": 32, "System": 30, "Controls": 30, "Criteria": 26,
+}
+
+
+def _fixed_zip(data: bytes, when: dt.date) -> bytes:
+    """Rewrite a zip with every entry dated ``when``, so the same plan gives the same bytes."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def evidence_xlsx(plan: EvidencePlan, created: dt.date) -> bytes:
+    """Return the plan as an Excel workbook: frozen header, filter, set widths, dated ``created``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Evidence plan"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE4EE")
+    for number, row in enumerate(plan.rows, start=2):
+        for column, value in enumerate(row.values(), start=1):
+            cell = sheet.cell(row=number, column=column, value=value)
+            if isinstance(value, str):
+                # Text stays text: a value starting with "=" must never become a formula.
+                cell.data_type = "s"
+                cell.quotePrefix = value.startswith(_FORMULA_START)
+            cell.alignment = Alignment(vertical="top", wrap_text=COLUMNS[column - 1] in ("Detail", "Controls"))
+    last = get_column_letter(len(COLUMNS))
+    sheet.auto_filter.ref = f"A1:{last}{len(plan.rows) + 1}"
+    sheet.freeze_panes = "A2"
+    for column, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS[name]
+    moment = dt.datetime(created.year, created.month, created.day)
+    props = book.properties
+    props.creator = props.lastModifiedBy = "policyforge"
+    props.title = f"{plan.company} evidence plan"
+    props.subject = plan.window.describe()
+    props.created = props.modified = moment
+    buffer = io.BytesIO()
+    # ExcelWriter rather than Workbook.save: save() stamps "modified" with the current time.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
+    return _fixed_zip(buffer.getvalue(), created)
+
+
+# ---------------------------------------------------------------------------------------------- command
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Describe ``policyforge evidence``."""
+    parser.add_argument("--format", choices=FORMATS, default="md", help="md, csv or xlsx (default: md)")
+    parser.add_argument("--out", default=None,
+                        help="file to write (default: out/evidence-plan.<format>; '-' prints md or csv)")
+    parser.add_argument("--repo", default=".", help="the company repository (default: here)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the evidence plan; exit 0, or 2 with file, line and fix when the inputs are wrong."""
+    from ..exports._pdf import release_date
+    from ..program._program import load_program
+
+    repo = Path(args.repo).resolve()
+    if args.out == "-" and args.format == "xlsx":
+        print("ERROR: --out -: a workbook cannot go to the terminal — give a file name such as plan.xlsx",
+              file=sys.stderr)
+        return 2
+    try:
+        program = load_program(repo)
+        plan = evidence_plan(program)
+        data: str | bytes
+        if args.format == "md":
+            data = evidence_page(program, plan)
+        elif args.format == "csv":
+            data = evidence_csv(plan)
+        else:
+            data = evidence_xlsx(plan, release_date(program))
+    except PolicyforgeError as exc:
+        for problem in exc.problems:
+            print(f"ERROR: {problem}", file=sys.stderr)
+        return 2
+    if args.out == "-":
+        sys.stdout.write(data if isinstance(data, str) else "")
+        return 0
+    out = Path(args.out) if args.out else repo / "out" / f"evidence-plan.{args.format}"
+    write_atomic(out.resolve(), data)
+    print(f"Evidence plan: {len(plan.rows)} items for {len(plan.controls)} controls ({plan.window.describe()}) "
+          f"-> {out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,218 @@
+"""``policyforge check``: everything a pull request to a company repository must get right.
+
+Auditors test the policy lifecycle: each change proposed, reviewed, approved by the right person
+and versioned. These checks catch, with file, line and fix, what would fail that test: broken
+metadata, unknown ids, undefined facts, placeholders and vague wording, overdue reviews, text
+changed without a new version, broken links, and policies missing from or outside the scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._errors import PolicyforgeError, Problem
+from ..model._documents import PolicyDoc, parse_policy
+from ..model._facts import load_facts
+from ..model._library import Library, anchors_in, load_library
+from ..program._program import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, Program, build_date, in_scope_templates
+from ..render._wording import check_wording
+from ._update import has_conflict_markers
+
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_TEMPLATE_EXPR = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The problems found, and how many policies were checked."""
+
+    problems: list[Problem]
+    checked: int
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """Return the 1-based line of a front matter key in a policy file."""
+    match = re.search(rf"^{re.escape(key)}:", text, re.MULTILINE)
+    return text[: match.start()].count("\n") + 1 if match else None
+
+
+def _wording_in_source(doc: PolicyDoc, text: str) -> list[Problem]:
+    """Check the policy text as written, so each problem points at the line to edit.
+
+    A ``{{ fact }}`` counts as a concrete value (it renders a number or a cadence) and template
+    syntax is not a leftover placeholder.
+    """
+    body = _TEMPLATE_EXPR.sub("1", doc.body)
+    problems = check_wording(body, doc.path)
+    return [Problem(p.where, p.message, p.fix, (p.line or 0) + doc.body_line - 1) for p in problems]
+
+
+def _metadata_problems(doc: PolicyDoc, text: str, library: Library, program: Program) -> list[Problem]:
+    found: list[Problem] = []
+    catalog = library.catalog
+    controls_line = _key_line(text, "controls")
+    criteria_line = _key_line(text, "criteria")
+    for cid in doc.controls:
+        if cid not in catalog.controls:
+            found.append(Problem(doc.path, f"unknown control id {cid}", "use an id from the control matrix",
+                                 controls_line))
+    for crit in doc.criteria:
+        if crit not in catalog.criteria:
+            found.append(Problem(doc.path, f"unknown criterion {crit}", "use a Trust Services criterion id such as "
+                                 "CC6.1 (there is no CC9.9)", criteria_line))
+    in_scope = {c.id for c in program.criteria_in_scope()}
+    carried = {crit for cid in doc.controls if cid in catalog.controls for crit in catalog.controls[cid].criteria}
+    derived = [c for c in catalog.criteria if c in in_scope and c in carried]
+    if all(c in catalog.criteria for c in doc.criteria) and list(doc.criteria) != derived:
+        found.append(Problem(doc.path, "criteria do not match the controls this policy carries",
+                             f"write criteria: [{', '.join(derived)}]", criteria_line))
+    anchors = anchors_in(doc.body)
+    for cid in doc.controls:
+        control = catalog.controls.get(cid)
+        if control and control.section not in anchors:
+            found.append(Problem(doc.path, f"control {cid} is stated under #{control.section}, which this policy "
+                                 "no longer has", "restore the heading id or move the control", controls_line))
+    return found
+
+
+def _link_problems(doc: PolicyDoc, program: Program) -> list[Problem]:
+    found: list[Problem] = []
+    files = {d.filename: d for d in program.policies.values()}
+    generated = {"index.md", "controls.md", "coverage.md"}
+    for number, line in enumerate(doc.body.splitlines(), start=doc.body_line):
+        for target in _LINK.findall(line):
+            if re.match(r"^[a-z]+:", target) or target.startswith("mailto:"):
+                continue
+            path, _, anchor = target.partition("#")
+            if not path:
+                if anchor and anchor not in anchors_in(doc.body):
+                    found.append(Problem(doc.path, f"link to #{anchor}, which this policy has no heading for",
+                                         "fix the anchor or add {#" + anchor + "} to a heading", number))
+                continue
+            if path in generated:
+                continue
+            if path not in files:
+                found.append(Problem(doc.path, f"link to {path}, which is not a policy of this repository",
+                                     "link with {{ link(\"POL-NN\") }} or fix the file name", number))
+            elif anchor and anchor not in anchors_in(files[path].body):
+                found.append(Problem(doc.path, f"link to {path}#{anchor}, which has no such heading",
+                                     "fix the anchor", number))
+    return found
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+
+
+def _unapproved_changes(repo: Path, base: str, program: Program) -> list[Problem]:
+    """Find policies whose text changed since ``base`` without a new version and history entry."""
+    if _git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
+        return [Problem(base, "is not a git revision of this repository",
+                        "pass the pull request's base branch, e.g. --base origin/main")]
+    found: list[Problem] = []
+    for doc in program.ordered_policies():
+        old = _git(repo, "show", f"{base}:{POLICIES_DIR}/{Path(doc.path).name}")
+        if old.returncode != 0:
+            continue  # a new policy: its first history entry is checked with the metadata
+        try:
+            before = parse_policy(old.stdout, doc.path, company=True)
+        except PolicyforgeError:
+            continue
+        if before.body == doc.body and before.controls == doc.controls:
+            continue
+        text = (repo / doc.path).read_text(encoding="utf-8")
+        if doc.version == before.version or len(doc.history) <= len(before.history):
+            found.append(Problem(
+                doc.path, f"text changed since {base} but version {doc.version} has no new approval",
+                f"run `policyforge approve {doc.id} --by \"<approver's name>\" --summary \"<what changed>\"`",
+                _key_line(text, "version"),
+            ))
+        elif doc.history[-1].version != doc.version:
+            found.append(Problem(doc.path, f"the last history entry is {doc.history[-1].version}, "
+                                 f"not the version {doc.version}", "run `policyforge approve` to record it"))
+    return found
+
+
+def _scope_problems(repo: Path, program: Program, library: Library) -> list[Problem]:
+    found: list[Problem] = []
+    wanted = {doc.id: doc for doc in in_scope_templates(library, program.facts)}
+    for pid, template in wanted.items():
+        if pid not in program.policies:
+            found.append(Problem(f"{POLICIES_DIR}/", f"{pid} {template.title} is in scope ({template.category}) "
+                                 "but has no file", "run `policyforge update` to add it"))
+    for doc in program.ordered_policies():
+        if doc.category not in program.facts.categories:
+            found.append(Problem(doc.path, f"{doc.id} belongs to {doc.category}, which company.yml has out of scope",
+                                 f"set audit.categories.{doc.category}: true, or run `policyforge update` to "
+                                 "retire the policy", 1))
+    return found
+
+
+def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None = None) -> CheckResult:
+    """Run every check on a company repository; ``base`` enables the approval check against a ref."""
+    library = load_library()
+    facts = load_facts(repo / COMPANY_FILE)
+    problems: list[Problem] = []
+    policies: dict[str, PolicyDoc] = {}
+    texts: dict[str, str] = {}
+    for path in sorted((repo / POLICIES_DIR).glob("*.md")):
+        relative = f"{POLICIES_DIR}/{path.name}"
+        text = path.read_text(encoding="utf-8")
+        if has_conflict_markers(text):
+            problems.append(Problem(relative, "has unresolved merge conflict markers",
+                                    "resolve each <<<<<<< / ======= / >>>>>>> block, keeping the text you want",
+                                    next((n for n, line in enumerate(text.splitlines(), 1)
+                                          if line.startswith("<<<<<<<")), None)))
+            continue
+        try:
+            doc = parse_policy(text, relative, company=True)
+        except PolicyforgeError as exc:
+            problems.extend(exc.problems)
+            continue
+        if path.name != doc.filename:
+            problems.append(Problem(relative, f"file name does not match id and slug ({doc.filename})",
+                                    f"rename the file to {doc.filename}"))
+        if doc.id in policies:
+            problems.append(Problem(relative, f"{doc.id} is also in {policies[doc.id].path}", "keep one file per id"))
+        policies[doc.id] = doc
+        texts[doc.id] = text
+    program = Program(facts, library, policies, as_of or build_date())
+    for doc in program.ordered_policies():
+        text = texts[doc.id]
+        problems += _metadata_problems(doc, text, library, program)
+        try:
+            program.render_page(doc)
+        except PolicyforgeError as exc:
+            problems.extend(exc.problems)
+        problems += _wording_in_source(doc, text)
+        problems += _link_problems(doc, program)
+        due = program.next_review(doc)
+        if due and due < program.as_of:
+            problems.append(Problem(doc.path, f"review overdue since {due.isoformat()} ({doc.review_cadence})",
+                                    f"review it and run `policyforge approve {doc.id} --by \"<approver's name>\"`",
+                                    _key_line(text, "last_reviewed")))
+        if doc.history and doc.history[-1].version != doc.version:
+            problems.append(Problem(doc.path, f"version {doc.version} has no history entry",
+                                    "run `policyforge approve` to record the approval"))
+    problems += _scope_problems(repo, program, library)
+    codeowners = repo / CODEOWNERS_FILE
+    if not codeowners.is_file() or codeowners.read_text(encoding="utf-8") != program.codeowners():
+        problems.append(Problem(CODEOWNERS_FILE, "does not route each policy to its current owner and approver",
+                                "run `policyforge codeowners` and commit the result"))
+    if base:
+        problems += _unapproved_changes(repo, base, program)
+    return CheckResult(problems, len(policies))
+
+
+def github_annotation(problem: Problem) -> str:
+    """Format a problem as a GitHub Actions annotation shown on the pull request's diff."""
+    def escape(value: str) -> str:
+        return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    location = f"file={escape(problem.where)}" + (f",line={problem.line}" if problem.line else "")
+    text = f"{problem.message} — {problem.fix}" if problem.fix else problem.message
+    return f"::error {location}::{escape(text)}"

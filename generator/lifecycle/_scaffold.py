@@ -1,0 +1,85 @@
+"""Fill a new company repository with its facts and its copy of the policy library."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from .. import __version__
+from ..model._documents import serialize_policy
+from ..model._facts import Facts, dump_facts
+from ..model._library import Library
+from ..program._program import (
+    CODEOWNERS_FILE,
+    COMPANY_FILE,
+    POLICIES_DIR,
+    company_policy_from_template,
+    in_scope_templates,
+)
+from ..repo._files import write_atomic
+
+STATE_DIR = ".policyforge"
+BASE_DIR = f"{STATE_DIR}/base"
+SOURCE_FILE = f"{STATE_DIR}/source.yml"
+
+
+# The toolchain a company repository pins, so every build of it renders the same.
+TOOLCHAIN_PINS: dict[str, str] = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "mike": "2.2.0"}
+
+
+def requirements_text() -> str:
+    """Return the company repository's requirements.txt: policyforge and the site toolchain, pinned."""
+    pins = {"policyforge": __version__, **TOOLCHAIN_PINS}
+    lines = ["# Pinned so every build of this repository renders the same; upgrade deliberately."]
+    return "\n".join(lines + [f"{name}=={version}" for name, version in pins.items()]) + "\n"
+
+
+def scaffold_company(repo: Path, facts: Facts, library: Library) -> list[Path]:
+    """Write ``company.yml``, one file per in-scope policy and the record of what they came from.
+
+    The pristine rendering of each policy is kept under ``.policyforge/base`` so a later
+    library release can be merged three ways without losing the company's edits.
+    """
+    written: list[Path] = []
+    write_atomic(repo / COMPANY_FILE, dump_facts(facts))
+    written.append(repo / COMPANY_FILE)
+    for template in in_scope_templates(library, facts):
+        text = serialize_policy(company_policy_from_template(template, library, facts))
+        for target in (repo / POLICIES_DIR / template.filename, repo / BASE_DIR / template.filename):
+            write_atomic(target, text)
+            written.append(target)
+    from ..program._program import load_program
+
+    program = load_program(repo, library)
+    write_atomic(repo / CODEOWNERS_FILE, program.codeowners())
+    written.append(repo / CODEOWNERS_FILE)
+    write_atomic(repo / "requirements.txt", requirements_text())
+    written.append(repo / "requirements.txt")
+    source = {
+        "policyforge_version": __version__,
+        "library_version": library.version,
+        "categories": list(facts.categories),
+    }
+    write_atomic(repo / SOURCE_FILE, yaml.safe_dump(source, sort_keys=False))
+    written.append(repo / SOURCE_FILE)
+    return written
+
+
+def git_init_commit(repo: Path, message: str) -> bool:
+    """Make ``repo`` a git repository with one commit; return False when git is unavailable."""
+    fallback = ["-c", "user.name=policyforge", "-c", "user.email=policyforge@localhost.invalid"]
+
+    def run(*args: str, identity: bool = False) -> subprocess.CompletedProcess[str]:
+        command = ["git", *(fallback if identity else []), *args]
+        return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
+
+    try:
+        if run("init", "-q", "-b", "main").returncode != 0:
+            return False
+    except FileNotFoundError:
+        return False
+    run("add", "-A")
+    has_identity = run("config", "user.email").returncode == 0 and run("config", "user.name").returncode == 0
+    return run("commit", "-q", "-m", message, identity=not has_identity).returncode == 0

@@ -1,0 +1,195 @@
+"""The library's catalogs as data: criteria, controls, evidence, checklist and cloud vocabulary.
+
+Each fact is written once, in YAML under ``policy_templates/``; the control matrix, coverage,
+evidence plan and checklist trace are all derived from these records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .._errors import Problem, TemplateError
+from ._facts_schema import ROLE_TITLES
+
+FREQUENCIES: tuple[str, ...] = (
+    "continuous", "per-event", "daily", "weekly", "monthly", "quarterly", "semiannual", "annual",
+)
+_CONTROL_ID = re.compile(r"^[A-Z]{2,4}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One Trust Services criterion, in our words."""
+
+    id: str
+    category: str
+    series: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Control:
+    """A testable control: the bridge between a policy section, criteria and evidence."""
+
+    id: str
+    statement: str
+    owner: str
+    frequency: str
+    criteria: tuple[str, ...]
+    policy: str
+    section: str
+    evidence: tuple[str, ...]
+    checklist: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """An artefact an auditor requests."""
+
+    id: str
+    item: str
+    detail: str
+    kind: str
+    frequency: str
+    owner_role: str
+    criteria: tuple[str, ...]
+    policies: tuple[str, ...]
+    type1: bool
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One bullet of the audit-readiness checklist."""
+
+    key: str
+    area: str
+    area_title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every catalog of the library, cross-checked."""
+
+    criteria: dict[str, Criterion]
+    controls: dict[str, Control]
+    evidence: dict[str, EvidenceItem]
+    checklist: dict[str, ChecklistItem]
+    providers: dict[str, dict[str, str]]
+
+    def controls_for(self, policy_id: str) -> list[Control]:
+        """Return the controls a policy states, in id order."""
+        return sorted((c for c in self.controls.values() if c.policy == policy_id), key=lambda c: c.id)
+
+
+def _load_yaml(path: Path) -> tuple[Any, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        return yaml.safe_load(text), text
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise TemplateError([
+            Problem(str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
+                    mark.line + 1 if mark else None)
+        ]) from None
+
+
+def _line(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text[:index].count("\n") + 1 if index >= 0 else None
+
+
+def _load_criteria(path: Path) -> dict[str, Criterion]:
+    data, _ = _load_yaml(path)
+    return {
+        c["id"]: Criterion(c["id"], c["category"], c["series"], c["title"], c["summary"])
+        for c in data["criteria"]
+    }
+
+
+def _load_evidence(path: Path) -> dict[str, EvidenceItem]:
+    data, _ = _load_yaml(path)
+    return {
+        e["id"]: EvidenceItem(e["id"], e["item"], e["detail"], e["kind"], str(e["frequency"]), e["owner_role"],
+                              tuple(e["tsc"]), tuple(e["policy"]), bool(e["type1"]))
+        for e in data["evidence"]
+    }
+
+
+def _load_checklist(path: Path) -> dict[str, ChecklistItem]:
+    data, _ = _load_yaml(path)
+    items: dict[str, ChecklistItem] = {}
+    for area, body in data["areas"].items():
+        for key, text in body["items"].items():
+            items[f"{area}.{key}"] = ChecklistItem(f"{area}.{key}", area, body["title"], text)
+    return items
+
+
+def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[str, EvidenceItem],
+                   checklist: dict[str, ChecklistItem]) -> tuple[dict[str, Control], list[Problem]]:
+    controls: dict[str, Control] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data, text = _load_yaml(path)
+        where = str(path)
+        if not isinstance(data, dict) or not isinstance(data.get("controls"), list) or "policy" not in data:
+            problems.append(Problem(where, "must hold `policy:` and a `controls:` list", "see AUTHORING.md"))
+            continue
+        for raw in data["controls"]:
+            cid = raw.get("id", "?") if isinstance(raw, dict) else "?"
+            line = _line(text, f"id: {cid}")
+
+            before = len(problems)
+
+            def bad(message: str, fix: str, cid: str = cid, line: int | None = line, where: str = where) -> None:
+                problems.append(Problem(where, f"control {cid}: {message}", fix, line))
+
+            needed = ("id", "statement", "owner", "frequency", "criteria", "section", "evidence", "checklist")
+            if not isinstance(raw, dict) or any(k not in raw for k in needed):
+                bad(f"needs {', '.join(needed)}", "add the missing keys")
+                continue
+            if not _CONTROL_ID.match(str(cid)):
+                bad("id is not like ACC-01", "use 2-4 capital letters, a hyphen and two digits")
+            if cid in controls:
+                bad("id is used twice", "give each control its own id")
+            if raw["owner"] not in ROLE_TITLES:
+                bad(f"owner {raw['owner']!r} is not a role", f"choose from {', '.join(ROLE_TITLES)}")
+            if raw["frequency"] not in FREQUENCIES:
+                bad(f"frequency {raw['frequency']!r} is unknown", f"choose from {', '.join(FREQUENCIES)}")
+            for crit in raw["criteria"]:
+                if crit not in criteria:
+                    bad(f"criterion {crit!r} does not exist", "use an id from catalog/criteria.yaml")
+            for ev in raw["evidence"]:
+                if ev not in evidence:
+                    bad(f"evidence {ev!r} does not exist", "use an id from catalog/evidence.yaml")
+            for item in raw["checklist"]:
+                if item not in checklist:
+                    bad(f"checklist item {item!r} does not exist", "use a key from catalog/checklist.yaml")
+            if not raw["criteria"]:
+                bad("addresses no criteria", "list the criteria this control meets")
+            if len(problems) > before:
+                continue
+            controls[cid] = Control(
+                id=cid, statement=str(raw["statement"]).strip(), owner=raw["owner"], frequency=raw["frequency"],
+                criteria=tuple(raw["criteria"]), policy=data["policy"], section=raw["section"],
+                evidence=tuple(raw["evidence"]), checklist=tuple(raw["checklist"]), source=where,
+            )
+    return controls, problems
+
+
+def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
+    """Load and cross-check every catalog; return it with the problems of controls left out."""
+    folder = library / "catalog"
+    criteria = _load_criteria(folder / "criteria.yaml")
+    evidence = _load_evidence(folder / "evidence.yaml")
+    checklist = _load_checklist(folder / "checklist.yaml")
+    controls, problems = _load_controls(library / "controls", criteria, evidence, checklist)
+    providers, _ = _load_yaml(folder / "providers.yaml")
+    return Catalog(criteria, controls, evidence, checklist, providers), problems

@@ -1,0 +1,348 @@
+"""Validate company facts and read and write ``company.yml``.
+
+Facts arrive two ways: as flat cookiecutter answers (strings typed at a prompt or given as
+``key=value``) and as the nested ``company.yml`` of a generated repository. Both go through
+the same per-kind checks so a value accepted at scaffold time is accepted at build time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .._errors import FactsError, Problem
+from ._facts_schema import (
+    FACT_SPECS,
+    GROUP_TITLES,
+    OPTIONAL_CATEGORIES,
+    ROLE_TITLES,
+    SPECS_BY_KEY,
+    FactSpec,
+)
+
+MAX_TEXT_LENGTH = 200
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/+-]*)?$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_PREFIX = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_YAML_UNSAFE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Validated company facts, nested as in ``company.yml``."""
+
+    data: dict[str, Any]
+
+    def get(self, dotted: str) -> Any:
+        """Return the value at a dotted path such as ``people.ceo.name``."""
+        node: Any = self.data
+        for part in dotted.split("."):
+            node = node[part]
+        return node
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Return the Trust Services categories in scope, Security first."""
+        chosen = self.data["audit"]["categories"]
+        return ("security", *(c for c in OPTIONAL_CATEGORIES if chosen[c]))
+
+    def flat(self) -> dict[str, Any]:
+        """Return the facts as flat cookiecutter answers (the inverse of ``facts_from_answers``)."""
+        answers: dict[str, Any] = {}
+        for spec in FACT_SPECS:
+            value = self.get(spec.dotted)
+            if spec.kind in ("choice_list", "text_list"):
+                value = ", ".join(value)
+            elif spec.kind == "date":
+                value = value.isoformat()
+            answers[spec.key] = value
+        return answers
+
+
+def _single_line(spec: FactSpec, text: str) -> str:
+    if len(text.splitlines()) > 1 or text.endswith(("\n", "\r")):
+        raise ValueError("must be a single line|remove the line breaks")
+    text = text.strip()
+    if not text:
+        raise ValueError("is empty|give a value")
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text):
+        raise ValueError("contains control characters|retype the value without them")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValueError(f"is {len(text)} characters long|shorten it to at most {MAX_TEXT_LENGTH}")
+    return text
+
+
+def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
+    """Turn one raw value into its typed fact or raise ``ValueError('message|fix')``."""
+    kind = spec.kind
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if not from_yaml and isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+            return raw.strip().lower() in _TRUE
+        raise ValueError(f"{raw!r} is not yes or no|write true or false")
+    if kind in ("int", "percent"):
+        if isinstance(raw, bool):
+            raise ValueError(f"{raw!r} is not a number|write a number")
+        number: float
+        if isinstance(raw, int | float):
+            number = raw
+        elif isinstance(raw, str) and not from_yaml:
+            try:
+                number = int(raw.strip()) if kind == "int" else float(raw.strip().rstrip("%"))
+            except ValueError:
+                raise ValueError(f"{raw!r} is not a number|write a whole number") from None
+        else:
+            raise ValueError(f"{raw!r} is not a number|write a number without quotes")
+        if kind == "int" and number != int(number):
+            raise ValueError(f"{raw!r} is not a whole number|round it")
+        if spec.minimum is not None and number < spec.minimum or spec.maximum is not None and number > spec.maximum:
+            raise ValueError(f"{number:g} is out of range|use a value from {spec.minimum:g} to {spec.maximum:g}")
+        return int(number) if kind == "int" else float(number)
+    if kind == "date":
+        if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return dt.date.fromisoformat(raw.strip())
+            except ValueError:
+                pass
+        raise ValueError(f"{raw!r} is not a date|write it as YYYY-MM-DD")
+    if kind in ("choice_list", "text_list"):
+        if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+            items = [item.strip() for item in raw if item.strip()]
+        elif isinstance(raw, str):
+            items = [item.strip() for item in raw.split(",") if item.strip()]
+        else:
+            raise ValueError(f"{raw!r} is not a list|write a list such as [a, b]")
+        if not items:
+            raise ValueError("is empty|give at least one value, comma-separated")
+        items = [_single_line(spec, item) for item in items]
+        if kind == "choice_list":
+            items = [item.lower() for item in items]
+            unknown = [item for item in items if item not in spec.choices]
+            if unknown:
+                raise ValueError(f"unknown value {unknown[0]!r}|choose from {', '.join(spec.choices)}")
+        if len(set(items)) != len(items):
+            raise ValueError("lists a value twice|remove the duplicate")
+        return items
+    if not isinstance(raw, str):
+        raise ValueError(f"{raw!r} is not text|put the value in double quotes")
+    if spec.optional and not raw.strip():
+        return ""
+    text = _single_line(spec, raw)
+    checks: dict[str, tuple[re.Pattern[str], str]] = {
+        "email": (_EMAIL, "write an address such as name@example.com"),
+        "domain": (_DOMAIN, "write a lower-case domain such as example.com"),
+        "url": (_URL, "write an https:// address without spaces, quotes or brackets"),
+        "slug": (_SLUG, "use lower-case letters, digits and single hyphens, e.g. acme-cloud"),
+        "prefix": (_PREFIX, "use 2-8 capital letters or digits starting with a letter, e.g. ACME"),
+        "color": (_COLOR, "write a hex colour such as #1f4e79"),
+    }
+    if kind in checks:
+        pattern, fix = checks[kind]
+        if not pattern.match(text):
+            raise ValueError(f"{text!r} is not valid|{fix}")
+    if kind == "choice":
+        if text.lower() not in spec.choices:
+            raise ValueError(f"{text!r} is not one of the choices|choose from {', '.join(spec.choices)}")
+        return text.lower()
+    return text
+
+
+def _cross_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Check facts that constrain each other; return (key, message, fix) triples."""
+    found: list[tuple[str, str, str]] = []
+    commitments = data.get("commitments", {})
+    backup = commitments.get("backup_frequency_hours")
+    rpo = commitments.get("rpo_hours")
+    if isinstance(backup, int) and isinstance(rpo, int) and backup > rpo:
+        found.append((
+            "backup_frequency_hours",
+            f"backups every {backup} hours cannot meet the RPO of {rpo} hours",
+            "back up at least as often as rpo_hours, or raise rpo_hours",
+        ))
+    days = commitments.get("remediation_days", {})
+    order = ["critical", "high", "medium", "low"]
+    for tighter, looser in zip(order, order[1:], strict=False):
+        a, b = days.get(tighter), days.get(looser)
+        if isinstance(a, int) and isinstance(b, int) and a > b:
+            found.append((
+                f"remediation_days_{tighter}",
+                f"{tighter} findings get longer ({a} days) than {looser} ones ({b} days)",
+                f"make remediation_days_{tighter} at most remediation_days_{looser}",
+            ))
+    return found
+
+
+def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    node = data
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
+
+
+def _build(
+    raw_for: Mapping[str, Any], from_yaml: bool, where: str, lines: Mapping[str, int] | None = None
+) -> Facts:
+    problems: list[Problem] = []
+    data: dict[str, Any] = {}
+
+    def name_of(spec: FactSpec) -> str:
+        return spec.dotted if from_yaml else spec.key
+
+    for spec in FACT_SPECS:
+        line = (lines or {}).get(spec.dotted)
+        if spec.key not in raw_for:
+            problems.append(Problem(where, f"{name_of(spec)} is missing", f"add {name_of(spec)} ({spec.prompt})"))
+            continue
+        try:
+            _set(data, spec.path, _coerce(spec, raw_for[spec.key], from_yaml))
+        except ValueError as exc:
+            message, _, fix = str(exc).partition("|")
+            problems.append(Problem(where, f"{name_of(spec)}: {message}", fix, line))
+    for key, message, fix in _cross_checks(data):
+        spec = SPECS_BY_KEY[key]
+        line = (lines or {}).get(spec.dotted)
+        problems.append(Problem(where, f"{name_of(spec)}: {message}", fix, line))
+    if problems:
+        raise FactsError(problems)
+    return Facts(data)
+
+
+def facts_from_answers(answers: Mapping[str, Any], where: str = "answers") -> Facts:
+    """Validate flat cookiecutter answers; private ``_`` keys are ignored."""
+    unknown = [k for k in answers if not k.startswith("_") and k not in SPECS_BY_KEY]
+    if unknown:
+        raise FactsError([
+            Problem(where, f"{key}: unknown fact", "check the spelling against cookiecutter.json") for key in unknown
+        ])
+    return _build(answers, from_yaml=False, where=where)
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map each dotted key in a YAML mapping document to its 1-based line."""
+    lines: dict[str, int] = {}
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                dotted = f"{prefix}{key_node.value}"
+                lines[dotted] = key_node.start_mark.line + 1
+                walk(value_node, dotted + ".")
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is not None:
+        walk(root, "")
+    return lines
+
+
+def parse_facts_yaml(text: str, where: str = "company.yml") -> Facts:
+    """Validate the text of a ``company.yml``; errors carry file and line."""
+    try:
+        loaded = yaml.safe_load(text)
+        lines = _key_lines(text)
+    except yaml.reader.ReaderError as exc:
+        # A character YAML refuses to read (a control character, say); point at its line.
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise FactsError([
+            Problem(where, f"contains a character YAML cannot read (U+{code:04X})",
+                    "delete it or retype the value", text[: exc.position].count("\n") + 1)
+        ]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "is not valid YAML"
+        raise FactsError([
+            Problem(where, f"YAML syntax error: {problem}", "check indentation and quote values containing ': ' or '#'",
+                    mark.line + 1 if mark else None)
+        ]) from None
+    if not isinstance(loaded, dict):
+        raise FactsError([Problem(where, "is not a mapping of facts", "start from the company.yml policyforge wrote")])
+    flat: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for spec in FACT_SPECS:
+        node: Any = loaded
+        for part in spec.path:
+            node = node.get(part, _MISSING) if isinstance(node, dict) else _MISSING
+        if node is not _MISSING:
+            flat[spec.key] = node
+    known = {spec.dotted for spec in FACT_SPECS}
+    for dotted, line in lines.items():
+        is_leaf_or_group = dotted in known or any(k.startswith(dotted + ".") for k in known)
+        if not is_leaf_or_group:
+            problems.append(Problem(where, f"{dotted}: unknown fact", "remove it or check the spelling", line))
+    try:
+        facts = _build(flat, from_yaml=True, where=where, lines=lines)
+    except FactsError as exc:
+        raise FactsError(problems + exc.problems) from None
+    if problems:
+        raise FactsError(problems)
+    return facts
+
+
+_MISSING = object()
+
+
+def load_facts(path: Path) -> Facts:
+    """Read and validate a ``company.yml`` file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FactsError([Problem(str(path), "not found", "run policyforge inside the company repository")]) from None
+    except UnicodeDecodeError:
+        raise FactsError([Problem(str(path), "is not UTF-8 text", "save the file as UTF-8")]) from None
+    return parse_facts_yaml(text, where=str(path.name))
+
+
+def _yaml_scalar(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_scalar(v) for v in value) + "]"
+    if isinstance(value, str):
+        # A JSON string is a valid YAML double-quoted scalar; characters YAML refuses to read
+        # raw (controls, U+2028, U+FEFF...) are written as escapes, everything else as typed.
+        return _YAML_UNSAFE.sub(lambda m: f"\\U{ord(m.group(0)):08x}", json.dumps(value, ensure_ascii=False))
+    return json.dumps(value)
+
+
+def dump_facts(facts: Facts) -> str:
+    """Write facts as a commented ``company.yml``; reading it back gives the same facts."""
+    out = [
+        "# Company facts: the single source of truth for every policy, page and PDF.",
+        "# Change a value, run `policyforge build`, and everything that uses it follows.",
+        "# Text values are data: they are never run as templates and are escaped where they land.",
+    ]
+    written: set[tuple[str, ...]] = set()
+    for spec in FACT_SPECS:
+        for depth in range(1, len(spec.path)):
+            prefix = spec.path[:depth]
+            if prefix not in written:
+                written.add(prefix)
+                indent = "  " * (depth - 1)
+                if depth == 1:
+                    out.append("")
+                    out.append(f"# {GROUP_TITLES[prefix[0]]}")
+                elif prefix[0] == "people" and depth == 2 and prefix[1] in ROLE_TITLES:
+                    out.append(f"{indent}# {ROLE_TITLES[prefix[1]]}")
+                out.append(f"{indent}{prefix[-1]}:")
+        indent = "  " * (len(spec.path) - 1)
+        comment = spec.help or ("" if spec.path[0] == "people" else spec.prompt)
+        if comment:
+            out.append(f"{indent}# {comment}")
+        out.append(f"{indent}{spec.path[-1]}: {_yaml_scalar(facts.get(spec.dotted))}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,98 @@
+"""Find and load the policy library: templates plus catalogs, checked against each other."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._errors import Problem, TemplateError
+from ._catalog import Catalog, load_catalog
+from ._documents import PolicyDoc, parse_policy
+
+_ANCHOR = re.compile(r"\{\s*#([A-Za-z0-9_-]+)\s*\}")
+LIBRARY_VERSION_FILE = "VERSION"
+
+
+def library_root() -> Path:
+    """Return the policy library folder: $POLICYFORGE_LIBRARY, shipped in the wheel, or beside the source."""
+    override = os.environ.get("POLICYFORGE_LIBRARY")
+    if override:
+        return Path(override).resolve()
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "_data" / "policy_templates", package.parent / "policy_templates"):
+        if (candidate / "catalog").is_dir():
+            return candidate
+    raise TemplateError([Problem(str(package), "the policy library is missing",
+                                 "reinstall policyforge (the wheel ships policy_templates/)")])
+
+
+def template_root() -> Path:
+    """Return the cookiecutter template folder (holding ``cookiecutter.json``)."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "_data" / "template", package.parent):
+        if (candidate / "cookiecutter.json").is_file():
+            return candidate
+    raise TemplateError([Problem(str(package), "the cookiecutter template is missing",
+                                 "reinstall policyforge (the wheel ships the template)")])
+
+
+@dataclass(frozen=True)
+class Library:
+    """The policy templates and catalogs of one library release."""
+
+    root: Path
+    version: str
+    templates: dict[str, PolicyDoc]
+    catalog: Catalog
+
+    def partial(self, name: str) -> str:
+        """Return the text of a shared partial (standard sections, page layouts)."""
+        return (self.root / "partials" / name).read_text(encoding="utf-8")
+
+
+def anchors_in(text: str) -> set[str]:
+    """Return the explicit heading ids (``{#id}``) written in a policy body."""
+    return set(_ANCHOR.findall(text))
+
+
+def load_library(root: Path | None = None) -> Library:
+    """Load every template and catalog; fail with file and line on anything inconsistent."""
+    library, problems = load_library_leniently(root)
+    if problems:
+        raise TemplateError(problems)
+    return library
+
+
+def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Problem]]:
+    """Load what is sound and report the rest, so one broken template does not hide the others."""
+    root = root or library_root()
+    catalog, problems = load_catalog(root)
+    templates: dict[str, PolicyDoc] = {}
+    for path in sorted((root / "policies").glob("*.md")):
+        try:
+            doc = parse_policy(path.read_text(encoding="utf-8"), str(path), company=False)
+        except TemplateError as exc:
+            problems.extend(exc.problems)
+            continue
+        if path.name != doc.filename:
+            problems.append(Problem(str(path), f"file name does not match id and slug ({doc.filename})",
+                                    f"rename the file to {doc.filename}"))
+        if doc.id in templates:
+            problems.append(Problem(str(path), f"{doc.id} is defined twice", "give each policy its own id"))
+        templates[doc.id] = doc
+    for control in list(catalog.controls.values()):
+        owner = templates.get(control.policy)
+        if owner is None:
+            problems.append(Problem(control.source, f"control {control.id}: policy {control.policy} has no template",
+                                    "fix the policy id"))
+            del catalog.controls[control.id]
+        elif control.section not in anchors_in(owner.body):
+            fix = "add {#" + control.section + "} to the heading that states it"
+            problems.append(Problem(control.source, f"control {control.id}: section #{control.section} is not in "
+                                    f"{owner.filename}", fix))
+            del catalog.controls[control.id]
+    version_file = root / LIBRARY_VERSION_FILE
+    version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "0"
+    return Library(root, version, templates, catalog), problems

@@ -1,0 +1,191 @@
+"""The library lint: render every template for contrasting companies and hold it to the bar.
+
+A policy library is only as good as its worst rendering. The lint renders each template for the
+example company and for companies that differ in every fact a template branches on (cloud, work
+model, devices, data types, scope, report type), then checks wording, placeholders, length,
+control anchors, criteria coverage, checklist trace, tool names and shared boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from .._errors import PolicyforgeError, Problem
+from ..model._answers import resolve_answers
+from ..model._facts import facts_from_answers
+from ..model._library import Library, anchors_in, load_library_leniently
+from ..render._wording import check_wording
+from ._program import Program, program_from_library
+
+MIN_WORDS = 900
+MAX_WORDS = 2600
+MIN_CONTROLS = 3
+
+# Companies the library must read well for. Tool names differ from the example's on purpose:
+# a template that hard-codes "Okta" or "AWS" shows up as a foreign tool name in another variant.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "example": {},
+    "security-only": {
+        "scope_availability": False, "scope_confidentiality": False,
+        "scope_processing_integrity": False, "scope_privacy": False,
+    },
+    "gcp-remote": {
+        "cloud_providers": "gcp", "cloud_regions": "europe-west1, europe-west4", "work_model": "remote",
+        "byod_allowed": False, "uses_contractors": False, "mfa_method": "totp", "identity_provider": "Google Workspace",
+        "source_control": "GitLab", "ci_cd": "GitLab CI", "ticketing": "Linear", "hr_system": "Personio",
+        "mdm": "Jamf Pro", "endpoint_protection": "SentinelOne", "password_manager": "Bitwarden",
+        "logging_siem": "Google Security Operations", "vulnerability_scanner": "Tenable Nessus",
+        "backup_tool": "Backup and DR Service", "remote_access": "Cloudflare Access", "status_page": "",
+        "on_call_tool": "Opsgenie", "training_provider": "Curricula", "data_residency": "European Union",
+        "report_type": "type1", "hq_country": "Germany", "scope_processing_integrity": False,
+    },
+    "azure-office": {
+        "cloud_providers": "azure, aws", "cloud_regions": "eastus2, centralus", "work_model": "office",
+        "mfa_method": "push", "identity_provider": "Microsoft Entra ID", "source_control": "Azure Repos",
+        "ci_cd": "Azure Pipelines", "ticketing": "ServiceNow", "hr_system": "Workday", "mdm": "Microsoft Intune",
+        "endpoint_protection": "Microsoft Defender for Endpoint", "password_manager": "Keeper",
+        "logging_siem": "Microsoft Sentinel", "vulnerability_scanner": "Qualys", "backup_tool": "Azure Backup",
+        "remote_access": "Azure VPN Gateway", "on_call_tool": "xMatters", "training_provider": "Proofpoint",
+        "data_phi": True, "data_payment": True, "scope_privacy": False, "scope_availability": False,
+    },
+}
+TOOL_KEYS = (
+    "identity_provider", "source_control", "ci_cd", "ticketing", "hr_system", "mdm", "endpoint_protection",
+    "password_manager", "logging_siem", "vulnerability_scanner", "backup_tool", "remote_access", "on_call_tool",
+    "training_provider",
+)
+# A numbered statement or heading must start its own block, or Markdown glues it to the last one.
+_BLOCK_START = re.compile(r"^(\*\*\d+(\.\d+)*\*\*|#{1,6} )")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One policy rendered for one variant."""
+
+    variant: str
+    policy_id: str
+    body: str
+    page: str
+
+
+def word_count(markdown: str) -> int:
+    """Count the words of prose in Markdown (markup, ids and table rules ignored)."""
+    text = re.sub(r"\{[^}]*\}", " ", markdown)
+    text = re.sub(r"[#*|_`>\[\]()-]", " ", text)
+    return len(_WORD.findall(text))
+
+
+LIBRARY_IDS = frozenset(f"POL-{n:02d}" for n in range(1, 30))
+
+
+def variant_program(name: str, library: Library, overrides: Mapping[str, Any] | None = None) -> Program:
+    """Build the program a variant company would get from the library."""
+    answers = resolve_answers({**VARIANTS[name], **(overrides or {})})
+    program = program_from_library(facts_from_answers(answers, where=f"variant {name}"), library)
+    program.unwritten = LIBRARY_IDS - set(library.templates)
+    return program
+
+
+def _render_all(program: Program, variant: str, problems: list[Problem]) -> list[Rendered]:
+    out: list[Rendered] = []
+    for doc in program.ordered_policies():
+        try:
+            body = program.render_body(doc)
+            page = program.render_page(doc)
+        except PolicyforgeError as exc:
+            problems.extend(Problem(p.where, f"[{variant}] {p.message}", p.fix, p.line) for p in exc.problems)
+            continue
+        out.append(Rendered(variant, doc.id, body, page))
+    return out
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if len(p.split()) >= 15]
+
+
+def lint_library(library: Library | None = None, variants: tuple[str, ...] = tuple(VARIANTS)) -> list[Problem]:
+    """Return every problem the library has across the variants (empty when it meets the bar)."""
+    problems: list[Problem] = []
+    if library is None:
+        library, problems = load_library_leniently()
+    example_tools: dict[str, str] = {}
+    for name in variants:
+        program = variant_program(name, library)
+        if name == "example":
+            example_tools = {key: program.facts.get(f"stack.{key}") for key in TOOL_KEYS}
+        rendered = _render_all(program, name, problems)
+        for item in rendered:
+            doc = program.policies[item.policy_id]
+            where = library.templates[item.policy_id].path
+            for problem in check_wording(item.page, where):
+                problems.append(Problem(where, f"[{name}] {problem.message} (rendered line {problem.line})",
+                                        problem.fix))
+            for number, (before, line) in enumerate(pairwise(item.body.splitlines()), start=2):
+                if _BLOCK_START.match(line) and before.strip():
+                    problems.append(Problem(where, f"[{name}] rendered line {number} runs into the line before it",
+                                            "put {% if %} and {% endif %} on lines of their own"))
+            present = anchors_in(item.body)
+            for cid in doc.controls:
+                section = library.catalog.controls[cid].section
+                if section not in present:
+                    problems.append(Problem(where, f"[{name}] section #{section} of control {cid} is not rendered",
+                                            "keep the heading outside conditional blocks"))
+            if name == "example":
+                words = word_count(item.body)
+                if not MIN_WORDS <= words <= MAX_WORDS:
+                    problems.append(Problem(where, f"policy text has {words} words",
+                                            f"write between {MIN_WORDS} and {MAX_WORDS} words"))
+                if len(doc.controls) < MIN_CONTROLS:
+                    problems.append(Problem(where, f"carries {len(doc.controls)} controls",
+                                            f"state at least {MIN_CONTROLS} testable controls"))
+            if name != "example":
+                used = {program.facts.get(f"stack.{key}") for key in TOOL_KEYS}
+                for key, tool in example_tools.items():
+                    if tool not in used and re.search(rf"\b{re.escape(tool)}\b", item.body):
+                        problems.append(Problem(where, f"[{name}] names {tool!r}, a tool this company does not use",
+                                                f"write {{{{ stack.{key} }}}} instead of the tool's name"))
+        for row in program.coverage():
+            if not row.covered:
+                problems.append(Problem("policy_templates/controls", f"[{name}] criterion {row.criterion.id} "
+                                        "has no control in scope", "add a control that addresses it"))
+        if name == "example":
+            seen: dict[str, str] = {}
+            for item in rendered:
+                for paragraph in _paragraphs(item.body):
+                    other = seen.setdefault(paragraph, item.policy_id)
+                    if other != item.policy_id:
+                        problems.append(Problem(library.templates[item.policy_id].path,
+                                                f"paragraph also in {other}: {paragraph[:60]!r}",
+                                                "write text specific to this policy"))
+    core = {c.id: c for c in library.catalog.controls.values()
+            if library.templates.get(c.policy) and library.templates[c.policy].category == "security"}
+    answered = {item for control in core.values() for item in control.checklist}
+    for key in library.catalog.checklist:
+        if key not in answered:
+            problems.append(Problem("policy_templates/catalog/checklist.yaml",
+                                    f"checklist item {key} is answered by no core control",
+                                    "list it in the checklist: field of the control that answers it"))
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print lint problems, optionally only those in files naming the given policy ids."""
+    import sys
+
+    wanted = list(argv if argv is not None else sys.argv[1:])
+    problems = lint_library()
+    if wanted:
+        problems = [p for p in problems if any(w in p.where or w in p.message for w in wanted)]
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,351 @@
+"""A company's policy program: its facts, its policy files and the library catalogs, rendered.
+
+Everything a reader sees (policy pages, metadata blocks, the control matrix, coverage) is
+produced here as Markdown, so the site, the PDFs and any later tool share one rendering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .._errors import Problem, TemplateError
+from ..model._catalog import Control, Criterion
+from ..model._documents import AREAS, REVIEW_CADENCES, HistoryEntry, PolicyDoc, parse_policy
+from ..model._facts import Facts, load_facts
+from ..model._facts_schema import ROLE_TITLES
+from ..model._library import Library, load_library
+from ..render._context import add_months, build_context
+from ..render._escape import markdown_text
+from ..render._render import long_date, render_markdown
+from ..repo._git import Commit, version_commits
+
+CATEGORY_TITLES: dict[str, str] = {
+    "security": "Security",
+    "availability": "Availability",
+    "confidentiality": "Confidentiality",
+    "processing_integrity": "Processing Integrity",
+    "privacy": "Privacy",
+}
+POLICIES_DIR = "policies"
+COMPANY_FILE = "company.yml"
+PDF_DIR = "out/pdf"
+CODEOWNERS_FILE = ".github/CODEOWNERS"
+
+
+def build_date() -> dt.date:
+    """Return the date builds are made 'as of': SOURCE_DATE_EPOCH when set (reproducible), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One criterion in scope with what addresses it."""
+
+    criterion: Criterion
+    controls: tuple[Control, ...]
+
+    @property
+    def covered(self) -> bool:
+        """Return whether at least one in-scope control addresses the criterion."""
+        return bool(self.controls)
+
+
+def _cell(value: object) -> str:
+    return markdown_text(value)
+
+
+@dataclass
+class Program:
+    """The policies in force for one company, ready to render."""
+
+    facts: Facts
+    library: Library
+    policies: dict[str, PolicyDoc]
+    as_of: dt.date = field(default_factory=build_date)
+    unwritten: frozenset[str] = frozenset()
+    # file name -> {version: commit that recorded it}, read from git by load_program
+    commits: dict[str, dict[str, Commit]] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ selection
+    def ordered_policies(self) -> list[PolicyDoc]:
+        """Return the company's policies in id order."""
+        return [self.policies[key] for key in sorted(self.policies)]
+
+    def controls(self) -> list[Control]:
+        """Return the controls the company's policies carry, in id order."""
+        carried = {cid for doc in self.policies.values() for cid in doc.controls}
+        return [self.library.catalog.controls[cid] for cid in sorted(carried) if cid in self.library.catalog.controls]
+
+    def criteria_in_scope(self) -> list[Criterion]:
+        """Return the criteria of the categories in scope, in catalog order."""
+        return [c for c in self.library.catalog.criteria.values() if c.category in self.facts.categories]
+
+    def scoped(self, criteria: tuple[str, ...]) -> list[str]:
+        """Return the criteria of a control that belong to a category in scope."""
+        in_scope = self.facts.categories
+        return [c for c in criteria if self.library.catalog.criteria[c].category in in_scope]
+
+    def coverage(self) -> list[CoverageRow]:
+        """Return each in-scope criterion with the controls that address it."""
+        controls = self.controls()
+        return [
+            CoverageRow(crit, tuple(c for c in controls if crit.id in c.criteria))
+            for crit in self.criteria_in_scope()
+        ]
+
+    def next_review(self, doc: PolicyDoc) -> dt.date | None:
+        """Return when a policy's next review falls due, from its last review and cadence."""
+        if doc.last_reviewed is None:
+            return None
+        return add_months(doc.last_reviewed, REVIEW_CADENCES[doc.review_cadence])
+
+    # ------------------------------------------------------------------ rendering
+    def _links(self) -> dict[str, tuple[str, str]]:
+        return {doc.id: (doc.title, doc.filename) for doc in self.policies.values()}
+
+    def _policy_vars(self, doc: PolicyDoc) -> dict[str, Any]:
+        return {
+            "id": doc.id, "title": doc.title, "docid": f"{self.facts.get('company.doc_prefix')}-{doc.id}",
+            "owner": doc.owner, "approver": doc.approver, "review_cadence": doc.review_cadence,
+            "category": doc.category, "version": doc.version,
+        }
+
+    def context(self, doc: PolicyDoc) -> dict[str, Any]:
+        """Return the template variables for one policy."""
+        return build_context(self.facts, self.library.catalog, self._links(), self._policy_vars(doc),
+                             self.unwritten)
+
+    def render_body(self, doc: PolicyDoc) -> str:
+        """Render a policy's own text with the company's facts."""
+        return render_markdown(doc.body, doc.path, self.context(doc), first_line=doc.body_line)
+
+    def render_statement(self, control: Control, doc: PolicyDoc) -> str:
+        """Render a control statement, which may name facts too."""
+        return render_markdown(control.statement, control.source, self.context(doc)).strip()
+
+    def person(self, role: str) -> str:
+        """Return 'Title (Name)' for a role, escaped for Markdown."""
+        return f"{ROLE_TITLES[role]} ({_cell(self.facts.get(f'people.{role}.name'))})"
+
+    def metadata_table(self, doc: PolicyDoc) -> str:
+        """Return the document-control block shown at the top of a policy page and PDF."""
+        docid = f"{self.facts.get('company.doc_prefix')}-{doc.id}"
+        due = self.next_review(doc)
+        due_text = long_date(due) if due else "not yet reviewed"
+        if due and due < self.as_of:
+            due_text += " — **overdue**"
+        controls = ", ".join(f"[{cid}](#control-{cid.lower()})" for cid in doc.controls) or "none"
+        rows = [
+            ("Document", f"{_cell(docid)}, version {_cell(doc.version)}"),
+            ("Owner", self.person(doc.owner)),
+            ("Approver", self.person(doc.approver)),
+            ("Effective date", long_date(doc.effective_date) if doc.effective_date else "not yet approved"),
+            ("Last review", long_date(doc.last_reviewed) if doc.last_reviewed else "never"),
+            ("Next review due", f"{due_text} ({doc.review_cadence} review)"),
+            ("Criteria", ", ".join(doc.criteria) or "none"),
+            ("Controls", controls),
+            ("Classification", "Internal"),
+        ]
+        lines = ["| Document control | |", "|---|---|"]
+        lines += [f"| {key} | {value} |" for key, value in rows]
+        return '<div class="pf-meta" markdown>\n\n' + "\n".join(lines) + "\n\n</div>\n"
+
+    def controls_section(self, doc: PolicyDoc) -> str:
+        """Return the table of controls a policy carries, each linked to the section stating it."""
+        lines = ["| Control | Statement | Owner | Frequency | Criteria |", "|---|---|---|---|---|"]
+        for cid in doc.controls:
+            control = self.library.catalog.controls.get(cid)
+            if control is None:
+                continue
+            statement = self.render_statement(control, doc).replace("\n", " ")
+            lines.append(
+                f"| [{cid}](#{control.section}){{ #control-{cid.lower()} }} | {statement} | "
+                f"{ROLE_TITLES[control.owner]} | {control.frequency} | {', '.join(self.scoped(control.criteria))} |"
+            )
+        return "\n".join(lines) + "\n"
+
+    def history_table(self, doc: PolicyDoc) -> str:
+        """Return the revision history: each approval record with the commit that recorded it."""
+        lines = ["| Version | Date | Author | Approver | Summary | Recorded in |", "|---|---|---|---|---|---|"]
+        recorded = self.commits.get(doc.filename, {})
+        for entry in doc.history:
+            commit = recorded.get(entry.version)
+            where = f"`{commit.short}` ({commit.date})" if commit else "not yet committed"
+            lines.append(f"| {_cell(entry.version)} | {entry.date.isoformat()} | {_cell(entry.author)} | "
+                         f"{_cell(entry.approver)} | {_cell(entry.summary)} | {where} |")
+        return "\n".join(lines) + "\n"
+
+    def standard_sections(self, doc: PolicyDoc, first_number: int) -> str:
+        """Render the sections every policy shares (exceptions, enforcement, review)."""
+        context = self.context(doc)
+        context["section_number"] = first_number
+        context["next_review"] = self.next_review(doc)
+        return render_markdown(self.library.partial("standard_sections.md"), "partials/standard_sections.md", context)
+
+    def render_page(self, doc: PolicyDoc) -> str:
+        """Return the whole policy page: title, document control, text, shared sections, controls, history."""
+        body = self.render_body(doc).strip("\n")
+        numbers = [int(line[3:].split(".")[0]) for line in body.splitlines()
+                   if line.startswith("## ") and line[3:4].isdigit()]
+        next_number = max(numbers, default=0) + 1
+        parts = [
+            f"# {_cell(doc.title)}\n",
+            self.metadata_table(doc),
+            body + "\n",
+            self.standard_sections(doc, next_number).strip("\n") + "\n",
+            f"## Controls carried by this policy {{ #controls }}\n\n{self.controls_section(doc)}",
+            f"## Revision history {{ #revision-history }}\n\n{self.history_table(doc)}",
+        ]
+        return "\n".join(parts)
+
+    def codeowners(self) -> str:
+        """Return .github/CODEOWNERS: each policy routed to its owner and its approver."""
+        lines = [
+            "# Generated from company.yml and the policies' owner/approver by `policyforge codeowners`;",
+            "# `policyforge check` reports when it no longer matches. Require code-owner review in the",
+            "# branch protection of main so the approver's review is needed to merge.",
+            f"* {self.facts.get('people.approver.email')}",
+            f"/{COMPANY_FILE} {self.facts.get('people.security_officer.email')} "
+            f"{self.facts.get('people.approver.email')}",
+        ]
+        for doc in self.ordered_policies():
+            owners = dict.fromkeys([self.facts.get(f"people.{doc.owner}.email"),
+                                    self.facts.get(f"people.{doc.approver}.email")])
+            lines.append(f"/{POLICIES_DIR}/{doc.filename} {' '.join(owners)}")
+        return "\n".join(lines) + "\n"
+
+    # ------------------------------------------------------------------ program pages
+    def home_page(self, pdfs: dict[str, str] | None = None) -> str:
+        """Return the home page: the program at a glance; ``pdfs`` maps labels to PDF links."""
+        company = _cell(self.facts.get("company.name"))
+        categories = ", ".join(CATEGORY_TITLES[c] for c in self.facts.categories)
+        report = "Type II" if self.facts.get("audit.report_type") == "type2" else "Type I"
+        covered = sum(1 for row in self.coverage() if row.covered)
+        total = len(self.criteria_in_scope())
+        out = [
+            f"# {company} information security policies\n",
+            f"These are the policies in force at {_cell(self.facts.get('company.legal_name'))} for "
+            f"{_cell(self.facts.get('company.product'))}. Every employee and contractor reads and acknowledges "
+            f"them at hire and every year. Questions go to the Security Officer, "
+            f"{_cell(self.facts.get('people.security_officer.name'))} "
+            f"({_cell(self.facts.get('people.security_officer.email'))}).\n",
+            "| Program at a glance | |",
+            "|---|---|",
+            f"| Trust Services categories in scope | {categories} |",
+            f"| SOC 2 report | {report}, audited by {_cell(self.facts.get('audit.audit_firm'))} |",
+            f"| Policies in force | {len(self.policies)} |",
+            f"| Controls | {len(self.controls())} ([control matrix](controls.md)) |",
+            f"| Criteria covered | {covered} of {total} ([coverage](coverage.md)) |",
+            "| Changes in this release | [What changed](changes.md) |",
+            "| Audit preparation | [Evidence plan](evidence.md), [readiness checklist](readiness.md) |",
+            "",
+        ]
+        for area, title in AREAS.items():
+            docs = [d for d in self.ordered_policies() if d.area == area]
+            if not docs:
+                continue
+            out += [f"## {title}\n", "| Policy | Owner | Version | Next review |", "|---|---|---|---|"]
+            for doc in docs:
+                due = self.next_review(doc)
+                out.append(f"| [{_cell(doc.title)}]({doc.filename}) | {self.person(doc.owner)} | "
+                           f"{_cell(doc.version)} | {long_date(due) if due else 'never reviewed'} |")
+            out.append("")
+        if pdfs:
+            out += ["## Documents for auditors\n", "| Document | PDF |", "|---|---|"]
+            out += [f"| {_cell(label)} | [{_cell(link.rsplit('/', 1)[-1])}]({link}) |" for label, link in pdfs.items()]
+            out.append("")
+        return "\n".join(out)
+
+    def matrix_page(self) -> str:
+        """Return the control matrix: every control with owner, frequency, criteria, policy and evidence."""
+        docs = {doc.id: doc for doc in self.policies.values()}
+        out = [
+            "# Control matrix\n",
+            f"Each control below is stated in a policy section and proved by the evidence listed. "
+            f"{len(self.controls())} controls are in force.\n",
+            "| Control | Statement | Owner | Frequency | Criteria | Policy section | Evidence |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for control in self.controls():
+            doc = next((d for d in docs.values() if control.id in d.controls), docs.get(control.policy))
+            if doc is None:
+                continue
+            statement = self.render_statement(control, doc).replace("\n", " ")
+            out.append(
+                f"| {control.id} | {statement} | {self.person(control.owner)} | {control.frequency} | "
+                f"{', '.join(self.scoped(control.criteria))} | "
+                f"[{doc.id} §{control.section}]({doc.filename}#{control.section}) | "
+                f"{', '.join(control.evidence)} |"
+            )
+        return "\n".join(out) + "\n"
+
+    def coverage_page(self) -> str:
+        """Return the coverage page: each criterion in scope with the controls and sections addressing it."""
+        rows = self.coverage()
+        covered = sum(1 for row in rows if row.covered)
+        docs = {doc.id: doc for doc in self.policies.values()}
+        out = [
+            "# Criteria coverage\n",
+            f"{covered} of {len(rows)} criteria in scope are addressed by at least one control "
+            f"({', '.join(CATEGORY_TITLES[c] for c in self.facts.categories)}).\n",
+            "| Criterion | Title | Controls | Policy sections |",
+            "|---|---|---|---|",
+        ]
+        for row in rows:
+            controls = ", ".join(c.id for c in row.controls) or "**none**"
+            sections = ", ".join(
+                f"[{c.policy}]({docs[c.policy].filename}#{c.section})" for c in row.controls if c.policy in docs
+            ) or "**none**"
+            out.append(f"| {row.criterion.id} | {_cell(row.criterion.title)} | {controls} | {sections} |")
+        return "\n".join(out) + "\n"
+
+
+def company_policy_from_template(template: PolicyDoc, library: Library, facts: Facts) -> PolicyDoc:
+    """Make a company's first copy of a library policy: version 1.0, approved on the effective date."""
+    controls = tuple(c.id for c in library.catalog.controls_for(template.id))
+    criteria_in_scope = {c.id for c in library.catalog.criteria.values() if c.category in facts.categories}
+    carried = {crit for cid in controls for crit in library.catalog.controls[cid].criteria}
+    criteria = [crit for crit in library.catalog.criteria if crit in carried and crit in criteria_in_scope]
+    effective: dt.date = facts.get("audit.effective_date")
+    first = HistoryEntry("1.0", effective, facts.get(f"people.{template.owner}.name"),
+                         facts.get(f"people.{template.approver}.name"), "Initial adoption of the policy")
+    return replace(template, version="1.0", effective_date=effective, last_reviewed=effective,
+                   controls=controls, criteria=tuple(criteria), history=(first,))
+
+
+def in_scope_templates(library: Library, facts: Facts) -> list[PolicyDoc]:
+    """Return the library templates whose category is in the company's scope."""
+    return [doc for key, doc in sorted(library.templates.items()) if doc.category in facts.categories]
+
+
+def program_from_library(facts: Facts, library: Library | None = None, as_of: dt.date | None = None) -> Program:
+    """Build the program a new company would get, straight from the library (no files written)."""
+    library = library or load_library()
+    policies = {doc.id: company_policy_from_template(doc, library, facts) for doc in in_scope_templates(library, facts)}
+    return Program(facts, library, policies, as_of or build_date())
+
+
+def load_program(repo: Path, library: Library | None = None, as_of: dt.date | None = None) -> Program:
+    """Load a company repository: ``company.yml`` and every policy file under ``policies/``."""
+    facts = load_facts(repo / COMPANY_FILE)
+    library = library or load_library()
+    policies: dict[str, PolicyDoc] = {}
+    problems: list[Problem] = []
+    folder = repo / POLICIES_DIR
+    for path in sorted(folder.glob("POL-*.md")):
+        try:
+            doc = parse_policy(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", company=True)
+        except TemplateError as exc:
+            problems.extend(exc.problems)
+            continue
+        policies[doc.id] = doc
+    if problems:
+        raise TemplateError(problems)
+    return Program(facts, library, policies, as_of or build_date(), commits=version_commits(repo))

@@ -1,0 +1,92 @@
+"""The variables a policy template sees: the company's facts plus words derived from them.
+
+Derived words keep templates readable: a template writes ``{{ cloud.kms }}`` and gets "AWS Key
+Management Service (KMS)" or "Azure Key Vault" depending on the company's cloud, instead of
+carrying a branch per provider.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from ..model._catalog import Catalog
+from ..model._facts import Facts
+from ..model._facts_schema import ROLE_TITLES
+from ._render import join_and, safe
+
+MFA_LABELS: dict[str, str] = {
+    "webauthn": "phishing-resistant FIDO2 security keys or platform passkeys",
+    "totp": "time-based one-time codes from an authenticator app",
+    "push": "push approval with number matching in the identity provider's authenticator app",
+}
+
+
+def add_months(day: dt.date, count: int) -> dt.date:
+    """Return the same day ``count`` months later, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + count
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
+    """Vocabulary of the primary cloud provider, plus the names of all providers in use."""
+    providers = facts.get("stack.cloud_providers")
+    words: dict[str, Any] = dict(catalog.providers[providers[0]])
+    words["names"] = join_and(catalog.providers[p]["name"] for p in providers)
+    words["multi"] = len(providers) > 1
+    words["providers"] = list(providers)
+    regions = facts.get("stack.cloud_regions")
+    words["primary_region"] = regions[0]
+    words["secondary_regions"] = regions[1:]
+    words["multi_region"] = len(regions) > 1
+    return words
+
+
+def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tuple[str, str]],
+                  policy: Mapping[str, Any] | None = None, unwritten: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Return the template variables for one policy.
+
+    ``policy_links`` maps in-scope policy ids to (title, file name) so ``link('POL-21')``
+    can point at the company's file for that policy. ``unwritten`` names ids a library in
+    progress lacks; links to them render as plain ids instead of failing.
+    """
+    data = facts.data
+    people: dict[str, Any] = {
+        role: {"title": title, **data["people"][role]} for role, title in ROLE_TITLES.items()
+    }
+    people["security_contact"] = data["people"]["security_contact"]
+    audit = dict(data["audit"])
+    start: dt.date = audit["observation_start"]
+    audit["observation_end"] = add_months(start, audit["observation_months"]) - dt.timedelta(days=1)
+    audit["type2"] = audit["report_type"] == "type2"
+    in_scope = {category: category in facts.categories for category in
+                ("security", "availability", "confidentiality", "processing_integrity", "privacy")}
+
+    def link(policy_id: str, text: str | None = None) -> Any:
+        if policy_id in unwritten:
+            return policy_id
+        if policy_id not in policy_links:
+            raise KeyError(f"link('{policy_id}'): that policy is not in this company's scope")
+        title, filename = policy_links[policy_id]
+        label = text or title
+        return safe(f"[{label}]({filename})")
+
+    return {
+        "company": data["company"],
+        "people": people,
+        "shape": data["shape"],
+        "stack": data["stack"],
+        "data": data["data"],
+        "commitments": data["commitments"],
+        "audit": audit,
+        "site": data["site"],
+        "scope": in_scope,
+        "cloud": cloud_words(facts, catalog),
+        "mfa": MFA_LABELS[data["stack"]["mfa_method"]],
+        "policy": dict(policy or {}),
+        "link": link,
+        "docid": lambda policy_id: f"{data['company']['doc_prefix']}-{policy_id}",
+    }
