@@ -99,12 +99,14 @@ def test_every_recurrence_stays_inside_the_window_with_counts_per_cadence(librar
         assert title in named
 
 
-def test_calendar_counts_agree_with_the_evidence_plan(library: Library) -> None:
+def test_calendar_holds_every_occurrence_the_evidence_plan_samples_from(library: Library) -> None:
     program = program_for(library)
     rows = {row.item.id: row for row in evidence_plan(program).rows}
     events = by_summary(parse(control_calendar(program, RELEASE)))
+    # The calendar has each occurrence in the window; the plan asks for the sampling table's share of them.
     assert len(dates(events["Quarterly access review"])) == rows["EV-21"].needed == 2
-    assert len(dates(events["Monthly endpoint compliance review"])) == rows["EV-35"].needed == 6
+    assert len(dates(events["Monthly endpoint compliance review"])) == 6
+    assert rows["EV-35"].needed == 3
     assert len(dates(events["Quarterly backup review and restore test"])) == rows["EV-56"].needed == 2
 
 

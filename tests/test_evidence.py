@@ -15,6 +15,7 @@ from conftest import BIN, run
 from policyforge import TemplateError
 from policyforge.kit._evidence import (
     COLUMNS,
+    RECURRING,
     AuditWindow,
     EvidencePlan,
     evidence_page,
@@ -23,6 +24,7 @@ from policyforge.kit._evidence import (
     occurrences,
     spreadsheet_safe,
 )
+from policyforge.kit._sampling import load_sampling
 from policyforge.model import Library, facts_from_answers, load_library, resolve_answers
 from policyforge.program import Program, program_from_library
 from policyforge.render import markdown_to_html
@@ -67,22 +69,53 @@ def test_example_company_plan_holds_every_catalog_item_once(library: Library) ->
     assert len(plan.controls) == 224
 
 
-def test_six_month_type2_window_counts_artefacts_by_frequency(library: Library) -> None:
+def test_six_month_type2_window_counts_artefacts_from_the_sampling_table(library: Library) -> None:
+    program = program_for(library)
+    plan = evidence_plan(program)
+    sampling = load_sampling(library.root)
+    window = plan.window
+    frequencies = {c.id: c.frequency for c in program.controls()}
+    for row in plan.rows:
+        period = row.frequency.split(" + ")[-1]
+        if row.item.kind == "population":
+            assert row.needed == "population", row.item.id
+            continue
+        if row.item.kind == "document":
+            assert row.needed == 1, row.item.id
+            continue
+        # An item is sampled at the most frequent schedule of the controls it proves.
+        recurring = [frequencies[cid] for cid in row.controls if frequencies[cid] in RECURRING]
+        if recurring:
+            assert RECURRING.index(period) <= min(RECURRING.index(f) for f in recurring), row.item.id
+        size = sampling.size(period)
+        expected = 1 if size is None else size if period == "continuous" else min(size, occurrences(period, window))
+        assert row.needed in (expected, f"population + {expected}"), row.item.id
+
+
+def test_access_review_evidence_counts_two_quarters_of_a_six_month_window(library: Library) -> None:
     rows = rows_by_id(evidence_plan(program_for(library)))
-    expected = {
-        "EV-21": ("periodic", "quarterly", 2),   # user access reviews
-        "EV-35": ("periodic", "monthly", 6),     # endpoint compliance report
-        "EV-14": ("periodic", "annual", 1),      # penetration test
-        "EV-30": ("periodic", "semiannual", 1),  # firewall rule review
-        "EV-56": ("periodic", "quarterly", 2),   # restore tests: the catalog's annual minimum, raised by BAK-06
-        "EV-23": ("config", "continuous", 2),    # MFA settings: a snapshot at the start and the end
-        "EV-17": ("config", "point-in-time", 1),
-        "EV-01": ("document", "annual", 1),
-        "EV-43": ("population", "per-event", "population"),
-        "EV-10": ("periodic", "per-event + quarterly", "population + 2"),
-    }
-    for eid, (kind, frequency, needed) in expected.items():
-        assert (rows[eid]["Kind"], rows[eid]["Frequency"], rows[eid]["Needed"]) == (kind, frequency, needed), eid
+    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("quarterly", 2)
+
+
+def test_changing_the_sampling_table_changes_the_counts(library: Library, tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    shutil.copytree(library.root, root)
+    table = root / "catalog" / "sampling.yaml"
+    table.write_text(table.read_text(encoding="utf-8").replace("  monthly: 3\n", "  monthly: 5\n"), encoding="utf-8")
+    changed = load_library(root)
+    rows = rows_by_id(evidence_plan(program_for(changed, access_review_cadence="monthly")))
+    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("monthly", 5)
+
+
+def test_sampling_table_without_a_size_for_a_frequency_is_refused_with_line_and_fix(tmp_path: Path) -> None:
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "sampling.yaml").write_text(
+        "source: x\nsizes:\n  continuous: 2\n  daily: 25\n  weekly: ten\n  monthly: 3\n  quarterly: 2\n"
+        "  semiannual: 2\n  annual: 1\nper_event: 25\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        load_sampling(tmp_path)
+    problem = caught.value.problems[0]
+    assert "sizes.weekly" in problem.message and problem.line == 5 and problem.fix
 
 
 def test_window_lengths_turn_into_counts_per_period() -> None:
@@ -97,7 +130,7 @@ def test_window_lengths_turn_into_counts_per_period() -> None:
 
 def test_access_review_evidence_follows_the_company_cadence(library: Library) -> None:
     rows = rows_by_id(evidence_plan(program_for(library, access_review_cadence="monthly")))
-    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("monthly", 6)
+    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("monthly", 3)  # sampling table: monthly 3
 
 
 def test_type1_plan_lists_only_type1_items_as_of_the_date(library: Library) -> None:

@@ -32,6 +32,7 @@ from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
 from ..repo._files import write_atomic
+from ._sampling import SamplingTable, load_sampling
 
 SYSTEMS_FILE = "catalog/evidence_systems.yaml"
 CLOUD = "cloud"
@@ -41,12 +42,14 @@ DESIGN_EVIDENCE = "EV-01"
 # Evidence whose cadence is the company's own choice rather than the catalog's.
 CADENCE_FACTS: dict[str, str] = {"EV-21": "commitments.access_review_cadence"}
 PERIOD_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
-# Schedules people keep, most frequent first.
+# Schedules people keep (calendar entries), most frequent first.
 SCHEDULED: tuple[str, ...] = ("weekly", "monthly", "quarterly", "semiannual", "annual")
+# Schedules a control runs on, most frequent first: an item is sampled at its most frequent control's.
+RECURRING: tuple[str, ...] = ("daily", *SCHEDULED)
 KIND_TITLES: dict[str, str] = {
     "population": "every occurrence in the window, exported in full so the auditor can pick samples",
-    "periodic": "one dated artefact per occurrence of a recurring control",
-    "config": "a timestamped export of a setting, at the start and the end of the window",
+    "periodic": "dated artefacts of a recurring control, as many as the sampling table asks for its frequency",
+    "config": "timestamped exports of a setting, as many as the sampling table asks for the control it proves",
     "document": "the current dated and approved version",
 }
 COLUMNS: tuple[str, ...] = (
@@ -207,22 +210,36 @@ def cadence(item: EvidenceItem, facts: Facts) -> Cadence:
 
 
 def raised(rhythm: Cadence, frequencies: list[str]) -> Cadence:
-    """Raise a recurring item's cadence to the most frequent schedule of the controls it alone proves.
+    """Raise an item's cadence to the most frequent schedule of the controls it proves.
 
     The catalog gives the minimum auditors accept; when the company's policy says restore tests run
-    quarterly and the restore record is that control's only evidence, the auditor asks for every
-    quarter's. Daily and continuous controls are automated jobs, shown by their configuration and
-    samples, so they do not multiply the artefacts.
+    quarterly, the auditor samples the quarters, and a weekly review is sampled as a weekly control
+    however the catalog words the artefact. Continuous controls are automated and stay as they are.
     """
-    candidates = [f for f in frequencies if f in SCHEDULED]
-    if rhythm.period in SCHEDULED:
+    candidates = [f for f in frequencies if f in RECURRING]
+    if rhythm.period in RECURRING:
         candidates.append(rhythm.period)
     if not candidates:
         return rhythm
-    return Cadence(rhythm.events, min(candidates, key=SCHEDULED.index))
+    return Cadence(rhythm.events, min(candidates, key=RECURRING.index))
 
 
-def artefacts_needed(item: EvidenceItem, rhythm: Cadence, window: AuditWindow) -> str | int:
+def sample_count(period: str, window: AuditWindow, sampling: SamplingTable) -> int | None:
+    """Return how many artefacts of a control of this period the window needs, from the sampling table.
+
+    The table's size for the frequency, never more than the occurrences the window holds; None for a
+    period the table has no row for (a point-in-time setting).
+    """
+    size = sampling.size(period)
+    if size is None:
+        return None
+    if period == "continuous":
+        return size
+    return min(size, occurrences(period, window))
+
+
+def artefacts_needed(item: EvidenceItem, rhythm: Cadence, window: AuditWindow,
+                     sampling: SamplingTable) -> str | int:
     """Return what the window requires: a count, ``population`` or ``as of <date>`` (Type I)."""
     if not window.type2:
         return f"as of {window.start.isoformat()}"
@@ -230,11 +247,9 @@ def artefacts_needed(item: EvidenceItem, rhythm: Cadence, window: AuditWindow) -
         return "population"
     if item.kind == "document":
         return 1
-    if rhythm.period == "continuous":
-        return 2  # a snapshot at the start and one at the end of the window
-    if item.kind == "config" or rhythm.period not in (*PERIOD_MONTHS, "daily", "weekly"):
+    count = sample_count(rhythm.period, window, sampling) if rhythm.period else None
+    if count is None:
         return 1
-    count = occurrences(rhythm.period, window)
     return f"population + {count}" if rhythm.events else count
 
 
@@ -272,6 +287,7 @@ class EvidencePlan:
     rows: tuple[EvidenceRow, ...]
     controls: tuple[str, ...]
     design_only: tuple[str, ...]
+    sampling_source: str = ""
 
     def artefact_count(self) -> int:
         """Return the number of dated artefacts the counted rows need (populations aside)."""
@@ -329,6 +345,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
     catalog = program.library.catalog
     window = audit_window(program.facts)
     systems = load_evidence_systems(program.library.root, set(catalog.evidence))
+    sampling = load_sampling(program.library.root)
     controls = program.controls()
     links, design_only = _links(program, controls)
     order = {cid: n for n, cid in enumerate(catalog.criteria)}
@@ -341,16 +358,16 @@ def evidence_plan(program: Program) -> EvidencePlan:
             criteria.update(program.scoped(control.criteria))
         role = owner_role(proved)
         rhythm = cadence(item, program.facts)
-        if item.kind == "periodic":
-            rhythm = raised(rhythm, [c.frequency for c in proved if c.evidence == (eid,)])
+        if item.kind in ("periodic", "config"):
+            rhythm = raised(rhythm, [c.frequency for c in proved])
         rows.append(EvidenceRow(
             item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
-            frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window), owner_role=role,
+            frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window, sampling), owner_role=role,
             owner=f"{program.facts.get(f'people.{role}.name')}, {ROLE_TITLES[role]}",
             owner_email=program.facts.get(f"people.{role}.email"), systems=system_names(systems[eid], program),
         ))
     return EvidencePlan(program.facts.get("company.name"), window, program.facts.categories, tuple(rows),
-                        tuple(c.id for c in controls), tuple(design_only))
+                        tuple(c.id for c in controls), tuple(design_only), sampling.source)
 
 
 # ---------------------------------------------------------------------------------------------- page
@@ -360,7 +377,8 @@ def _summary(plan: EvidencePlan) -> str:
             f"{plan.window.describe()}")
     if plan.window.type2:
         text += (f": {plan.population_count()} populations to export in full and "
-                 f"{plan.artefact_count()} dated artefacts.")
+                 f"{plan.artefact_count()} dated artefacts, counted by the control's frequency through the "
+                 f"sampling table (catalog/sampling.yaml: {plan.sampling_source}).")
     else:
         text += (f": each item is shown as it stands on that date. {len(plan.design_only)} controls whose "
                  f"operating evidence only a Type II report asks for are shown by their approved policy "
