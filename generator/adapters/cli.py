@@ -294,7 +294,7 @@ def cmd_lint_library(args: argparse.Namespace) -> int:
     """Hold the policy library itself to the bar (for library authors)."""
     from ..program._lint import main as lint_main
 
-    return lint_main(args.policies)
+    return lint_main([*args.policies, *(["--all-rules"] if args.all_rules else [])])
 
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
@@ -390,6 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--repo", default=".", help="the company repository (default: here)")
         elif name == "lint-library":
             command.add_argument("policies", nargs="*", metavar="POL-NN", help="only report these policies")
+            command.add_argument("--all-rules", action="store_true",
+                                 help="also run the consistency rules not yet enforced (rules.PENDING)")
         else:
             command.add_argument("--repo", default=".", help="the company repository (default: here)")
         if name == "build":

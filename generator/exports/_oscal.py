@@ -26,6 +26,7 @@ from .._errors import PolicyforgeError
 from ..model._catalog import Control
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES
+from ..model._people import role_title
 from ..program._program import CATEGORY_TITLES, POLICIES_DIR, Program
 from ..render._escape import markdown_text
 from ..render._render import join_and
@@ -171,7 +172,7 @@ class _Exporter:
             doc = self.carriers[control.id]
             statement = " ".join(self.program.render_statement(control, doc).split())
             section = self.sections[doc.id].get(control.section, control.section)
-            lines.append(f"- **{control.id}** ({ROLE_TITLES[control.owner]}, {control.frequency}; "
+            lines.append(f"- **{control.id}** ({role_title(self.program.facts, control.owner)}, {control.frequency}; "
                          f"{doc.id} {_md(doc.title)} §{section}): {statement}")
         return "\n".join(lines)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc
-from ..model._facts_schema import ROLE_TITLES
+from ..model._people import role_title
 from ..program._program import CATEGORY_TITLES, Program
 from ..render._markdown import markdown_to_html
 from ..repo._files import write_atomic
@@ -115,7 +115,7 @@ def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
         ("Organisation", facts.get("company.legal_name")),
         ("Release", release),
         ("Effective date", f"{created.day} {created.strftime('%B %Y')}"),
-        ("Approved by", f"{approver}, {ROLE_TITLES['approver']}"),
+        ("Approved by", f"{approver}, {role_title(facts, 'approver')}"),
         ("Classification", "Confidential"),
     ]
     table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .._errors import PolicyforgeError
 from ..model._catalog import Control
-from ..model._facts_schema import ROLE_TITLES
+from ..model._people import role_title
 from ..program._program import Program
 from ..render._context import add_months
 from ..render._markdown import markdown_to_html
@@ -139,7 +139,7 @@ def _plain(markdown: str) -> str:
 
 def _person(program: Program, role: str) -> str:
     name, email = program.facts.get(f"people.{role}.name"), program.facts.get(f"people.{role}.email")
-    return f"{name}, {ROLE_TITLES[role]} <{email}>"
+    return f"{name}, {role_title(program.facts, role)} <{email}>"
 
 
 def _roles(controls: Iterable[Control]) -> tuple[str, ...]:

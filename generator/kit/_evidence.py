@@ -27,6 +27,7 @@ from .._errors import PolicyforgeError, Problem, TemplateError
 from ..model._catalog import Control, EvidenceItem
 from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES
+from ..model._people import role_title
 from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
@@ -363,7 +364,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
         rows.append(EvidenceRow(
             item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
             frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window, sampling), owner_role=role,
-            owner=f"{program.facts.get(f'people.{role}.name')}, {ROLE_TITLES[role]}",
+            owner=f"{program.facts.get(f'people.{role}.name')}, {role_title(program.facts, role)}",
             owner_email=program.facts.get(f"people.{role}.email"), systems=system_names(systems[eid], program),
         ))
     return EvidencePlan(program.facts.get("company.name"), window, program.facts.categories, tuple(rows),

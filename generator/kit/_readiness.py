@@ -32,6 +32,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._catalog import ChecklistItem, Control
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES
+from ..model._people import role_title
 from ..program._program import Program, load_program
 from ..render._escape import markdown_text
 from ..render._render import long_date
@@ -414,7 +415,7 @@ def owner_text(program: Program, owner: str) -> str:
 
 def _plain_owner(program: Program, owner: str) -> str:
     if owner in ROLE_TITLES:
-        return f"{ROLE_TITLES[owner]} ({program.facts.get(f'people.{owner}.name')})"
+        return f"{role_title(program.facts, owner)} ({program.facts.get(f'people.{owner}.name')})"
     return owner or "no owner"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from .._errors import PolicyforgeError, Problem
 from ..model._documents import HistoryEntry, PolicyDoc, parse_policy, serialize_policy
 from ..model._facts import Facts, load_facts
-from ..model._facts_schema import ROLE_TITLES
+from ..model._people import Person, approver_for, role_title
 from ..program._program import COMPANY_FILE, POLICIES_DIR, Program
 from ..repo._files import write_atomic
 
@@ -35,14 +35,33 @@ def _find(repo: Path, policy: str) -> Path:
                                     f"use an id such as POL-13 or a file in {POLICIES_DIR}/")])
 
 
-def _check_approver(doc: PolicyDoc, facts: Facts, by: str) -> None:
-    person = facts.get(f"people.{doc.approver}")
-    if by.strip().lower() not in (person["name"].lower(), person["email"].lower()):
+def _check_approver(doc: PolicyDoc, facts: Facts, by: str, author: str) -> Person:
+    """Return who approves a change by ``author``; refuse a self-approval and anyone else."""
+    expected = approver_for(facts, doc.approver, author)
+    given = by.strip().lower()
+    if given == author.strip().lower() or (expected is None and given in _names(facts, doc.approver)):
+        fix = (f"ask {expected.name} to approve it (--by \"{expected.name}\")" if expected else
+               f"name someone else as people.alternate_approver in {COMPANY_FILE}")
+        raise PolicyforgeError([Problem(doc.path, f"{by!r} wrote this change of {doc.id} and cannot also approve it "
+                                        "(nobody approves their own policy)", fix)])
+    if expected is None:
         raise PolicyforgeError([Problem(
-            doc.path, f"{doc.id} is approved by the {ROLE_TITLES[doc.approver]}, {person['name']}, not {by!r}",
-            f"ask {person['name']} to approve it (--by \"{person['name']}\"), or change people.{doc.approver} in "
+            doc.path, f"{doc.id}'s approver wrote this change and {COMPANY_FILE} names no other approver",
+            f"name someone else as people.alternate_approver in {COMPANY_FILE}")])
+    if given not in (expected.name.lower(), expected.email.lower()):
+        role = "alternate approver" if expected.name != facts.get(f"people.{doc.approver}.name") else \
+            role_title(facts, doc.approver)
+        raise PolicyforgeError([Problem(
+            doc.path, f"{doc.id} is approved by the {role}, {expected.name}, not {by!r}",
+            f"ask {expected.name} to approve it (--by \"{expected.name}\"), or change people.{doc.approver} in "
             f"{COMPANY_FILE}",
         )])
+    return expected
+
+
+def _names(facts: Facts, role: str) -> tuple[str, str]:
+    person = facts.get(f"people.{role}")
+    return str(person["name"]).lower(), str(person["email"]).lower()
 
 
 def next_version(version: str, major: bool) -> str:
@@ -60,10 +79,10 @@ def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool 
     for policy in policies:
         path = _find(repo, policy)
         doc = parse_policy(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", company=True)
-        _check_approver(doc, facts, by)
+        wrote = author or facts.get(f"people.{doc.owner}.name")
+        approver = _check_approver(doc, facts, by, wrote)
         version = next_version(doc.version, major)
-        entry = HistoryEntry(version, day, author or facts.get(f"people.{doc.owner}.name"),
-                             facts.get(f"people.{doc.approver}.name"), summary)
+        entry = HistoryEntry(version, day, wrote, approver.name, summary)
         approved.append((path, replace(doc, version=version, effective_date=day, last_reviewed=day,
                                        history=(*doc.history, entry))))
     # Write only after every policy passed, so a refused approval changes nothing.

@@ -203,9 +203,22 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
     if not codeowners.is_file() or codeowners.read_text(encoding="utf-8") != program.codeowners():
         problems.append(Problem(CODEOWNERS_FILE, "does not route each policy to its current owner and approver",
                                 "run `policyforge codeowners` and commit the result"))
+    problems += _rule_problems(repo, program, texts)
     if base:
         problems += _unapproved_changes(repo, base, program)
     return CheckResult(problems, len(policies))
+
+
+def _rule_problems(repo: Path, program: Program, texts: dict[str, str]) -> list[Problem]:
+    """Run the consistency rules on the company's own files, so a hand edit is caught in its pull request."""
+    from ..model._facts import _key_lines
+    from ..rules import company_view, run_rules
+
+    try:
+        lines = _key_lines((repo / COMPANY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        lines = {}
+    return run_rules(company_view(program, texts, COMPANY_FILE, lines))
 
 
 def github_annotation(problem: Problem) -> str:

@@ -57,7 +57,10 @@ _FREQUENCY_HOURS: tuple[tuple[str, float], ...] = (
 
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-_FIELDS = ("title", "kind", "value", "unit", "fact", "source", "governs")
+_FIELDS = ("title", "kind", "value", "unit", "fact", "source", "governs", "needed_by", "retention_of")
+# What a retention period keeps, for the retention rules: records outlive audit evidence, logs cover
+# the observation window (``model._consistency.retention``).
+RETENTION_OF: tuple[str, ...] = ("record", "log", "backup", "data")
 _REQUIRED = ("title", "kind", "value", "unit", "source")
 
 
@@ -74,6 +77,9 @@ class Commitment:
     fact: str | None = None
     governs: tuple[str, ...] = ()
     line: int | None = None
+    # Commitments (recovery tiers) whose systems need this one's to run or recover.
+    needed_by: tuple[str, ...] = ()
+    retention_of: str | None = None
 
     @property
     def hours(self) -> float | None:
@@ -133,6 +139,50 @@ def frequency_for(value: float, unit: str) -> str:
         if hours >= limit * 0.99:
             return frequency
     return "daily"
+
+
+def number_text(value: float) -> str:
+    """Write a number as people do: ``3``, ``99.9``, ``0.5``."""
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+_UNIT_WORDS: dict[str, str] = {
+    "minute": "minute", "hour": "hour", "business_day": "business day", "day": "day", "week": "week",
+    "month": "month", "year": "year",
+}
+
+
+def unit_word(unit: str, count: float = 1) -> str:
+    """Return the unit's word agreeing with ``count`` (plurals from the inflect library)."""
+    word = _UNIT_WORDS[unit]
+    if count == 1:
+        return word
+    head, _, last = word.rpartition(" ")
+    plural = str(_inflect().plural_noun(last))
+    return f"{head} {plural}".strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _inflect() -> Any:
+    import inflect
+
+    return inflect.engine()
+
+
+def unit_phrase(value: float, unit: str) -> str:
+    """Return ``value unit`` with the unit agreeing in number: ``1 hour``, ``3 business days``, ``75%``.
+
+    Fractions of an hour read as minutes (``0.25`` hour is ``15 minutes``).
+    """
+    if unit == "percent":
+        return f"{number_text(value)}%"
+    if unit == "count":
+        return number_text(value)
+    if unit == "hour" and 0 < value < 1 and abs(value * 60 - round(value * 60)) < 1e-9:
+        return unit_phrase(round(value * 60), "minute")
+    if unit == "minute" and value >= 60 and value % 60 == 0:
+        return unit_phrase(value // 60, "hour")
+    return f"{number_text(value)} {unit_word(unit, value)}"
 
 
 def _number(raw: Any) -> float | None:
@@ -216,11 +266,29 @@ def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Pr
         if not isinstance(governs, list) or not all(isinstance(g, str) and g.strip() for g in governs):
             bad("governs must be a list of phrases", "write governs: [\"reports a suspected incident\"]")
             governs = []
+        needed_by = raw.get("needed_by", [])
+        if not isinstance(needed_by, list) or not all(isinstance(n, str) for n in needed_by):
+            bad("needed_by must be a list of commitment names", "write needed_by: [rto_hours]")
+            needed_by = []
+        retention_of = raw.get("retention_of")
+        if retention_of is not None and (kind != "retention" or retention_of not in RETENTION_OF):
+            bad(f"retention_of {retention_of!r} is not valid here",
+                f"use it on a retention with one of {', '.join(RETENTION_OF)}")
         if len(problems) > before:
             continue
         assert value is not None
         found[name] = Commitment(name, raw["title"].strip(), kind, value, unit, raw["source"].strip(), fact,
-                                 tuple(g.strip() for g in governs), line)
+                                 tuple(g.strip() for g in governs), line, tuple(needed_by), retention_of)
+    for entry in found.values():
+        for other in entry.needed_by:
+            if other not in found:
+                close = difflib.get_close_matches(other, list(found), n=1, cutoff=0.6)
+                problems.append(Problem(where, f"commitment {entry.name}: needed_by names {other!r}, which is not "
+                                        "a commitment", f"did you mean {close[0]}?" if close else
+                                        "name a commitment of this catalog", entry.line))
+            elif found[other].unit not in UNIT_HOURS or entry.unit not in UNIT_HOURS:
+                problems.append(Problem(where, f"commitment {entry.name}: needed_by {other} compares values "
+                                        "that are not times", "list only recovery times", entry.line))
     return CommitmentCatalog(where, found), problems
 
 

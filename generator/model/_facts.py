@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .._errors import FactsError, Problem
-from ._commitments import CommitmentCatalog, commitments_of, override_value
+from ._commitments import CommitmentCatalog, commitments_of, override_value, resolve
 from ._facts_schema import (
     FACT_SPECS,
     GROUP_TITLES,
@@ -101,7 +101,7 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
         if not from_yaml and isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
             return raw.strip().lower() in _TRUE
         raise ValueError(f"{raw!r} is not yes or no|write true or false")
-    if kind in ("int", "percent"):
+    if kind in ("int", "percent", "hours"):
         if isinstance(raw, bool):
             raise ValueError(f"{raw!r} is not a number|write a number")
         number: float
@@ -116,8 +116,12 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
             raise ValueError(f"{raw!r} is not a number|write a number without quotes")
         if kind == "int" and number != int(number):
             raise ValueError(f"{raw!r} is not a whole number|round it")
+        if kind == "hours" and abs(number * 60 - round(number * 60)) > 1e-9:
+            raise ValueError(f"{raw!r} is not a whole number of minutes|write hours such as 1, 0.5 or 0.25")
         if spec.minimum is not None and number < spec.minimum or spec.maximum is not None and number > spec.maximum:
             raise ValueError(f"{number:g} is out of range|use a value from {spec.minimum:g} to {spec.maximum:g}")
+        if kind == "hours":
+            return int(number) if number == int(number) else float(number)
         return int(number) if kind == "int" else float(number)
     if kind == "date":
         if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
@@ -204,7 +208,7 @@ def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
 
 def _build(
     raw_for: Mapping[str, Any], from_yaml: bool, where: str, lines: Mapping[str, int] | None = None,
-    overrides: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None, commitments: CommitmentCatalog | None = None,
 ) -> Facts:
     problems: list[Problem] = []
     data: dict[str, Any] = {}
@@ -214,6 +218,9 @@ def _build(
 
     for spec in FACT_SPECS:
         line = (lines or {}).get(spec.dotted)
+        if spec.key not in raw_for and spec.optional:
+            _set(data, spec.path, "")
+            continue
         if spec.key not in raw_for:
             problems.append(Problem(where, f"{name_of(spec)} is missing", f"add {name_of(spec)} ({spec.prompt})"))
             continue
@@ -224,23 +231,72 @@ def _build(
             problems.append(Problem(where, f"{name_of(spec)}: {message}", fix, line))
     if "commitments" in data:
         data["commitments"].update(overrides or {})
-    for key, message, fix in _cross_checks(data):
+    cross = _cross_checks(data)
+    alternate = data.get("people", {}).get("alternate_approver", {})
+    if bool(alternate.get("name")) != bool(alternate.get("email")):
+        missing = "alternate_approver_email" if alternate.get("name") else "alternate_approver_name"
+        spec = SPECS_BY_KEY[missing]
+        problems.append(Problem(where, f"{name_of(spec)}: is empty while the other half is set",
+                                "give both the alternate approver's name and email, or neither",
+                                (lines or {}).get(spec.dotted)))
+    for key, message, fix in cross:
         spec = SPECS_BY_KEY[key]
         line = (lines or {}).get(spec.dotted)
         problems.append(Problem(where, f"{name_of(spec)}: {message}", fix, line))
+    if not problems:
+        for dotted, answer_key, message, fix in _commitment_checks(data, commitments):
+            line = (lines or {}).get(dotted)
+            problems.append(Problem(where, f"{dotted if from_yaml else answer_key}: {message}", fix, line))
     if problems:
         raise FactsError(problems)
     return Facts(data)
 
 
-def facts_from_answers(answers: Mapping[str, Any], where: str = "answers") -> Facts:
-    """Validate flat cookiecutter answers; private ``_`` keys are ignored."""
+def _commitment_checks(data: dict[str, Any], catalog: CommitmentCatalog | None) -> list[tuple[str, str, str, str]]:
+    """Return (dotted field, answer key, message, fix) for commitments the company set that contradict others.
+
+    A contradiction among library defaults alone is the library's to fix (``lint-library`` reports it);
+    the company is told only about values it chose, naming the first such field.
+    """
+    from ._consistency import value_findings
+
+    catalog = catalog if catalog is not None else _default_commitments()
+    values = resolve(catalog, data)
+    found: list[tuple[str, str, str, str]] = []
+    for finding in value_findings(values, data):
+        chosen = [values[name] for name in finding.names if values[name].origin != "library default"]
+        if not chosen:
+            continue
+        # A value the company wrote over a library default is the likelier slip than a fact it was asked for.
+        chosen.sort(key=lambda value: value.origin != f"commitments.{value.name}" or value.commitment.fact is not None)
+        origin = chosen[0].origin
+        spec = next((s for s in FACT_SPECS if s.dotted == origin), None)
+        found.append((origin, spec.key if spec else origin, finding.message, finding.fix))
+    return found
+
+
+def facts_from_answers(answers: Mapping[str, Any], where: str = "answers",
+                       overrides: Mapping[str, Any] | None = None) -> Facts:
+    """Validate flat cookiecutter answers; private ``_`` keys are ignored.
+
+    ``overrides`` sets named commitments as the ``commitments:`` section of ``company.yml`` would.
+    """
     unknown = [k for k in answers if not k.startswith("_") and k not in SPECS_BY_KEY]
     if unknown:
         raise FactsError([
             Problem(where, f"{key}: unknown fact", "check the spelling against cookiecutter.json") for key in unknown
         ])
-    return _build(answers, from_yaml=False, where=where)
+    checked: dict[str, Any] = {}
+    if overrides:
+        catalog = _default_commitments()
+        problems: list[Problem] = []
+        for name, raw in overrides.items():
+            problem = _override_problem(catalog, name, raw, checked)
+            if problem:
+                problems.append(Problem(where, f"commitments.{name}: {problem[0]}", problem[1]))
+        if problems:
+            raise FactsError(problems)
+    return _build(answers, from_yaml=False, where=where, overrides=checked)
 
 
 def _key_lines(text: str) -> dict[str, int]:
@@ -306,7 +362,7 @@ def parse_facts_yaml(text: str, where: str = "company.yml", commitments: Commitm
                 k.startswith(f"commitments.{name.split('.')[0]}.") for k in known):
             problems.append(Problem(where, f"{dotted}: unknown fact", "remove it or check the spelling", line))
     try:
-        facts = _build(flat, from_yaml=True, where=where, lines=lines, overrides=overrides)
+        facts = _build(flat, from_yaml=True, where=where, lines=lines, overrides=overrides, commitments=commitments)
     except FactsError as exc:
         raise FactsError(problems + exc.problems) from None
     if problems:

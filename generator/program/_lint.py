@@ -9,7 +9,7 @@ control anchors, criteria coverage, checklist trace, tool names and shared boile
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -52,6 +52,34 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "remote_access": "Azure VPN Gateway", "on_call_tool": "xMatters", "training_provider": "Proofpoint",
         "data_phi": True, "data_payment": True, "scope_privacy": False, "scope_availability": False,
     },
+    # One person holds two roles that check each other: the text and the approval routing must name
+    # the alternate approver wherever the Security Officer's work is checked by the CTO.
+    "cto-security-officer": {
+        "security_officer_name": "Rahul Mehta", "security_officer_email": "rahul.mehta@acme.example",
+        "alternate_approver_name": "Grace Okafor", "alternate_approver_email": "grace.okafor@acme.example",
+    },
+    "ceo-privacy-officer": {
+        "privacy_officer_name": "Dana Whitfield", "privacy_officer_email": "dana.whitfield@acme.example",
+    },
+    # A 1-hour RPO holds only with backups every 15 minutes and a fast copy and rerun.
+    "rpo-1-hour": {
+        "rpo_hours": "1", "backup_frequency_hours": "0.25",
+        "_commitments": {"backup_copy_lag": 15, "backup_rerun_delay": 30},
+    },
+    # Five people: the CEO is also Privacy Officer and Head of People, the CTO is the Security Officer,
+    # and an outside board member approves what the CEO writes.
+    "five-people": {
+        "headcount_band": "1-20", "work_model": "remote", "uses_contractors": False, "byod_allowed": False,
+        "company_name": "Nimbus Ledger", "company_legal_name": "Nimbus Ledger Ltd", "doc_prefix": "NIMB",
+        "product_name": "Nimbus Ledger", "website": "https://nimbus.example", "email_domain": "nimbus.example",
+        "ceo_name": "Ana Costa", "ceo_email": "ana@nimbus.example", "cto_name": "Mei Lin",
+        "cto_email": "mei@nimbus.example", "security_officer_name": "Mei Lin",
+        "security_officer_email": "mei@nimbus.example", "privacy_officer_name": "Ana Costa",
+        "privacy_officer_email": "ana@nimbus.example", "head_of_people_name": "Ana Costa",
+        "head_of_people_email": "ana@nimbus.example", "approver_name": "Ana Costa",
+        "approver_email": "ana@nimbus.example", "alternate_approver_name": "Sam Ortiz",
+        "alternate_approver_email": "sam.ortiz@nimbus.example", "security_contact_email": "security@nimbus.example",
+    },
 }
 TOOL_KEYS = (
     "identity_provider", "source_control", "ci_cd", "ticketing", "hr_system", "mdm", "endpoint_protection",
@@ -85,8 +113,11 @@ LIBRARY_IDS = frozenset(f"POL-{n:02d}" for n in range(1, 30))
 
 def variant_program(name: str, library: Library, overrides: Mapping[str, Any] | None = None) -> Program:
     """Build the program a variant company would get from the library."""
-    answers = resolve_answers({**VARIANTS[name], **(overrides or {})})
-    program = program_from_library(facts_from_answers(answers, where=f"variant {name}"), library)
+    given = {**VARIANTS[name], **(overrides or {})}
+    commitments = given.pop("_commitments", None)
+    answers = resolve_answers(given)
+    program = program_from_library(facts_from_answers(answers, where=f"variant {name}", overrides=commitments),
+                                   library)
     program.unwritten = LIBRARY_IDS - set(library.templates)
     return program
 
@@ -108,14 +139,26 @@ def _paragraphs(body: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if len(p.split()) >= 15]
 
 
-def lint_library(library: Library | None = None, variants: tuple[str, ...] = tuple(VARIANTS)) -> list[Problem]:
-    """Return every problem the library has across the variants (empty when it meets the bar)."""
+def lint_library(library: Library | None = None, variants: tuple[str, ...] = tuple(VARIANTS),
+                 rules: Iterable[str] | None = None) -> list[Problem]:
+    """Return every problem the library has across the variants (empty when it meets the bar).
+
+    ``rules`` selects consistency rules by code (default: every enforced rule, see ``rules.PENDING``).
+    """
+    from ..rules import library_view, run_rules
+
     problems: list[Problem] = []
     if library is None:
         library, problems = load_library_leniently()
     example_tools: dict[str, str] = {}
+    reported: set[tuple[str, int | None, str]] = set()
+    codes = list(rules) if rules is not None else None
     for name in variants:
-        program = variant_program(name, library)
+        try:
+            program = variant_program(name, library)
+        except PolicyforgeError as exc:
+            problems.extend(Problem(p.where, f"[{name}] {p.message}", p.fix, p.line) for p in exc.problems)
+            continue
         if name == "example":
             example_tools = {key: program.facts.get(f"stack.{key}") for key in TOOL_KEYS}
         rendered = _render_all(program, name, problems)
@@ -149,6 +192,12 @@ def lint_library(library: Library | None = None, variants: tuple[str, ...] = tup
                     if tool not in used and re.search(rf"\b{re.escape(tool)}\b", item.body):
                         problems.append(Problem(where, f"[{name}] names {tool!r}, a tool this company does not use",
                                                 f"write {{{{ stack.{key} }}}} instead of the tool's name"))
+        # A rule finding in the library's own files reads the same for every variant: report it once.
+        for problem in run_rules(library_view(program), codes):
+            finding = (problem.where, problem.line, problem.message)
+            if finding not in reported:
+                reported.add(finding)
+                problems.append(Problem(problem.where, f"[{name}] {problem.message}", problem.fix, problem.line))
         for row in program.coverage():
             if not row.covered:
                 problems.append(Problem("policy_templates/controls", f"[{name}] criterion {row.criterion.id} "
@@ -178,7 +227,11 @@ def main(argv: list[str] | None = None) -> int:
     import sys
 
     wanted = list(argv if argv is not None else sys.argv[1:])
-    problems = lint_library()
+    everything = "--all-rules" in wanted
+    wanted = [w for w in wanted if w != "--all-rules"]
+    from ..rules import RULES
+
+    problems = lint_library(rules=[r.code for r in RULES] if everything else None)
     if wanted:
         problems = [p for p in problems if any(w in p.where or w in p.message for w in wanted)]
     for problem in problems:

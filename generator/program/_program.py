@@ -18,8 +18,8 @@ from ..model._catalog import Control, Criterion
 from ..model._commitments import CommitmentValue, frequency_for, resolve
 from ..model._documents import AREAS, REVIEW_CADENCES, HistoryEntry, PolicyDoc, parse_policy
 from ..model._facts import Facts, load_facts
-from ..model._facts_schema import ROLE_TITLES
 from ..model._library import Library, load_library
+from ..model._people import approver_for, role_title
 from ..render._context import add_months, build_context
 from ..render._escape import markdown_text
 from ..render._render import long_date, render_markdown
@@ -148,7 +148,7 @@ class Program:
 
     def person(self, role: str) -> str:
         """Return 'Title (Name)' for a role, escaped for Markdown."""
-        return f"{ROLE_TITLES[role]} ({_cell(self.facts.get(f'people.{role}.name'))})"
+        return f"{role_title(self.facts, role)} ({_cell(self.facts.get(f'people.{role}.name'))})"
 
     def metadata_table(self, doc: PolicyDoc) -> str:
         """Return the document-control block shown at the top of a policy page and PDF."""
@@ -183,7 +183,8 @@ class Program:
             statement = self.render_statement(control, doc).replace("\n", " ")
             lines.append(
                 f"| [{cid}](#{control.section}){{ #control-{cid.lower()} }} | {statement} | "
-                f"{ROLE_TITLES[control.owner]} | {control.frequency} | {', '.join(self.scoped(control.criteria))} |"
+                f"{role_title(self.facts, control.owner)} | {control.frequency} | "
+                f"{', '.join(self.scoped(control.criteria))} |"
             )
         return "\n".join(lines) + "\n"
 
@@ -232,8 +233,10 @@ class Program:
             f"{self.facts.get('people.approver.email')}",
         ]
         for doc in self.ordered_policies():
+            approver = approver_for(self.facts, doc.approver, self.facts.get(f"people.{doc.owner}.name"))
             owners = dict.fromkeys([self.facts.get(f"people.{doc.owner}.email"),
-                                    self.facts.get(f"people.{doc.approver}.email")])
+                                    self.facts.get(f"people.{doc.approver}.email"),
+                                    *([approver.email] if approver else [])])
             lines.append(f"/{POLICIES_DIR}/{doc.filename} {' '.join(owners)}")
         return "\n".join(lines) + "\n"
 
@@ -330,8 +333,11 @@ def company_policy_from_template(template: PolicyDoc, library: Library, facts: F
     carried = {crit for cid in controls for crit in library.catalog.controls[cid].criteria}
     criteria = [crit for crit in library.catalog.criteria if crit in carried and crit in criteria_in_scope]
     effective: dt.date = facts.get("audit.effective_date")
-    first = HistoryEntry("1.0", effective, facts.get(f"people.{template.owner}.name"),
-                         facts.get(f"people.{template.approver}.name"), "Initial adoption of the policy")
+    author = facts.get(f"people.{template.owner}.name")
+    approver = approver_for(facts, template.approver, author)
+    # With nobody but the author to approve, the record says so plainly and the segregation rule reports it.
+    first = HistoryEntry("1.0", effective, author, approver.name if approver else facts.get(
+        f"people.{template.approver}.name"), "Initial adoption of the policy")
     return replace(template, version="1.0", effective_date=effective, last_reviewed=effective,
                    controls=controls, criteria=tuple(criteria), history=(first,))
 

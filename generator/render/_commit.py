@@ -9,36 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ..model._commitments import CommitmentCatalog, CommitmentValue, frequency_for
+from ..model._commitments import (
+    UNIT_HOURS,
+    CommitmentCatalog,
+    CommitmentValue,
+    frequency_for,
+    unit_phrase,
+    unit_word,
+)
 
-# Singular forms of each unit; plurals come from the grammar library (``_grammar.plural``).
-_UNIT_WORDS: dict[str, str] = {
-    "minute": "minute", "hour": "hour", "business_day": "business day", "day": "day", "week": "week",
-    "month": "month", "year": "year",
-}
 # Adverbs for the cadences that have one ("reviewed quarterly").
 _ADVERBS: dict[tuple[float, str], str] = {
     (1, "hour"): "hourly", (1, "day"): "daily", (1, "business_day"): "every business day", (1, "week"): "weekly",
     (1, "month"): "monthly", (3, "month"): "quarterly", (6, "month"): "twice a year", (12, "month"): "yearly",
     (1, "year"): "yearly",
 }
-def number_text(value: float) -> str:
-    """Write a number as people do: ``3``, ``99.9``, ``0.5``."""
-    return f"{value:g}" if value != int(value) else str(int(value))
-
-
-def unit_phrase(value: float, unit: str) -> str:
-    """Return ``value unit`` with the unit agreeing in number: ``1 hour``, ``3 business days``, ``75%``."""
-    from ._grammar import plural
-
-    if unit == "percent":
-        return f"{number_text(value)}%"
-    if unit == "count":
-        return number_text(value)
-    word = _UNIT_WORDS[unit]
-    return f"{number_text(value)} {word if value == 1 else plural(word)}"
-
-
 class CommitText:
     """One commitment as a template prints it; ``str()`` is the value with its unit."""
 
@@ -68,7 +53,7 @@ class CommitText:
             raise ValueError(f"commit.{self._value.name}.every: {self._value.unit} is not a period — "
                              f"print {{{{ commit.{self._value.name} }}}} instead")
         if self._value.value == 1:
-            return f"every {_UNIT_WORDS[self._value.unit]}"
+            return f"every {unit_word(self._value.unit)}"
         if (self._value.value, self._value.unit) == (12, "month"):
             return "every year"
         return f"every {self}"
@@ -81,6 +66,16 @@ class CommitText:
             raise ValueError(f"commit.{self._value.name}.adverb: {self} has no adverb — "
                              f"write {{{{ commit.{self._value.name}.every }}}} instead")
         return word
+
+    @property
+    def downtime(self) -> str:
+        """Return the downtime a month an availability percentage allows: ``43 minutes`` for 99.9%."""
+        if self._value.unit != "percent":
+            raise ValueError(f"commit.{self._value.name}.downtime: {self} is not an availability percentage")
+        minutes = (100 - self._value.value) / 100 * UNIT_HOURS["month"] * 60
+        if minutes < 120:
+            return unit_phrase(int(minutes), "minute")
+        return unit_phrase(round(minutes / 60, 1), "hour")
 
     @property
     def frequency(self) -> str:

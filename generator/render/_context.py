@@ -16,6 +16,7 @@ from ..model._catalog import Catalog
 from ..model._commitments import resolve
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
+from ..model._people import role_title, same_person
 from ._commit import CommitContext
 from ._render import join_and, safe
 
@@ -57,9 +58,11 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     """
     data = facts.data
     people: dict[str, Any] = {
-        role: {"title": title, **data["people"][role]} for role, title in ROLE_TITLES.items()
+        role: {"title": role_title(facts, role), **data["people"][role]} for role in ROLE_TITLES
     }
     people["security_contact"] = data["people"]["security_contact"]
+    people["alternate_approver"] = {"title": role_title(facts, "alternate_approver"),
+                                    **data["people"].get("alternate_approver", {"name": "", "email": ""})}
     audit = dict(data["audit"])
     start: dt.date = audit["observation_start"]
     audit["observation_end"] = add_months(start, audit["observation_months"]) - dt.timedelta(days=1)
@@ -91,5 +94,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "mfa": MFA_LABELS[data["stack"]["mfa_method"]],
         "policy": dict(policy or {}),
         "link": link,
+        # same_person("cto", "security_officer"): branch where one person holding both roles changes who checks.
+        "same_person": lambda role_a, role_b: same_person(facts, role_a, role_b),
         "docid": lambda policy_id: f"{data['company']['doc_prefix']}-{policy_id}",
     }

@@ -18,27 +18,24 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .._errors import Problem, TemplateError
+from ..model._commitments import unit_phrase
 from ._escape import markdown_text
 from ._grammar import agree, article, plural, verb_for
 
 
-def _plural(number: int | float, unit: str) -> str:
-    return f"{number:g} {plural(unit, number)}"
+def hours(number: float) -> str:
+    """Format a number of hours for prose: ``1 hour``, ``24 hours``, ``15 minutes`` for 0.25."""
+    return unit_phrase(number, "hour")
 
 
-def hours(number: int) -> str:
-    """Format a number of hours for prose: ``1 hour``, ``24 hours``."""
-    return _plural(number, "hour")
-
-
-def days(number: int) -> str:
+def days(number: float) -> str:
     """Format a number of days for prose: ``1 day``, ``30 days``."""
-    return _plural(number, "day")
+    return unit_phrase(number, "day")
 
 
-def months(number: int) -> str:
+def months(number: float) -> str:
     """Format a number of months for prose."""
-    return _plural(number, "month")
+    return unit_phrase(number, "month")
 
 
 def join_and(items: Iterable[object], last: str = "and") -> str:

@@ -1,0 +1,151 @@
+"""Checks across named commitments: the numbers a program states must not contradict each other.
+
+These run on values alone (no text), so they serve both the facts validation (a company's
+``company.yml`` is refused at scaffold and by ``check``) and the library rules (a catalog default
+that contradicts another is reported by ``lint-library``). Each finding names the commitments
+involved, so the caller can point at the company field or the catalog line to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._commitments import UNIT_HOURS, CommitmentValue
+from ._commitments import unit_phrase as _phrase
+
+# Names the checks read; a library without one of them skips the checks that need it.
+RPO = "rpo_hours"
+BACKUP_INTERVAL = "backup_frequency_hours"
+COPY_LAG = "backup_copy_lag"
+RERUN_DELAY = "backup_rerun_delay"
+EVIDENCE_RETENTION = "evidence_retention"
+REPORT_LAG = "audit_report_lag"
+AUDIT_CYCLE = "audit_cycle"
+UPTIME = "uptime_sla"
+MONTH_HOURS = UNIT_HOURS["month"]
+# Calendar months differ in length: a year of 365 days covers a 12-month window.
+SLACK_HOURS = 24.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One contradiction between commitments: what is wrong, how to fix it, and who is involved."""
+
+    names: tuple[str, ...]
+    message: str
+    fix: str
+
+
+def _hours(values: Mapping[str, CommitmentValue], name: str) -> float | None:
+    value = values.get(name)
+    return value.hours if value else None
+
+
+def _text(values: Mapping[str, CommitmentValue], name: str) -> str:
+    value = values[name]
+    return _phrase(value.value, value.unit)
+
+
+def recovery_point(values: Mapping[str, CommitmentValue]) -> list[Finding]:
+    """The RPO covers the backup interval plus the copy lag to the second region plus the rerun delay."""
+    rpo, interval = _hours(values, RPO), _hours(values, BACKUP_INTERVAL)
+    if rpo is None or interval is None:
+        return []
+    parts = [(BACKUP_INTERVAL, interval)]
+    parts += [(name, hours) for name in (COPY_LAG, RERUN_DELAY) if (hours := _hours(values, name)) is not None]
+    worst = sum(hours for _, hours in parts)
+    if worst <= rpo + 1e-9:
+        return []
+    words = " + ".join(f"{name} {_text(values, name)}" for name, _ in parts)
+    return [Finding(
+        (RPO, *(name for name, _ in parts)),
+        f"the RPO of {_text(values, RPO)} cannot hold: a failed backup rerun late and copied late loses up to "
+        f"{words} = {_phrase(round(worst, 2), 'hour')} of data",
+        f"raise {RPO} to at least {_phrase(_ceil(worst), 'hour')}, or shorten "
+        f"{' / '.join(name for name, _ in parts)} (the last two under commitments: in company.yml)",
+    )]
+
+
+def _ceil(hours: float) -> float:
+    whole = int(hours)
+    return whole if whole == hours else whole + 1
+
+
+def tier_order(values: Mapping[str, CommitmentValue]) -> list[Finding]:
+    """A system needed to run or recover another recovers no later than the one that needs it."""
+    found: list[Finding] = []
+    for name, value in values.items():
+        for needer in value.commitment.needed_by:
+            other = values.get(needer)
+            if other is None or value.hours is None or other.hours is None:
+                continue
+            if value.hours > other.hours + 1e-9:
+                found.append(Finding(
+                    (name, needer),
+                    f"{value.commitment.title} ({_text(values, name)}) is needed by {other.commitment.title} "
+                    f"({_text(values, needer)}) but recovers later",
+                    f"make {name} at most {_text(values, needer)}, or move the systems it covers into the tier "
+                    f"of {needer}",
+                ))
+    return found
+
+
+def downtime_allowance_hours(values: Mapping[str, CommitmentValue]) -> float | None:
+    """Return the downtime a month the availability commitment allows, in hours."""
+    uptime = values.get(UPTIME)
+    if uptime is None or uptime.unit != "percent":
+        return None
+    return (100 - uptime.value) / 100 * MONTH_HOURS
+
+
+def retention(values: Mapping[str, CommitmentValue], window_months: int) -> list[Finding]:
+    """Evidence outlives the window plus the reporting lag; records outlive evidence; logs cover the window."""
+    found: list[Finding] = []
+    window = window_months * MONTH_HOURS
+    lag = _hours(values, REPORT_LAG) or 0.0
+    evidence = values.get(EVIDENCE_RETENTION)
+    if evidence is not None and evidence.hours is not None and evidence.hours + SLACK_HOURS < window + lag:
+        found.append(Finding(
+            (EVIDENCE_RETENTION, *((REPORT_LAG,) if REPORT_LAG in values else ())),
+            f"audit evidence is kept {_text(values, EVIDENCE_RETENTION)}, less than the observation window of "
+            f"{window_months} months plus the reporting lag",
+            f"keep {EVIDENCE_RETENTION} at least {_phrase(_ceil((window + lag) / MONTH_HOURS), 'month')}",
+        ))
+    for name, value in values.items():
+        kind = value.commitment.retention_of
+        if value.hours is None or kind is None:
+            continue
+        if kind == "record" and evidence is not None and evidence.hours is not None \
+                and value.hours + SLACK_HOURS < evidence.hours:
+            found.append(Finding(
+                (name, EVIDENCE_RETENTION),
+                f"{value.commitment.title} is {_text(values, name)}, shorter than audit evidence "
+                f"({_text(values, EVIDENCE_RETENTION)}), so the evidence would outlive the records it draws on",
+                f"keep {name} at least {_text(values, EVIDENCE_RETENTION)}",
+            ))
+        if kind == "log" and value.hours + SLACK_HOURS < window:
+            found.append(Finding(
+                (name,),
+                f"{value.commitment.title} is {_text(values, name)}, shorter than the observation window of "
+                f"{window_months} months",
+                f"keep {name} at least {_phrase(_ceil(window / UNIT_HOURS[value.unit]), value.unit)}",
+            ))
+    return found
+
+
+def audit_gap_months(values: Mapping[str, CommitmentValue], facts: Mapping[str, Any]) -> int:
+    """Return the months between consecutive Type II windows left uncovered (0 when windows abut)."""
+    cycle = values.get(AUDIT_CYCLE)
+    audit = facts.get("audit") or {}
+    if cycle is None or cycle.hours is None or audit.get("report_type") != "type2":
+        return 0
+    months = round(cycle.hours / MONTH_HOURS)
+    return max(0, months - int(audit.get("observation_months") or 0))
+
+
+def value_findings(values: Mapping[str, CommitmentValue], facts: Mapping[str, Any]) -> list[Finding]:
+    """Return every contradiction among a company's commitment values."""
+    window = int((facts.get("audit") or {}).get("observation_months") or 0)
+    return [*recovery_point(values), *tier_order(values), *retention(values, window)]

@@ -1,0 +1,64 @@
+"""Consistency rules: small functions over a company's rendered program, each returning problems.
+
+Every rule is registered below with a code (as linters register theirs) and runs on every variant
+company of the library (``policyforge lint-library``) and on a company repository (``policyforge
+check``), so a contradiction is reported with file, line and fix wherever it is introduced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .._errors import Problem
+from ._base import Rule, RuleInput, Source, company_view, library_view
+from ._commitment_rules import (
+    audit_windows_abut,
+    availability_gap_stated,
+    contradicting_values,
+    shadowed_commitments,
+)
+from ._control_rules import (
+    evidence_on_subject,
+    near_duplicate_controls,
+    one_cadence_per_control,
+    one_record_per_control,
+)
+from ._sod_rules import approval_routing_names_alternate, history_has_no_self_approval, roles_do_not_check_themselves
+
+RULES: tuple[Rule, ...] = (
+    Rule("COM001", "one value per named commitment: no typed number shadows one", shadowed_commitments),
+    Rule("COM002", "recovery point, recovery tiers and retention periods do not contradict each other",
+         contradicting_values),
+    Rule("COM003", "an RTO longer than the availability commitment allows states the gap", availability_gap_stated),
+    Rule("COM004", "consecutive observation windows leave no gap, or the text says how it is bridged",
+         audit_windows_abut),
+    Rule("SOD001", "no revision-history row has the same author and approver", history_has_no_self_approval),
+    Rule("SOD002", "a policy its owner would approve is routed to an alternate approver",
+         approval_routing_names_alternate),
+    Rule("SOD003", "when one person holds two roles, no sentence has them check their own work",
+         roles_do_not_check_themselves),
+    Rule("CTL001", "a control's frequency is the cadence its statement names", one_cadence_per_control),
+    Rule("CTL002", "a control's statement names the record it leaves", one_record_per_control),
+    Rule("CTL003", "no two controls state nearly the same thing", near_duplicate_controls),
+    Rule("CTL004", "evidence items prove only controls of the policies they are about", evidence_on_subject),
+)
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+# Rules whose findings in the current library text are still being fixed (issue #12): they run and
+# report with `--all-rules`, and are enforced by lint-library and check once removed from this set.
+PENDING: frozenset[str] = frozenset({"COM001", "COM003", "COM004", "SOD003", "CTL001", "CTL002", "CTL003", "CTL004"})
+
+
+def run_rules(view: RuleInput, select: Iterable[str] | None = None) -> list[Problem]:
+    """Run the selected rules (every enforced rule by default); each problem is prefixed with its code."""
+    codes = list(select) if select is not None else [r.code for r in RULES if r.code not in PENDING]
+    problems: list[Problem] = []
+    for code in codes:
+        rule = RULES_BY_CODE[code]
+        for problem in rule.check(view):
+            problems.append(Problem(problem.where, f"{code} {problem.message}", problem.fix, problem.line))
+    return problems
+
+
+__all__ = [
+    "PENDING", "RULES", "RULES_BY_CODE", "Rule", "RuleInput", "Source", "company_view", "library_view", "run_rules",
+]

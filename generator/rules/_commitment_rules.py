@@ -1,0 +1,120 @@
+"""Rules over named commitments: one value each, and values that do not contradict each other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .._errors import Problem
+from ..model._commitments import UNIT_HOURS, unit_phrase
+from ..model._consistency import AUDIT_CYCLE, UPTIME, audit_gap_months, downtime_allowance_hours, value_findings
+from ._base import RuleInput, Source, strip_jinja
+
+_NUMBER_WORDS = r"an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+(?:\.\d+)?"
+DURATION = re.compile(
+    rf"\b({_NUMBER_WORDS})[\s-]+((?:business |working )?(?:minute|hour|day|week|month|year)s?)\b", re.IGNORECASE)
+PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|percent\b)")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n\s*\n")
+RTO = "rto_hours"
+
+
+def _sentences(body: str) -> Iterator[tuple[int, str]]:
+    """Yield (offset, text) for each sentence of a template body, Jinja left in place."""
+    start = 0
+    for match in _SENTENCE_END.finditer(body):
+        yield start, body[start:match.start()]
+        start = match.end()
+    yield start, body[start:]
+
+
+def shadowed_commitments(view: RuleInput) -> Iterator[Problem]:
+    """A sentence about a commitment's duty that types its own number instead of printing the commitment."""
+    entries = [e for e in view.program.library.catalog.commitments.entries.values() if e.governs]
+    for source in view.sources.values():
+        yield from _shadows_in(source, entries, view)
+
+
+def _shadows_in(source: Source, entries: list, view: RuleInput) -> Iterator[Problem]:  # type: ignore[type-arg]
+    for offset, raw in _sentences(source.body):
+        plain = strip_jinja(raw)
+        flat = " ".join(plain.lower().split())
+        for entry in entries:
+            if not any(" ".join(phrase.lower().split()) in flat for phrase in entry.governs):
+                continue
+            if f"commit.{entry.name}" in raw or (entry.fact and entry.fact in raw):
+                continue
+            pattern = PERCENT if entry.unit == "percent" else DURATION if entry.unit in UNIT_HOURS else None
+            if pattern is None:
+                continue
+            for match in pattern.finditer(plain):
+                value = view.program.commitments[entry.name]
+                yield Problem(
+                    source.where,
+                    f"'{match.group(0)}' in a sentence about the {entry.title} retypes the commitment "
+                    f"{entry.name} ({unit_phrase(value.value, value.unit)})",
+                    f"print it with {{{{ commit.{entry.name}.within }}}} (or .every, or {{{{ commit.{entry.name} }}}})"
+                    " so one value governs the duty",
+                    source.line_of(offset + match.start()),
+                )
+
+
+def contradicting_values(view: RuleInput) -> Iterator[Problem]:
+    """Recovery point, recovery tiers and retention periods that cannot all hold at once."""
+    values = view.program.commitments
+    for finding in value_findings(values, view.program.facts.data):
+        # In a company repository point at the value the company chose; in the library, at the entry
+        # that states the relation (the tier that is needed, the record class that is too short).
+        chosen = [n for n in finding.names if values[n].origin != "library default"] if view.company_file else []
+        where, line = view.commitment_location((chosen or list(finding.names))[0])
+        yield Problem(where, finding.message, finding.fix, line)
+
+
+def availability_gap_stated(view: RuleInput) -> Iterator[Problem]:
+    """When the RTO is longer than the downtime the availability commitment allows, the text says so."""
+    values = view.program.commitments
+    allowance = downtime_allowance_hours(values)
+    rto = values.get(RTO)
+    if allowance is None or rto is None or rto.hours is None or rto.hours <= allowance:
+        return
+    if any(f"commit.{UPTIME}.downtime" in source.body for source in view.sources.values()):
+        return
+    where, line = view.commitment_location(RTO)
+    yield Problem(
+        where,
+        f"the RTO of {unit_phrase(rto.value, rto.unit)} is longer than the downtime the "
+        f"{unit_phrase(values[UPTIME].value, 'percent')} availability commitment allows in a month, and no policy "
+        "states the gap",
+        f"state it where the RTO is stated: print {{{{ commit.{UPTIME}.downtime }}}} beside {{{{ commit.{RTO} }}}} "
+        "and say which commitment a disaster breaks",
+        line,
+    )
+
+
+_NO_GAP = re.compile(r"\b(no gap|without (?:a |any )?gap|gap-free|gapless)\b", re.IGNORECASE)
+_BRIDGE = re.compile(r"\bbridge letter\b", re.IGNORECASE)
+
+
+def audit_windows_abut(view: RuleInput) -> Iterator[Problem]:
+    """Consecutive observation windows leave no gap, or the text says how the gap is bridged."""
+    gap = audit_gap_months(view.program.commitments, view.program.facts.data)
+    if gap == 0:
+        return
+    months = view.program.facts.get("audit.observation_months")
+    cycle = unit_phrase(view.program.commitments[AUDIT_CYCLE].value, "month")
+    bridged = False
+    for source in view.sources.values():
+        rendered = view.rendered.get(source.policy_id, "")
+        bridged = bridged or bool(_BRIDGE.search(rendered))
+        for number, sentence in view.sentences(source.policy_id):
+            match = _NO_GAP.search(sentence)
+            if match and not _BRIDGE.search(sentence):
+                line = source.find_line(match.group(0)) or source.locate(number, sentence)
+                yield Problem(source.where, f"says '{match.group(0)}', but a {months}-month window in a cycle of "
+                              f"{cycle} leaves {gap} months between windows",
+                              "say how those months are covered (a bridge letter) instead of claiming no gap", line)
+    if not bridged:
+        where, line = view.commitment_location(AUDIT_CYCLE)
+        yield Problem(where, f"observation windows of {months} months in a cycle of {cycle} leave {gap} months "
+                      "uncovered and no policy says how they are bridged",
+                      "state the bridge (a bridge letter covering the months between windows) where the audit "
+                      "cycle is stated, or set audit.observation_months to 12", line)

@@ -1,0 +1,271 @@
+"""Consistency rules: each one caught on a copy of the library (or a company) seeded with its contradiction."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import LIBRARY, build_file_tree, mini_library_files
+from policyforge import FactsError, PolicyforgeError, facts_from_answers, load_library, program_from_library
+from policyforge.lifecycle import approve, check_repository
+from policyforge.model import dump_facts, parse_facts_yaml, resolve_answers, serialize_policy
+from policyforge.program import Program
+from policyforge.rules import PENDING, RULES, library_view, run_rules
+
+POLICY = "policies/POL-02-policy-management.md"
+CONTROLS = "controls/POL-02.yaml"
+CATALOG = "catalog/commitments.yaml"
+
+
+def make_library(tmp_path: Path, catalog_extra: str = "", **files: str) -> Path:
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY / "catalog", root / "catalog")
+    shutil.copytree(LIBRARY / "partials", root / "partials")
+    if catalog_extra:
+        path = root / CATALOG
+        path.write_text(path.read_text(encoding="utf-8") + catalog_extra, encoding="utf-8")
+    return build_file_tree(root, mini_library_files(files))
+
+
+def with_statement(text: str) -> str:
+    """Return the mini POL-02 with one more statement after 2.1."""
+    return mini_library_files()[POLICY].rstrip("\n") + f"\n\n**2.2** {text}\n"
+
+
+def with_control(statement: str, frequency: str = "quarterly", evidence: str = "EV-01",
+                 criteria: str = "CC6.2, CC6.3") -> str:
+    return mini_library_files()[CONTROLS].rstrip("\n") + f"""
+              - id: PMG-02
+                statement: {statement}
+                owner: security_officer
+                frequency: {frequency}
+                criteria: [{criteria}]
+                section: rules
+                evidence: [{evidence}]
+                checklist: []
+            """
+
+
+def program(root: Path, overrides: dict[str, Any] | None = None, **answers: Any) -> Program:
+    facts = facts_from_answers(resolve_answers(answers), overrides=overrides)
+    return program_from_library(facts, load_library(root))
+
+
+def found(prog: Program, code: str) -> list[Any]:
+    return run_rules(library_view(prog), [code])
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def test_every_rule_has_a_code_a_summary_and_pending_rules_exist() -> None:
+    codes = [rule.code for rule in RULES]
+    assert len(codes) == len(set(codes)) and all(rule.summary for rule in RULES)
+    assert PENDING <= set(codes)
+
+
+# ------------------------------------------------------------------------------------------------ COM
+def test_typed_number_that_shadows_a_commitment_is_caught_with_file_line_and_fix(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Anyone who notices a problem reports a suspected incident to the Security Officer within 24 hours.")})
+    problems = found(program(root), "COM001")
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.where.endswith("POL-02-policy-management.md")
+    assert problem.line == line_of(root / POLICY, "**2.2**")
+    assert "'24 hours'" in problem.message and "incident_report_staff" in problem.message
+    assert "{{ commit.incident_report_staff.within }}" in problem.fix
+
+
+def test_sentence_that_prints_the_commitment_is_not_a_shadow(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Anyone reports a suspected incident to the Security Officer {{ commit.incident_report_staff.within }}.")})
+    assert found(program(root), "COM001") == []
+
+
+def test_record_class_kept_shorter_than_audit_evidence_is_caught_at_its_catalog_line(tmp_path: Path) -> None:
+    extra = """  change_record_retention:
+    title: how long change records are kept
+    kind: retention
+    value: 1
+    unit: year
+    source: seeded for the test
+    retention_of: record
+"""
+    root = make_library(tmp_path, extra)
+    problems = found(program(root), "COM002")
+    assert len(problems) == 1
+    assert problems[0].where.endswith("commitments.yaml")
+    assert problems[0].line == line_of(root / CATALOG, "change_record_retention:")
+    assert "shorter than audit evidence" in problems[0].message
+    assert "keep change_record_retention at least 3 years" in problems[0].fix
+
+
+def test_tier_needed_by_tier_1_that_recovers_later_is_caught(tmp_path: Path) -> None:
+    extra = """  rto_tier2:
+    title: recovery time of the systems needed to run and recover Tier 1
+    kind: tier
+    value: 24
+    unit: hour
+    source: seeded for the test
+    needed_by: [rto_hours]
+"""
+    root = make_library(tmp_path, extra)
+    problems = found(program(root), "COM002")
+    assert len(problems) == 1 and problems[0].line == line_of(root / CATALOG, "rto_tier2:")
+    assert "recovers later" in problems[0].message and "at most 8 hours" in problems[0].fix
+
+
+def test_rto_longer_than_the_downtime_allowance_needs_the_gap_stated(tmp_path: Path) -> None:
+    root = make_library(tmp_path)
+    problems = found(program(root), "COM003")
+    assert len(problems) == 1 and problems[0].line == line_of(root / CATALOG, "rto_hours:")
+    assert "{{ commit.uptime_sla.downtime }}" in problems[0].fix
+    stated = make_library(tmp_path / "b", **{POLICY: with_statement(
+        "A disaster may break the availability commitment: it allows {{ commit.uptime_sla.downtime }} of "
+        "downtime a month against an RTO of {{ commit.rto_hours }}.")})
+    assert found(program(stated), "COM003") == []
+
+
+def test_claiming_no_gap_between_windows_with_a_6_month_window_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Each window starts the day after the previous one ends, so that coverage has no gap.")})
+    problems = found(program(root), "COM004")
+    claim = next(p for p in problems if "no gap" in p.message)
+    assert claim.line == line_of(root / POLICY, "**2.2**") and "bridge letter" in claim.fix
+    assert any(p.where.endswith("commitments.yaml") for p in problems)  # and nothing says how it is bridged
+    assert found(program(root, observation_months="12"), "COM004") == []
+
+
+# ------------------------------------------------------------------------------------------------ SOD
+def test_owner_who_is_also_the_approver_without_an_alternate_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path)
+    prog = program(root, security_officer_name="Dana Whitfield", security_officer_email="dana.whitfield@acme.example",
+                   alternate_approver_name="", alternate_approver_email="")
+    routing = found(prog, "SOD002")
+    assert routing and routing[0].where.endswith("POL-02-policy-management.md")
+    assert routing[0].line == line_of(root / POLICY, "approver:") and "alternate_approver" in routing[0].fix
+    history = found(prog, "SOD001")
+    assert history and "written and approved by Dana Whitfield" in history[0].message
+
+
+def test_alternate_approver_takes_the_approval_a_self_owner_cannot_give(tmp_path: Path) -> None:
+    root = make_library(tmp_path)
+    prog = program(root, security_officer_name="Dana Whitfield", security_officer_email="dana.whitfield@acme.example")
+    assert found(prog, "SOD001") == [] and found(prog, "SOD002") == []
+    assert prog.policies["POL-02"].history[0].approver == "Rahul Mehta"  # the example's alternate, the CTO
+
+
+def test_sentence_where_one_person_checks_their_own_work_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "The CTO tests the controls that the Security Officer operates and records each result in a ticket.")})
+    same = program(root, security_officer_name="Rahul Mehta", security_officer_email="rahul.mehta@acme.example")
+    problems = found(same, "SOD003")
+    assert len(problems) == 1 and problems[0].line == line_of(root / POLICY, "**2.2**")
+    assert "alternate" in problems[0].fix
+    assert found(program(root), "SOD003") == []  # different people: nothing to report
+
+
+def _company_repo(tmp_path: Path, root: Path, **answers: Any) -> Path:
+    repo = tmp_path / "company"
+    (repo / "policies").mkdir(parents=True)
+    prog = program(root, **answers)
+    (repo / "company.yml").write_text(dump_facts(prog.facts), encoding="utf-8")
+    for doc in prog.ordered_policies():
+        (repo / "policies" / doc.filename).write_text(serialize_policy(doc), encoding="utf-8")
+    (repo / ".github").mkdir()
+    (repo / ".github" / "CODEOWNERS").write_text(prog.codeowners(), encoding="utf-8")
+    return repo
+
+
+def test_approve_refuses_a_self_approval_and_routes_to_the_alternate(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_library(tmp_path)
+    monkeypatch.setenv("POLICYFORGE_LIBRARY", str(root))
+    repo = _company_repo(tmp_path, root, ceo_name="Priya Natarajan", ceo_email="priya.natarajan@acme.example")
+    # POL-02 is owned by the Security Officer (Priya) and approved by the CEO, now also Priya.
+    with pytest.raises(PolicyforgeError, match="cannot also approve it"):
+        approve(repo, ["POL-02"], by="Priya Natarajan", summary="Tighter wording")
+    with pytest.raises(PolicyforgeError, match="alternate approver, Rahul Mehta"):
+        approve(repo, ["POL-02"], by="Somebody Else", summary="Tighter wording")
+    [doc] = approve(repo, ["POL-02"], by="Rahul Mehta", summary="Tighter wording")
+    assert (doc.history[-1].author, doc.history[-1].approver) == ("Priya Natarajan", "Rahul Mehta")
+
+
+def test_check_catches_a_hand_edited_history_row_with_author_as_approver(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_library(tmp_path)
+    monkeypatch.setenv("POLICYFORGE_LIBRARY", str(root))
+    repo = _company_repo(tmp_path, root)
+    path = repo / POLICY
+    text = path.read_text(encoding="utf-8")
+    assert "    approver: Dana Whitfield\n" in text
+    path.write_text(text.replace("    approver: Dana Whitfield\n", "    approver: Priya Natarajan\n"), encoding="utf-8")
+    problems = [p for p in check_repository(repo).problems if p.message.startswith("SOD001")]
+    assert len(problems) == 1
+    assert problems[0].where == POLICY and problems[0].line == line_of(path, "history:")
+
+
+# ------------------------------------------------------------------------------------------------ CTL
+def test_control_whose_statement_names_another_cadence_than_its_frequency_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "The Security Officer reviews the conflict report monthly and records the result in Jira.")})
+    problems = found(program(root), "CTL001")
+    assert len(problems) == 1 and "PMG-02" in problems[0].message and "monthly" in problems[0].message
+    assert problems[0].where.endswith("POL-02.yaml") and problems[0].line == line_of(root / CONTROLS, "id: PMG-02")
+
+
+def test_control_statement_without_a_record_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control("The Security Officer thinks hard quarterly.")})
+    problems = found(program(root), "CTL002")
+    assert [p.line for p in problems] == [line_of(root / CONTROLS, "id: PMG-02")]
+
+
+def test_near_duplicate_control_statements_are_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "Access is reviewed quarterly by the Security Officer, who records it.")})
+    problems = found(program(root), "CTL003")
+    assert len(problems) == 1 and "PMG-02 restates control PMG-01" in problems[0].message
+    assert problems[0].line == line_of(root / CONTROLS, "id: PMG-02")
+
+
+def test_evidence_item_about_another_subject_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "Autoscaling keeps spare capacity and alerts are recorded in Jira.", frequency="continuous",
+        evidence="EV-28", criteria="A1.1")})
+    problems = [p for p in found(program(root), "CTL004") if "PMG-02" in p.message]
+    assert len(problems) == 1 and "EV-28" in problems[0].message and "Physical access" in problems[0].message
+
+
+# ------------------------------------------------------------------------------------------------ facts
+def test_company_rpo_shorter_than_backups_plus_copy_and_rerun_is_refused_at_scaffold() -> None:
+    with pytest.raises(FactsError) as caught:
+        facts_from_answers(resolve_answers({"rpo_hours": "1"}))
+    problem = caught.value.problems[0]
+    assert problem.message.startswith("rpo_hours: the RPO of 1 hour cannot hold")
+    assert "raise rpo_hours to at least 4 hours" in problem.fix
+
+
+def test_company_override_that_breaks_the_rpo_is_refused_in_company_yml_with_its_line() -> None:
+    text = dump_facts(facts_from_answers(resolve_answers()))
+    lines = text.splitlines()
+    at = lines.index("  breach_notification_hours: 72") + 1
+    lines.insert(at, "  backup_rerun_delay: 600")
+    with pytest.raises(FactsError) as caught:
+        parse_facts_yaml("\n".join(lines) + "\n")
+    problem = caught.value.problems[0]
+    assert problem.line == at + 1 and "commitments.backup_rerun_delay" in problem.message
+
+
+def test_company_override_of_evidence_retention_shorter_than_the_window_is_refused() -> None:
+    with pytest.raises(FactsError, match="commitments.evidence_retention: audit evidence is kept 0.5 years"):
+        facts_from_answers(resolve_answers(), overrides={"evidence_retention": 0.5})
+
+
+def test_one_hour_rpo_holds_with_quarter_hour_backups_and_fast_copy_and_rerun() -> None:
+    facts = facts_from_answers(resolve_answers({"rpo_hours": "1", "backup_frequency_hours": "0.25"}),
+                               overrides={"backup_copy_lag": 15, "backup_rerun_delay": 30})
+    assert facts.get("commitments.backup_frequency_hours") == 0.25
