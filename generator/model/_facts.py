@@ -23,6 +23,7 @@ from ._facts_schema import (
     GROUP_TITLES,
     OPTIONAL_CATEGORIES,
     ROLE_TITLES,
+    SECTIONS_READ_ELSEWHERE,
     SPECS_BY_KEY,
     FactSpec,
 )
@@ -282,6 +283,8 @@ def parse_facts_yaml(text: str, where: str = "company.yml") -> Facts:
             flat[spec.key] = node
     known = {spec.dotted for spec in FACT_SPECS}
     for dotted, line in lines.items():
+        if dotted.split(".", 1)[0] in SECTIONS_READ_ELSEWHERE:
+            continue
         is_leaf_or_group = dotted in known or any(k.startswith(dotted + ".") for k in known)
         if not is_leaf_or_group:
             problems.append(Problem(where, f"{dotted}: unknown fact", "remove it or check the spelling", line))
