@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -65,7 +64,7 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default=None,
                         help="policyforge (default), docusign or dropbox-sign: the export's column names")
     parser.add_argument("--mapping", type=Path, default=None, help="a YAML file naming the export's columns")
-    parser.add_argument("--as-of", default=None, help="today's date for the checks, YYYY-MM-DD (default: today)")
+    parser.add_argument("--as-of", default=None, help="the date records may not be later than (default: today)")
     add_repo_argument(parser)
 
 
@@ -77,10 +76,9 @@ def run_import(args: argparse.Namespace) -> ExitCode:
     from ..program._program import load_program
 
     repo = repo_path(args)
-    today = date_option("--as-of", args.as_of) or dt.date.today()
-    program = load_program(repo, as_of=today)
+    program = load_program(repo, as_of=date_option("--as-of", args.as_of))
     result = import_records(program, repo, args.export, record_format(library_root(), args.format, args.mapping),
-                            today)
+                            program.as_of)
     print(f"{RECORDS_FILE}: {len(result.added)} acknowledgements added, {result.already} already recorded")
     return ExitCode.OK
 
@@ -134,7 +132,8 @@ def run_acknowledge(args: argparse.Namespace) -> ExitCode:
 
     repo = repo_path(args)
     program = load_program(repo)
-    done = acknowledge(program, repo, args.policies, args.email, dt.date.today(), commit=not args.no_commit)
+    # Today (or SOURCE_DATE_EPOCH, as every build uses): an acknowledgement cannot be back-dated.
+    done = acknowledge(program, repo, args.policies, args.email, program.as_of, commit=not args.no_commit)
     for record in done.records:
         print(f"{done.email} acknowledged {record.policy} {record.version} on {record.date}")
     if done.already:
@@ -163,8 +162,8 @@ def run_trust(args: argparse.Namespace) -> ExitCode:
     from ..trust._site import TRUST_DIR, trust_files, write_trust_site
 
     repo = repo_path(args)
-    program = load_program(repo)
-    built = date_option("--date", args.date) or dt.date.today()
+    program = load_program(repo, as_of=date_option("--date", args.date))
+    built = program.as_of
     files = trust_files(program, trust_settings(repo, program.facts), built)
     out = (args.out or repo / TRUST_DIR).resolve()
     write_trust_site(files, out)
