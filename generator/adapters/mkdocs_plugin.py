@@ -20,6 +20,8 @@ from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
 from ..kit._readiness import READINESS_FILE
+from ..model._acknowledgements import RECORDS_FILE
+from ..model._people import ROSTER_FILE
 from ..program._program import COMPANY_FILE, PDF_DIR, Program, load_program
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
@@ -187,6 +189,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""
         server.watch(str(self.repo / COMPANY_FILE))
-        if (self.repo / READINESS_FILE).exists():
-            server.watch(str(self.repo / READINESS_FILE))
+        for name in (READINESS_FILE, ROSTER_FILE, RECORDS_FILE):
+            if (self.repo / name).exists():
+                server.watch(str(self.repo / name))
         return server
