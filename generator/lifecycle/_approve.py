@@ -13,7 +13,7 @@ from pathlib import Path
 from .._errors import PolicyforgeError, Problem
 from ..model._documents import HistoryEntry, PolicyDoc, parse_policy, serialize_policy
 from ..model._facts import Facts, load_facts
-from ..model._people import Person, approver_for, role_title
+from ..model._roles import Person, approver_for, role_title
 from ..program._program import COMPANY_FILE, POLICIES_DIR, Program
 from ..repo._files import write_atomic
 
@@ -71,8 +71,12 @@ def next_version(version: str, major: bool) -> str:
 
 
 def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool = False,
-            on: dt.date | None = None, author: str | None = None) -> list[PolicyDoc]:
-    """Approve policies: bump each version, date it, and append the history entry."""
+            on: dt.date | None = None, author: str | None = None, acknowledge: str | None = None) -> list[PolicyDoc]:
+    """Approve policies: bump each version, date it, and append the history entry.
+
+    ``acknowledge`` ("required" or "not-required") overrides the rule that only a major version is
+    acknowledged again by everyone (see ``kit._acknowledgement.is_material``).
+    """
     facts = load_facts(repo / COMPANY_FILE)
     day = on or dt.date.today()
     approved: list[tuple[Path, PolicyDoc]] = []
@@ -82,7 +86,7 @@ def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool 
         wrote = author or facts.get(f"people.{doc.owner}.name")
         approver = _check_approver(doc, facts, by, wrote)
         version = next_version(doc.version, major)
-        entry = HistoryEntry(version, day, wrote, approver.name, summary)
+        entry = HistoryEntry(version, day, wrote, approver.name, summary, acknowledge)
         approved.append((path, replace(doc, version=version, effective_date=day, last_reviewed=day,
                                        history=(*doc.history, entry))))
     # Write only after every policy passed, so a refused approval changes nothing.

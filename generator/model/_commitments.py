@@ -195,24 +195,29 @@ def _fact_path_known(dotted: str) -> bool:
     return any(spec.dotted == dotted for spec in SPECS_BY_KEY.values())
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Map each commitment name to the 1-based line of its key."""
+def _key_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """Map each commitment name to the 1-based line of its key; also return names written twice."""
     lines: dict[str, int] = {}
+    twice: list[tuple[str, int]] = []
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(root, yaml.MappingNode):
-        return lines
+        return lines, twice
     for key, value in root.value:
         if key.value == "commitments" and isinstance(value, yaml.MappingNode):
             for name_node, _ in value.value:
-                lines[str(name_node.value)] = name_node.start_mark.line + 1
-    return lines
+                name, line = str(name_node.value), name_node.start_mark.line + 1
+                if name in lines:
+                    twice.append((name, line))
+                else:
+                    lines[name] = line
+    return lines, twice
 
 
 def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Problem]]:
     """Parse and validate the commitment catalog; return it with every problem found."""
     try:
         data = yaml.safe_load(text)
-        lines = _key_lines(text)
+        lines, twice = _key_lines(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise TemplateError([Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
@@ -221,7 +226,10 @@ def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Pr
     if not isinstance(entries, dict):
         raise TemplateError([Problem(where, "must hold a `commitments:` mapping of name to entry",
                                      "see policy_templates/AUTHORING.md, section Commitments")])
-    problems: list[Problem] = []
+    # YAML keeps the last of two equal keys without a word; a second entry is a second value.
+    problems: list[Problem] = [
+        Problem(where, f"commitment {name} is written twice (first on line {lines[name]})",
+                "keep one entry: one name, one value", line) for name, line in twice]
     found: dict[str, Commitment] = {}
     for name, raw in entries.items():
         line = lines.get(str(name))

@@ -17,9 +17,12 @@ from ._commitments import unit_phrase as _phrase
 
 # Names the checks read; a library without one of them skips the checks that need it.
 RPO = "rpo_hours"
+# The recovery point after the loss of the primary region: the newest copy in the recovery region.
+# Without it, the RPO itself must cover the copy lag.
+REGION_RPO = "rpo_region_loss"
 BACKUP_INTERVAL = "backup_frequency_hours"
 COPY_LAG = "backup_copy_lag"
-RERUN_DELAY = "backup_rerun_delay"
+RERUN_DELAY = "backup_rerun"
 EVIDENCE_RETENTION = "evidence_retention"
 REPORT_LAG = "audit_report_lag"
 AUDIT_CYCLE = "audit_cycle"
@@ -49,8 +52,13 @@ def _text(values: Mapping[str, CommitmentValue], name: str) -> str:
 
 
 def recovery_point(values: Mapping[str, CommitmentValue]) -> list[Finding]:
-    """The RPO covers the backup interval plus the copy lag to the second region plus the rerun delay."""
-    rpo, interval = _hours(values, RPO), _hours(values, BACKUP_INTERVAL)
+    """The regional RPO covers the backup interval plus the copy lag to the second region plus the rerun delay.
+
+    The regional RPO is ``rpo_region_loss`` when the library states one (the in-region RPO is then met
+    by continuous transaction logs), else the RPO itself.
+    """
+    target = REGION_RPO if REGION_RPO in values else RPO
+    rpo, interval = _hours(values, target), _hours(values, BACKUP_INTERVAL)
     if rpo is None or interval is None:
         return []
     parts = [(BACKUP_INTERVAL, interval)]
@@ -60,10 +68,10 @@ def recovery_point(values: Mapping[str, CommitmentValue]) -> list[Finding]:
         return []
     words = " + ".join(f"{name} {_text(values, name)}" for name, _ in parts)
     return [Finding(
-        (RPO, *(name for name, _ in parts)),
-        f"the RPO of {_text(values, RPO)} cannot hold: a failed backup rerun late and copied late loses up to "
-        f"{words} = {_phrase(round(worst, 2), 'hour')} of data",
-        f"raise {RPO} to at least {_phrase(_ceil(worst), 'hour')}, or shorten "
+        (target, *(name for name, _ in parts)),
+        f"the {'regional ' if target == REGION_RPO else ''}RPO of {_text(values, target)} cannot hold: a failed "
+        f"backup rerun late and copied late loses up to {words} = {_phrase(round(worst, 2), 'hour')} of data",
+        f"raise {target} to at least {_phrase(_ceil(worst), 'hour')}, or shorten "
         f"{' / '.join(name for name, _ in parts)} (the last two under commitments: in company.yml)",
     )]
 

@@ -24,6 +24,7 @@ from ._facts_schema import (
     GROUP_TITLES,
     OPTIONAL_CATEGORIES,
     ROLE_TITLES,
+    SECTIONS_READ_ELSEWHERE,
     SPECS_BY_KEY,
     FactSpec,
 )
@@ -232,13 +233,6 @@ def _build(
     if "commitments" in data:
         data["commitments"].update(overrides or {})
     cross = _cross_checks(data)
-    alternate = data.get("people", {}).get("alternate_approver", {})
-    if bool(alternate.get("name")) != bool(alternate.get("email")):
-        missing = "alternate_approver_email" if alternate.get("name") else "alternate_approver_name"
-        spec = SPECS_BY_KEY[missing]
-        problems.append(Problem(where, f"{name_of(spec)}: is empty while the other half is set",
-                                "give both the alternate approver's name and email, or neither",
-                                (lines or {}).get(spec.dotted)))
     for key, message, fix in cross:
         spec = SPECS_BY_KEY[key]
         line = (lines or {}).get(spec.dotted)
@@ -348,6 +342,8 @@ def parse_facts_yaml(text: str, where: str = "company.yml", commitments: Commitm
     known = {spec.dotted for spec in FACT_SPECS}
     overrides: dict[str, Any] = {}
     for dotted, line in lines.items():
+        if dotted.split(".", 1)[0] in SECTIONS_READ_ELSEWHERE:
+            continue
         is_leaf_or_group = dotted in known or any(k.startswith(dotted + ".") for k in known)
         if is_leaf_or_group:
             continue

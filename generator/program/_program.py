@@ -19,7 +19,7 @@ from ..model._commitments import CommitmentValue, frequency_for, resolve
 from ..model._documents import AREAS, REVIEW_CADENCES, HistoryEntry, PolicyDoc, parse_policy
 from ..model._facts import Facts, load_facts
 from ..model._library import Library, load_library
-from ..model._people import approver_for, role_title
+from ..model._roles import approver_for, role_title
 from ..render._context import add_months, build_context
 from ..render._escape import markdown_text
 from ..render._render import long_date, render_markdown

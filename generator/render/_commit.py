@@ -14,8 +14,10 @@ from ..model._commitments import (
     CommitmentCatalog,
     CommitmentValue,
     frequency_for,
-    unit_phrase,
     unit_word,
+)
+from ..model._commitments import (
+    unit_phrase as unit_phrase,  # re-exported: the kit and trust pages print values with it
 )
 
 # Adverbs for the cadences that have one ("reviewed quarterly").

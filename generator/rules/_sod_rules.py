@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .._errors import Problem
 from ..model._facts_schema import ROLE_TITLES
-from ..model._people import OFFICES, approver_for, has_alternate, same_person
+from ..model._roles import OFFICES, approver_for, has_alternate, same_person
 from ._base import RuleInput
 
 _CHECKS = re.compile(r"\b(approv\w*|review\w*|tests?|tested|testing|audit\w*|verif\w*|grants?|granted|"

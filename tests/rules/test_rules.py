@@ -154,9 +154,10 @@ def test_owner_who_is_also_the_approver_without_an_alternate_is_caught(tmp_path:
 
 def test_alternate_approver_takes_the_approval_a_self_owner_cannot_give(tmp_path: Path) -> None:
     root = make_library(tmp_path)
-    prog = program(root, security_officer_name="Dana Whitfield", security_officer_email="dana.whitfield@acme.example")
+    prog = program(root, security_officer_name="Dana Whitfield", security_officer_email="dana.whitfield@acme.example",
+                   alternate_approver_name="Rahul Mehta", alternate_approver_email="rahul.mehta@acme.example")
     assert found(prog, "SOD001") == [] and found(prog, "SOD002") == []
-    assert prog.policies["POL-02"].history[0].approver == "Rahul Mehta"  # the example's alternate, the CTO
+    assert prog.policies["POL-02"].history[0].approver == "Rahul Mehta"
 
 
 def test_sentence_where_one_person_checks_their_own_work_is_caught(tmp_path: Path) -> None:
@@ -185,7 +186,8 @@ def test_approve_refuses_a_self_approval_and_routes_to_the_alternate(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_library(tmp_path)
     monkeypatch.setenv("POLICYFORGE_LIBRARY", str(root))
-    repo = _company_repo(tmp_path, root, ceo_name="Priya Natarajan", ceo_email="priya.natarajan@acme.example")
+    repo = _company_repo(tmp_path, root, ceo_name="Priya Natarajan", ceo_email="priya.natarajan@acme.example",
+                         alternate_approver_name="Rahul Mehta", alternate_approver_email="rahul.mehta@acme.example")
     # POL-02 is owned by the Security Officer (Priya) and approved by the CEO, now also Priya.
     with pytest.raises(PolicyforgeError, match="cannot also approve it"):
         approve(repo, ["POL-02"], by="Priya Natarajan", summary="Tighter wording")
@@ -241,23 +243,23 @@ def test_evidence_item_about_another_subject_is_caught(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ facts
-def test_company_rpo_shorter_than_backups_plus_copy_and_rerun_is_refused_at_scaffold() -> None:
+def test_company_backups_plus_copy_and_rerun_longer_than_the_regional_rpo_are_refused_at_scaffold() -> None:
     with pytest.raises(FactsError) as caught:
-        facts_from_answers(resolve_answers({"rpo_hours": "1"}))
+        facts_from_answers(resolve_answers({"backup_frequency_hours": "1"}), overrides={"rpo_region_loss": 6})
     problem = caught.value.problems[0]
-    assert problem.message.startswith("rpo_hours: the RPO of 1 hour cannot hold")
-    assert "raise rpo_hours to at least 4 hours" in problem.fix
+    assert problem.message.startswith("commitments.rpo_region_loss: the regional RPO of 6 hours cannot hold")
+    assert "raise rpo_region_loss to at least 9 hours" in problem.fix
 
 
 def test_company_override_that_breaks_the_rpo_is_refused_in_company_yml_with_its_line() -> None:
     text = dump_facts(facts_from_answers(resolve_answers()))
     lines = text.splitlines()
     at = lines.index("  breach_notification_hours: 72") + 1
-    lines.insert(at, "  backup_rerun_delay: 600")
+    lines.insert(at, "  backup_rerun: 30")
     with pytest.raises(FactsError) as caught:
         parse_facts_yaml("\n".join(lines) + "\n")
     problem = caught.value.problems[0]
-    assert problem.line == at + 1 and "commitments.backup_rerun_delay" in problem.message
+    assert problem.line == at + 1 and "commitments.backup_rerun" in problem.message
 
 
 def test_company_override_of_evidence_retention_shorter_than_the_window_is_refused() -> None:
@@ -265,7 +267,15 @@ def test_company_override_of_evidence_retention_shorter_than_the_window_is_refus
         facts_from_answers(resolve_answers(), overrides={"evidence_retention": 0.5})
 
 
-def test_one_hour_rpo_holds_with_quarter_hour_backups_and_fast_copy_and_rerun() -> None:
+def test_one_hour_regional_rpo_holds_with_quarter_hour_backups_and_fast_copy_and_rerun() -> None:
     facts = facts_from_answers(resolve_answers({"rpo_hours": "1", "backup_frequency_hours": "0.25"}),
-                               overrides={"backup_copy_lag": 15, "backup_rerun_delay": 30})
+                               overrides={"rpo_region_loss": 1, "backup_copy_lag": 0.25, "backup_rerun": 0.5})
     assert facts.get("commitments.backup_frequency_hours") == 0.25
+
+
+def test_commitment_written_twice_in_the_catalog_is_refused_with_both_lines() -> None:
+    from policyforge.model._commitments import parse_commitments
+
+    entry = "  x_time:\n    title: t\n    kind: deadline\n    value: 1\n    unit: hour\n    source: s\n"
+    _, problems = parse_commitments("commitments:\n" + entry + entry, "commitments.yaml")
+    assert [(p.line, p.message) for p in problems] == [(8, "commitment x_time is written twice (first on line 2)")]

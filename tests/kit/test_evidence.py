@@ -66,7 +66,7 @@ def test_example_company_plan_holds_every_catalog_item_once(library: Library) ->
     plan = evidence_plan(program_for(library))
     ids = [row.item.id for row in plan.rows]
     assert ids == sorted(library.catalog.evidence)
-    assert len(plan.controls) == 224
+    assert len(plan.controls) == 213
 
 
 def test_six_month_type2_window_counts_artefacts_from_the_sampling_table(library: Library) -> None:
@@ -90,11 +90,6 @@ def test_six_month_type2_window_counts_artefacts_from_the_sampling_table(library
         size = sampling.size(period)
         expected = 1 if size is None else size if period == "continuous" else min(size, occurrences(period, window))
         assert row.needed in (expected, f"population + {expected}"), row.item.id
-
-
-def test_access_review_evidence_counts_two_quarters_of_a_six_month_window(library: Library) -> None:
-    rows = rows_by_id(evidence_plan(program_for(library)))
-    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("quarterly", 2)
 
 
 def test_changing_the_sampling_table_changes_the_counts(library: Library, tmp_path: Path) -> None:
@@ -205,7 +200,7 @@ def test_page_groups_items_by_owner_under_a_summary(library: Library) -> None:
     page = evidence_page(program_for(library))
     lines = page.splitlines()
     assert lines[0] == "# Evidence plan"
-    assert lines[2].startswith("63 evidence items prove the 224 controls in force (Security, Availability, ")
+    assert lines[2].startswith("68 evidence items prove the 213 controls in force (Security, Availability, ")
     assert "Type II observation window 1 January 2027 to 30 June 2027 (6 months): " in lines[2]
     headings = [line for line in lines if line.startswith("## ")]
     assert headings == ["## Rahul Mehta, Chief Technology Officer", "## Priya Natarajan, Security Officer",
@@ -259,7 +254,7 @@ def set_tool(repo: Path, value: str) -> None:
 def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.csv"
     _, _, stderr = evidence(repo, "--format", "csv", "--out", str(out))
-    assert "Evidence plan: 63 items for 224 controls" in stderr
+    assert "Evidence plan: 68 items for 213 controls" in stderr
     with out.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     assert tuple(table[0]) == COLUMNS

@@ -120,7 +120,7 @@ def test_system_description_names_each_cloud_provider_as_a_carved_out_subservice
 def test_system_description_states_the_commitments_components_and_customer_controls(
         pages: dict[str, dict[str, str]]) -> None:
     page = pages["example"]["companion/system-description.md"]
-    for needle in ("at least 99.9% each calendar month", "within 8 hours (RTO)", "at most 4 hours of data lost (RPO)",
+    for needle in ("at least 99.9% each calendar month", "within 8 hours (RTO)", "at most 1 hour of data lost (RPO)",
                    "within 72 hours of confirmation", "### 3.1 Infrastructure", "### 3.2 Software", "### 3.3 People",
                    "### 3.4 Procedures", "### 3.5 Data", "## 4. System boundaries", "### 5.1 Complementary subservice",
                    "## 6. Complementary user entity controls", "Amazon RDS", "Okta", "Priya Natarajan"):
@@ -218,13 +218,13 @@ def test_asset_inventory_lists_cloud_services_applications_and_data_stores_from_
 
 # ------------------------------------------------------------------------------------------ BIA and runbook
 def test_business_impact_analysis_carries_the_company_rto_and_rpo(library: Library) -> None:
-    program = variant_program("example", library, {"rto_hours": "6", "rpo_hours": "5", "backup_frequency_hours": "2"})
+    program = variant_program("example", library, {"rto_hours": "6", "rpo_hours": "2", "backup_frequency_hours": "2"})
     page = companion_pages(program)["companion/business-impact-analysis.md"]
     tiers = table_rows(page, "## 1. Recovery tiers")
-    assert tiers[0][2:] == ["6 hours", "5 hours"]
+    assert tiers[0][2:] == ["6 hours", "2 hours"]
     assert tiers[1][2:] == ["24 hours", "24 hours"] and tiers[2][2:] == ["5 business days", "24 hours"]
     systems = table_rows(page, "## 2. Systems and their tiers")
-    assert all(row[2:4] == ["6 hours", "5 hours"] for row in systems if row[1] == "1")
+    assert all(row[2:4] == ["6 hours", "2 hours"] for row in systems if row[1] == "1")
     assert "backups every 2 hours" in page
 
 

@@ -1,0 +1,80 @@
+"""Who holds which role, and who approves what: one title per person and no one approving their own work.
+
+In a small company one person often holds two roles (the CTO is the Security Officer; the CEO
+approves policies). The library's roles stay distinct, but a person is shown with one title
+everywhere, and an approval that would land on the author goes to the alternate approver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._facts import Facts
+from ._facts_schema import ROLE_TITLES
+
+# Roles that are offices people hold; ``approver`` is a duty given to one of them (or to someone else).
+OFFICES: tuple[str, ...] = tuple(role for role in ROLE_TITLES if role != "approver")
+ALTERNATE = "alternate_approver"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as the program names them."""
+
+    name: str
+    email: str
+    title: str
+
+
+def _key(facts: Facts, role: str) -> str:
+    person = facts.get(f"people.{role}")
+    return str(person.get("email") or person.get("name") or "").strip().lower()
+
+
+def same_person(facts: Facts, role_a: str, role_b: str) -> bool:
+    """Return whether two roles are held by the same person (compared by email)."""
+    key_a, key_b = _key(facts, role_a), _key(facts, role_b)
+    return bool(key_a) and key_a == key_b
+
+
+def role_title(facts: Facts, role: str) -> str:
+    """Return the title a role's holder is shown with: the approver duty shows its holder's office."""
+    if role == "approver":
+        for office in OFFICES:
+            if same_person(facts, "approver", office):
+                return ROLE_TITLES[office]
+    if role == ALTERNATE:
+        for office in OFFICES:
+            if same_person(facts, ALTERNATE, office):
+                return ROLE_TITLES[office]
+        return "Alternate Approver"
+    return ROLE_TITLES[role]
+
+
+def person(facts: Facts, role: str) -> Person:
+    """Return a role's holder with the one title they are shown with."""
+    data = facts.get(f"people.{role}")
+    return Person(str(data["name"]), str(data["email"]), role_title(facts, role))
+
+
+def has_alternate(facts: Facts) -> bool:
+    """Return whether company.yml names an alternate approver."""
+    return bool(_key(facts, ALTERNATE))
+
+
+def approver_for(facts: Facts, approver_role: str, author: str) -> Person | None:
+    """Return who approves a change written by ``author`` (a name or email), or None when nobody can.
+
+    The policy's approver, unless that is the author: then the alternate approver, unless that is the
+    author too (or there is none).
+    """
+    wrote = author.strip().lower()
+    usual = person(facts, approver_role)
+    if wrote not in (usual.name.lower(), usual.email.lower()):
+        return usual
+    if not has_alternate(facts):
+        return None
+    alternate = person(facts, ALTERNATE)
+    if wrote in (alternate.name.lower(), alternate.email.lower()):
+        return None
+    return alternate
