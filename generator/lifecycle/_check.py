@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ..model._facts import load_facts
 from ..model._library import Library, anchors_in, load_library
 from ..program._program import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, Program, build_date, in_scope_templates
 from ..render._wording import check_wording
+from ..repo._git import git
 from ._update import has_conflict_markers
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -104,18 +104,14 @@ def _link_problems(doc: PolicyDoc, program: Program) -> list[Problem]:
     return found
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-
-
 def _unapproved_changes(repo: Path, base: str, program: Program) -> list[Problem]:
     """Find policies whose text changed since ``base`` without a new version and history entry."""
-    if _git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
+    if git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
         return [Problem(base, "is not a git revision of this repository",
                         "pass the pull request's base branch, e.g. --base origin/main")]
     found: list[Problem] = []
     for doc in program.ordered_policies():
-        old = _git(repo, "show", f"{base}:{POLICIES_DIR}/{Path(doc.path).name}")
+        old = git(repo, "show", f"{base}:{POLICIES_DIR}/{Path(doc.path).name}")
         if old.returncode != 0:
             continue  # a new policy: its first history entry is checked with the metadata
         try:

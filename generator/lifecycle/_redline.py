@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import html
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ..model._facts import Facts, load_facts, parse_facts_yaml
 from ..model._library import Library, load_library
 from ..program._program import COMPANY_FILE, POLICIES_DIR, Program
 from ..render._markdown import markdown_to_html
+from ..repo._git import git
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -36,7 +36,7 @@ class PolicyChange:
 
 
 def _git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+    result = git(repo, *args)
     if result.returncode != 0:
         raise PolicyforgeError([Problem(f"git {' '.join(args)}", result.stderr.strip() or "failed",
                                         "pass revisions that exist in this repository (a branch, tag or commit)")])

@@ -19,6 +19,7 @@ from ..program._program import (
     in_scope_templates,
 )
 from ..repo._files import write_atomic
+from ..repo._git import GitNotFound, git
 
 STATE_DIR = ".policyforge"
 BASE_DIR = f"{STATE_DIR}/base"
@@ -72,13 +73,12 @@ def git_init_commit(repo: Path, message: str) -> bool:
     fallback = ["-c", "user.name=policyforge", "-c", "user.email=policyforge@localhost.invalid"]
 
     def run(*args: str, identity: bool = False) -> subprocess.CompletedProcess[str]:
-        command = ["git", *(fallback if identity else []), *args]
-        return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
+        return git(repo, *(fallback if identity else []), *args)
 
     try:
         if run("init", "-q", "-b", "main").returncode != 0:
             return False
-    except FileNotFoundError:
+    except GitNotFound:
         return False
     run("add", "-A")
     has_identity = run("config", "user.email").returncode == 0 and run("config", "user.name").returncode == 0

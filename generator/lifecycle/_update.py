@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -51,6 +50,7 @@ from ..program._program import (
     company_policy_from_template,
 )
 from ..repo._files import write_atomic
+from ..repo._git import git, git_bytes
 
 STATE_DIR = ".policyforge"
 BASE_DIR = f"{STATE_DIR}/base"
@@ -91,11 +91,7 @@ def merge_text(ours: str, base: str, theirs: str, labels: Labels) -> tuple[str, 
             path = Path(tmp) / name
             path.write_bytes(text.encode("utf-8"))
             paths.append(str(path))
-        command = ["git", "merge-file", "-p", "-L", labels.ours, "-L", labels.base, "-L", labels.theirs, *paths]
-        try:
-            result = subprocess.run(command, capture_output=True, check=False)
-        except FileNotFoundError:
-            raise PolicyforgeError([Problem("git", "is not installed", "install git: update merges with it")]) from None
+        result = git_bytes(None, "merge-file", "-p", "-L", labels.ours, "-L", labels.base, "-L", labels.theirs, *paths)
     if result.returncode > 127:  # merge-file exits negative on error, the conflict count otherwise
         raise PolicyforgeError([Problem("git merge-file", result.stderr.decode("utf-8", "replace").strip(),
                                         "check that git works in this repository")])
@@ -182,20 +178,13 @@ def merge_policy(ours: PolicyDoc, base: PolicyDoc | None, theirs: PolicyDoc, lib
 
 
 # ---------------------------------------------------------------------------------------------- the repository
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise PolicyforgeError([Problem("git", "is not installed", "install git: update needs it")]) from None
-
-
 def require_clean_tree(repo: Path) -> None:
     """Refuse to run unless what update writes is committed, so no edit can be lost."""
-    if _git(repo, "rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
+    if git(repo, "rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
         raise PolicyforgeError([Problem(str(repo), "is not a git repository",
                                         "run `git init && git add -A && git commit -m \"Policies\"` first, so "
                                         "the update can be reviewed and undone")])
-    status = _git(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", *GUARDED_PATHS)
+    status = git(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", *GUARDED_PATHS)
     if status.returncode != 0:
         raise PolicyforgeError([Problem(str(repo), f"git status failed: {status.stderr.strip()}",
                                         "check that git works in this repository")])
