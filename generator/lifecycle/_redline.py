@@ -17,9 +17,11 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc, parse_policy
 from ..model._facts import Facts, load_facts, parse_facts_yaml
 from ..model._library import Library, load_library
-from ..program._program import COMPANY_FILE, POLICIES_DIR, Program
+from ..program._program import Program
 from ..render._markdown import markdown_to_html
+from ..repo._files import policy_files
 from ..repo._git import git
+from ..repo._layout import COMPANY_FILE, POLICIES_DIR
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -54,7 +56,7 @@ def _policies_at(repo: Path, ref: str | None) -> dict[str, PolicyDoc]:
     if ref is None:
         return {f"{POLICIES_DIR}/{p.name}": parse_policy(p.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{p.name}",
                                                          company=True)
-                for p in sorted((repo / POLICIES_DIR).glob("*.md"))}
+                for p in policy_files(repo / POLICIES_DIR)}
     names = _git(repo, "ls-tree", "--name-only", f"{ref}", f"{POLICIES_DIR}/").split()
     docs: dict[str, PolicyDoc] = {}
     for name in names:

@@ -11,20 +11,10 @@ from .. import __version__
 from ..model._documents import serialize_policy
 from ..model._facts import Facts, dump_facts
 from ..model._library import Library
-from ..program._program import (
-    CODEOWNERS_FILE,
-    COMPANY_FILE,
-    POLICIES_DIR,
-    company_policy_from_template,
-    in_scope_templates,
-)
+from ..program._program import company_policy_from_template, in_scope_templates
 from ..repo._files import write_atomic
 from ..repo._git import GitNotFound, git
-
-STATE_DIR = ".policyforge"
-BASE_DIR = f"{STATE_DIR}/base"
-SOURCE_FILE = f"{STATE_DIR}/source.yml"
-
+from ..repo._layout import BASE_DIR, CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, SOURCE_FILE
 
 # The toolchain a company repository pins, so every build of it renders the same.
 TOOLCHAIN_PINS: dict[str, str] = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "mike": "2.2.0"}
