@@ -418,8 +418,13 @@ _WIDTHS: dict[str, int] = {
 }
 
 
-def evidence_xlsx(plan: EvidencePlan, created: dt.date) -> bytes:
-    """Return the plan as an Excel workbook: frozen header, filter, set widths, dated ``created``."""
+def evidence_xlsx(plan: EvidencePlan, created: dt.date,
+                  populations: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] | None = None) -> bytes:
+    """Return the plan as an Excel workbook: frozen header, filter, set widths, dated ``created``.
+
+    ``populations`` adds a sheet per table the auditor samples from (the personnel population and
+    the acknowledgement records, ``kit._acknowledgement.evidence_tables``).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -446,6 +451,10 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date) -> bytes:
     sheet.freeze_panes = "A2"
     for column, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS[name]
+    if populations:
+        from ._acknowledgement import add_sheets
+
+        add_sheets(book, populations)
     moment = dt.datetime(created.year, created.month, created.day)
     props = book.properties
     props.creator = props.lastModifiedBy = "policyforge"
