@@ -14,6 +14,7 @@ from typing import Any
 
 from ..model._catalog import Catalog
 from ..model._commitments import resolve
+from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
 from ..model._roles import role_title, same_person
@@ -98,5 +99,5 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "link": link,
         # same_person("cto", "security_officer"): branch where one person holding both roles changes who checks.
         "same_person": lambda role_a, role_b: same_person(facts, role_a, role_b),
-        "docid": lambda policy_id: f"{data['company']['doc_prefix']}-{policy_id}",
+        "docid": lambda policy_id: document_id(data["company"]["doc_prefix"], policy_id),
     }
