@@ -170,7 +170,8 @@ def internal_facts(repo: Path, program: Program) -> dict[str, str]:
     found["internal site host"] = "policies.corp.acme.example"
     found["repository"] = INTERNAL_REPO
     for spec in FACT_SPECS:
-        if spec.kind in ("person", "email") and spec.dotted != "people.security_contact":
+        # A blank optional fact (no alternate approver) has nothing to leak.
+        if spec.kind in ("person", "email") and spec.dotted != "people.security_contact" and facts.get(spec.dotted):
             found[spec.dotted] = facts.get(spec.dotted)
     for doc in program.ordered_policies():
         body = re.sub(r"\*\*[\d.]+\*\*|[*_`#>|\[\]]|\{#[^}]*\}|\([^)]*\.md[^)]*\)", " ", program.render_body(doc))
