@@ -54,7 +54,7 @@ def test_handbook_cover_metadata_and_page_footer(example_repo: Path) -> None:
     assert f"Page 3 of {len(reader.pages)}" in reader.pages[2].extract_text()
     meta = reader.metadata
     assert meta.title == "Acme Cloud — Information Security Policies"
-    assert meta.author == "Acme Cloud, Inc."
+    assert meta.author == "Acme Cloud"
     assert "SOC 2 policy handbook" in meta.subject
     assert "SOC 2" in meta["/Keywords"]
     assert meta["/CreationDate"].startswith("D:20261201")

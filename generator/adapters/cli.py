@@ -23,62 +23,11 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(f"ERROR: {problem}", file=sys.stderr)
 
 
-def _parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
-    from ..model._facts_schema import SPECS_BY_KEY
-
-    overrides: dict[str, str] = {}
-    problems: list[Problem] = []
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            problems.append(Problem(pair, "is not key=value", "write e.g. company_name=\"Acme Cloud\""))
-        elif key not in SPECS_BY_KEY:
-            problems.append(Problem(key, "is not a company fact", "see cookiecutter.json for the fact names"))
-        else:
-            overrides[key] = value
-    if problems:
-        raise PolicyforgeError(problems)
-    return overrides
-
-
 def cmd_new(args: argparse.Namespace) -> int:
-    """Scaffold a company repository through cookiecutter (the same hooks as `cookiecutter <template>`)."""
-    from cookiecutter.exceptions import CookiecutterException, FailedHookException, OutputDirExistsException
-    from cookiecutter.main import cookiecutter
+    """Ask about the company (or take answers given), then scaffold through cookiecutter."""
+    from ._new import run_new
 
-    from ..model._answers import raw_defaults, resolve_answers
-    from ..model._facts import facts_from_answers
-    from ..model._library import template_root
-
-    overrides = _parse_overrides(args.facts)
-    template = template_root()
-    if args.no_input:
-        # Validate before cookiecutter runs, so a bad value costs nothing and names its field.
-        facts_from_answers(resolve_answers(overrides, template), where="answers")
-    defaults = raw_defaults(template)
-    extra: dict[str, object] = {}
-    for key, value in overrides.items():
-        if isinstance(defaults[key], str):
-            if "endraw" in value:
-                raise PolicyforgeError([Problem(key, "contains 'endraw'", "remove that word from the value")])
-            # Cookiecutter renders override values as templates; raw blocks keep them data.
-            extra[key] = "{% raw %}" + value + "{% endraw %}"
-        else:
-            extra[key] = value
-    try:
-        created = cookiecutter(str(template), no_input=args.no_input, extra_context=extra,
-                               output_dir=str(args.output_dir), accept_hooks=True)
-    except OutputDirExistsException as exc:
-        print(f"ERROR: {exc} — choose another --output-dir or remove the folder", file=sys.stderr)
-        return EXIT_USAGE
-    except FailedHookException:
-        print("ERROR: the company facts were not accepted (see above); nothing was written.", file=sys.stderr)
-        return EXIT_USAGE
-    except CookiecutterException as exc:
-        print(f"ERROR: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"Company repository: {created}")
-    return EXIT_OK
+    return run_new(args)
 
 
 def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
@@ -371,9 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
                 fmt_parser.set_defaults(export_run=module.run)
             continue
         if name == "new":
-            command.add_argument("--no-input", action="store_true", help="use defaults and overrides, ask nothing")
-            command.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where to create it")
-            command.add_argument("facts", nargs="*", metavar="key=value", help="override a fact")
+            from ._new import new_arguments
+
+            new_arguments(command)
         elif name == "approve":
             command.add_argument("policies", nargs="+", metavar="POLICY", help="ids (POL-13) or files")
             command.add_argument("--by", required=True, help="the approver's name or email, as in company.yml")

@@ -54,15 +54,15 @@ from ..program._program import (
     company_policy_from_template,
 )
 from ..repo._files import write_atomic
+from ._pin import ENGINE_FILE, REQUIREMENTS_FILE, VENDOR_DIR
 
 STATE_DIR = ".policyforge"
 BASE_DIR = f"{STATE_DIR}/base"
 PENDING_DIR = f"{STATE_DIR}/pending"
 SOURCE_FILE = f"{STATE_DIR}/source.yml"
 RETIRED_DIR = f"{POLICIES_DIR}/retired"
-REQUIREMENTS_FILE = "requirements.txt"
 # What update writes: uncommitted changes there would be overwritten, so it refuses to run.
-GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE)
+GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE, ENGINE_FILE, VENDOR_DIR)
 MERGED_KEYS = ("title", "area", "category", "owner", "approver", "review_cadence", "summary")
 _MARKER = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
 EXIT_OK, EXIT_CONFLICTS, EXIT_USAGE = 0, 1, 2
@@ -382,11 +382,14 @@ def _refresh_generated(repo: _Repo, engine_library: bool) -> None:
             repo.result.actions.append(("rewrote", CODEOWNERS_FILE))
     requirements = repo.root / REQUIREMENTS_FILE
     if engine_library and requirements.is_file():
-        text = requirements.read_text(encoding="utf-8")
-        pinned = re.sub(r"(?m)^policyforge==\S+$", f"policyforge=={__version__}", text)
-        if pinned != text:
-            repo.write(requirements, pinned)
-            repo.result.actions.append(("pinned", f"{REQUIREMENTS_FILE}: policyforge=={__version__}"))
+        from ._scaffold import write_install_files
+
+        watched = [requirements, repo.root / ENGINE_FILE, *sorted((repo.root / VENDOR_DIR).glob("*.whl"))]
+        before = {path: path.read_bytes() for path in watched if path.is_file()}
+        written = write_install_files(repo.root)
+        after = {path: path.read_bytes() for path in [*watched, *written] if path.is_file()}
+        if before != after:
+            repo.result.actions.append(("pinned", f"{REQUIREMENTS_FILE} and {ENGINE_FILE}: policyforge {__version__}"))
 
 
 def update_repository(root: Path, library: Library, day: dt.date, engine_library: bool = True) -> UpdateResult:
