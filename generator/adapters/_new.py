@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import PolicyforgeError, Problem
+from ._command import ExitCode
 
 REPLAY_NAME = "policyforge.json"
 
@@ -120,7 +121,7 @@ def gather_answers(args: argparse.Namespace, interactive: bool) -> dict[str, Any
     return answers
 
 
-def run_new(args: argparse.Namespace) -> int:
+def run_new(args: argparse.Namespace) -> ExitCode:
     """Create a company repository from the answers, through cookiecutter and the template's hooks."""
     from cookiecutter.exceptions import CookiecutterException, FailedHookException, OutputDirExistsException
     from cookiecutter.main import cookiecutter
@@ -146,4 +147,4 @@ def run_new(args: argparse.Namespace) -> int:
     except CookiecutterException as exc:
         raise PolicyforgeError([Problem("cookiecutter", str(exc))]) from None
     print(f"Company repository: {created}")
-    return 0
+    return ExitCode.OK

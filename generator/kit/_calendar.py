@@ -10,22 +10,17 @@ same repository: UIDs come from control ids and dates, DTSTAMP from the release 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import html
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from .._errors import PolicyforgeError
 from ..model._catalog import Control
 from ..model._facts_schema import ROLE_TITLES
 from ..program._program import Program
 from ..render._context import add_months
 from ..render._markdown import markdown_to_html
-from ..repo._files import write_atomic
 from ._evidence import CADENCE_FACTS, SCHEDULED, AuditWindow, audit_window, evidence_plan, owner_role
 
 PRODID = "-//policyforge//Control calendar//EN"
@@ -262,35 +257,3 @@ def control_calendar(program: Program, stamp: dt.date) -> bytes:
             event.add("attendee", attendee)
         calendar.add_component(event)
     return bytes(calendar.to_ical())
-
-
-# ---------------------------------------------------------------------------------------------- command
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Describe ``policyforge calendar``."""
-    parser.add_argument("--out", default=None, help="file to write (default: out/control-calendar.ics; '-' prints)")
-    parser.add_argument("--repo", default=".", help="the company repository (default: here)")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Write the control calendar; exit 0, or 2 with file, line and fix when the inputs are wrong."""
-    from ..exports._pdf import release_date
-    from ..program._program import load_program
-
-    repo = Path(args.repo).resolve()
-    try:
-        program = load_program(repo)
-        data = control_calendar(program, release_date(program))
-        events = calendar_events(program)
-    except PolicyforgeError as exc:
-        for problem in exc.problems:
-            print(f"ERROR: {problem}", file=sys.stderr)
-        return 2
-    if args.out == "-":
-        sys.stdout.write(data.decode("utf-8"))
-        return 0
-    out = Path(args.out) if args.out else repo / "out" / "control-calendar.ics"
-    write_atomic(out.resolve(), data)
-    recurring = sum(1 for e in events if e.cadence)
-    print(f"Control calendar: {len(events)} events ({recurring} recurring) for "
-          f"{audit_window(program.facts).describe()} -> {out}", file=sys.stderr)
-    return 0

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BIN, run
-
 from policyforge import FactsError
 from policyforge.model._answers import raw_defaults, resolve_answers
 from policyforge.model._facts import check_answer, facts_from_answers
