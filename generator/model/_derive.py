@@ -45,7 +45,7 @@ def domain_of(url: Any) -> str:
 
 def email_for(name: Any, domain: Any) -> str:
     """Return ``first.last@domain`` for a person's name (accents folded: Tomás gives tomas)."""
-    local = _slug(str(name), ".") or "security"
+    local = _slug(str(name), ".")[:64].strip(".") or "security"  # 64: the longest local part mail allows
     return f"{local}@{domain}"
 
 
@@ -74,7 +74,7 @@ def ci_for(source_control: Any) -> str:
 
 def short_name(company: Any) -> str:
     """Return the first word of a company's slug, for a placeholder website (``acme`` for Acme Cloud)."""
-    return _slug(str(company), "-").split("-")[0] or "company"
+    return _slug(str(company), "-").split("-")[0][:30] or "company"
 
 
 def first_of_next_month(today: dt.date | None = None) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import filecmp
-import os
 import html
+import os
 import re
 import shutil
 from pathlib import Path

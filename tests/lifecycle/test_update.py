@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BIN, LIBRARY, REPO_ROOT, run
-from policyforge import __version__
 
 pytestmark = pytest.mark.slow
 POL13 = "policies/POL-13-access-control.md"
