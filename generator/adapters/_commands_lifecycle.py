@@ -34,7 +34,8 @@ def run_check(args: argparse.Namespace) -> ExitCode:
     for problem in result.problems:
         print(github_annotation(problem) if github else f"{problem}")
     verdict = "ok" if not result.problems else f"{len(result.problems)} problem(s)"
-    print(f"policyforge check: {result.checked} policies, {verdict}", file=sys.stderr)
+    pages = f", {result.pages} other pages" if result.pages else ""
+    print(f"policyforge check: {result.checked} policies{pages}, {verdict}", file=sys.stderr)
     return ExitCode.FINDINGS if result.problems else ExitCode.OK
 
 
