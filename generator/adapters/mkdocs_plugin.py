@@ -19,9 +19,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
-from ..kit._readiness import READINESS_FILE
-from ..program._program import COMPANY_FILE, PDF_DIR, Program, load_program
+from ..model._acknowledgements import RECORDS_FILE
+from ..model._people import ROSTER_FILE
+from ..program._program import Program, load_program
 from ..render._markdown import MARKDOWN_EXTENSIONS
+from ..render._sanitize import sanitize_html
+from ..repo._layout import COMPANY_FILE, PDF_DIR, POLICIES_DIR, READINESS_FILE, RETIRED_DIR
 from ..site._sitepages import company_pages, generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
@@ -45,7 +48,7 @@ function policyforgeNameVersion() {
 }
 new MutationObserver(policyforgeNameVersion).observe(document.body, {childList: true, subtree: true});
 """
-RETIRED_DIR = "retired"
+RETIRED_IN_DOCS = RETIRED_DIR.removeprefix(f"{POLICIES_DIR}/")  # the docs folder is policies/
 
 
 class PolicyforgeConfig(base.Config):
@@ -90,6 +93,15 @@ def _stylesheet(brand: str | None) -> str:
 """
 
 
+def _escaped_nav(nav: Any) -> Any:
+    """Escape navigation titles: MkDocs themes print them unescaped, and policy titles are front matter."""
+    if isinstance(nav, list):
+        return [_escaped_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {html.escape(str(title)): _escaped_nav(target) for title, target in nav.items()}
+    return nav
+
+
 class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     """Render the company's policy program into the MkDocs site."""
 
@@ -117,8 +129,9 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        if config.nav is None:
-            config.nav = site_nav(self.program, company_pages(self.repo))
+        # A nav written by hand wins (its titles are escaped like the generated ones).
+        nav = config.nav if config.nav is not None else site_nav(self.program, company_pages(self.repo))
+        config.nav = _escaped_nav(nav)
         self.brand = brand_is_wanted(config.theme.get("palette"))
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
@@ -145,7 +158,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         brand = program.facts.get("site.brand_color") if self.brand else None
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(brand)))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
-        for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_DIR}/")]:
+        for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_IN_DOCS}/")]:
             files.remove(retired)  # retired policies stay in git history, never on the site
         return files
 
@@ -175,6 +188,10 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
 
+    def on_page_content(self, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Sanitise every page: policies, the company's own pages and the engine's pages alike."""
+        return sanitize_html(content)
+
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Ask search engines not to index the site when the company chose so."""
         assert self.program is not None
@@ -190,6 +207,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""
         server.watch(str(self.repo / COMPANY_FILE))
-        if (self.repo / READINESS_FILE).exists():
-            server.watch(str(self.repo / READINESS_FILE))
+        for name in (READINESS_FILE, ROSTER_FILE, RECORDS_FILE):
+            if (self.repo / name).exists():
+                server.watch(str(self.repo / name))
         return server

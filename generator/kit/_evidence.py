@@ -29,6 +29,7 @@ from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
+from ..repo._files import normalized_zip
 
 SYSTEMS_FILE = "catalog/evidence_systems.yaml"
 CLOUD = "cloud"
@@ -417,21 +418,13 @@ _WIDTHS: dict[str, int] = {
 }
 
 
-def _fixed_zip(data: bytes, when: dt.date) -> bytes:
-    """Rewrite a zip with every entry dated ``when``, so the same plan gives the same bytes."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+def evidence_xlsx(plan: EvidencePlan, created: dt.date,
+                  populations: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] | None = None) -> bytes:
+    """Return the plan as an Excel workbook: frozen header, filter, set widths, dated ``created``.
 
-
-def evidence_xlsx(plan: EvidencePlan, created: dt.date) -> bytes:
-    """Return the plan as an Excel workbook: frozen header, filter, set widths, dated ``created``."""
+    ``populations`` adds a sheet per table the auditor samples from (the personnel population and
+    the acknowledgement records, ``kit._acknowledgement.evidence_tables``).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -458,6 +451,10 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date) -> bytes:
     sheet.freeze_panes = "A2"
     for column, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS[name]
+    if populations:
+        from ._acknowledgement import add_sheets
+
+        add_sheets(book, populations)
     moment = dt.datetime(created.year, created.month, created.day)
     props = book.properties
     props.creator = props.lastModifiedBy = "policyforge"
@@ -468,4 +465,4 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date) -> bytes:
     # ExcelWriter rather than Workbook.save: save() stamps "modified" with the current time.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
-    return _fixed_zip(buffer.getvalue(), created)
+    return normalized_zip(buffer.getvalue(), created)

@@ -14,8 +14,9 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import HistoryEntry, PolicyDoc, parse_policy, serialize_policy
 from ..model._facts import Facts, load_facts
 from ..model._facts_schema import ROLE_TITLES
-from ..program._program import COMPANY_FILE, POLICIES_DIR, Program
+from ..program._program import Program
 from ..repo._files import write_atomic
+from ..repo._layout import COMPANY_FILE, POLICIES_DIR
 
 DUE_SOON_DAYS = 30
 
@@ -52,8 +53,12 @@ def next_version(version: str, major: bool) -> str:
 
 
 def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool = False,
-            on: dt.date | None = None, author: str | None = None) -> list[PolicyDoc]:
-    """Approve policies: bump each version, date it, and append the history entry."""
+            on: dt.date | None = None, author: str | None = None, acknowledge: str | None = None) -> list[PolicyDoc]:
+    """Approve policies: bump each version, date it, and append the history entry.
+
+    ``acknowledge`` ("required" or "not-required") overrides the rule that only a major version is
+    acknowledged again by everyone (see ``kit._acknowledgement.is_material``).
+    """
     facts = load_facts(repo / COMPANY_FILE)
     day = on or dt.date.today()
     approved: list[tuple[Path, PolicyDoc]] = []
@@ -63,7 +68,7 @@ def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool 
         _check_approver(doc, facts, by)
         version = next_version(doc.version, major)
         entry = HistoryEntry(version, day, author or facts.get(f"people.{doc.owner}.name"),
-                             facts.get(f"people.{doc.approver}.name"), summary)
+                             facts.get(f"people.{doc.approver}.name"), summary, acknowledge)
         approved.append((path, replace(doc, version=version, effective_date=day, last_reviewed=day,
                                        history=(*doc.history, entry))))
     # Write only after every policy passed, so a refused approval changes nothing.

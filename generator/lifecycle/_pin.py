@@ -32,11 +32,9 @@ from importlib import metadata
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
+from ..repo._layout import ENGINE_FILE, REQUIREMENTS_FILE, VENDOR_DIR
 
 LOCK_FILE = Path(__file__).with_name("requirements.lock")
-REQUIREMENTS_FILE = "requirements.txt"
-ENGINE_FILE = "requirements-engine.txt"
-VENDOR_DIR = "vendor"
 HOOK_FILE = ".policyforge/pre-commit-hook"
 INSTALL_COMMANDS = (
     f"pip install --require-hashes -r {REQUIREMENTS_FILE}",

@@ -12,19 +12,20 @@ from .. import __version__
 from ..model._documents import serialize_policy
 from ..model._facts import Facts, dump_facts
 from ..model._library import Library
-from ..program._program import (
+from ..program._program import company_policy_from_template, in_scope_templates
+from ..repo._files import write_atomic
+from ..repo._git import GitNotFound, git
+from ..repo._layout import (
+    BASE_DIR,
     CODEOWNERS_FILE,
     COMPANY_FILE,
+    ENGINE_FILE,
     POLICIES_DIR,
-    company_policy_from_template,
-    in_scope_templates,
+    REQUIREMENTS_FILE,
+    SOURCE_FILE,
+    VENDOR_DIR,
 )
-from ..repo._files import write_atomic
-from ._pin import ENGINE_FILE, HOOK_FILE, REQUIREMENTS_FILE, VENDOR_DIR, EnginePin, engine_pin, engine_text, lock_text
-
-STATE_DIR = ".policyforge"
-BASE_DIR = f"{STATE_DIR}/base"
-SOURCE_FILE = f"{STATE_DIR}/source.yml"
+from ._pin import HOOK_FILE, EnginePin, engine_pin, engine_text, lock_text
 
 
 def write_install_files(repo: Path, pin: EnginePin | None = None) -> list[Path]:
@@ -88,13 +89,12 @@ def git_init_commit(repo: Path, message: str) -> bool:
     fallback = ["-c", "user.name=policyforge", "-c", "user.email=policyforge@localhost.invalid"]
 
     def run(*args: str, identity: bool = False) -> subprocess.CompletedProcess[str]:
-        command = ["git", *(fallback if identity else []), *args]
-        return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
+        return git(repo, *(fallback if identity else []), *args)
 
     try:
         if run("init", "-q", "-b", "main").returncode != 0:
             return False
-    except FileNotFoundError:
+    except GitNotFound:
         return False
     run("add", "-A")
     has_identity = run("config", "user.email").returncode == 0 and run("config", "user.name").returncode == 0

@@ -25,9 +25,11 @@ from ._facts_schema import (
     GROUP_TITLES,
     OPTIONAL_CATEGORIES,
     ROLE_TITLES,
+    SECTIONS_READ_ELSEWHERE,
     SPECS_BY_KEY,
     FactSpec,
 )
+from ._scope import Scope
 
 MAX_TEXT_LENGTH = 200
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -66,6 +68,11 @@ class Facts:
         """Return the company's values for named commitments that no fact declares (company.yml ``commitments:``)."""
         facts = {spec.path[1] for spec in FACT_SPECS if spec.path[0] == "commitments"}
         return {k: v for k, v in self.data.get("commitments", {}).items() if k not in facts}
+
+    @property
+    def scope(self) -> Scope:
+        """Return the audit's scope: the categories in scope and what follows from them."""
+        return Scope(self.categories)
 
     def flat(self) -> dict[str, Any]:
         """Return the facts as flat cookiecutter answers (the inverse of ``facts_from_answers``)."""
@@ -327,6 +334,8 @@ def parse_facts_yaml(text: str, where: str = "company.yml", commitments: Commitm
     known = {spec.dotted for spec in FACT_SPECS}
     overrides: dict[str, Any] = {}
     for dotted, line in lines.items():
+        if dotted.split(".", 1)[0] in SECTIONS_READ_ELSEWHERE:
+            continue
         is_leaf_or_group = dotted in known or any(k.startswith(dotted + ".") for k in known)
         if is_leaf_or_group:
             continue

@@ -14,9 +14,11 @@ from typing import Any
 
 from ..model._catalog import Catalog
 from ..model._commitments import resolve
+from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
 from ._commit import CommitContext
+from ._escape import markdown_text
 from ._render import join_and, safe
 
 MFA_LABELS: dict[str, str] = {
@@ -73,7 +75,8 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         if policy_id not in policy_links:
             raise KeyError(f"link('{policy_id}'): that policy is not in this company's scope")
         title, filename = policy_links[policy_id]
-        label = text or title
+        # The title is front matter from a pull request: it is escaped like any fact.
+        label = markdown_text(text or title)
         return safe(f"[{label}]({filename})")
 
     return {
@@ -91,5 +94,5 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "mfa": MFA_LABELS[data["stack"]["mfa_method"]],
         "policy": dict(policy or {}),
         "link": link,
-        "docid": lambda policy_id: f"{data['company']['doc_prefix']}-{policy_id}",
+        "docid": lambda policy_id: document_id(data["company"]["doc_prefix"], policy_id),
     }
