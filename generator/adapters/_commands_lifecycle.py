@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..repo._layout import COMPANY_FILE, LAYOUT, PDF_DIR
-from ._command import Command, ExitCode, add_repo_argument, date_option, fail, repo_path
+from ._command import Command, ExitCode, add_out_argument, add_repo_argument, date_option, fail, repo_path
 from ._commands_program import write_pdfs
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ def run_review(args: argparse.Namespace) -> ExitCode:
 def _redline_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("base", help="the earlier revision (branch, tag or commit)")
     parser.add_argument("head", nargs="?", default="HEAD", help="the later revision (default: HEAD)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/redline)")
+    add_out_argument(parser, "out/redline")
     parser.add_argument("--no-pdf", action="store_true", help="write only the HTML")
     add_repo_argument(parser)
 

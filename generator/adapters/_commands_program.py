@@ -10,7 +10,16 @@ from typing import Any
 
 from .._errors import Problem
 from ..repo._layout import LAYOUT, PDF_DIR
-from ._command import Command, ExitCode, add_repo_argument, fail, print_problems, repo_path
+from ._command import (
+    Command,
+    ExitCode,
+    add_out_argument,
+    add_repo_argument,
+    fail,
+    print_problems,
+    progress_reporter,
+    repo_path,
+)
 from ._new import new_arguments, run_new
 
 
@@ -34,7 +43,9 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
     program = load_program(repo)
     release = current_release(repo)
     cache = repo / ".cache" / "pdf" if use_cache else None
-    outcome = render_jobs(pdf_jobs(program, release, handbook=handbook, only=only), out, pdfa=pdfa, cache_dir=cache)
+    with progress_reporter("PDF") as report:
+        outcome = render_jobs(pdf_jobs(program, release, handbook=handbook, only=only), out, pdfa=pdfa,
+                              cache_dir=cache, progress=report)
     rendered = sum(outcome.values())
     print(f"PDFs: {len(outcome)} in {out} ({rendered} rendered, {len(outcome) - rendered} unchanged) "
           f"in {time.perf_counter() - started:.1f}s")
@@ -42,7 +53,7 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
 
 def _pdf_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/pdf)")
+    add_out_argument(parser, "out/pdf")
     parser.add_argument("--pdfa", action="store_true", help="write PDF/A-3b for archiving")
     parser.add_argument("--no-cache", action="store_true", help="render every PDF again")
     parser.add_argument("policies", nargs="*", metavar="POL-NN",
@@ -101,11 +112,40 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
 
 
+def _show_mkdocs_progress() -> None:
+    """Print what MkDocs' server says (its address, each change it saw and each rebuild) to stderr."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("mkdocs.livereload", "mkdocs.commands.serve", "mkdocs.commands.build"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False
+    warnings = logging.StreamHandler(sys.stderr)
+    warnings.setLevel(logging.WARNING)
+    warnings.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.getLogger("mkdocs").addHandler(warnings)
+
+
 def run_serve(args: argparse.Namespace) -> ExitCode:
     """Serve the site with live reload while policies or facts are edited."""
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
 
-    serve(str(repo_path(args) / "mkdocs.yml"), dev_addr=args.dev_addr)
+    repo = repo_path(args)
+    if not (repo / "mkdocs.yml").is_file():
+        fail(str(repo), "no mkdocs.yml", "run inside a company repository or pass --repo")
+    _show_mkdocs_progress()
+    print(f"Serving the policy site of {repo} on http://{args.dev_addr}/ — it rebuilds when a policy, "
+          "company.yml or mkdocs.yml changes; Ctrl-C stops.", file=sys.stderr, flush=True)
+    try:
+        serve(str(repo / "mkdocs.yml"), dev_addr=args.dev_addr)
+    except MkDocsException as exc:
+        print_problems([Problem("", str(exc))])
+        return ExitCode.FINDINGS
     return ExitCode.OK
 
 
@@ -129,7 +169,7 @@ def run_coverage(args: argparse.Namespace) -> ExitCode:
 
 def _render_docs_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/rendered)")
+    add_out_argument(parser, "out/rendered")
 
 
 def run_render_docs(args: argparse.Namespace) -> ExitCode:
@@ -164,9 +204,11 @@ def run_lint_library(args: argparse.Namespace) -> ExitCode:
 
 NEW = Command("new", "ask about the company (a dozen questions, the rest derived) and create its policy repository",
               run_new, new_arguments)
-BUILD = Command("build", "build the policy site (strict)", run_build, _build_arguments)
+BUILD = Command("build", "render the PDFs into out/pdf, then build the site (strict) into site/, linking them",
+                run_build, _build_arguments)
 PDF = Command("pdf", "write the policy handbook and per-policy PDFs", run_pdf, _pdf_arguments)
-SERVE = Command("serve", "preview the site with live reload", run_serve, _serve_arguments)
+SERVE = Command("serve", "preview the site at a local address, rebuilding it on every save", run_serve,
+                _serve_arguments)
 COVERAGE = Command("coverage", "show Trust Services criteria coverage; non-zero if any is uncovered", run_coverage,
                    add_repo_argument)
 RENDER_DOCS = Command("render-docs", "write the whole site as rendered Markdown for any static site generator",

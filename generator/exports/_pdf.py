@@ -13,8 +13,8 @@ import html
 import mimetypes
 import os
 import re
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -235,8 +235,13 @@ def _render_job(args: tuple[str, bool, tuple[Path, ...]]) -> bytes:
 
 
 def render_jobs(jobs: Iterable[PdfJob], out_dir: Path, pdfa: bool = False, workers: int | None = None,
-                cache_dir: Path | None = None, assets: Iterable[Path] = ()) -> dict[str, bool]:
-    """Write each job's PDF into ``out_dir``; return {file name: rendered (False when cached)}."""
+                cache_dir: Path | None = None, assets: Iterable[Path] = (),
+                progress: Callable[[int, int, str], None] | None = None) -> dict[str, bool]:
+    """Write each job's PDF into ``out_dir``; return {file name: rendered (False when cached)}.
+
+    ``progress(done, total, file name)`` is called as each PDF that needs rendering is written,
+    in the order they finish, so a long build can show how far it is.
+    """
     allowed = tuple(assets)
     _weasyprint_html()
     jobs = list(jobs)
@@ -255,18 +260,28 @@ def render_jobs(jobs: Iterable[PdfJob], out_dir: Path, pdfa: bool = False, worke
             pending.append((job, key))
     # Largest first, so the handbook starts at once and the small policies fill the other cores.
     pending.sort(key=lambda item: len(item[0].html), reverse=True)
-    count = workers or min(len(pending), os.cpu_count() or 1)
-    if count > 1 and len(pending) > 1:
-        with ProcessPoolExecutor(max_workers=count) as pool:
-            results = list(pool.map(_render_job, [(job.html, pdfa, allowed) for job, _ in pending]))
-    else:
-        results = [_render_job((job.html, pdfa, allowed)) for job, _ in pending]
-    for (job, key), data in zip(pending, results, strict=True):
+    rendered: dict[str, bool] = {}
+
+    def finish(job: PdfJob, key: str, data: bytes) -> None:
         write_atomic(out_dir / job.filename, data)
         if cache_dir is not None:
             write_atomic(cache_dir / f"{key}.pdf", data)
-        outcome[job.filename] = True
-    return outcome
+        rendered[job.filename] = True
+        if progress is not None:
+            progress(len(rendered), len(pending), job.filename)
+
+    count = workers or min(len(pending), os.cpu_count() or 1)
+    if count > 1 and len(pending) > 1:
+        with ProcessPoolExecutor(max_workers=count) as pool:
+            futures = {pool.submit(_render_job, (job.html, pdfa, allowed)): (job, key) for job, key in pending}
+            for future in as_completed(futures):
+                finish(*futures[future], future.result())
+    else:
+        for job, key in pending:
+            finish(job, key, _render_job((job.html, pdfa, allowed)))
+    # Report in the jobs' own order, whatever order they finished in.
+    outcome.update({job.filename: True for job, _ in pending if job.filename in rendered})
+    return {job.filename: outcome[job.filename] for job in jobs}
 
 
 def pdf_jobs(program: Program, release: str, handbook: bool = True,
