@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -131,8 +132,45 @@ def _source_date_epoch() -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+def _tree_fingerprint(root: Path) -> str:
+    """Return a digest of every file's path, size and time under the folders the wheel is built from."""
+    digest = hashlib.sha256()
+    for top in ("generator", "policy_templates", "hooks", "{{cookiecutter.company_slug}}"):
+        for path in sorted((root / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                info = path.stat()
+                digest.update(f"{path.relative_to(root)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    for name in ("pyproject.toml", "cookiecutter.json", "local_extensions.py", "README.md"):
+        if (root / name).is_file():
+            info = (root / name).stat()
+            digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def wheel_from_source(root: Path) -> tuple[str, bytes]:
-    """Build the engine's wheel from a source tree, reproducibly (hatchling, fixed timestamps)."""
+    """Build the engine's wheel from a source tree, reproducibly (hatchling, fixed timestamps).
+
+    The wheel is built once per source state: kept in memory for the process and on disk in the
+    user's cache (``~/.cache/policyforge/wheels``), so scaffolding many companies builds it once.
+    """
+    fingerprint = _tree_fingerprint(root)
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "policyforge" / "wheels" / fingerprint
+    cached = sorted(cache.glob("*.whl")) if cache.is_dir() else []
+    if cached:
+        return cached[0].name, cached[0].read_bytes()
+    name, data = _build_wheel(str(root.resolve()), fingerprint)
+    try:
+        from ..repo._files import write_atomic
+
+        write_atomic(cache / name, data)
+    except OSError:
+        pass  # a read-only home only costs the next build its speed
+    return name, data
+
+
+@functools.lru_cache(maxsize=4)
+def _build_wheel(root_text: str, fingerprint: str) -> tuple[str, bytes]:
+    root = Path(root_text)
     with tempfile.TemporaryDirectory(prefix="policyforge-wheel-") as folder, _source_date_epoch():
         try:
             from hatchling.builders.wheel import WheelBuilder
