@@ -116,13 +116,14 @@ def test_answers_files_take_flat_keys_replay_files_and_a_previous_company_yml(tm
 def test_answers_file_and_replay_make_the_same_repository_without_asking(tmp_path: Path) -> None:
     env = {**os.environ, "HOME": str(tmp_path / "home")}
     answers = tmp_path / "answers.yml"
-    answers.write_text(yaml.safe_dump(BETA))
+    answers.write_text(yaml.safe_dump({**BETA, "status_page": ""}))  # an optional answer left blank
     run([str(BIN / "policyforge"), "new", "--no-input", "--answers", str(answers), "-o", str(tmp_path / "a")],
         env=env)
     run([str(BIN / "policyforge"), "new", "--replay", "-o", str(tmp_path / "b")], env=env)
     first = (tmp_path / "a" / "beta-labs" / "company.yml").read_text()
     assert first == (tmp_path / "b" / "beta-labs" / "company.yml").read_text()
     assert "ana.lima@beta.io" in first
+    assert yaml.safe_load(first)["stack"]["status_page"] == ""
 
 
 @pytest.mark.slow
