@@ -94,7 +94,7 @@ def _write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[s
                 handbook: bool = True) -> int:
     import time
 
-    from ..exports._pdf import pdf_jobs, render_jobs
+    from ..exports._pdfbuild import build_pdfs
     from ..program._program import load_program
     from ..repo._git import current_release
 
@@ -102,9 +102,10 @@ def _write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[s
     program = load_program(repo)
     release = current_release(repo)
     cache = repo / ".cache" / "pdf" if use_cache else None
-    outcome = render_jobs(pdf_jobs(program, release, handbook=handbook, only=only), out, pdfa=pdfa, cache_dir=cache)
-    rendered = sum(outcome.values())
-    print(f"PDFs: {len(outcome)} in {out} ({rendered} rendered, {len(outcome) - rendered} unchanged) "
+    report = build_pdfs(program, release, out, pdfa=pdfa, cache_dir=cache, only=only, handbook=handbook)
+    written = len(report.files)
+    print(f"PDFs: {written} in {out} ({report.rendered} rendered, {written - report.rendered} unchanged; "
+          f"{report.parts_rendered} parts laid out, {report.parts_cached} from the cache) "
           f"in {time.perf_counter() - started:.1f}s")
     return EXIT_OK
 
