@@ -20,8 +20,12 @@ from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
 from ..kit._readiness import READINESS_FILE
-from ..program._program import COMPANY_FILE, PDF_DIR, Program, load_program
+from ..model._acknowledgements import RECORDS_FILE
+from ..model._library import Library, library_root, library_stamp, load_library
+from ..model._people import ROSTER_FILE
+from ..program._program import COMPANY_FILE, PDF_DIR, Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
+from ..render._sanitize import sanitize_html
 from ..site._sitepages import generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
@@ -79,6 +83,15 @@ def _stylesheet(brand: str) -> str:
 """
 
 
+def _escaped_nav(nav: Any) -> Any:
+    """Escape navigation titles: MkDocs themes print them unescaped, and policy titles are front matter."""
+    if isinstance(nav, list):
+        return [_escaped_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {html.escape(str(title)): _escaped_nav(target) for title, target in nav.items()}
+    return nav
+
+
 class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     """Render the company's policy program into the MkDocs site."""
 
@@ -86,6 +99,23 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Start with no program loaded; ``on_config`` loads it for each build."""
         self.program: Program | None = None
         self.repo = Path.cwd()
+        # Kept across the rebuilds of one `mkdocs serve` (see on_startup): the library while its
+        # files are unchanged, and each policy page's Markdown under the hash of what it is made of.
+        self._library: tuple[str, Library] | None = None
+        self._pages: dict[str, tuple[str, str]] = {}
+        self.rendered: list[str] = []  # the policies rendered by the last build, for the benchmark
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
+
+    def _load(self) -> Program:
+        """Load the program, reusing the library (catalogs and compiled templates) while its files are unchanged."""
+        root = library_root()
+        stamp = library_stamp(root)
+        if self._library is None or self._library[0] != stamp:
+            self._library = (stamp, load_library(root))
+            self._pages.clear()  # pages are kept only while the library they were rendered from is
+        return load_program(self.repo, library=self._library[1])
 
     def _fail(self, exc: PolicyforgeError) -> PluginError:
         return PluginError("policyforge found problems:\n" + "\n".join(f"  {p}" for p in exc.problems))
@@ -94,7 +124,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Load the program, name the site after the company and lay out the navigation."""
         self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
-            self.program = load_program(self.repo)
+            self.program = self._load()
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
         facts = self.program.facts
@@ -103,7 +133,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        config.nav = site_nav(self.program)
+        config.nav = _escaped_nav(site_nav(self.program))
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
         return config
@@ -111,6 +141,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Add the pages and stylesheet the engine generates."""
         assert self.program is not None
+        self.rendered = []
         program = self.program
         pdfs = self._pdf_files(config)
         try:
@@ -153,10 +184,21 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
         if doc is None:
             return markdown
+        key = page_key(self.program, doc)
+        cached = self._pages.get(doc.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         try:
-            return self.program.render_page(doc)
+            rendered = self.program.render_page(doc)
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
+        self._pages[doc.id] = (key, rendered)
+        self.rendered.append(doc.id)
+        return rendered
+
+    def on_page_content(self, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Sanitise every page: policies, the company's own pages and the engine's pages alike."""
+        return sanitize_html(content)
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Ask search engines not to index the site when the company chose so."""
@@ -173,6 +215,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""
         server.watch(str(self.repo / COMPANY_FILE))
-        if (self.repo / READINESS_FILE).exists():
-            server.watch(str(self.repo / READINESS_FILE))
+        for name in (READINESS_FILE, ROSTER_FILE, RECORDS_FILE):
+            if (self.repo / name).exists():
+                server.watch(str(self.repo / name))
         return server

@@ -11,10 +11,14 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import mimetypes
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc
@@ -210,10 +214,10 @@ def contents_part(program: Program, release: str, entries: list[tuple[Part, int]
 
 @functools.cache
 def _stylesheet() -> object:
-    """Parse the print stylesheet once per process: every part of a build shares it."""
+    """Parse the print stylesheet once per process: every part of a build shares it (it loads nothing)."""
     from weasyprint import CSS
 
-    return CSS(filename=str(STYLESHEET))
+    return CSS(filename=str(STYLESHEET), url_fetcher=closed_fetcher())
 
 
 def _relative_target(target: str) -> str:
@@ -229,14 +233,21 @@ def _relative_target(target: str) -> str:
     return f"{name}#{parts.fragment}" if parts.fragment else name
 
 
-def render_part(document: str, pdfa: bool = False) -> tuple[bytes, int]:
-    """Lay out one HTML document once and return its PDF bytes and page count (identical input, identical bytes)."""
+def render_part(document: str, pdfa: bool = False, assets: Iterable[Path] = ()) -> tuple[bytes, int]:
+    """Lay out one HTML document once and return its PDF bytes and page count (identical input, identical bytes).
+
+    WeasyPrint loads only what ``closed_fetcher`` allows: the engine's assets, ``data:`` URLs and
+    the company-named ``assets`` (checked files inside the repository). Nothing else is read or
+    requested, whatever the document asks for.
+    """
     html_class = _weasyprint_html()
+    fetcher = closed_fetcher(assets)
     identifier = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options: dict[str, object] = {"pdf_identifier": identifier}
     if pdfa:
         options["pdf_variant"] = "pdf/a-3b"
-    laid_out = html_class(string=document, base_url=str(STYLESHEET.parent)).render(stylesheets=[_stylesheet()])
+    laid_out = html_class(string=document, base_url=str(STYLESHEET.parent), url_fetcher=fetcher).render(
+        stylesheets=[_stylesheet()])
     for page in laid_out.pages:
         page.links = [(kind, _relative_target(target) if kind == "external" else target, rect, box)
                       for kind, target, rect, box in page.links]
@@ -244,6 +255,39 @@ def render_part(document: str, pdfa: bool = False) -> tuple[bytes, int]:
     return data, len(laid_out.pages)
 
 
-def render_pdf(document: str, pdfa: bool = False) -> bytes:
+def render_pdf(document: str, pdfa: bool = False, assets: Iterable[Path] = ()) -> bytes:
     """Render one HTML document to PDF bytes; identical input gives identical bytes."""
-    return render_part(document, pdfa)[0]
+    return render_part(document, pdfa, assets)[0]
+
+
+def _asset_files() -> frozenset[Path]:
+    """Return the engine's own asset files (regular files, no links), the fetcher's base allowlist."""
+    folder = STYLESHEET.parent
+    return frozenset(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+
+
+def closed_fetcher(assets: Iterable[Path] = ()) -> Any:
+    """Return a WeasyPrint URL fetcher for a closed world: engine assets, ``data:`` and named assets only.
+
+    ``file:`` URLs elsewhere (``/proc/self/environ``, ``.git/config``), ``http(s):`` and every other
+    scheme are refused, so a policy can neither embed a secret nor make the build send a request.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = {p.resolve() for p in (*_asset_files(), *assets)}
+
+    class ClosedFetcher(URLFetcher):  # type: ignore[misc]
+        """Answer only URLs of the allowed files and data: URLs."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(url2pathname(urlsplit(url).path))
+                if not path.is_symlink() and path.resolve() in allowed and path.is_file():
+                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+            raise ValueError(f"policyforge renders offline and loads only its own assets; refused {url[:120]}")
+
+    return ClosedFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -68,8 +69,8 @@ def part_key(document: str, pdfa: bool, stylesheet: str, versions: str) -> str:
     return digest.hexdigest()
 
 
-def _render_worker(args: tuple[str, bool]) -> tuple[bytes, int]:
-    return render_part(args[0], args[1])
+def _render_worker(args: tuple[str, bool, tuple[Path, ...]]) -> tuple[bytes, int]:
+    return render_part(*args)
 
 
 def _page_count(data: bytes) -> int:
@@ -82,8 +83,9 @@ def _page_count(data: bytes) -> int:
 class _Renderer:
     """Lay out parts in worker processes (or here, for one), each at most once per content address."""
 
-    def __init__(self, pdfa: bool, cache_dir: Path | None, workers: int, report: PdfReport) -> None:
-        self.pdfa, self.cache_dir, self.workers, self.report = pdfa, cache_dir, workers, report
+    def __init__(self, pdfa: bool, cache_dir: Path | None, workers: int, report: PdfReport,
+                 assets: tuple[Path, ...] = ()) -> None:
+        self.pdfa, self.cache_dir, self.workers, self.report, self.assets = pdfa, cache_dir, workers, report, assets
         self.pool: Executor | None = None
         self.laid_out_here = False
         self.stylesheet = STYLESHEET.read_text(encoding="utf-8")
@@ -109,13 +111,13 @@ class _Renderer:
         elif self.laid_out_here and self.workers > 1:
             if self.pool is None:
                 self.pool = _pool(self.workers)
-            self.results[part.key] = self.pool.submit(_render_worker, (part.html, self.pdfa))
+            self.results[part.key] = self.pool.submit(_render_worker, (part.html, self.pdfa, self.assets))
         else:
             # The first part is laid out here: it loads the fonts that forked workers then inherit,
             # and a rebuild that changes one policy needs no workers at all.
             self.laid_out_here = True
             future: Future[tuple[bytes, int]] = Future()
-            future.set_result(_render_worker((part.html, self.pdfa)))
+            future.set_result(_render_worker((part.html, self.pdfa, self.assets)))
             self.results[part.key] = future
 
     def result(self, part: Part) -> tuple[bytes, int]:
@@ -159,8 +161,13 @@ def _pool(count: int) -> Executor:
 
 
 def build_pdfs(program: Program, release: str, out_dir: Path, *, pdfa: bool = False, cache_dir: Path | None = None,
-               only: list[str] | None = None, handbook: bool = True, workers: int | None = None) -> PdfReport:
-    """Write the chosen policies' PDFs and (``handbook``) the handbook into ``out_dir``."""
+               only: list[str] | None = None, handbook: bool = True, workers: int | None = None,
+               assets: Iterable[Path] = ()) -> PdfReport:
+    """Write the chosen policies' PDFs and (``handbook``) the handbook into ``out_dir``.
+
+    ``workers`` processes lay out the parts (default: one per core); ``assets`` are the files
+    inside the repository the documents may load (see ``closed_fetcher``).
+    """
     _weasyprint_html()
     wanted = _select(program, only)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -168,7 +175,7 @@ def build_pdfs(program: Program, release: str, out_dir: Path, *, pdfa: bool = Fa
         stale.unlink(missing_ok=True)
     report = PdfReport()
     docs = [d for d in program.ordered_policies() if handbook or d.id in wanted]
-    renderer = _Renderer(pdfa, cache_dir, min(workers or os.cpu_count() or 1, len(docs) + 2), report)
+    renderer = _Renderer(pdfa, cache_dir, min(workers or os.cpu_count() or 1, len(docs) + 2), report, tuple(assets))
     cover = cover_part(program, release) if handbook else None
     try:
         if cover is not None:
