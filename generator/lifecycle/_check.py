@@ -157,7 +157,7 @@ def _people_problems(repo: Path, program: Program, base: str | None) -> list[Pro
 
     before = None
     if base:
-        shown = _git(repo, "show", f"{base}:{RECORDS_FILE}")
+        shown = git(repo, "show", f"{base}:{RECORDS_FILE}")
         before = shown.stdout if shown.returncode == 0 else None
     return people_problems(program, repo, before)
 
