@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import Problem, TemplateError
+from ..repo._files import policy_files
 from ._catalog import Catalog, load_catalog
 from ._documents import PolicyDoc, parse_policy
 
@@ -86,7 +88,7 @@ def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Prob
     root = root or library_root()
     catalog, problems = load_catalog(root)
     templates: dict[str, PolicyDoc] = {}
-    for path in sorted((root / "policies").glob("*.md")):
+    for path in policy_files(root / "policies"):
         try:
             doc = parse_policy(path.read_text(encoding="utf-8"), str(path), company=False)
         except TemplateError as exc:
@@ -118,3 +120,18 @@ def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Prob
     version_file = root / LIBRARY_VERSION_FILE
     version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "0"
     return Library(root, version, templates, catalog), problems
+
+
+def library_stamp(root: Path | None = None) -> str:
+    """Return a cheap fingerprint of the library's files (names, sizes, modification times).
+
+    A long-lived process (``mkdocs serve``) keeps the loaded library while this is unchanged,
+    instead of parsing every catalog and template again on each rebuild.
+    """
+    root = root or library_root()
+    digest = hashlib.sha256(str(root).encode("utf-8"))
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
