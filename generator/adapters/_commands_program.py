@@ -90,12 +90,17 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
     from ..exports._pdf import pdf_jobs, render_jobs
     from ..program._program import load_program
     from ..repo._git import current_release
+    from ..repo._published import published_set
 
     started = time.perf_counter()
     program = load_program(repo)
     release = current_release(repo)
     cache = repo / ".cache" / "pdf" if use_cache else None
-    outcome = render_jobs(pdf_jobs(program, release, handbook=handbook, only=only), out, pdfa=pdfa, cache_dir=cache)
+    published = published_set(repo)
+    if published.problems:
+        raise PolicyforgeError(published.problems)
+    outcome = render_jobs(pdf_jobs(program, release, handbook=handbook, only=only), out, pdfa=pdfa, cache_dir=cache,
+                          assets=published.asset_paths(repo))
     rendered = sum(outcome.values())
     print(f"PDFs: {len(outcome)} in {out} ({rendered} rendered, {len(outcome) - rendered} unchanged) "
           f"in {time.perf_counter() - started:.1f}s")
@@ -140,9 +145,16 @@ def run_build(args: argparse.Namespace) -> ExitCode:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    from ..lifecycle._mkdocs_config import mkdocs_config_problems
+    from ..repo._published import published_set
+
     repo = repo_path(args)
     if not (repo / "mkdocs.yml").is_file():
         fail(str(repo), "no mkdocs.yml", "run inside a company repository or pass --repo")
+    # Refuse before anything is built or MkDocs loads the configuration (hooks run at load).
+    refused = published_set(repo).problems + mkdocs_config_problems(repo)
+    if refused:
+        raise PolicyforgeError(refused)
     if not args.no_pdf:
         write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True)
     _show_mkdocs_warnings()

@@ -25,6 +25,7 @@ from ..model._people import ROSTER_FILE
 from ..program._program import COMPANY_FILE, PDF_DIR, Program, load_program
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
+from ..repo._published import PublishedSet, published_set
 from ..site._sitepages import generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
@@ -48,7 +49,6 @@ function policyforgeNameVersion() {
 }
 new MutationObserver(policyforgeNameVersion).observe(document.body, {childList: true, subtree: true});
 """
-RETIRED_DIR = "retired"
 
 
 class PolicyforgeConfig(base.Config):
@@ -98,6 +98,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Start with no program loaded; ``on_config`` loads it for each build."""
         self.program: Program | None = None
         self.repo = Path.cwd()
+        self.published = PublishedSet()
 
     def _fail(self, exc: PolicyforgeError) -> PluginError:
         return PluginError("policyforge found problems:\n" + "\n".join(f"  {p}" for p in exc.problems))
@@ -105,6 +106,9 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load the program, name the site after the company and lay out the navigation."""
         self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.published = published_set(self.repo)
+        if self.published.problems:
+            raise self._fail(PolicyforgeError(self.published.problems))
         try:
             self.program = load_program(self.repo)
         except PolicyforgeError as exc:
@@ -121,9 +125,12 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Add the pages and stylesheet the engine generates."""
+        """Publish only the checked pages and named assets of policies/, then the engine's own files."""
         assert self.program is not None
         program = self.program
+        allowed = {*self.published.pages, *self.published.assets}
+        for stray in [f for f in files if f.generated_by is None and f.src_uri not in allowed]:
+            files.remove(stray)  # a link, a sub-folder page, any other file: never copied to the site
         pdfs = self._pdf_files(config)
         try:
             site = generated_pages(program, self.repo, {label: f.src_uri for label, f in pdfs.items()})
@@ -140,8 +147,6 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             files.append(File.generated(config, src, content=content))
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.get("site.brand_color"))))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
-        for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_DIR}/")]:
-            files.remove(retired)  # retired policies stay in git history, never on the site
         return files
 
     def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:

@@ -224,12 +224,14 @@ def closed_fetcher(assets: Iterable[Path] = ()) -> Any:
     return ClosedFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
 
 
-def _cache_key(job: PdfJob, pdfa: bool) -> str:
+def _cache_key(job: PdfJob, pdfa: bool, assets: tuple[Path, ...] = ()) -> str:
     import weasyprint
 
     from .. import __version__
 
     digest = hashlib.sha256()
+    for asset in assets:  # a changed logo renders again
+        digest.update(hashlib.sha256(asset.read_bytes()).digest())
     for part in (job.html, STYLESHEET.read_text(encoding="utf-8"), weasyprint.__version__, __version__, str(pdfa)):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
@@ -252,7 +254,7 @@ def render_jobs(jobs: Iterable[PdfJob], out_dir: Path, pdfa: bool = False, worke
     pending: list[tuple[PdfJob, str]] = []
     outcome: dict[str, bool] = {}
     for job in jobs:
-        key = _cache_key(job, pdfa)
+        key = _cache_key(job, pdfa, allowed)
         cached = cache_dir / f"{key}.pdf" if cache_dir else None
         if cached is not None and cached.is_file():
             write_atomic(out_dir / job.filename, cached.read_bytes())

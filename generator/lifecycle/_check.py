@@ -22,6 +22,8 @@ from ..program._program import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, Prog
 from ..render._markdown import markdown_to_html
 from ..render._sanitize import removed_by_sanitizer
 from ..render._wording import check_wording
+from ..repo._published import published_set
+from ._mkdocs_config import mkdocs_config_problems
 from ._update import has_conflict_markers
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -173,18 +175,16 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
     """Run every check on a company repository; ``base`` enables the approval check against a ref."""
     library = load_library()
     facts = load_facts(repo / COMPANY_FILE)
-    problems: list[Problem] = []
+    published = published_set(repo)
+    problems: list[Problem] = list(published.problems) + mkdocs_config_problems(repo)
     policies: dict[str, PolicyDoc] = {}
     texts: dict[str, str] = {}
-    for path in sorted((repo / POLICIES_DIR).glob("*.md")):
+    # Only the regular Markdown files of the publishing set are read: never a link or a device.
+    for path in [repo / POLICIES_DIR / page for page in published.pages]:
         relative = f"{POLICIES_DIR}/{path.name}"
         text = path.read_text(encoding="utf-8")
         if has_conflict_markers(text):
-            problems.append(Problem(relative, "has unresolved merge conflict markers",
-                                    "resolve each <<<<<<< / ======= / >>>>>>> block, keeping the text you want",
-                                    next((n for n, line in enumerate(text.splitlines(), 1)
-                                          if line.startswith("<<<<<<<")), None)))
-            continue
+            continue  # reported with the publishing set
         try:
             doc = parse_policy(text, relative, company=True)
         except PolicyforgeError as exc:

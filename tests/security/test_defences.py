@@ -140,3 +140,112 @@ def test_every_page_the_engine_generates_passes_the_sanitiser_untouched(scaffold
     site = generated_pages(load_program(scaffolded), scaffolded, {"Policy handbook": "pdf/handbook.pdf"})
     for name, markdown in site.pages.items():
         assert removed_by_sanitizer(markdown_to_html(markdown, sanitize=False)) == [], name
+
+
+# ---------------------------------------------------------------- H2: only policy pages and named assets are published
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+
+
+@pytest.mark.parametrize(("name", "target"), [
+    ("env.txt", "/proc/self/environ"), ("git-config.txt", "../.git/config"), ("zero.md", "/dev/zero"),
+    ("etc", "/etc"), ("outside.md", "/etc/hostname"),
+])
+def test_a_symbolic_link_under_policies_is_refused_naming_the_file(company: Path, name: str, target: str) -> None:
+    from policyforge.repo import published_set
+
+    (company / "policies" / name).symlink_to(target)
+    published = published_set(company)
+    (problem,) = [p for p in published.problems if p.where == f"policies/{name}"]
+    assert "symbolic link" in problem.message and problem.fix
+    assert name not in published.pages
+
+
+@pytest.mark.parametrize(("relative", "message"), [
+    ("notes.txt", "is not a page"), ("secrets.env", "is not a page"), ("sub/page.md", "is a sub-folder"),
+])
+def test_unknown_files_and_sub_folder_pages_are_refused_naming_the_file(
+        company: Path, relative: str, message: str) -> None:
+    from policyforge.repo import published_set
+
+    path = company / "policies" / relative
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("# page\n", encoding="utf-8")
+    problems = published_set(company).problems
+    assert any(message in p.message and p.where.startswith(f"policies/{relative.split('/')[0]}") and p.fix
+               for p in problems), problems
+
+
+def test_conflict_markers_are_refused_with_their_line(company: Path) -> None:
+    from policyforge.repo import published_set
+
+    path = append_to_policy(company, "POL-13", "\n<<<<<<< company\nours\n=======\ntheirs\n>>>>>>> library\n")
+    line = path.read_text(encoding="utf-8").splitlines().index("<<<<<<< company") + 1
+    (problem,) = published_set(company).problems
+    assert (problem.where, problem.line) == ("policies/POL-13-access-control.md", line)
+
+
+def test_a_logo_named_in_mkdocs_yml_is_published_only_when_it_is_a_real_image_inside_policies(company: Path) -> None:
+    from policyforge.repo import published_set
+
+    (company / "mkdocs.yml").write_text("docs_dir: policies\ntheme:\n  name: material\n  logo: logo.png\n"
+                                        "  favicon: icon.png\n", encoding="utf-8")
+    (company / "policies" / "logo.png").write_bytes(PNG)
+    (company / "policies" / "icon.png").symlink_to("/proc/self/environ")
+    published = published_set(company)
+    assert published.assets == ("logo.png",)
+    assert [p.where for p in published.problems] == ["mkdocs.yml: theme.favicon", "policies/icon.png"]
+    (company / "policies" / "icon.png").unlink()
+    (company / "policies" / "icon.png").write_text("not an image", encoding="utf-8")
+    assert "does not hold what its name says" in published_set(company).problems[0].message
+
+
+def test_the_pdf_fetcher_loads_a_named_logo_and_nothing_beside_it(company: Path, canary: str) -> None:
+    logo = company / "policies" / "logo.png"
+    logo.write_bytes(PNG)
+    document = f'<html><body><img src="file://{logo}"><img src="file://{company}/company.yml"></body></html>'
+    fetched: list[str] = []
+    from policyforge.exports._pdf import closed_fetcher
+
+    fetcher = closed_fetcher([logo])
+    for url in (f"file://{logo}", f"file://{company}/company.yml", "file:///proc/self/environ"):
+        try:
+            fetcher.fetch(url)
+            fetched.append(url)
+        except ValueError:
+            pass
+    assert fetched == [f"file://{logo}"]
+    assert pdf_secrets(render_pdf(document, assets=[logo])) == []
+
+
+@pytest.mark.parametrize(("addition", "finding"), [
+    ("hooks:\n  - hooks.py\n", "hooks: is not allowed"),
+    ("plugins:\n  - search\n  - policyforge\n  - macros\n", "plugin 'macros' is not allowed"),
+    ("markdown_extensions:\n  - pymdownx.snippets\n", "Markdown extension 'pymdownx.snippets' is not allowed"),
+    ("theme:\n  name: material\n  custom_dir: overrides\n", "theme.custom_dir is not allowed"),
+    ("theme:\n  name: material\n  font:\n    text: Roboto\n", "theme.font loads web fonts"),
+    ("extra:\n  analytics:\n    provider: google\n", "extra.analytics is not allowed"),
+    ("extra_javascript:\n  - https://evil.example/x.js\n", "extra_javascript: is not allowed"),
+])
+def test_check_reports_mkdocs_settings_that_run_code_or_reach_outside(
+        company: Path, addition: str, finding: str) -> None:
+    from policyforge.lifecycle._mkdocs_config import mkdocs_config_problems
+
+    generated = (Path(__file__).parents[2] / "{{cookiecutter.company_slug}}" / "mkdocs.yml").read_text(encoding="utf-8")
+    (company / "mkdocs.yml").write_text(generated, encoding="utf-8")
+    assert mkdocs_config_problems(company) == []
+    lines = generated.splitlines()
+    key = addition.split(":")[0]
+    kept, skipping = [], False
+    for line in lines:  # replace the generated block of the same key, if any, with the addition
+        if line.startswith(f"{key}:"):
+            skipping = True
+        elif not (skipping and line.startswith((" ", "-"))):
+            skipping = False
+            kept.append(line)
+    text = "\n".join(kept) + "\n" + addition
+    (company / "mkdocs.yml").write_text(text, encoding="utf-8")
+    problems = mkdocs_config_problems(company)
+    match = [p for p in problems if finding in p.message]
+    assert match, problems
+    assert match[0].where == "mkdocs.yml" and match[0].line and match[0].fix
