@@ -141,9 +141,11 @@ def _unapproved_changes(repo: Path, base: str, program: Program) -> list[Problem
             before = parse_policy(old.stdout, doc.path, company=True)
         except PolicyforgeError:
             continue
+        text = (repo / doc.path).read_text(encoding="utf-8")
+        found += _history_rewrites(doc, before, base, text)
+        found += _role_change_problems(repo, base, doc, before, text)
         if before.body == doc.body and before.controls == doc.controls:
             continue
-        text = (repo / doc.path).read_text(encoding="utf-8")
         if doc.version == before.version or len(doc.history) <= len(before.history):
             found.append(Problem(
                 doc.path, f"text changed since {base} but version {doc.version} has no new approval",
@@ -154,6 +156,70 @@ def _unapproved_changes(repo: Path, base: str, program: Program) -> list[Problem
             found.append(Problem(doc.path, f"the last history entry is {doc.history[-1].version}, "
                                  f"not the version {doc.version}", "run `policyforge approve` to record it"))
     return found
+
+
+def approval_problems(program: Program, doc: PolicyDoc, text: str) -> list[Problem]:
+    """Check that the last approval covers what readers see now, and that approval dates only go forward."""
+    found: list[Problem] = []
+    fix = (f"review the change, then run `policyforge approve {doc.id} --by \"<approver's name>\" "
+           "--summary \"<what changed>\"`")
+    for number, (earlier, later) in enumerate(zip(doc.history, doc.history[1:], strict=False), start=2):
+        if later.date < earlier.date:
+            found.append(Problem(doc.path, f"history entry {number} is dated {later.date.isoformat()}, before the "
+                                 f"entry above it ({earlier.date.isoformat()})",
+                                 "approvals are recorded in date order; run `policyforge approve` rather than "
+                                 "editing history", _key_line(text, "history")))
+    if not doc.history:
+        return found
+    last = doc.history[-1]
+    try:
+        digest = program.approval_digest(doc)
+    except PolicyforgeError:
+        return found  # reported by the rendering check
+    if last.digest is None:
+        found.append(Problem(doc.path, f"version {doc.version} records no digest of what was approved", fix,
+                             _key_line(text, "version")))
+    elif last.digest != digest:
+        found.append(Problem(
+            doc.path, f"what readers see differs from what version {last.version} approved (the policy, its "
+            "metadata, company.yml or the library changed)", fix, _key_line(text, "version")))
+    if last.approver_role and last.approver_role != doc.approver:
+        found.append(Problem(doc.path, f"approver changed from {last.approver_role} to {doc.approver} since the last "
+                             "approval", f"the current approver approves the change: {fix}",
+                             _key_line(text, "approver")))
+    return found
+
+
+def _history_rewrites(doc: PolicyDoc, before: PolicyDoc, base: str, text: str) -> list[Problem]:
+    """History is append-only: every entry at ``base`` must still be there, unchanged."""
+    kept = doc.history[: len(before.history)]
+    if kept == before.history:
+        return []
+    return [Problem(doc.path, f"history entries recorded at {base} were changed or removed",
+                    f"restore them from {base}; `policyforge approve` appends new entries",
+                    _key_line(text, "history"))]
+
+
+def _role_change_problems(repo: Path, base: str, doc: PolicyDoc, before: PolicyDoc, text: str) -> list[Problem]:
+    """A change of owner or approver role must be approved by the approver before the change."""
+    if (before.owner, before.approver) == (doc.owner, doc.approver):
+        return []
+    from ..model._facts import parse_facts_yaml
+
+    shown = _git(repo, "show", f"{base}:{COMPANY_FILE}")
+    try:
+        facts = parse_facts_yaml(shown.stdout, where=f"{base}:{COMPANY_FILE}") if shown.returncode == 0 else None
+    except PolicyforgeError:
+        facts = None
+    current = facts.get(f"people.{before.approver}.name") if facts else None
+    added = doc.history[len(before.history):]
+    if current and any(entry.approver == current for entry in added):
+        return []
+    who = f"{current}, the {before.approver}" if current else f"the {before.approver}"
+    return [Problem(doc.path, f"owner/approver changed since {base} ({before.owner}/{before.approver} -> "
+                    f"{doc.owner}/{doc.approver}) without the current approver's approval",
+                    f"ask {who} to approve it: `policyforge approve {doc.id} --by \"{current or '<name>'}\"`",
+                    _key_line(text, "approver"))]
 
 
 def _scope_problems(repo: Path, program: Program, library: Library) -> list[Problem]:
@@ -215,6 +281,7 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
         if doc.history and doc.history[-1].version != doc.version:
             problems.append(Problem(doc.path, f"version {doc.version} has no history entry",
                                     "run `policyforge approve` to record the approval"))
+        problems += approval_problems(program, doc, text)
     problems += _scope_problems(repo, program, library)
     codeowners = repo / CODEOWNERS_FILE
     if not codeowners.is_file() or codeowners.read_text(encoding="utf-8") != program.codeowners():

@@ -249,3 +249,108 @@ def test_check_reports_mkdocs_settings_that_run_code_or_reach_outside(
     match = [p for p in problems if finding in p.message]
     assert match, problems
     assert match[0].where == "mkdocs.yml" and match[0].line and match[0].fix
+
+
+# ---------------------------------------------------------------- H3, M2: approval covers what the reader sees
+
+def approval_findings(repo: Path, base: str | None = None) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for problem in check_repository(repo, base=base).problems:
+        if problem.where.startswith("policies/") and ("approv" in problem.message or "history" in problem.message):
+            found.setdefault(problem.where, []).append(str(problem))
+    return found
+
+
+def commit_all(repo: Path, message: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", message],
+                   cwd=repo, check=True)
+
+
+def test_a_fresh_company_has_every_policy_approved_as_readers_see_it(company: Path) -> None:
+    assert approval_findings(company) == {}
+
+
+def test_a_company_yml_change_makes_every_policy_it_alters_need_a_new_approval(company: Path) -> None:
+    from policyforge.lifecycle._approve import approve
+    from policyforge.program import load_program
+
+    before = load_program(company)
+    texts = {pid: before.render_body(doc) for pid, doc in before.policies.items()}
+    path = company / "company.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "breach_notification_hours: 72" in text
+    path.write_text(text.replace("breach_notification_hours: 72", "breach_notification_hours: 720"), encoding="utf-8")
+    after = load_program(company)
+    changed = {pid for pid, doc in after.policies.items() if after.render_body(doc) != texts[pid]}
+    assert changed
+    found = approval_findings(company)
+    assert {where.split("/")[1][:6] for where in found} == changed
+    assert all("differs from what version 1.0 approved" in text for texts_ in found.values() for text in texts_)
+    approver = after.facts.get("people.approver.name")
+    for pid in sorted(changed):
+        doc = after.policies[pid]
+        approve(company, [pid], after.facts.get(f"people.{doc.approver}.name") or approver, "Breach notice",
+                on=doc.history[-1].date)
+    assert approval_findings(company) == {}
+
+
+def test_changing_the_approver_role_needs_the_current_approver(company: Path) -> None:
+    from policyforge import PolicyforgeError
+    from policyforge.lifecycle._approve import approve
+    from policyforge.program import load_program
+
+    program = load_program(company)
+    doc = program.policies["POL-13"]
+    assert doc.owner != doc.approver
+    path = company / doc.path
+    path.write_text(path.read_text(encoding="utf-8").replace(f"approver: {doc.approver}\n",
+                                                             f"approver: {doc.owner}\n", 1), encoding="utf-8")
+    assert any("approver changed" in t for t in approval_findings(company)[doc.path])
+    owner = program.facts.get(f"people.{doc.owner}.name")
+    current = program.facts.get(f"people.{doc.approver}.name")
+    with pytest.raises(PolicyforgeError, match=f"the current approver, {current}"):
+        approve(company, ["POL-13"], owner, "I approve my own policy")
+    approve(company, ["POL-13"], current, "Approver becomes the owner", on=doc.history[-1].date)
+    assert approval_findings(company) == {}
+
+
+def test_check_base_fails_a_role_change_approved_by_the_new_approver_through_an_edited_history(company: Path) -> None:
+    from policyforge.program import load_program
+
+    program = load_program(company)
+    doc = program.policies["POL-13"]
+    path = company / doc.path
+    owner = program.facts.get(f"people.{doc.owner}.name")
+    text = path.read_text(encoding="utf-8").replace(f"approver: {doc.approver}\n", f"approver: {doc.owner}\n", 1)
+    text = text.replace("approver_role: " + doc.approver, "approver_role: " + doc.owner)
+    path.write_text(text, encoding="utf-8")
+    found = approval_findings(company, base="HEAD")[doc.path]
+    assert any("history entries recorded at HEAD were changed" in t for t in found)
+    assert any("without the current approver's approval" in t and owner not in t.split("ask ")[1] for t in found)
+
+
+@pytest.mark.parametrize("date", ["2020-01-01"])
+def test_approve_refuses_a_date_before_the_last_approval(company: Path, date: str) -> None:
+    import datetime as dt
+
+    from policyforge import PolicyforgeError
+    from policyforge.lifecycle._approve import approve
+    from policyforge.program import load_program
+
+    program = load_program(company)
+    approver = program.facts.get(f"people.{program.policies['POL-13'].approver}.name")
+    with pytest.raises(PolicyforgeError, match="is before the last approval of POL-13"):
+        approve(company, ["POL-13"], approver, "Backdated", on=dt.date.fromisoformat(date))
+
+
+def test_codeowners_names_only_the_approver_on_each_policy_line(company: Path) -> None:
+    from policyforge.program import load_program
+
+    program = load_program(company)
+    lines = program.codeowners().splitlines()
+    for doc in program.ordered_policies():
+        (line,) = [line for line in lines if line.startswith(f"/policies/{doc.filename} ")]
+        assert line.split()[1:] == [program.facts.get(f"people.{doc.approver}.email")]
+    assert any("require review from Code Owners" in line for line in lines)
