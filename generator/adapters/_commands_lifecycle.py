@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..program._program import COMPANY_FILE, PDF_DIR
+from ..repo._layout import COMPANY_FILE, LAYOUT, PDF_DIR
 from ._command import Command, ExitCode, add_repo_argument, date_option, fail, repo_path
 from ._commands_program import write_pdfs
 
@@ -45,6 +45,8 @@ def _approve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--major", action="store_true", help="a major revision (2.0 rather than 1.1)")
     parser.add_argument("--date", default=None, help="approval date YYYY-MM-DD (default: today)")
     parser.add_argument("--author", default=None, help="who wrote the change (default: the owner)")
+    parser.add_argument("--acknowledge", choices=("required", "not-required"), default=None,
+                        help="whether everyone acknowledges this version again (default: only a major version)")
     add_repo_argument(parser)
 
 
@@ -54,7 +56,7 @@ def run_approve(args: argparse.Namespace) -> ExitCode:
 
     day = date_option("--date", args.date)
     docs = approve(repo_path(args), args.policies, args.by, args.summary, major=args.major, on=day,
-                   author=args.author)
+                   author=args.author, acknowledge=args.acknowledge)
     for doc in docs:
         print(f"{doc.path}: version {doc.version} approved by {doc.history[-1].approver} on "
               f"{doc.history[-1].date.isoformat()}")
@@ -103,7 +105,7 @@ def run_redline(args: argparse.Namespace) -> ExitCode:
     changes = changes_between(repo, args.base, args.head)
     company = load_facts(repo / COMPANY_FILE).get("company.name")
     document = redline_html(args.base, args.head, changes, company)
-    out = (args.out or repo / "out" / "redline").resolve()
+    out = (args.out or LAYOUT.output(repo, "redline")).resolve()
     stem = "redline-" + re.sub(r"[^A-Za-z0-9._-]", "-", f"{args.base}-{args.head}")
     write_atomic(out / f"{stem}.html", document)
     if not args.no_pdf:
@@ -116,8 +118,9 @@ def run_redline(args: argparse.Namespace) -> ExitCode:
 
 def run_codeowners(args: argparse.Namespace) -> ExitCode:
     """Rewrite .github/CODEOWNERS from company.yml and the policies."""
-    from ..program._program import CODEOWNERS_FILE, load_program
+    from ..program._program import load_program
     from ..repo._files import write_atomic
+    from ..repo._layout import CODEOWNERS_FILE
 
     repo = repo_path(args)
     write_atomic(repo / CODEOWNERS_FILE, load_program(repo).codeowners())

@@ -19,12 +19,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
-from ..kit._readiness import READINESS_FILE
 from ..model._acknowledgements import RECORDS_FILE
 from ..model._people import ROSTER_FILE
-from ..program._program import COMPANY_FILE, PDF_DIR, Program, load_program
+from ..program._program import Program, load_program
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
+from ..repo._layout import COMPANY_FILE, PDF_DIR, READINESS_FILE
 from ..repo._published import PublishedSet, published_set
 from ..site._sitepages import generated_pages, site_nav
 

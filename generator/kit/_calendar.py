@@ -58,22 +58,24 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("access-review", "access review", ("EV-17", "EV-18", "EV-19", "EV-20", "EV-21", "EV-22", "EV-23",
                                                 "EV-24", "EV-25", "EV-26"), 15,
              (("annual", "role matrix and authentication settings review"),)),
-    Activity("vulnerability", "vulnerability scan and patch review", ("EV-36", "EV-37", "EV-38"), 8),
+    Activity("vulnerability", "vulnerability scan and patch review", ("EV-36", "EV-37", "EV-38", "EV-68"), 8),
     Activity("security-testing", "security testing", ("EV-14",), 22, (("annual", "penetration test"),)),
     Activity("risk", "risk register review", ("EV-13",), 20, (("annual", "risk assessment"),)),
     Activity("incident", "incident response tabletop exercise", ("EV-41", "EV-42"), 25),
     Activity("continuity", "continuity plan review", ("EV-57", "EV-58"), 27,
              (("annual", "disaster recovery test and continuity plan review"), ("semiannual", "resilience exercise"))),
-    Activity("backup", "backup review and restore test", ("EV-55", "EV-56"), 18, (("weekly", "backup job review"),)),
+    Activity("backup", "backup review and restore test", ("EV-55", "EV-56", "EV-66"), 18,
+             (("weekly", "backup job review"),)),
     Activity("training", "security awareness training", ("EV-10",), 10,
              (("quarterly", "phishing exercise and training report"),)),
     Activity("policies", "policy acknowledgement and communication", ("EV-01", "EV-02"), 5),
-    Activity("vendors", "vendor review", ("EV-49", "EV-50", "EV-51", "EV-52"), 12,
+    Activity("vendors", "vendor review", ("EV-49", "EV-50", "EV-51", "EV-52", "EV-64"), 12,
              (("weekly", "vendor breach and advisory check"),)),
     Activity("oversight", "management review of the security program", ("EV-04", "EV-05", "EV-06", "EV-15",
                                                                          "EV-16"), 28),
     Activity("endpoints", "endpoint compliance review", ("EV-29", "EV-35"), 6),
-    Activity("monitoring", "monitoring, capacity and availability review", ("EV-39", "EV-40", "EV-53", "EV-54"), 3,
+    Activity("monitoring", "monitoring, capacity and availability review", ("EV-39", "EV-40", "EV-53", "EV-54",
+                                                                             "EV-65"), 3,
              (("weekly", "security log review"),)),
     Activity("change", "change management and secure development review", ("EV-43", "EV-44", "EV-45", "EV-46",
                                                                              "EV-47", "EV-48"), 14),
@@ -82,7 +84,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("people", "people and conduct review", ("EV-03", "EV-07", "EV-08", "EV-09", "EV-11", "EV-12"), 11),
     Activity("assets", "asset, network and facility review", ("EV-27", "EV-28", "EV-30", "EV-31", "EV-32"), 9,
              (("weekly", "cloud inventory check"),)),
-    Activity("processing", "processing integrity review", ("EV-63",), 7),
+    Activity("processing", "processing integrity review", ("EV-63", "EV-67"), 7),
 )
 OTHER = Activity("controls", "control review", (), 1)
 
@@ -183,7 +185,6 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
 def _policy_reviews(program: Program) -> list[CalendarEvent]:
     """Return one event per policy on its next review date."""
     domain = program.facts.get("company.email_domain")
-    prefix = program.facts.get("company.doc_prefix")
     events: list[CalendarEvent] = []
     for doc in program.ordered_policies():
         due = program.next_review(doc)
@@ -192,7 +193,7 @@ def _policy_reviews(program: Program) -> list[CalendarEvent]:
         roles = tuple(dict.fromkeys((doc.owner, doc.approver)))
         last = doc.last_reviewed.isoformat() if doc.last_reviewed else "never"
         description = "\n".join([
-            f"{doc.review_cadence.capitalize()} review of {prefix}-{doc.id} {doc.title}, version {doc.version} "
+            f"{doc.review_cadence.capitalize()} review of {program.docid(doc)} {doc.title}, version {doc.version} "
             f"(last reviewed {last}): the owner reviews it and the approver re-approves it "
             "(policyforge approve).",
             f"Owner: {_person(program, doc.owner)}",

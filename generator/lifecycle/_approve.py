@@ -15,8 +15,13 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import HistoryEntry, PolicyDoc, parse_policy, serialize_policy
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
+<<<<<<< HEAD
 from ..program._program import COMPANY_FILE, POLICIES_DIR, Program, load_program
+=======
+from ..program._program import Program
+>>>>>>> main
 from ..repo._files import write_atomic
+from ..repo._layout import COMPANY_FILE, POLICIES_DIR
 
 DUE_SOON_DAYS = 30
 MAX_TEXT = 500  # characters of --by, --summary and --author recorded in the history

@@ -21,9 +21,10 @@ from typing import Any
 import yaml
 
 from .._errors import Problem
+from ._layout import POLICIES_DIR, RETIRED_DIR
 
-DOCS_DIR = "policies"
-RETIRED = "retired"  # retired policies stay in the repository, never on the site
+DOCS_DIR = POLICIES_DIR
+RETIRED = RETIRED_DIR.removeprefix(f"{POLICIES_DIR}/")  # retired policies stay in the repository, never on the site
 # Which theme options in mkdocs.yml may name a company file, and the types such a file may have.
 ASSET_OPTIONS: tuple[str, ...] = ("logo", "favicon")
 _MAGIC: dict[str, tuple[bytes, ...]] = {
