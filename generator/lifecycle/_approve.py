@@ -15,11 +15,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import HistoryEntry, PolicyDoc, parse_policy, serialize_policy
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
-<<<<<<< HEAD
-from ..program._program import COMPANY_FILE, POLICIES_DIR, Program, load_program
-=======
-from ..program._program import Program
->>>>>>> main
+from ..program._program import Program, load_program
 from ..repo._files import write_atomic
 from ..repo._layout import COMPANY_FILE, POLICIES_DIR
 

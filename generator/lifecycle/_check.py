@@ -21,14 +21,11 @@ from ..program._program import Program, build_date, in_scope_templates
 from ..render._markdown import markdown_to_html
 from ..render._sanitize import removed_by_sanitizer
 from ..render._wording import check_wording
-<<<<<<< HEAD
-from ..repo._published import published_set
-from ._mkdocs_config import mkdocs_config_problems
-=======
 from ..repo._files import policy_files
 from ..repo._git import git
 from ..repo._layout import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR
->>>>>>> main
+from ..repo._published import published_set
+from ._mkdocs_config import mkdocs_config_problems
 from ._update import has_conflict_markers
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -205,7 +202,7 @@ def _role_change_problems(repo: Path, base: str, doc: PolicyDoc, before: PolicyD
         return []
     from ..model._facts import parse_facts_yaml
 
-    shown = _git(repo, "show", f"{base}:{COMPANY_FILE}")
+    shown = git(repo, "show", f"{base}:{COMPANY_FILE}")
     try:
         facts = parse_facts_yaml(shown.stdout, where=f"{base}:{COMPANY_FILE}") if shown.returncode == 0 else None
     except PolicyforgeError:
@@ -244,12 +241,9 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
     problems: list[Problem] = list(published.problems) + mkdocs_config_problems(repo)
     policies: dict[str, PolicyDoc] = {}
     texts: dict[str, str] = {}
-<<<<<<< HEAD
     # Only the regular Markdown files of the publishing set are read: never a link or a device.
-    for path in [repo / POLICIES_DIR / page for page in published.pages]:
-=======
-    for path in policy_files(repo / POLICIES_DIR):
->>>>>>> main
+    pages = {repo / POLICIES_DIR / page for page in published.pages}
+    for path in [p for p in policy_files(repo / POLICIES_DIR) if p in pages]:
         relative = f"{POLICIES_DIR}/{path.name}"
         text = path.read_text(encoding="utf-8")
         if has_conflict_markers(text):

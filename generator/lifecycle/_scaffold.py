@@ -11,18 +11,7 @@ from .. import __version__
 from ..model._documents import serialize_policy
 from ..model._facts import Facts, dump_facts
 from ..model._library import Library
-<<<<<<< HEAD
-from ..program._program import (
-    CODEOWNERS_FILE,
-    COMPANY_FILE,
-    POLICIES_DIR,
-    company_policy_from_template,
-    in_scope_templates,
-    program_from_library,
-)
-=======
-from ..program._program import company_policy_from_template, in_scope_templates
->>>>>>> main
+from ..program._program import company_policy_from_template, in_scope_templates, program_from_library
 from ..repo._files import write_atomic
 from ..repo._git import GitNotFound, git
 from ..repo._layout import BASE_DIR, CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, SOURCE_FILE

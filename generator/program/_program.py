@@ -37,18 +37,12 @@ from ..render._render import long_date, render_markdown
 from ..repo._files import policy_files
 from ..repo._git import Commit, version_commits
 
-<<<<<<< HEAD
-CATEGORY_TITLES: dict[str, str] = {
-    "security": "Security",
-    "availability": "Availability",
-    "confidentiality": "Confidentiality",
-    "processing_integrity": "Processing Integrity",
-    "privacy": "Privacy",
-}
-POLICIES_DIR = "policies"
-COMPANY_FILE = "company.yml"
-PDF_DIR = "out/pdf"
-CODEOWNERS_FILE = ".github/CODEOWNERS"
+# The layout's names, still importable from here for code written before repo/_layout.py.
+from ..repo._layout import CODEOWNERS_FILE as CODEOWNERS_FILE
+from ..repo._layout import COMPANY_FILE as COMPANY_FILE
+from ..repo._layout import PDF_DIR as PDF_DIR
+from ..repo._layout import POLICIES_DIR as POLICIES_DIR
+
 CLASSIFICATION = "Internal"  # of every policy page; part of what an approval covers
 
 
@@ -57,19 +51,12 @@ def _next_section(body: str) -> int:
     numbers = [int(line[3:].split(".")[0]) for line in body.splitlines()
                if line.startswith("## ") and line[3:4].isdigit()]
     return max(numbers, default=0) + 1
-=======
-# The layout's names, still importable from here for code written before repo/_layout.py.
-from ..repo._layout import CODEOWNERS_FILE as CODEOWNERS_FILE
-from ..repo._layout import COMPANY_FILE as COMPANY_FILE
-from ..repo._layout import PDF_DIR as PDF_DIR
-from ..repo._layout import POLICIES_DIR as POLICIES_DIR
 
 
 def release_date(program: Program) -> dt.date:
     """Return the date of the release: the latest approval recorded in any policy."""
     dates = [entry.date for doc in program.policies.values() for entry in doc.history]
     return max(dates, default=program.facts.get("audit.effective_date"))
->>>>>>> main
 
 
 def build_date() -> dt.date:
