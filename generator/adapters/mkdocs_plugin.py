@@ -20,8 +20,9 @@ from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
 from ..model._acknowledgements import RECORDS_FILE
+from ..model._library import Library, library_root, library_stamp, load_library
 from ..model._people import ROSTER_FILE
-from ..program._program import Program, load_program
+from ..program._program import Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
 from ..repo._layout import COMPANY_FILE, PDF_DIR, READINESS_FILE
@@ -99,6 +100,23 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self.program: Program | None = None
         self.repo = Path.cwd()
         self.published = PublishedSet()
+        # Kept across the rebuilds of one `mkdocs serve` (see on_startup): the library while its
+        # files are unchanged, and each policy page's Markdown under the hash of what it is made of.
+        self._library: tuple[str, Library] | None = None
+        self._pages: dict[str, tuple[str, str]] = {}
+        self.rendered: list[str] = []  # the policies rendered by the last build, for the benchmark
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
+
+    def _load(self) -> Program:
+        """Load the program, reusing the library (catalogs and compiled templates) while its files are unchanged."""
+        root = library_root()
+        stamp = library_stamp(root)
+        if self._library is None or self._library[0] != stamp:
+            self._library = (stamp, load_library(root))
+            self._pages.clear()  # pages are kept only while the library they were rendered from is
+        return load_program(self.repo, library=self._library[1])
 
     def _fail(self, exc: PolicyforgeError) -> PluginError:
         return PluginError("policyforge found problems:\n" + "\n".join(f"  {p}" for p in exc.problems))
@@ -110,7 +128,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         if self.published.problems:
             raise self._fail(PolicyforgeError(self.published.problems))
         try:
-            self.program = load_program(self.repo)
+            self.program = self._load()
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
         facts = self.program.facts
@@ -127,6 +145,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Publish only the checked pages and named assets of policies/, then the engine's own files."""
         assert self.program is not None
+        self.rendered = []
         program = self.program
         allowed = {*self.published.pages, *self.published.assets}
         for stray in [f for f in files if f.generated_by is None and f.src_uri not in allowed]:
@@ -170,10 +189,17 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
         if doc is None:
             return markdown
+        key = page_key(self.program, doc)
+        cached = self._pages.get(doc.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         try:
-            return self.program.render_page(doc)
+            rendered = self.program.render_page(doc)
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
+        self._pages[doc.id] = (key, rendered)
+        self.rendered.append(doc.id)
+        return rendered
 
     def on_page_content(self, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Sanitise every page: policies, the company's own pages and the engine's pages alike."""
