@@ -193,14 +193,19 @@ def run_build(args: argparse.Namespace) -> ExitCode:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    from ..site._atomic import mark_built, staged_site
+
     state.forget()
     _show_mkdocs_warnings()
-    try:
-        config = _mkdocs_config(repo, args.site_dir, strict=True)
-        build(config)  # type: ignore[arg-type]
-    except MkDocsException as exc:
-        print_problems([Problem("", str(exc))])
-        return ExitCode.FINDINGS
+    # Built beside the site and swapped in whole: a failed or stopped build leaves the previous site.
+    with staged_site(site, default=site == (repo / "site").resolve()) as staging:
+        try:
+            config = _mkdocs_config(repo, staging, strict=True)
+            build(config)  # type: ignore[arg-type]
+            mark_built(staging)
+        except MkDocsException as exc:
+            print_problems([Problem("", f"{exc} (the previous site is kept)")])
+            return ExitCode.FINDINGS
     state.save(inputs)
     print(f"Site: {site / 'index.html'}")
     return ExitCode.OK

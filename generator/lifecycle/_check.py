@@ -28,8 +28,29 @@ from ..repo._published import published_set
 from ._mkdocs_config import mkdocs_config_problems
 from ._update import has_conflict_markers
 
-_LINK = re.compile(r"\]\(([^)\s]+)\)")
-_TEMPLATE_EXPR = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+# A link target stops at the first ( ] ) or space: each match attempt ends at the next "](", so a
+# line of "](" repeated is read once (the earlier pattern backtracked over the rest of the line).
+_LINK = re.compile(r"\]\(([^()\s\]]+)\)")
+_OPENERS = {"{{": "}}", "{%": "%}"}
+
+
+def _template_syntax_as_values(text: str) -> str:
+    """Replace each ``{{ }}``/``{% %}`` with ``1`` (a concrete value), keeping line breaks; linear time."""
+    out: list[str] = []
+    start = 0
+    while True:
+        found = [(text.find(opener, start), opener) for opener in _OPENERS]
+        found = [(at, opener) for at, opener in found if at >= 0]
+        if not found:
+            break
+        at, opener = min(found)
+        end = text.find(_OPENERS[opener], at + 2)
+        if end < 0:
+            break
+        out += [text[start:at], "1", "\n" * text.count("\n", at, end)]
+        start = end + 2
+    out.append(text[start:])
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -52,7 +73,7 @@ def _wording_in_source(doc: PolicyDoc, text: str) -> list[Problem]:
     A ``{{ fact }}`` counts as a concrete value (it renders a number or a cadence) and template
     syntax is not a leftover placeholder.
     """
-    body = _TEMPLATE_EXPR.sub("1", doc.body)
+    body = _template_syntax_as_values(doc.body)
     problems = check_wording(body, doc.path)
     return [Problem(p.where, p.message, p.fix, (p.line or 0) + doc.body_line - 1) for p in problems]
 
@@ -307,6 +328,9 @@ def github_annotation(problem: Problem) -> str:
     def escape(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
-    location = f"file={escape(problem.where)}" + (f",line={problem.line}" if problem.line else "")
+    def escape_property(value: str) -> str:  # a file name with "," or ":" must not start another property
+        return escape(value).replace(":", "%3A").replace(",", "%2C")
+
+    location = f"file={escape_property(problem.where)}" + (f",line={problem.line}" if problem.line else "")
     text = f"{problem.message} — {problem.fix}" if problem.fix else problem.message
     return f"::error {location}::{escape(text)}"

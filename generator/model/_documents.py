@@ -15,6 +15,7 @@ import yaml
 
 from .._errors import Problem, TemplateError
 from ._facts_schema import ALL_CATEGORIES, ROLE_TITLES
+from ._yaml import load_strict
 
 AREAS: dict[str, str] = {
     "governance": "Governance and risk",
@@ -164,13 +165,13 @@ def _history(value: Any, where: str, line: int | None, problems: list[Problem]) 
 
 def parse_policy(text: str, where: str, company: bool) -> PolicyDoc:
     """Parse a policy file; ``company`` also requires the approval state a company copy carries."""
-    text = text.replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")  # a BOM from a Windows editor is not content
     match = _FRONT.match(text)
     if not match:
         raise TemplateError([Problem(where, "has no front matter", "start the file with a --- block of metadata", 1)])
     front_text = match.group(1)
     try:
-        meta = yaml.safe_load(front_text)
+        meta = load_strict(front_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise TemplateError([
