@@ -39,7 +39,7 @@ import yaml
 
 from .. import __version__
 from .._errors import PolicyforgeError, Problem
-from ..model._documents import PolicyDoc, parse_policy, serialize_policy
+from ..model._documents import PolicyDoc, is_policy_source, parse_policy, serialize_policy
 from ..model._facts import Facts, load_facts
 from ..model._library import LIBRARY_VERSION_FILE, Library, anchors_in, library_root, load_library
 from ..program._program import Program, company_policy_from_template
@@ -49,16 +49,18 @@ from ..repo._layout import (
     BASE_DIR,
     CODEOWNERS_FILE,
     COMPANY_FILE,
+    ENGINE_FILE,
     PENDING_DIR,
     POLICIES_DIR,
     REQUIREMENTS_FILE,
     RETIRED_DIR,
     SOURCE_FILE,
     STATE_DIR,
+    VENDOR_DIR,
 )
 
 # What update writes: uncommitted changes there would be overwritten, so it refuses to run.
-GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE)
+GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE, ENGINE_FILE, VENDOR_DIR)
 MERGED_KEYS = ("title", "area", "category", "owner", "approver", "review_cadence", "summary")
 _MARKER = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
 
@@ -197,6 +199,8 @@ def _policy_files(folder: Path, repo: Path) -> dict[str, tuple[Path, PolicyDoc]]
     for path in policy_files(folder):
         relative = path.relative_to(repo).as_posix()
         text = path.read_text(encoding="utf-8")
+        if not has_conflict_markers(text) and not is_policy_source(path.name, text):
+            continue  # a company page, not a policy: the library has nothing to merge into it
         if has_conflict_markers(text):
             problems.append(Problem(relative, "still has conflict markers (<<<<<<< / >>>>>>>)",
                                     "resolve them, commit, then run `policyforge update` again"))
@@ -364,11 +368,14 @@ def _refresh_generated(repo: _Repo, engine_library: bool) -> None:
             repo.result.actions.append(("rewrote", CODEOWNERS_FILE))
     requirements = repo.root / REQUIREMENTS_FILE
     if engine_library and requirements.is_file():
-        text = requirements.read_text(encoding="utf-8")
-        pinned = re.sub(r"(?m)^policyforge==\S+$", f"policyforge=={__version__}", text)
-        if pinned != text:
-            repo.write(requirements, pinned)
-            repo.result.actions.append(("pinned", f"{REQUIREMENTS_FILE}: policyforge=={__version__}"))
+        from ._scaffold import write_install_files
+
+        watched = [requirements, repo.root / ENGINE_FILE, *sorted((repo.root / VENDOR_DIR).glob("*.whl"))]
+        before = {path: path.read_bytes() for path in watched if path.is_file()}
+        written = write_install_files(repo.root)
+        after = {path: path.read_bytes() for path in [*watched, *written] if path.is_file()}
+        if before != after:
+            repo.result.actions.append(("pinned", f"{REQUIREMENTS_FILE} and {ENGINE_FILE}: policyforge {__version__}"))
 
 
 def update_repository(root: Path, library: Library, day: dt.date, engine_library: bool = True) -> UpdateResult:

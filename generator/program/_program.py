@@ -25,6 +25,7 @@ from ..model._documents import (
     PolicyDoc,
     document_file_name,
     document_id,
+    is_policy_source,
     parse_policy,
 )
 from ..model._facts import Facts, load_facts
@@ -416,8 +417,11 @@ def load_program(repo: Path, library: Library | None = None, as_of: dt.date | No
     problems: list[Problem] = []
     folder = repo / POLICIES_DIR
     for path in policy_files(folder):
+        text = path.read_text(encoding="utf-8")
+        if not is_policy_source(path.name, text):
+            continue  # the company's own page (onboarding.md): published as written, not a policy
         try:
-            doc = parse_policy(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", company=True)
+            doc = parse_policy(text, f"{POLICIES_DIR}/{path.name}", company=True)
         except TemplateError as exc:
             problems.extend(exc.problems)
             continue
