@@ -15,6 +15,7 @@ import yaml
 
 from .._errors import Problem, TemplateError
 from ._facts_schema import ROLE_TITLES
+from ._places import PlaceData, place_data
 
 FREQUENCIES: tuple[str, ...] = (
     "continuous", "per-event", "daily", "weekly", "monthly", "quarterly", "semiannual", "annual",
@@ -83,6 +84,10 @@ class Catalog:
     evidence: dict[str, EvidenceItem]
     checklist: dict[str, ChecklistItem]
     providers: dict[str, dict[str, str]]
+    # Regions, residency areas and service capabilities (catalog/regions.yaml, services.yaml).
+    places: PlaceData
+    # Statutory timelines with their sources (catalog/regulations.yaml).
+    regulations: dict[str, dict[str, Any]]
 
     def controls_for(self, policy_id: str) -> list[Control]:
         """Return the controls a policy states, in id order."""
@@ -192,4 +197,6 @@ def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
     checklist = _load_checklist(folder / "checklist.yaml")
     controls, problems = _load_controls(library / "controls", criteria, evidence, checklist)
     providers, _ = _load_yaml(folder / "providers.yaml")
-    return Catalog(criteria, controls, evidence, checklist, providers), problems
+    regulations, _ = _load_yaml(folder / "regulations.yaml")
+    return Catalog(criteria, controls, evidence, checklist, providers, place_data(library),
+                   regulations), problems

@@ -321,8 +321,8 @@ def company_policy_from_template(template: PolicyDoc, library: Library, facts: F
 
 
 def in_scope_templates(library: Library, facts: Facts) -> list[PolicyDoc]:
-    """Return the library templates whose category is in the company's scope."""
-    return [doc for key, doc in sorted(library.templates.items()) if doc.category in facts.categories]
+    """Return the library templates in force for the company: its scope, and privacy wherever it holds personal data."""
+    return [doc for key, doc in sorted(library.templates.items()) if doc.category in facts.policy_categories]
 
 
 def program_from_library(facts: Facts, library: Library | None = None, as_of: dt.date | None = None) -> Program:
