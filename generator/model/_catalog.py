@@ -7,13 +7,15 @@ evidence plan and checklist trace are all derived from these records.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .._errors import Problem, TemplateError
+from ._commitments import TIME_UNITS, CommitmentCatalog, frequency_for, load_commitments
 from ._facts_schema import ROLE_TITLES
 from ._places import PlaceData, place_data
 
@@ -48,6 +50,9 @@ class Control:
     evidence: tuple[str, ...]
     checklist: tuple[str, ...]
     source: str
+    # The named commitment (catalog/commitments.yaml) the frequency is derived from, if any; the
+    # company's value of it decides the frequency in its program (``Program.controls``).
+    cadence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ class Catalog:
     places: PlaceData
     # Statutory timelines with their sources (catalog/regulations.yaml).
     regulations: dict[str, dict[str, Any]]
+    commitments: CommitmentCatalog = field(default_factory=lambda: CommitmentCatalog("", {}))
 
     def controls_for(self, policy_id: str) -> list[Control]:
         """Return the controls a policy states, in id order."""
@@ -137,8 +143,33 @@ def _load_checklist(path: Path) -> dict[str, ChecklistItem]:
     return items
 
 
+def _frequency(raw: dict[str, Any], commitments: CommitmentCatalog,
+               bad: Callable[[str, str], None]) -> tuple[str | None, str | None]:
+    """Return (frequency, cadence name) of a control: a literal frequency, or one derived from a commitment."""
+    if ("frequency" in raw) == ("cadence" in raw):
+        bad("needs either frequency: or cadence:, not both", "write cadence: NAME of a commitment whose value "
+            "the statement prints, or a literal frequency: for a control without one")
+        return None, None
+    if "frequency" in raw:
+        if raw["frequency"] not in FREQUENCIES:
+            bad(f"frequency {raw['frequency']!r} is unknown", f"choose from {', '.join(FREQUENCIES)}")
+            return None, None
+        return str(raw["frequency"]), None
+    name = raw["cadence"]
+    entry = commitments.entries.get(name) if isinstance(name, str) else None
+    if entry is None:
+        bad(f"cadence {name!r} is not a named commitment",
+            f"{commitments.suggest(str(name))} (catalog/commitments.yaml)")
+        return None, None
+    if entry.kind != "cadence" or entry.unit not in TIME_UNITS:
+        bad(f"cadence {name!r} is a {entry.kind}, not a cadence", "name a commitment of kind cadence")
+        return None, None
+    return frequency_for(entry.value, entry.unit), name
+
+
 def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[str, EvidenceItem],
-                   checklist: dict[str, ChecklistItem]) -> tuple[dict[str, Control], list[Problem]]:
+                   checklist: dict[str, ChecklistItem],
+                   commitments: CommitmentCatalog) -> tuple[dict[str, Control], list[Problem]]:
     controls: dict[str, Control] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.yaml")):
@@ -156,7 +187,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
             def bad(message: str, fix: str, cid: str = cid, line: int | None = line, where: str = where) -> None:
                 problems.append(Problem(where, f"control {cid}: {message}", fix, line))
 
-            needed = ("id", "statement", "owner", "frequency", "criteria", "section", "evidence", "checklist")
+            needed = ("id", "statement", "owner", "criteria", "section", "evidence", "checklist")
             if not isinstance(raw, dict) or any(k not in raw for k in needed):
                 bad(f"needs {', '.join(needed)}", "add the missing keys")
                 continue
@@ -166,8 +197,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 bad("id is used twice", "give each control its own id")
             if raw["owner"] not in ROLE_TITLES:
                 bad(f"owner {raw['owner']!r} is not a role", f"choose from {', '.join(ROLE_TITLES)}")
-            if raw["frequency"] not in FREQUENCIES:
-                bad(f"frequency {raw['frequency']!r} is unknown", f"choose from {', '.join(FREQUENCIES)}")
+            frequency, cadence = _frequency(raw, commitments, bad)
             for crit in raw["criteria"]:
                 if crit not in criteria:
                     bad(f"criterion {crit!r} does not exist", "use an id from catalog/criteria.yaml")
@@ -181,10 +211,12 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 bad("addresses no criteria", "list the criteria this control meets")
             if len(problems) > before:
                 continue
+            assert frequency is not None
             controls[cid] = Control(
-                id=cid, statement=str(raw["statement"]).strip(), owner=raw["owner"], frequency=raw["frequency"],
+                id=cid, statement=str(raw["statement"]).strip(), owner=raw["owner"], frequency=frequency,
                 criteria=tuple(raw["criteria"]), policy=data["policy"], section=raw["section"],
                 evidence=tuple(raw["evidence"]), checklist=tuple(raw["checklist"]), source=where,
+                cadence=cadence,
             )
     return controls, problems
 
@@ -195,8 +227,9 @@ def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
     criteria = _load_criteria(folder / "criteria.yaml")
     evidence = _load_evidence(folder / "evidence.yaml")
     checklist = _load_checklist(folder / "checklist.yaml")
-    controls, problems = _load_controls(library / "controls", criteria, evidence, checklist)
+    commitments, problems = load_commitments(library)
+    controls, control_problems = _load_controls(library / "controls", criteria, evidence, checklist, commitments)
     providers, _ = _load_yaml(folder / "providers.yaml")
     regulations, _ = _load_yaml(folder / "regulations.yaml")
-    return Catalog(criteria, controls, evidence, checklist, providers, place_data(library),
-                   regulations), problems
+    return Catalog(criteria, controls, evidence, checklist, providers, place_data(library), regulations,
+                   commitments), problems + control_problems

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .._errors import FactsError, Problem
+from ._commitments import CommitmentCatalog, commitments_of, override_value
 from ._facts_schema import (
     FACT_SPECS,
     GROUP_TITLES,
@@ -77,6 +78,11 @@ class Facts:
     def small(self) -> bool:
         """Return whether the company runs the lean program of a small company (up to 50 people)."""
         return bool(self.data["shape"]["headcount_band"] in SMALL_BANDS)
+
+    def overrides(self) -> dict[str, Any]:
+        """Return the company's values for named commitments that no fact declares (company.yml ``commitments:``)."""
+        facts = {spec.path[1] for spec in FACT_SPECS if spec.path[0] == "commitments"}
+        return {k: v for k, v in self.data.get("commitments", {}).items() if k not in facts}
 
     def flat(self) -> dict[str, Any]:
         """Return the facts as flat cookiecutter answers (the inverse of ``facts_from_answers``)."""
@@ -253,7 +259,8 @@ def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
 
 
 def _build(
-    raw_for: Mapping[str, Any], from_yaml: bool, where: str, lines: Mapping[str, int] | None = None
+    raw_for: Mapping[str, Any], from_yaml: bool, where: str, lines: Mapping[str, int] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Facts:
     problems: list[Problem] = []
     data: dict[str, Any] = {}
@@ -271,6 +278,8 @@ def _build(
         except ValueError as exc:
             message, _, fix = str(exc).partition("|")
             problems.append(Problem(where, f"{name_of(spec)}: {message}", fix, line))
+    if "commitments" in data:
+        data["commitments"].update(overrides or {})
     for key, message, fix in _cross_checks(data):
         spec = SPECS_BY_KEY[key]
         line = (lines or {}).get(spec.dotted)
@@ -307,7 +316,7 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def parse_facts_yaml(text: str, where: str = "company.yml") -> Facts:
+def parse_facts_yaml(text: str, where: str = "company.yml", commitments: CommitmentCatalog | None = None) -> Facts:
     """Validate the text of a ``company.yml``; errors carry file and line."""
     try:
         loaded = yaml.safe_load(text)
@@ -337,17 +346,51 @@ def parse_facts_yaml(text: str, where: str = "company.yml") -> Facts:
         if node is not _MISSING:
             flat[spec.key] = node
     known = {spec.dotted for spec in FACT_SPECS}
+    overrides: dict[str, Any] = {}
     for dotted, line in lines.items():
         is_leaf_or_group = dotted in known or any(k.startswith(dotted + ".") for k in known)
-        if not is_leaf_or_group:
+        if is_leaf_or_group:
+            continue
+        group, _, name = dotted.partition(".")
+        if group == "commitments" and "." not in name:
+            catalog = commitments if commitments is not None else _default_commitments()
+            problem = _override_problem(catalog, name, loaded["commitments"][name], overrides)
+            if problem:
+                problems.append(Problem(where, f"{dotted}: {problem[0]}", problem[1], line))
+            continue
+        if group != "commitments" or f"commitments.{name.split('.')[0]}" in lines and any(
+                k.startswith(f"commitments.{name.split('.')[0]}.") for k in known):
             problems.append(Problem(where, f"{dotted}: unknown fact", "remove it or check the spelling", line))
     try:
-        facts = _build(flat, from_yaml=True, where=where, lines=lines)
+        facts = _build(flat, from_yaml=True, where=where, lines=lines, overrides=overrides)
     except FactsError as exc:
         raise FactsError(problems + exc.problems) from None
     if problems:
         raise FactsError(problems)
     return facts
+
+
+def _default_commitments() -> CommitmentCatalog:
+    from ._library import library_root
+
+    return commitments_of(library_root())
+
+
+def _override_problem(catalog: CommitmentCatalog, name: str, raw: Any,
+                      overrides: dict[str, Any]) -> tuple[str, str] | None:
+    """Validate one company override of a named commitment; store it in ``overrides`` when sound."""
+    entry = catalog.entries.get(name)
+    if entry is None:
+        return "unknown fact or commitment", f"{catalog.suggest(name)} (names are in catalog/commitments.yaml)"
+    if entry.fact:
+        return f"{name} is set by the fact {entry.fact}", "write the value there instead and remove this line"
+    try:
+        value = override_value(entry, raw)
+        overrides[name] = int(value) if value == int(value) else value
+    except ValueError as exc:
+        message, _, fix = str(exc).partition("|")
+        return message, fix
+    return None
 
 
 _MISSING = object()
@@ -401,4 +444,10 @@ def dump_facts(facts: Facts) -> str:
         if comment:
             out.append(f"{indent}# {comment}")
         out.append(f"{indent}{spec.path[-1]}: {_yaml_scalar(facts.get(spec.dotted))}")
+        if spec is _LAST_COMMITMENT_FACT:
+            for name, value in sorted(facts.overrides().items()):
+                out.append(f"  {name}: {_yaml_scalar(value)}")
     return "\n".join(out) + "\n"
+
+
+_LAST_COMMITMENT_FACT = [spec for spec in FACT_SPECS if spec.path[0] == "commitments"][-1]

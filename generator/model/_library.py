@@ -12,6 +12,8 @@ from ._catalog import Catalog, load_catalog
 from ._documents import PolicyDoc, parse_policy
 
 _ANCHOR = re.compile(r"\{\s*#([A-Za-z0-9_-]+)\s*\}")
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_COMMIT_NAME = re.compile(r"\bcommit\.([A-Za-z_][A-Za-z0-9_]*)")
 LIBRARY_VERSION_FILE = "VERSION"
 
 
@@ -57,6 +59,20 @@ def anchors_in(text: str) -> set[str]:
     return set(_ANCHOR.findall(text))
 
 
+def unknown_commitments(text: str, where: str, catalog: Catalog, first_line: int = 1) -> list[Problem]:
+    """Report each ``commit.NAME`` in a template's expressions that the commitment catalog lacks."""
+    problems: list[Problem] = []
+    for expression in _JINJA.finditer(text):
+        for match in _COMMIT_NAME.finditer(expression.group(0)):
+            name = match.group(1)
+            if name not in catalog.commitments.entries:
+                line = text.count("\n", 0, expression.start() + match.start()) + first_line
+                problems.append(Problem(where, f"commit.{name} is not a named commitment",
+                                        f"{catalog.commitments.suggest(name)} (or add {name} to "
+                                        "catalog/commitments.yaml)", line))
+    return problems
+
+
 def load_library(root: Path | None = None) -> Library:
     """Load every template and catalog; fail with file and line on anything inconsistent."""
     library, problems = load_library_leniently(root)
@@ -81,12 +97,18 @@ def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Prob
                                     f"rename the file to {doc.filename}"))
         if doc.id in templates:
             problems.append(Problem(str(path), f"{doc.id} is defined twice", "give each policy its own id"))
+        problems += unknown_commitments(doc.body, str(path), catalog, doc.body_line)
         templates[doc.id] = doc
+    for extra in sorted([*(root / "partials").glob("*.md"), *(root / "companion").glob("*.md")]):
+        problems += unknown_commitments(extra.read_text(encoding="utf-8"), str(extra), catalog)
     for control in list(catalog.controls.values()):
         owner = templates.get(control.policy)
         if owner is None:
             problems.append(Problem(control.source, f"control {control.id}: policy {control.policy} has no template",
                                     "fix the policy id"))
+            del catalog.controls[control.id]
+        elif bad_names := unknown_commitments(control.statement, control.source, catalog):
+            problems.extend(Problem(p.where, f"control {control.id}: {p.message}", p.fix) for p in bad_names)
             del catalog.controls[control.id]
         elif control.section not in anchors_in(owner.body):
             fix = "add {#" + control.section + "} to the heading that states it"

@@ -7,6 +7,7 @@ produced here as Markdown, so the site, the PDFs and any later tool share one re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from .._errors import Problem, TemplateError
 from ..model._catalog import Control, Criterion
+from ..model._commitments import CommitmentValue, frequency_for, resolve
 from ..model._documents import AREAS, REVIEW_CADENCES, HistoryEntry, PolicyDoc, parse_policy
 from ..model._facts import Facts, load_facts
 from ..model._facts_schema import ROLE_TITLES
@@ -78,10 +80,24 @@ class Program:
         """Return the company's policies in id order."""
         return [self.policies[key] for key in sorted(self.policies)]
 
+    @functools.cached_property
+    def commitments(self) -> dict[str, CommitmentValue]:
+        """Return every named commitment's value for this company (fact, override or library default)."""
+        return resolve(self.library.catalog.commitments, self.facts.data)
+
+    def control(self, cid: str) -> Control | None:
+        """Return a control as it holds for this company: a cadence control runs at the company's cadence."""
+        control = self.library.catalog.controls.get(cid)
+        if control is None or control.cadence is None or control.cadence not in self.commitments:
+            return control
+        value = self.commitments[control.cadence]
+        return replace(control, frequency=frequency_for(value.value, value.unit))
+
     def controls(self) -> list[Control]:
-        """Return the controls the company's policies carry, in id order."""
+        """Return the controls the company's policies carry, in id order, with the company's frequencies."""
         carried = {cid for doc in self.policies.values() for cid in doc.controls}
-        return [self.library.catalog.controls[cid] for cid in sorted(carried) if cid in self.library.catalog.controls]
+        found = (self.control(cid) for cid in sorted(carried))
+        return [control for control in found if control is not None]
 
     def criteria_in_scope(self) -> list[Criterion]:
         """Return the criteria of the categories in scope, in catalog order."""
@@ -161,7 +177,7 @@ class Program:
         """Return the table of controls a policy carries, each linked to the section stating it."""
         lines = ["| Control | Statement | Owner | Frequency | Criteria |", "|---|---|---|---|---|"]
         for cid in doc.controls:
-            control = self.library.catalog.controls.get(cid)
+            control = self.control(cid)
             if control is None:
                 continue
             statement = self.render_statement(control, doc).replace("\n", " ")

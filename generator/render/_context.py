@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model._catalog import Catalog
+from ..model._commitments import resolve
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
+from ._commit import CommitContext
 from ._render import join_and, safe
 from ._tailoring import (
     architecture_words,
@@ -89,6 +91,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "stack": data["stack"],
         "data": data["data"],
         "commitments": data["commitments"],
+        "commit": CommitContext(catalog.commitments, resolve(catalog.commitments, data)),
         "audit": audit,
         "site": data["site"],
         "scope": in_scope,

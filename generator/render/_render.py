@@ -19,10 +19,11 @@ from markupsafe import Markup
 
 from .._errors import Problem, TemplateError
 from ._escape import markdown_text
+from ._grammar import agree, article, plural, verb_for
 
 
 def _plural(number: int | float, unit: str) -> str:
-    return f"{number:g} {unit}" if number == 1 else f"{number:g} {unit}s"
+    return f"{number:g} {plural(unit, number)}"
 
 
 def hours(number: int) -> str:
@@ -65,7 +66,8 @@ def _environment() -> ImmutableSandboxedEnvironment:
         comment_start_string="{##",
         comment_end_string="##}",
     )
-    env.filters.update(hours=hours, days=days, months=months, join_and=join_and, long_date=long_date)
+    env.filters.update(hours=hours, days=days, months=months, join_and=join_and, long_date=long_date,
+                       article=article, agree=agree, verb_for=verb_for, plural=plural)
     return env
 
 

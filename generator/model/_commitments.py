@@ -1,0 +1,298 @@
+"""Named commitments: every number the program relies on, written once with its unit and source.
+
+A deadline, cadence, retention period, threshold or recovery tier that more than one sentence
+relies on is one entry of ``catalog/commitments.yaml``. Its value is the library's default, or the
+company fact named by ``fact:``, or an override in the ``commitments:`` section of ``company.yml``.
+Templates print it through ``{{ commit.NAME }}`` and controls take their frequency from it, so the
+text, the control matrix, the evidence plan and the calendar read one value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .._errors import Problem, TemplateError
+from ._facts_schema import SPECS_BY_KEY
+
+COMMITMENTS_FILE = "catalog/commitments.yaml"
+KINDS: tuple[str, ...] = ("deadline", "cadence", "retention", "threshold", "tier", "count")
+UNITS: tuple[str, ...] = (
+    "minute", "hour", "business_day", "day", "week", "month", "year", "percent", "count",
+)
+TIME_UNITS: tuple[str, ...] = ("minute", "hour", "business_day", "day", "week", "month", "year")
+# Kinds that measure time, and the units each kind may use.
+_KIND_UNITS: dict[str, tuple[str, ...]] = {
+    "deadline": TIME_UNITS,
+    "cadence": TIME_UNITS,
+    "retention": TIME_UNITS,
+    "threshold": (*TIME_UNITS, "percent", "count"),
+    "tier": (*TIME_UNITS, "count"),
+    "count": ("count",),
+}
+# Length of a unit in hours, for comparing values across units (a business day is a working day of
+# a 5-day week: 7/5 calendar days, so 5 business days is a week).
+UNIT_HOURS: dict[str, float] = {
+    "minute": 1 / 60, "hour": 1.0, "business_day": 24 * 7 / 5, "day": 24.0, "week": 24 * 7.0,
+    "month": 24 * 365.25 / 12, "year": 24 * 365.25,
+}
+# Cadence words a company may write instead of a number (the access review cadence fact uses them).
+CADENCE_WORDS: dict[str, tuple[int, str]] = {
+    "daily": (1, "day"), "weekly": (1, "week"), "monthly": (1, "month"), "quarterly": (3, "month"),
+    "semiannual": (6, "month"), "annual": (1, "year"), "yearly": (1, "year"),
+}
+# A control's frequency (catalog FREQUENCIES) from its cadence, in hours: the most frequent bucket
+# the cadence reaches, so a fortnightly control is sampled as a weekly one.
+_FREQUENCY_HOURS: tuple[tuple[str, float], ...] = (
+    ("annual", 24 * 365.25), ("semiannual", 24 * 365.25 / 2), ("quarterly", 24 * 365.25 / 4),
+    ("monthly", 24 * 365.25 / 12), ("weekly", 24 * 7.0), ("daily", 24.0),
+)
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+_FIELDS = ("title", "kind", "value", "unit", "fact", "source", "governs")
+_REQUIRED = ("title", "kind", "value", "unit", "source")
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One catalog entry: what is committed, its default value and unit, and where it comes from."""
+
+    name: str
+    title: str
+    kind: str
+    value: float
+    unit: str
+    source: str
+    fact: str | None = None
+    governs: tuple[str, ...] = ()
+    line: int | None = None
+
+    @property
+    def hours(self) -> float | None:
+        """Return the default in hours, or None for a unit that is not time."""
+        return self.value * UNIT_HOURS[self.unit] if self.unit in UNIT_HOURS else None
+
+
+@dataclass(frozen=True)
+class CommitmentValue:
+    """A commitment as it holds for one company: the value in force and where it was set."""
+
+    commitment: Commitment
+    value: float
+    origin: str
+
+    @property
+    def name(self) -> str:
+        """Return the commitment's catalog name."""
+        return self.commitment.name
+
+    @property
+    def unit(self) -> str:
+        """Return the unit the value is written in."""
+        return self.commitment.unit
+
+    @property
+    def hours(self) -> float | None:
+        """Return the value in hours, or None for a unit that is not time."""
+        return self.value * UNIT_HOURS[self.unit] if self.unit in UNIT_HOURS else None
+
+
+@dataclass(frozen=True)
+class CommitmentCatalog:
+    """Every named commitment of a library, in file order."""
+
+    path: str
+    entries: dict[str, Commitment]
+
+    def suggest(self, name: str) -> str:
+        """Return 'did you mean X?' for a misspelt name, or a pointer to the catalog."""
+        close = difflib.get_close_matches(name, list(self.entries), n=1, cutoff=0.6)
+        return f"did you mean {close[0]}?" if close else f"use a name from {COMMITMENTS_FILE}"
+
+    def by_fact(self) -> dict[str, Commitment]:
+        """Return the entries that a company fact supplies, keyed by the fact's dotted path."""
+        return {entry.fact: entry for entry in self.entries.values() if entry.fact}
+
+
+def frequency_for(value: float, unit: str) -> str:
+    """Return the control frequency (``weekly``, ``quarterly``...) a cadence of ``value unit`` runs at."""
+    if unit == "business_day" and value <= 1:
+        return "daily"
+    hours = value * UNIT_HOURS[unit]
+    if hours < 24:
+        return "continuous"
+    for frequency, limit in _FREQUENCY_HOURS:
+        if hours >= limit * 0.99:
+            return frequency
+    return "daily"
+
+
+def _number(raw: Any) -> float | None:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return None
+    return float(raw)
+
+
+def _fact_path_known(dotted: str) -> bool:
+    return any(spec.dotted == dotted for spec in SPECS_BY_KEY.values())
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map each commitment name to the 1-based line of its key."""
+    lines: dict[str, int] = {}
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for key, value in root.value:
+        if key.value == "commitments" and isinstance(value, yaml.MappingNode):
+            for name_node, _ in value.value:
+                lines[str(name_node.value)] = name_node.start_mark.line + 1
+    return lines
+
+
+def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Problem]]:
+    """Parse and validate the commitment catalog; return it with every problem found."""
+    try:
+        data = yaml.safe_load(text)
+        lines = _key_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise TemplateError([Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
+                                     mark.line + 1 if mark else None)]) from None
+    entries = data.get("commitments") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        raise TemplateError([Problem(where, "must hold a `commitments:` mapping of name to entry",
+                                     "see policy_templates/AUTHORING.md, section Commitments")])
+    problems: list[Problem] = []
+    found: dict[str, Commitment] = {}
+    for name, raw in entries.items():
+        line = lines.get(str(name))
+
+        def bad(message: str, fix: str, name: object = name, line: int | None = line) -> None:
+            problems.append(Problem(where, f"commitment {name}: {message}", fix, line))
+
+        if not isinstance(name, str) or not _NAME.match(name):
+            bad("name is not snake_case", "use lower-case words joined by underscores, e.g. incident_report_staff")
+            continue
+        if not isinstance(raw, dict):
+            bad("is not a mapping", f"give it {', '.join(_REQUIRED)}")
+            continue
+        missing = [key for key in _REQUIRED if key not in raw]
+        if missing:
+            bad(f"lacks {', '.join(missing)}", f"add {', '.join(missing)} (see AUTHORING.md)")
+            continue
+        unknown = [key for key in raw if key not in _FIELDS]
+        if unknown:
+            bad(f"unknown field {unknown[0]!r}", f"use only {', '.join(_FIELDS)}")
+            continue
+        kind, unit, fact = raw["kind"], raw["unit"], raw.get("fact")
+        value = _number(raw["value"])
+        before = len(problems)
+        if kind not in KINDS:
+            bad(f"kind {kind!r} is unknown", f"choose from {', '.join(KINDS)}")
+        elif unit not in _KIND_UNITS[kind]:
+            bad(f"unit {unit!r} does not fit kind {kind}", f"choose from {', '.join(_KIND_UNITS[kind])}")
+        if unit not in UNITS:
+            bad(f"unit {unit!r} is unknown", f"choose from {', '.join(UNITS)}")
+        if value is None or value <= 0:
+            bad(f"value {raw['value']!r} is not a positive number", "write a number without quotes or units")
+        elif unit == "percent" and value > 100:
+            bad(f"value {value:g} is over 100 percent", "write a percentage from 0 to 100")
+        for key in ("title", "source"):
+            if not isinstance(raw[key], str) or not raw[key].strip():
+                bad(f"{key} is empty", f"write the {key} in a sentence")
+        if fact is not None and (not isinstance(fact, str) or not _fact_path_known(fact)):
+            bad(f"fact {fact!r} is not a company fact", "use a dotted path from company.yml such as "
+                "commitments.rto_hours, or leave fact out")
+        governs = raw.get("governs", [])
+        if not isinstance(governs, list) or not all(isinstance(g, str) and g.strip() for g in governs):
+            bad("governs must be a list of phrases", "write governs: [\"reports a suspected incident\"]")
+            governs = []
+        if len(problems) > before:
+            continue
+        assert value is not None
+        found[name] = Commitment(name, raw["title"].strip(), kind, value, unit, raw["source"].strip(), fact,
+                                 tuple(g.strip() for g in governs), line)
+    return CommitmentCatalog(where, found), problems
+
+
+def load_commitments(library: Path) -> tuple[CommitmentCatalog, list[Problem]]:
+    """Read ``catalog/commitments.yaml`` of a library (an empty catalog when the file is absent)."""
+    path = library / COMMITMENTS_FILE
+    if not path.is_file():
+        return CommitmentCatalog(str(path), {}), []
+    return parse_commitments(path.read_text(encoding="utf-8"), str(path))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(path: str, mtime: float) -> CommitmentCatalog:
+    catalog, problems = load_commitments(Path(path))
+    if problems:
+        raise TemplateError(problems)
+    return catalog
+
+
+def commitments_of(library: Path) -> CommitmentCatalog:
+    """Return a library's commitment catalog, read once per change of the file."""
+    path = library / COMMITMENTS_FILE
+    mtime = path.stat().st_mtime if path.is_file() else 0.0
+    return _cached(str(library), mtime)
+
+
+def fact_value(commitment: Commitment, raw: Any) -> float | None:
+    """Turn a company fact's value into the commitment's number (a cadence word into its months)."""
+    number = _number(raw)
+    if number is not None:
+        return number
+    if isinstance(raw, str) and raw.lower() in CADENCE_WORDS:
+        count, unit = CADENCE_WORDS[raw.lower()]
+        if commitment.unit in UNIT_HOURS:
+            return count * UNIT_HOURS[unit] / UNIT_HOURS[commitment.unit]
+    return None
+
+
+def override_value(commitment: Commitment, raw: Any) -> float:
+    """Validate a company override; raise ``ValueError('message|fix')`` when it cannot be used."""
+    number = fact_value(commitment, raw) if commitment.kind == "cadence" else _number(raw)
+    unit = commitment.unit.replace("_", " ")
+    if number is None:
+        words = " or a cadence word (monthly, quarterly...)" if commitment.kind == "cadence" else ""
+        raise ValueError(f"{raw!r} is not a number|write a number of {unit}s without quotes{words}")
+    if number <= 0:
+        raise ValueError(f"{number:g} is not positive|write a number of {unit}s above 0")
+    if commitment.unit == "percent" and number > 100:
+        raise ValueError(f"{number:g} is over 100 percent|write a percentage from 0 to 100")
+    return number
+
+
+def resolve(catalog: CommitmentCatalog, facts_data: Mapping[str, Any]) -> dict[str, CommitmentValue]:
+    """Return every commitment's value for a company: its fact, its override, or the default.
+
+    ``facts_data`` is the validated, nested ``company.yml``; overrides of catalog names sit in its
+    ``commitments:`` section beside facts such as ``rto_hours``.
+    """
+    section: Mapping[str, Any] = facts_data.get("commitments") or {}
+    values: dict[str, CommitmentValue] = {}
+    for name, entry in catalog.entries.items():
+        value, origin = entry.value, "library default"
+        if entry.fact:
+            node: Any = facts_data
+            for part in entry.fact.split("."):
+                node = node.get(part) if isinstance(node, Mapping) else None
+            number = fact_value(entry, node)
+            if number is not None:
+                value, origin = number, entry.fact
+        elif name in section:
+            number = fact_value(entry, section[name])
+            if number is not None:
+                value, origin = number, f"commitments.{name}"
+        values[name] = CommitmentValue(entry, value, origin)
+    return values
