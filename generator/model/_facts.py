@@ -188,6 +188,11 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
         if text.lower() not in canonical:
             raise ValueError(f"{text!r} is not one of the choices|choose from {', '.join(spec.choices)}")
         return canonical[text.lower()]
+    if kind == "place":
+        if place_data().residency_countries(text) is None:
+            raise ValueError(f"{text!r} is not a country or area policyforge knows|write a country name or one of "
+                             f"{', '.join(place_data().areas)} (see catalog/regions.yaml)")
+        return text
     if kind == "service":
         known = place_data().services.get(spec.catalog, {})
         if text.lower() not in known:

@@ -163,7 +163,7 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("data_payment", ("data", "payment"), "bool", "Do you handle payment card data?"),
     FactSpec("data_customer_confidential", ("data", "customer_confidential"), "bool",
              "Do you hold customers' confidential business data?"),
-    FactSpec("data_residency", ("data", "residency"), "text", "Where customer data must reside",
+    FactSpec("data_residency", ("data", "residency"), "place", "Where customer data must reside",
              "A country or area from catalog/regions.yaml (United States, European Union, United Kingdom...); "
              "every production region must lie inside it."),
     FactSpec("customer_regions", ("data", "customer_regions"), "choice_list",

@@ -108,10 +108,6 @@ def residency_problems(data: PlaceData, providers: list[str], regions: list[str]
     found: list[tuple[str, str, str]] = []
     names = ", ".join(PROVIDER_NAMES[p] for p in providers)
     area = data.residency_countries(residency)
-    if area is None:
-        known = ", ".join(list(data.areas)[:3] + ["United Kingdom", "a country name"])
-        found.append(("data_residency", f"{residency!r} is not a country or area policyforge knows",
-                      f"write one of {known} (see catalog/regions.yaml)"))
     for region in regions:
         located = data.region_country(providers, region)
         if located is None:
