@@ -15,9 +15,9 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        """Render as ``where[:line]: message — fix``."""
+        """Render as ``where[:line]: message — fix`` (only ``message — fix`` when nothing locates it)."""
         location = f"{self.where}:{self.line}" if self.line else self.where
-        text = f"{location}: {self.message}"
+        text = f"{location}: {self.message}" if location else self.message
         return f"{text} — {self.fix}" if self.fix else text
 
 

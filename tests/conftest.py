@@ -1,16 +1,19 @@
-"""Shared fixtures: inline file trees, a miniature policy library, and the example company."""
+"""Shared fixtures: inline file trees, a miniature policy library, the example company, a page's visible text."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator, Mapping
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from policyforge.render import markdown_to_html
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = REPO_ROOT / "policy_templates"
@@ -121,3 +124,25 @@ def example_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = out / "acme-cloud"
     run([str(BIN / "policyforge"), "build", "--repo", str(repo)], env={**os.environ, "SOURCE_DATE_EPOCH": "1796083200"})
     return repo
+
+
+class _TextOf(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of HTML whitespace, as a browser shows them (NBSP and other Unicode spaces stay)."""
+    return re.sub("[ \t\n\r\f]+", " ", text)
+
+
+def visible_text(markdown: str) -> str:
+    """Return the text a reader sees on the page the Markdown renders to."""
+    parser = _TextOf()
+    parser.feed(markdown_to_html(markdown))
+    parser.close()
+    return collapse("".join(parser.parts))

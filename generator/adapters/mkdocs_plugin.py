@@ -20,8 +20,11 @@ from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
 from ..kit._readiness import READINESS_FILE
+from ..model._acknowledgements import RECORDS_FILE
+from ..model._people import ROSTER_FILE
 from ..program._program import COMPANY_FILE, PDF_DIR, Program, load_program
 from ..render._markdown import MARKDOWN_EXTENSIONS
+from ..render._sanitize import sanitize_html
 from ..site._sitepages import generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
@@ -79,6 +82,15 @@ def _stylesheet(brand: str) -> str:
 """
 
 
+def _escaped_nav(nav: Any) -> Any:
+    """Escape navigation titles: MkDocs themes print them unescaped, and policy titles are front matter."""
+    if isinstance(nav, list):
+        return [_escaped_nav(item) for item in nav]
+    if isinstance(nav, dict):
+        return {html.escape(str(title)): _escaped_nav(target) for title, target in nav.items()}
+    return nav
+
+
 class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     """Render the company's policy program into the MkDocs site."""
 
@@ -103,7 +115,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        config.nav = site_nav(self.program)
+        config.nav = _escaped_nav(site_nav(self.program))
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
         return config
@@ -158,6 +170,10 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
 
+    def on_page_content(self, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Sanitise every page: policies, the company's own pages and the engine's pages alike."""
+        return sanitize_html(content)
+
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Ask search engines not to index the site when the company chose so."""
         assert self.program is not None
@@ -173,6 +189,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""
         server.watch(str(self.repo / COMPANY_FILE))
-        if (self.repo / READINESS_FILE).exists():
-            server.watch(str(self.repo / READINESS_FILE))
+        for name in (READINESS_FILE, ROSTER_FILE, RECORDS_FILE):
+            if (self.repo / name).exists():
+                server.watch(str(self.repo / name))
         return server

@@ -9,7 +9,6 @@ properties come from the policy's own dates, so an unchanged policy gives a byte
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
 import re
@@ -24,9 +23,7 @@ from ..model._documents import PolicyDoc
 from ..program._program import Program
 from ..render._markdown import markdown_to_html
 from ..repo._files import write_atomic
-from ._exporting import EXIT_OK, EXIT_USAGE, add_common_arguments, load_target, print_problems
 
-DEFAULT_OUT = "out/docx"
 _POLICY_HREF = re.compile(r"^(POL-\d{2})-[a-z0-9-]+\.md(?:#.*)?$")
 _EXTERNAL_HREF = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
@@ -485,20 +482,3 @@ def write_docx(program: Program, out: Path) -> list[Path]:
         write_atomic(path, policy_docx(program, doc))
         paths.append(path)
     return paths
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Describe ``policyforge export docx``."""
-    add_common_arguments(parser, DEFAULT_OUT)
-
-
-def run(args: argparse.Namespace) -> int:
-    """Export every policy of the repository as a Word document."""
-    try:
-        target = load_target(args, DEFAULT_OUT)
-        paths = write_docx(target.program, target.out)
-    except PolicyforgeError as exc:
-        print_problems(exc.problems)
-        return EXIT_USAGE
-    print(f"Word: {len(paths)} policies in {target.out}")
-    return EXIT_OK

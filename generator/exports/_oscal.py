@@ -10,7 +10,6 @@ unchanged repository exports byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -22,7 +21,6 @@ from typing import Any
 
 import yaml
 
-from .._errors import PolicyforgeError
 from ..model._catalog import Control
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES
@@ -30,13 +28,11 @@ from ..program._program import CATEGORY_TITLES, POLICIES_DIR, Program
 from ..render._escape import markdown_text
 from ..render._render import join_and
 from ..repo._files import write_atomic
-from ._exporting import EXIT_OK, EXIT_USAGE, add_common_arguments, load_target, print_problems
 from ._pdf import release_date
 
 OSCAL_VERSION = "1.2.1"
 # Properties of our own (not defined by OSCAL) live in this namespace, as OSCAL requires.
 NS = "urn:policyforge:oscal"
-DEFAULT_OUT = "out/oscal"
 CATALOG_FILE = "catalog.json"
 PROFILE_FILE = "profile.json"
 COMPONENT_FILE = "component-definition.json"
@@ -406,22 +402,3 @@ def write_oscal(program: Program, release: str, out: Path, repo: Path | None = N
         write_atomic(out / name, to_json(document))
         paths.append(out / name)
     return paths
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Describe ``policyforge export oscal``."""
-    add_common_arguments(parser, DEFAULT_OUT)
-
-
-def run(args: argparse.Namespace) -> int:
-    """Export the repository's program as OSCAL JSON."""
-    try:
-        target = load_target(args, DEFAULT_OUT)
-        paths = write_oscal(target.program, target.release, target.out, target.repo)
-    except PolicyforgeError as exc:
-        print_problems(exc.problems)
-        return EXIT_USAGE
-    in_scope = len(target.program.criteria_in_scope())
-    print(f"OSCAL: {', '.join(p.name for p in paths)} in {target.out} ({in_scope} criteria in scope, "
-          f"{len(target.program.controls())} controls)")
-    return EXIT_OK

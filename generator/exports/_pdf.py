@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import mimetypes
 import os
 import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc
@@ -167,18 +171,57 @@ def policy_html(program: Program, doc: PolicyDoc) -> str:
             + _article(program, doc, links, single=True) + "</body>\n</html>\n")
 
 
-def render_pdf(document: str, pdfa: bool = False) -> bytes:
-    """Render one HTML document to PDF bytes; identical input gives identical bytes."""
+def render_pdf(document: str, pdfa: bool = False, assets: Iterable[Path] = ()) -> bytes:
+    """Render one HTML document to PDF bytes; identical input gives identical bytes.
+
+    WeasyPrint loads only what ``closed_fetcher`` allows: the engine's assets, ``data:`` URLs and
+    the company-named ``assets`` (checked files inside the repository). Nothing else is read or
+    requested, whatever the document asks for.
+    """
     html_class = _weasyprint_html()
     from weasyprint import CSS
 
+    fetcher = closed_fetcher(assets)
     identifier = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options: dict[str, object] = {"pdf_identifier": identifier}
     if pdfa:
         options["pdf_variant"] = "pdf/a-3b"
-    result: bytes = html_class(string=document, base_url=str(STYLESHEET.parent)).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET))], **options)
+    result: bytes = html_class(string=document, base_url=str(STYLESHEET.parent), url_fetcher=fetcher).write_pdf(
+        stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=fetcher)], **options)
     return result
+
+
+def _asset_files() -> frozenset[Path]:
+    """Return the engine's own asset files (regular files, no links), the fetcher's base allowlist."""
+    folder = STYLESHEET.parent
+    return frozenset(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+
+
+def closed_fetcher(assets: Iterable[Path] = ()) -> Any:
+    """Return a WeasyPrint URL fetcher for a closed world: engine assets, ``data:`` and named assets only.
+
+    ``file:`` URLs elsewhere (``/proc/self/environ``, ``.git/config``), ``http(s):`` and every other
+    scheme are refused, so a policy can neither embed a secret nor make the build send a request.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = {p.resolve() for p in (*_asset_files(), *assets)}
+
+    class ClosedFetcher(URLFetcher):  # type: ignore[misc]
+        """Answer only URLs of the allowed files and data: URLs."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(url2pathname(urlsplit(url).path))
+                if not path.is_symlink() and path.resolve() in allowed and path.is_file():
+                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+            raise ValueError(f"policyforge renders offline and loads only its own assets; refused {url[:120]}")
+
+    return ClosedFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
 
 
 def _cache_key(job: PdfJob, pdfa: bool) -> str:
@@ -193,13 +236,14 @@ def _cache_key(job: PdfJob, pdfa: bool) -> str:
     return digest.hexdigest()
 
 
-def _render_job(args: tuple[str, bool]) -> bytes:
-    return render_pdf(args[0], args[1])
+def _render_job(args: tuple[str, bool, tuple[Path, ...]]) -> bytes:
+    return render_pdf(args[0], args[1], args[2])
 
 
 def render_jobs(jobs: Iterable[PdfJob], out_dir: Path, pdfa: bool = False, workers: int | None = None,
-                cache_dir: Path | None = None) -> dict[str, bool]:
+                cache_dir: Path | None = None, assets: Iterable[Path] = ()) -> dict[str, bool]:
     """Write each job's PDF into ``out_dir``; return {file name: rendered (False when cached)}."""
+    allowed = tuple(assets)
     _weasyprint_html()
     jobs = list(jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -220,9 +264,9 @@ def render_jobs(jobs: Iterable[PdfJob], out_dir: Path, pdfa: bool = False, worke
     count = workers or min(len(pending), os.cpu_count() or 1)
     if count > 1 and len(pending) > 1:
         with ProcessPoolExecutor(max_workers=count) as pool:
-            results = list(pool.map(_render_job, [(job.html, pdfa) for job, _ in pending]))
+            results = list(pool.map(_render_job, [(job.html, pdfa, allowed) for job, _ in pending]))
     else:
-        results = [_render_job((job.html, pdfa)) for job, _ in pending]
+        results = [_render_job((job.html, pdfa, allowed)) for job, _ in pending]
     for (job, key), data in zip(pending, results, strict=True):
         write_atomic(out_dir / job.filename, data)
         if cache_dir is not None:

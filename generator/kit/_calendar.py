@@ -10,22 +10,17 @@ same repository: UIDs come from control ids and dates, DTSTAMP from the release 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import html
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-from .._errors import PolicyforgeError
 from ..model._catalog import Control
 from ..model._facts_schema import ROLE_TITLES
 from ..program._program import Program
 from ..render._context import add_months
 from ..render._markdown import markdown_to_html
-from ..repo._files import write_atomic
 from ._evidence import CADENCE_FACTS, SCHEDULED, AuditWindow, audit_window, evidence_plan, owner_role
 
 PRODID = "-//policyforge//Control calendar//EN"
@@ -63,22 +58,24 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("access-review", "access review", ("EV-17", "EV-18", "EV-19", "EV-20", "EV-21", "EV-22", "EV-23",
                                                 "EV-24", "EV-25", "EV-26"), 15,
              (("annual", "role matrix and authentication settings review"),)),
-    Activity("vulnerability", "vulnerability scan and patch review", ("EV-36", "EV-37", "EV-38"), 8),
+    Activity("vulnerability", "vulnerability scan and patch review", ("EV-36", "EV-37", "EV-38", "EV-68"), 8),
     Activity("security-testing", "security testing", ("EV-14",), 22, (("annual", "penetration test"),)),
     Activity("risk", "risk register review", ("EV-13",), 20, (("annual", "risk assessment"),)),
     Activity("incident", "incident response tabletop exercise", ("EV-41", "EV-42"), 25),
     Activity("continuity", "continuity plan review", ("EV-57", "EV-58"), 27,
              (("annual", "disaster recovery test and continuity plan review"), ("semiannual", "resilience exercise"))),
-    Activity("backup", "backup review and restore test", ("EV-55", "EV-56"), 18, (("weekly", "backup job review"),)),
+    Activity("backup", "backup review and restore test", ("EV-55", "EV-56", "EV-66"), 18,
+             (("weekly", "backup job review"),)),
     Activity("training", "security awareness training", ("EV-10",), 10,
              (("quarterly", "phishing exercise and training report"),)),
     Activity("policies", "policy acknowledgement and communication", ("EV-01", "EV-02"), 5),
-    Activity("vendors", "vendor review", ("EV-49", "EV-50", "EV-51", "EV-52"), 12,
+    Activity("vendors", "vendor review", ("EV-49", "EV-50", "EV-51", "EV-52", "EV-64"), 12,
              (("weekly", "vendor breach and advisory check"),)),
     Activity("oversight", "management review of the security program", ("EV-04", "EV-05", "EV-06", "EV-15",
                                                                          "EV-16"), 28),
     Activity("endpoints", "endpoint compliance review", ("EV-29", "EV-35"), 6),
-    Activity("monitoring", "monitoring, capacity and availability review", ("EV-39", "EV-40", "EV-53", "EV-54"), 3,
+    Activity("monitoring", "monitoring, capacity and availability review", ("EV-39", "EV-40", "EV-53", "EV-54",
+                                                                             "EV-65"), 3,
              (("weekly", "security log review"),)),
     Activity("change", "change management and secure development review", ("EV-43", "EV-44", "EV-45", "EV-46",
                                                                              "EV-47", "EV-48"), 14),
@@ -87,7 +84,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("people", "people and conduct review", ("EV-03", "EV-07", "EV-08", "EV-09", "EV-11", "EV-12"), 11),
     Activity("assets", "asset, network and facility review", ("EV-27", "EV-28", "EV-30", "EV-31", "EV-32"), 9,
              (("weekly", "cloud inventory check"),)),
-    Activity("processing", "processing integrity review", ("EV-63",), 7),
+    Activity("processing", "processing integrity review", ("EV-63", "EV-67"), 7),
 )
 OTHER = Activity("controls", "control review", (), 1)
 
@@ -262,35 +259,3 @@ def control_calendar(program: Program, stamp: dt.date) -> bytes:
             event.add("attendee", attendee)
         calendar.add_component(event)
     return bytes(calendar.to_ical())
-
-
-# ---------------------------------------------------------------------------------------------- command
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Describe ``policyforge calendar``."""
-    parser.add_argument("--out", default=None, help="file to write (default: out/control-calendar.ics; '-' prints)")
-    parser.add_argument("--repo", default=".", help="the company repository (default: here)")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Write the control calendar; exit 0, or 2 with file, line and fix when the inputs are wrong."""
-    from ..exports._pdf import release_date
-    from ..program._program import load_program
-
-    repo = Path(args.repo).resolve()
-    try:
-        program = load_program(repo)
-        data = control_calendar(program, release_date(program))
-        events = calendar_events(program)
-    except PolicyforgeError as exc:
-        for problem in exc.problems:
-            print(f"ERROR: {problem}", file=sys.stderr)
-        return 2
-    if args.out == "-":
-        sys.stdout.write(data.decode("utf-8"))
-        return 0
-    out = Path(args.out) if args.out else repo / "out" / "control-calendar.ics"
-    write_atomic(out.resolve(), data)
-    recurring = sum(1 for e in events if e.cadence)
-    print(f"Control calendar: {len(events)} events ({recurring} recurring) for "
-          f"{audit_window(program.facts).describe()} -> {out}", file=sys.stderr)
-    return 0

@@ -9,13 +9,11 @@ It is published as a site page and exported as Markdown, CSV or an Excel workboo
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
 import math
 import re
-import sys
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -23,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from .._errors import PolicyforgeError, Problem, TemplateError
+from .._errors import Problem, TemplateError
 from ..model._catalog import Control, EvidenceItem
 from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES
@@ -31,7 +29,6 @@ from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
-from ..repo._files import write_atomic
 
 SYSTEMS_FILE = "catalog/evidence_systems.yaml"
 CLOUD = "cloud"
@@ -433,8 +430,13 @@ def _fixed_zip(data: bytes, when: dt.date) -> bytes:
     return out.getvalue()
 
 
-def evidence_xlsx(plan: EvidencePlan, created: dt.date) -> bytes:
-    """Return the plan as an Excel workbook: frozen header, filter, set widths, dated ``created``."""
+def evidence_xlsx(plan: EvidencePlan, created: dt.date,
+                  populations: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] | None = None) -> bytes:
+    """Return the plan as an Excel workbook: frozen header, filter, set widths, dated ``created``.
+
+    ``populations`` adds a sheet per table the auditor samples from (the personnel population and
+    the acknowledgement records, ``kit._acknowledgement.evidence_tables``).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -461,6 +463,10 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date) -> bytes:
     sheet.freeze_panes = "A2"
     for column, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS[name]
+    if populations:
+        from ._acknowledgement import add_sheets
+
+        add_sheets(book, populations)
     moment = dt.datetime(created.year, created.month, created.day)
     props = book.properties
     props.creator = props.lastModifiedBy = "policyforge"
@@ -472,46 +478,3 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
     return _fixed_zip(buffer.getvalue(), created)
-
-
-# ---------------------------------------------------------------------------------------------- command
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Describe ``policyforge evidence``."""
-    parser.add_argument("--format", choices=FORMATS, default="md", help="md, csv or xlsx (default: md)")
-    parser.add_argument("--out", default=None,
-                        help="file to write (default: out/evidence-plan.<format>; '-' prints md or csv)")
-    parser.add_argument("--repo", default=".", help="the company repository (default: here)")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Write the evidence plan; exit 0, or 2 with file, line and fix when the inputs are wrong."""
-    from ..exports._pdf import release_date
-    from ..program._program import load_program
-
-    repo = Path(args.repo).resolve()
-    if args.out == "-" and args.format == "xlsx":
-        print("ERROR: --out -: a workbook cannot go to the terminal — give a file name such as plan.xlsx",
-              file=sys.stderr)
-        return 2
-    try:
-        program = load_program(repo)
-        plan = evidence_plan(program)
-        data: str | bytes
-        if args.format == "md":
-            data = evidence_page(program, plan)
-        elif args.format == "csv":
-            data = evidence_csv(plan)
-        else:
-            data = evidence_xlsx(plan, release_date(program))
-    except PolicyforgeError as exc:
-        for problem in exc.problems:
-            print(f"ERROR: {problem}", file=sys.stderr)
-        return 2
-    if args.out == "-":
-        sys.stdout.write(data if isinstance(data, str) else "")
-        return 0
-    out = Path(args.out) if args.out else repo / "out" / f"evidence-plan.{args.format}"
-    write_atomic(out.resolve(), data)
-    print(f"Evidence plan: {len(plan.rows)} items for {len(plan.controls)} controls ({plan.window.describe()}) "
-          f"-> {out}", file=sys.stderr)
-    return 0

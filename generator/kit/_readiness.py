@@ -14,12 +14,10 @@ operating records are first requested for a Type II window.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import difflib
 import html
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._catalog import ChecklistItem, Control
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES
-from ..program._program import Program, load_program
+from ..program._program import Program
 from ..render._escape import markdown_text
 from ..render._render import long_date
 from ..repo._files import write_atomic
@@ -41,7 +39,6 @@ READINESS_FILE = "readiness.yml"
 NOT_STARTED, IN_PROGRESS, DONE, NOT_APPLICABLE = "not started", "in progress", "done", "not applicable"
 STATUSES: tuple[str, ...] = (NOT_STARTED, IN_PROGRESS, DONE, NOT_APPLICABLE)
 FIELDS: tuple[str, ...] = ("status", "owner", "due", "proof", "reason")
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ROLE_LIKE = re.compile(r"^[a-z]+(_[a-z]+)+$")
@@ -387,26 +384,7 @@ def init_readiness(repo: Path, program: Program) -> int:
     return len(missing)
 
 
-# ---------------------------------------------------------------------------------------------- command
-def _threshold(value: str) -> Fraction:
-    try:
-        number = Fraction(value.strip().rstrip("%"))
-    except (ValueError, ZeroDivisionError):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number — write a percentage such as 80") from None
-    if not 0 <= number <= 100:
-        raise argparse.ArgumentTypeError(f"{value} is out of range — use a percentage from 0 to 100")
-    return number
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the options of `policyforge readiness`."""
-    parser.add_argument("--threshold", type=_threshold, default=Fraction(0), metavar="PERCENT",
-                        help="exit 1 when overall readiness (done / applicable) is below this percentage")
-    parser.add_argument("--init", action="store_true",
-                        help="write readiness.yml with every item not started, or append the items it lacks")
-    parser.add_argument("--repo", default=".", help="the company repository (default: here)")
-
-
+# ---------------------------------------------------------------------------------------------- report
 def owner_text(program: Program, owner: str) -> str:
     """Return an owner for people: 'Title (Name)' for a role key, else the name as written."""
     return program.person(owner) if owner in ROLE_TITLES else markdown_text(owner)
@@ -450,34 +428,6 @@ def report_lines(program: Program, readiness: Readiness) -> list[str]:
     else:
         out.append("\nNo item is overdue.")
     return out
-
-
-def run(args: argparse.Namespace) -> int:
-    """Print readiness by area and overall; exit 1 below the threshold, 2 on a bad readiness.yml."""
-    try:
-        repo = Path(args.repo).resolve()
-        program = load_program(repo)
-        keys = list(program.library.catalog.checklist)
-        if args.init:
-            added = init_readiness(repo, program)
-            print(f"{READINESS_FILE}: added {added} item(s)" if added else
-                  f"{READINESS_FILE}: already lists every checklist item; nothing changed")
-        entries = load_entries(repo, keys)
-    except PolicyforgeError as exc:
-        for problem in exc.problems:
-            print(f"ERROR: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    if entries is None:
-        print(f"{READINESS_FILE} not found: every item counts as not started. Create it with "
-              "`policyforge readiness --init`.", file=sys.stderr)
-    readiness = assess(program, entries)
-    print("\n".join(report_lines(program, readiness)))
-    overall = readiness.overall
-    threshold: Fraction = args.threshold
-    if overall.ratio * 100 < threshold:
-        print(f"Readiness {overall.percent} is below the threshold of {float(threshold):g}%.", file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------- site page

@@ -52,8 +52,12 @@ def next_version(version: str, major: bool) -> str:
 
 
 def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool = False,
-            on: dt.date | None = None, author: str | None = None) -> list[PolicyDoc]:
-    """Approve policies: bump each version, date it, and append the history entry."""
+            on: dt.date | None = None, author: str | None = None, acknowledge: str | None = None) -> list[PolicyDoc]:
+    """Approve policies: bump each version, date it, and append the history entry.
+
+    ``acknowledge`` ("required" or "not-required") overrides the rule that only a major version is
+    acknowledged again by everyone (see ``kit._acknowledgement.is_material``).
+    """
     facts = load_facts(repo / COMPANY_FILE)
     day = on or dt.date.today()
     approved: list[tuple[Path, PolicyDoc]] = []
@@ -63,7 +67,7 @@ def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool 
         _check_approver(doc, facts, by)
         version = next_version(doc.version, major)
         entry = HistoryEntry(version, day, author or facts.get(f"people.{doc.owner}.name"),
-                             facts.get(f"people.{doc.approver}.name"), summary)
+                             facts.get(f"people.{doc.approver}.name"), summary, acknowledge)
         approved.append((path, replace(doc, version=version, effective_date=day, last_reviewed=day,
                                        history=(*doc.history, entry))))
     # Write only after every policy passed, so a refused approval changes nothing.

@@ -19,6 +19,8 @@ from ..model._documents import PolicyDoc, parse_policy
 from ..model._facts import load_facts
 from ..model._library import Library, anchors_in, load_library
 from ..program._program import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, Program, build_date, in_scope_templates
+from ..render._markdown import markdown_to_html
+from ..render._sanitize import removed_by_sanitizer
 from ..render._wording import check_wording
 from ._update import has_conflict_markers
 
@@ -104,6 +106,21 @@ def _link_problems(doc: PolicyDoc, program: Program) -> list[Problem]:
     return found
 
 
+def sanitizer_problems(doc: PolicyDoc, page: str) -> list[Problem]:
+    """Report what the sanitiser removes from a rendered policy page, at the source line that wrote it."""
+    lines = doc.body.lower().splitlines()
+    found: list[Problem] = []
+    for removal in removed_by_sanitizer(markdown_to_html(page, sanitize=False)):
+        needle = removal.needle.lower()
+        index = next((i for i, text in enumerate(lines) if needle in text), None)
+        found.append(Problem(
+            doc.path, f"{removal.description} is removed when the policy is published",
+            "write the text in Markdown: no raw HTML, scripts, event handlers, style, file: or javascript: "
+            "links, and images only from the site's own files",
+            doc.body_line + index if index is not None else None))
+    return found
+
+
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
 
@@ -185,7 +202,7 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
         text = texts[doc.id]
         problems += _metadata_problems(doc, text, library, program)
         try:
-            program.render_page(doc)
+            problems += sanitizer_problems(doc, program.render_page(doc))
         except PolicyforgeError as exc:
             problems.extend(exc.problems)
         problems += _wording_in_source(doc, text)

@@ -28,11 +28,9 @@ the YAML front matter, leaving an unparseable file with the pristine ``version: 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,7 +48,6 @@ from ..program._program import (
     COMPANY_FILE,
     POLICIES_DIR,
     Program,
-    build_date,
     company_policy_from_template,
 )
 from ..repo._files import write_atomic
@@ -65,7 +62,6 @@ REQUIREMENTS_FILE = "requirements.txt"
 GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE)
 MERGED_KEYS = ("title", "area", "category", "owner", "approver", "review_cadence", "summary")
 _MARKER = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
-EXIT_OK, EXIT_CONFLICTS, EXIT_USAGE = 0, 1, 2
 
 
 # ---------------------------------------------------------------------------------------------- merging
@@ -259,6 +255,11 @@ def resolve_library(to: str | None) -> Library:
     return installed
 
 
+def installed_library_version() -> str:
+    """Return the version of the library this policyforge ships (the one builds use)."""
+    return (library_root() / LIBRARY_VERSION_FILE).read_text(encoding="utf-8").strip()
+
+
 def _version_key(version: str) -> tuple[int, ...] | None:
     parts = version.split(".")
     return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
@@ -444,64 +445,3 @@ def update_repository(root: Path, library: Library, day: dt.date, engine_library
     state["categories"] = list(facts.categories)
     repo.write(source_path, yaml.safe_dump(state, sort_keys=False, allow_unicode=True))
     return repo.result
-
-
-# ---------------------------------------------------------------------------------------------- command line
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Describe ``policyforge update``'s options."""
-    parser.add_argument("--to", default=None, metavar="LIBRARY_PATH_OR_VERSION",
-                        help="a policy library folder, or the installed library's version (default: installed)")
-    parser.add_argument("--date", default=None, help="date for policies added by the update, YYYY-MM-DD "
-                        "(default: today, or SOURCE_DATE_EPOCH)")
-    parser.add_argument("--repo", default=".", help="the company repository (default: here)")
-
-
-def _print_report(result: UpdateResult) -> None:
-    for verb, what in result.actions:
-        print(f"{verb:<9} {what}")
-    for note in result.notes:
-        print(f"note:     {note}")
-    if result.needs_approval:
-        print(f"\nText or controls changed by the update; each needs a new approval (`policyforge check --base` "
-              f"reports them): {', '.join(result.needs_approval)}")
-    if result.new_in_force:
-        print(f"Added to the policies in force; have each reviewed and approved: {', '.join(result.new_in_force)}")
-    if result.conflicts:
-        count = "1 policy has" if len(result.conflicts) == 1 else f"{len(result.conflicts)} policies have"
-        print(f"\n{count} conflicts between your text and library {result.library_version}:", file=sys.stderr)
-        for conflict in result.conflicts:
-            print(f"CONFLICT  {conflict}", file=sys.stderr)
-        print("Edit each file to resolve the <<<<<<< / >>>>>>> blocks, commit everything (policies/ and "
-              ".policyforge/), then run `policyforge update` again to finish.", file=sys.stderr)
-    elif result.actions:
-        print(f"\nUpdated to library {result.library_version}. Nothing is committed: review with `git diff`, "
-              "approve the changed policies, then commit.")
-    else:
-        print(f"Up to date with library {result.library_version}.")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``policyforge update``: 0 merged, 1 conflicts left to resolve, 2 refused (nothing changed)."""
-    try:
-        day = dt.date.fromisoformat(args.date) if args.date else build_date()
-    except ValueError:
-        print(f"ERROR: --date: {args.date!r} is not a date — write it as YYYY-MM-DD", file=sys.stderr)
-        return EXIT_USAGE
-    repo = Path(args.repo).resolve()
-    if not (repo / COMPANY_FILE).is_file():
-        print(f"ERROR: {repo}: no {COMPANY_FILE} — run inside a company repository or pass --repo", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        library = resolve_library(args.to)
-        engine_root = library_root()
-        engine_version = (engine_root / LIBRARY_VERSION_FILE).read_text(encoding="utf-8").strip()
-        if library.root != engine_root and library.version != engine_version:
-            print(f"note: builds use library {engine_version} (installed); install the policyforge release that "
-                  f"ships {library.version} before building", file=sys.stderr)
-        result = update_repository(repo, library, day, engine_library=library.root == engine_root)
-    except PolicyforgeError as exc:
-        for problem in exc.problems:
-            print(f"ERROR: {problem}", file=sys.stderr)
-        return EXIT_USAGE
-    _print_report(result)
-    return EXIT_CONFLICTS if result.conflicts else EXIT_OK

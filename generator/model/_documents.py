@@ -45,6 +45,12 @@ class HistoryEntry:
     author: str
     approver: str
     summary: str
+    # Whether people must acknowledge this version again: "required", "not-required", or None to
+    # follow the version number (a new major version is a material change; a minor one is not).
+    acknowledge: str | None = None
+
+
+ACKNOWLEDGE_VALUES: tuple[str, ...] = ("required", "not-required")
 
 
 @dataclass(frozen=True)
@@ -119,12 +125,18 @@ def _history(value: Any, where: str, line: int | None, problems: list[Problem]) 
             continue
         when = _date(item["date"], f"history entry {number} date", where, line, problems)
         version = str(item["version"])
+        acknowledge = item.get("acknowledge")
+        if acknowledge is not None and acknowledge not in ACKNOWLEDGE_VALUES:
+            problems.append(Problem(where, f"history entry {number}: acknowledge {acknowledge!r} is not valid",
+                                    "write acknowledge: required (people accept this version again) or "
+                                    "not-required", line))
+            acknowledge = None
         if not _VERSION.match(version):
             problems.append(Problem(where, f"history entry {number}: version {version!r} is not MAJOR.MINOR",
                                     "write a version such as \"1.2\" in quotes", line))
         if when:
             entries.append(HistoryEntry(version, when, str(item["author"]), str(item["approver"]),
-                                        str(item["summary"])))
+                                        str(item["summary"]), acknowledge))
     return tuple(entries)
 
 
@@ -218,5 +230,7 @@ def serialize_policy(doc: PolicyDoc) -> str:
         lines.append(f"    author: {_yaml_value(entry.author)}")
         lines.append(f"    approver: {_yaml_value(entry.approver)}")
         lines.append(f"    summary: {_yaml_value(entry.summary)}")
+        if entry.acknowledge:
+            lines.append(f"    acknowledge: {entry.acknowledge}")
     lines.append("---")
     return "\n".join(lines) + "\n" + doc.body

@@ -24,6 +24,7 @@ from ._facts_schema import (
     GROUP_TITLES,
     OPTIONAL_CATEGORIES,
     ROLE_TITLES,
+    SECTIONS_READ_ELSEWHERE,
     SMALL_BANDS,
     SPECS_BY_KEY,
     FactSpec,
@@ -353,6 +354,8 @@ def parse_facts_yaml(text: str, where: str = "company.yml", commitments: Commitm
     known = {spec.dotted for spec in FACT_SPECS}
     overrides: dict[str, Any] = {}
     for dotted, line in lines.items():
+        if dotted.split(".", 1)[0] in SECTIONS_READ_ELSEWHERE:
+            continue
         is_leaf_or_group = dotted in known or any(k.startswith(dotted + ".") for k in known)
         if is_leaf_or_group:
             continue

@@ -79,6 +79,13 @@ GROUP_TITLES: dict[str, str] = {
     "site": "The policy website",
 }
 
+# Optional sections of company.yml that are not facts of the policy text: each is read and checked,
+# with its defaults, by the module named here.
+SECTIONS_READ_ELSEWHERE: dict[str, str] = {
+    "acknowledgements": "model._sections (policy acknowledgement settings)",
+    "trust": "model._sections (the public trust site)",
+}
+
 
 def _role_specs() -> list[FactSpec]:
     specs: list[FactSpec] = []

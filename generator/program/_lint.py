@@ -171,21 +171,3 @@ def lint_library(library: Library | None = None, variants: tuple[str, ...] = tup
                                     f"checklist item {key} is answered by no core control",
                                     "list it in the checklist: field of the control that answers it"))
     return problems
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Print lint problems, optionally only those in files naming the given policy ids."""
-    import sys
-
-    wanted = list(argv if argv is not None else sys.argv[1:])
-    problems = lint_library()
-    if wanted:
-        problems = [p for p in problems if any(w in p.where or w in p.message for w in wanted)]
-    for problem in problems:
-        print(problem)
-    print(f"{len(problems)} problem(s)")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

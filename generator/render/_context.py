@@ -17,6 +17,7 @@ from ..model._commitments import resolve
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
 from ._commit import CommitContext
+from ._escape import markdown_text
 from ._render import join_and, safe
 from ._tailoring import (
     architecture_words,
@@ -81,7 +82,8 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         if policy_id not in policy_links:
             raise KeyError(f"link('{policy_id}'): that policy is not in this company's scope")
         title, filename = policy_links[policy_id]
-        label = text or title
+        # The title is front matter from a pull request: it is escaped like any fact.
+        label = markdown_text(text or title)
         return safe(f"[{label}]({filename})")
 
     return {

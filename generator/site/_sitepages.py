@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from ..kit._acknowledgement import acknowledgement_page
 from ..kit._evidence import evidence_page
 from ..kit._readiness import readiness_page
 from ..model._documents import AREAS
@@ -29,6 +30,7 @@ PAGE_TITLES: dict[str, str] = {
     "coverage.md": "Criteria coverage",
     "evidence.md": "Evidence plan",
     "readiness.md": "Readiness checklist",
+    "acknowledgements.md": "Policy acknowledgements",
 }
 
 
@@ -41,7 +43,11 @@ class GeneratedSite:
 
 
 def generated_pages(program: Program, repo: Path, pdfs: dict[str, str] | None = None) -> GeneratedSite:
-    """Return every page that is not a policy: home, changes, matrix, coverage, evidence, readiness, companions."""
+    """Return every page that is not a policy: home, changes, matrix, coverage, evidence, readiness, companions.
+
+    The acknowledgements page reads the roster and records of ``repo``; a bad row stops the build
+    with its file and line, as a bad policy file does.
+    """
     found = release_changes(program, repo)
     pages = {
         "index.md": program.home_page(pdfs),
@@ -50,6 +56,7 @@ def generated_pages(program: Program, repo: Path, pdfs: dict[str, str] | None = 
         "coverage.md": program.coverage_page(),
         "evidence.md": evidence_page(program),
         "readiness.md": readiness_page(program, repo),
+        "acknowledgements.md": acknowledgement_page(program, repo),
         **companion_pages(program),
     }
     files = {found.redline_name: found.redline} if found.redline_name and found.redline else {}
@@ -65,7 +72,7 @@ def site_nav(program: Program) -> list[Any]:
             nav.append({title: [{d.title: d.filename} for d in docs]})
     nav.append({"Program": [{PAGE_TITLES[name]: name}
                             for name in ("changes.md", "controls.md", "coverage.md", "evidence.md")]})
-    nav.append({"Audit readiness": [{PAGE_TITLES["readiness.md"]: "readiness.md"}]
+    nav.append({"Audit readiness": [{PAGE_TITLES[name]: name} for name in ("readiness.md", "acknowledgements.md")]
                 + [{title: f"companion/{stem}.md"} for stem, title in COMPANION_TITLES.items()]})
     return nav
 

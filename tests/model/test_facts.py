@@ -11,7 +11,7 @@ import yaml
 from policyforge import FactsError, dump_facts, facts_from_answers, parse_facts_yaml
 from policyforge.model import FACT_SPECS, SPECS_BY_KEY, raw_defaults, resolve_answers
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def problems_for(**overrides: object) -> list[str]:

@@ -1,0 +1,235 @@
+"""Commands that create a company repository and build its program: new, build, pdf, serve, coverage, ..."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .._errors import PolicyforgeError, Problem
+from ..program._program import PDF_DIR
+from ._command import Command, ExitCode, add_repo_argument, fail, print_problems, repo_path
+
+
+def _parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    from ..model._facts_schema import SPECS_BY_KEY
+
+    overrides: dict[str, str] = {}
+    problems: list[Problem] = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            problems.append(Problem(pair, "is not key=value", "write e.g. company_name=\"Acme Cloud\""))
+        elif key not in SPECS_BY_KEY:
+            problems.append(Problem(key, "is not a company fact", "see cookiecutter.json for the fact names"))
+        else:
+            overrides[key] = value
+    if problems:
+        raise PolicyforgeError(problems)
+    return overrides
+
+
+def _new_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-input", action="store_true", help="use defaults and overrides, ask nothing")
+    parser.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where to create it")
+    parser.add_argument("facts", nargs="*", metavar="key=value", help="override a fact")
+
+
+def run_new(args: argparse.Namespace) -> ExitCode:
+    """Scaffold a company repository through cookiecutter (the same hooks as `cookiecutter <template>`)."""
+    from cookiecutter.exceptions import CookiecutterException, FailedHookException, OutputDirExistsException
+    from cookiecutter.main import cookiecutter
+
+    from ..model._answers import raw_defaults, resolve_answers
+    from ..model._facts import facts_from_answers
+    from ..model._library import template_root
+
+    overrides = _parse_overrides(args.facts)
+    template = template_root()
+    if args.no_input:
+        # Validate before cookiecutter runs, so a bad value costs nothing and names its field.
+        facts_from_answers(resolve_answers(overrides, template), where="answers")
+    defaults = raw_defaults(template)
+    extra: dict[str, object] = {}
+    for key, value in overrides.items():
+        if isinstance(defaults[key], str):
+            if "endraw" in value:
+                fail(key, "contains 'endraw'", "remove that word from the value")
+            # Cookiecutter renders override values as templates; raw blocks keep them data.
+            extra[key] = "{% raw %}" + value + "{% endraw %}"
+        else:
+            extra[key] = value
+    try:
+        created = cookiecutter(str(template), no_input=args.no_input, extra_context=extra,
+                               output_dir=str(args.output_dir), accept_hooks=True)
+    except OutputDirExistsException as exc:
+        fail("", str(exc), "choose another --output-dir or remove the folder")
+    except FailedHookException:
+        fail("", "the company facts were not accepted (see above); nothing was written.")
+    except CookiecutterException as exc:
+        fail("", str(exc))
+    print(f"Company repository: {created}")
+    return ExitCode.OK
+
+
+def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
+    from mkdocs.config import load_config
+
+    options: dict[str, Any] = {"strict": strict}
+    if site_dir is not None:
+        options["site_dir"] = str(site_dir.resolve())
+    return load_config(str(repo / "mkdocs.yml"), **options)
+
+
+def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[str] | None = None,
+               handbook: bool = True) -> None:
+    """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took."""
+    from ..exports._pdf import pdf_jobs, render_jobs
+    from ..program._program import load_program
+    from ..repo._git import current_release
+
+    started = time.perf_counter()
+    program = load_program(repo)
+    release = current_release(repo)
+    cache = repo / ".cache" / "pdf" if use_cache else None
+    outcome = render_jobs(pdf_jobs(program, release, handbook=handbook, only=only), out, pdfa=pdfa, cache_dir=cache)
+    rendered = sum(outcome.values())
+    print(f"PDFs: {len(outcome)} in {out} ({rendered} rendered, {len(outcome) - rendered} unchanged) "
+          f"in {time.perf_counter() - started:.1f}s")
+
+
+def _pdf_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repo_argument(parser)
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/pdf)")
+    parser.add_argument("--pdfa", action="store_true", help="write PDF/A-3b for archiving")
+    parser.add_argument("--no-cache", action="store_true", help="render every PDF again")
+    parser.add_argument("policies", nargs="*", metavar="POL-NN",
+                        help="only these policies' PDFs (the handbook too with --handbook)")
+    parser.add_argument("--handbook", action="store_true", help="with policy ids: also the handbook")
+
+
+def run_pdf(args: argparse.Namespace) -> ExitCode:
+    """Write the policy handbook and one PDF per policy."""
+    repo = repo_path(args)
+    write_pdfs(repo, (args.out or repo / PDF_DIR).resolve(), args.pdfa, not args.no_cache,
+               only=args.policies or None, handbook=not args.policies or args.handbook)
+    return ExitCode.OK
+
+
+def _show_mkdocs_warnings() -> None:
+    """Print MkDocs' warnings and errors (ours included) to stderr; the API alone logs them nowhere."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+
+
+def _build_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repo_argument(parser)
+    parser.add_argument("--site-dir", type=Path, default=None, help="write the site here")
+    parser.add_argument("--no-pdf", action="store_true", help="build only the site")
+
+
+def run_build(args: argparse.Namespace) -> ExitCode:
+    """Build the PDFs, then the company's site (strict) into site/, with the PDFs linked from it."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    repo = repo_path(args)
+    if not (repo / "mkdocs.yml").is_file():
+        fail(str(repo), "no mkdocs.yml", "run inside a company repository or pass --repo")
+    if not args.no_pdf:
+        write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True)
+    _show_mkdocs_warnings()
+    try:
+        config = _mkdocs_config(repo, args.site_dir, strict=True)
+        build(config)  # type: ignore[arg-type]
+    except MkDocsException as exc:
+        print_problems([Problem("", str(exc))])
+        return ExitCode.FINDINGS
+    site = args.site_dir or repo / "site"
+    print(f"Site: {Path(site).resolve() / 'index.html'}")
+    return ExitCode.OK
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repo_argument(parser)
+    parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
+
+
+def run_serve(args: argparse.Namespace) -> ExitCode:
+    """Serve the site with live reload while policies or facts are edited."""
+    from mkdocs.commands.serve import serve
+
+    serve(str(repo_path(args) / "mkdocs.yml"), dev_addr=args.dev_addr)
+    return ExitCode.OK
+
+
+def run_coverage(args: argparse.Namespace) -> ExitCode:
+    """Print each criterion in scope with its controls; fail if any has none."""
+    from ..program._program import CATEGORY_TITLES, load_program
+
+    program = load_program(repo_path(args))
+    rows = program.coverage()
+    width = max(len(r.criterion.id) for r in rows)
+    for row in rows:
+        controls = ", ".join(c.id for c in row.controls) or "NONE"
+        sections = ", ".join(sorted({f"{c.policy}#{c.section}" for c in row.controls}))
+        print(f"{row.criterion.id:<{width}}  {controls:<40}  {sections}")
+    covered = sum(1 for row in rows if row.covered)
+    scope = ", ".join(CATEGORY_TITLES[c] for c in program.facts.categories)
+    print(f"\n{covered} of {len(rows)} criteria covered ({scope}); {len(program.controls())} controls in "
+          f"{len(program.policies)} policies.")
+    return ExitCode.OK if covered == len(rows) else ExitCode.FINDINGS
+
+
+def _render_docs_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repo_argument(parser)
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/rendered)")
+
+
+def run_render_docs(args: argparse.Namespace) -> ExitCode:
+    """Write every page as rendered Markdown with a plugin-free mkdocs.yml (for Zensical or any generator)."""
+    from ..program._program import load_program
+    from ..site._sitepages import render_docs
+
+    repo = repo_path(args)
+    out = (args.out or repo / "out" / "rendered").resolve()
+    written = render_docs(load_program(repo), repo, out)
+    print(f"Rendered {len(written) - 1} pages and mkdocs.yml into {out}")
+    return ExitCode.OK
+
+
+def _lint_library_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("policies", nargs="*", metavar="POL-NN", help="only report these policies")
+
+
+def run_lint_library(args: argparse.Namespace) -> ExitCode:
+    """Print the library's lint problems, only those in files naming the given policy ids when some are given."""
+    from ..program._lint import lint_library
+
+    wanted: list[str] = args.policies
+    problems = lint_library()
+    if wanted:
+        problems = [p for p in problems if any(w in p.where or w in p.message for w in wanted)]
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)")
+    return ExitCode.FINDINGS if problems else ExitCode.OK
+
+
+NEW = Command("new", "create a company policy repository", run_new, _new_arguments)
+BUILD = Command("build", "build the policy site (strict)", run_build, _build_arguments)
+PDF = Command("pdf", "write the policy handbook and per-policy PDFs", run_pdf, _pdf_arguments)
+SERVE = Command("serve", "preview the site with live reload", run_serve, _serve_arguments)
+COVERAGE = Command("coverage", "show Trust Services criteria coverage; non-zero if any is uncovered", run_coverage,
+                   add_repo_argument)
+RENDER_DOCS = Command("render-docs", "write the whole site as rendered Markdown for any static site generator",
+                      run_render_docs, _render_docs_arguments)
+LINT_LIBRARY = Command("lint-library", "check the policy library's templates (for authors)", run_lint_library,
+                       _lint_library_arguments)

@@ -1,0 +1,72 @@
+"""The command-line layer: argparse lives only in adapters/, and every command reports bad input the same way."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT
+from policyforge.adapters._command import Command, ExitCode
+from policyforge.adapters.cli import COMMANDS, build_parser, main
+
+ENGINE = REPO_ROOT / "generator"
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_no_engine_module_outside_the_adapters_imports_argparse() -> None:
+    offenders = [str(path.relative_to(ENGINE)) for path in sorted(ENGINE.rglob("*.py"))
+                 if "adapters" not in path.parts and "argparse" in _imports(path)]
+    assert offenders == []
+
+
+def _leaves(commands: tuple[Command, ...]) -> list[Command]:
+    return [leaf for c in commands for leaf in (_leaves(c.subcommands) if c.subcommands else [c])]
+
+
+def test_every_command_has_a_runner_and_the_help_lists_them_in_registry_order() -> None:
+    assert all(leaf.run is not None for leaf in _leaves(COMMANDS))
+    help_text = build_parser().format_help()
+    positions = [help_text.index(f"\n    {command.name} ") for command in COMMANDS]
+    assert positions == sorted(positions)
+
+
+def test_a_bad_date_option_exits_two_with_the_option_and_the_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["approve", "POL-01", "--by", "Robin", "--date", "2026-13-01"]) == ExitCode.BAD_INPUT
+    assert capsys.readouterr().err == "ERROR: --date: '2026-13-01' is not a date — write it as YYYY-MM-DD\n"
+
+
+def test_an_export_outside_a_company_repository_exits_two_naming_the_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "oscal", "--repo", str(tmp_path)]) == ExitCode.BAD_INPUT
+    assert capsys.readouterr().err == (f"ERROR: {tmp_path.resolve()}: no company.yml here — run inside a company "
+                                       "repository or pass --repo\n")
+
+
+def test_a_workbook_to_the_terminal_is_refused_before_anything_is_loaded(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evidence", "--format", "xlsx", "--out", "-", "--repo", str(tmp_path)]) == ExitCode.BAD_INPUT
+    assert capsys.readouterr().err == ("ERROR: --out -: a workbook cannot go to the terminal — give a file name "
+                                       "such as plan.xlsx\n")
+
+
+def test_publish_without_a_release_or_draft_says_what_to_give(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["publish", "--repo", str(tmp_path)]) == ExitCode.BAD_INPUT
+    assert capsys.readouterr().err == "ERROR: give the release tag (policyforge publish 2026.1) or --draft\n"
+
+
+def test_a_threshold_that_is_not_a_percentage_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["readiness", "--threshold", "lots"])
+    assert exit_info.value.code == ExitCode.BAD_INPUT
+    assert "argument --threshold: 'lots' is not a number — write a percentage such as 80" in capsys.readouterr().err
