@@ -69,6 +69,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         role: {"title": title, **data["people"][role]} for role, title in ROLE_TITLES.items()
     }
     people["security_contact"] = data["people"]["security_contact"]
+    people["privacy_contact"] = data["people"]["privacy_contact"]
     audit = dict(data["audit"])
     start: dt.date = audit["observation_start"]
     audit["observation_end"] = add_months(start, audit["observation_months"]) - dt.timedelta(days=1)
