@@ -20,9 +20,15 @@ def _evidence_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_evidence(args: argparse.Namespace) -> ExitCode:
-    """Write the evidence plan; exit 0, or 2 with file, line and fix when the inputs are wrong."""
+    """Write the evidence plan; exit 0, or 2 with file, line and fix when the inputs are wrong.
+
+    With a roster in the repository, the personnel population and the acknowledgement records the
+    auditor samples from come too: as sheets of the workbook, or as two CSV files beside the plan.
+    """
     from ..exports._pdf import release_date
+    from ..kit._acknowledgement import EVIDENCE_NAMES, evidence_tables, table_csv
     from ..kit._evidence import evidence_csv, evidence_page, evidence_plan, evidence_xlsx
+    from ..model._people import ROSTER_FILE
     from ..program._program import load_program
     from ..repo._files import write_atomic
 
@@ -31,18 +37,24 @@ def run_evidence(args: argparse.Namespace) -> ExitCode:
         fail("--out -", "a workbook cannot go to the terminal", "give a file name such as plan.xlsx")
     program = load_program(repo)
     plan = evidence_plan(program)
+    tables = evidence_tables(program, repo) if (repo / ROSTER_FILE).is_file() and args.format != "md" else {}
     data: str | bytes
     if args.format == "md":
         data = evidence_page(program, plan)
     elif args.format == "csv":
         data = evidence_csv(plan)
     else:
-        data = evidence_xlsx(plan, release_date(program))
+        data = evidence_xlsx(plan, release_date(program), tables)
     if args.out == "-":
         sys.stdout.write(data if isinstance(data, str) else "")
         return ExitCode.OK
     out = Path(args.out) if args.out else repo / "out" / f"evidence-plan.{args.format}"
     write_atomic(out.resolve(), data)
+    if args.format == "csv":
+        for name, table in tables.items():
+            beside = out.resolve().with_name(f"{out.stem}-{EVIDENCE_NAMES[name]}")
+            write_atomic(beside, table_csv(*table))
+            print(f"{name}: {len(table[1])} rows -> {beside}", file=sys.stderr)
     print(f"Evidence plan: {len(plan.rows)} items for {len(plan.controls)} controls ({plan.window.describe()}) "
           f"-> {out}", file=sys.stderr)
     return ExitCode.OK

@@ -45,6 +45,8 @@ def _approve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--major", action="store_true", help="a major revision (2.0 rather than 1.1)")
     parser.add_argument("--date", default=None, help="approval date YYYY-MM-DD (default: today)")
     parser.add_argument("--author", default=None, help="who wrote the change (default: the owner)")
+    parser.add_argument("--acknowledge", choices=("required", "not-required"), default=None,
+                        help="whether everyone acknowledges this version again (default: only a major version)")
     add_repo_argument(parser)
 
 
@@ -54,7 +56,7 @@ def run_approve(args: argparse.Namespace) -> ExitCode:
 
     day = date_option("--date", args.date)
     docs = approve(repo_path(args), args.policies, args.by, args.summary, major=args.major, on=day,
-                   author=args.author)
+                   author=args.author, acknowledge=args.acknowledge)
     for doc in docs:
         print(f"{doc.path}: version {doc.version} approved by {doc.history[-1].approver} on "
               f"{doc.history[-1].date.isoformat()}")

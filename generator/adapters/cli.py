@@ -19,13 +19,14 @@ from ._command import Command, ExitCode, print_problems
 from ._commands_export import EXPORT
 from ._commands_kit import CALENDAR, EVIDENCE, READINESS
 from ._commands_lifecycle import APPROVE, CHECK, CODEOWNERS, PUBLISH, REDLINE, REVIEW, UPDATE
+from ._commands_people import ACKNOWLEDGE, ACKNOWLEDGEMENTS, PEOPLE, TRUST
 from ._commands_program import BUILD, COVERAGE, LINT_LIBRARY, NEW, PDF, RENDER_DOCS, SERVE
 
 # The commands in the order ``policyforge --help`` lists them. A new command: write its Command in the
 # _commands_*.py module of its layer and add it here.
 COMMANDS: tuple[Command, ...] = (
     NEW, BUILD, PDF, SERVE, COVERAGE, CHECK, APPROVE, REVIEW, REDLINE, CODEOWNERS, PUBLISH, RENDER_DOCS,
-    LINT_LIBRARY, EVIDENCE, CALENDAR, READINESS, UPDATE, EXPORT,
+    LINT_LIBRARY, EVIDENCE, CALENDAR, READINESS, UPDATE, EXPORT, PEOPLE, ACKNOWLEDGEMENTS, ACKNOWLEDGE, TRUST,
 )
 DESCRIPTION = ("Generate and run a SOC 2 policy program: company facts in, policies, control matrix, "
                "evidence plan, versioned site and auditor PDFs out.")
