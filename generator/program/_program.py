@@ -88,6 +88,8 @@ class Program:
     def control(self, cid: str) -> Control | None:
         """Return a control as it holds for this company: a cadence control runs at the company's cadence."""
         control = self.library.catalog.controls.get(cid)
+        if control is not None and control.frequency_small and self.facts.small:
+            control = replace(control, frequency=control.frequency_small)
         if control is None or control.cadence is None or control.cadence not in self.commitments:
             return control
         value = self.commitments[control.cadence]
@@ -257,7 +259,7 @@ class Program:
             f"| Trust Services categories in scope | {categories} |",
             f"| SOC 2 report | {report}, audited by {_cell(self.facts.get('audit.audit_firm'))} |",
             f"| Policies in force | {len(self.policies)} |",
-            f"| Controls | {len(self.controls())} ([control matrix](controls.md)) |",
+            f"| Controls | {len(self.controls())} ([control matrix](controls.md), [who carries them](program.md)) |",
             f"| Criteria covered | {covered} of {total} ([coverage](coverage.md)) |",
             "| Changes in this release | [What changed](changes.md) |",
             "| Audit preparation | [Evidence plan](evidence.md), [readiness checklist](readiness.md) |",

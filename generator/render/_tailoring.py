@@ -34,7 +34,8 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         "forum": "leadership security meeting" if small else "security committee",
         "forum_cadence": "quarterly",
         # Who oversees management independently: the board, or an outside adviser when there is none.
-        "overseer": "the board of directors" if board else "the outside security adviser",
+        "overseer": "the board" if board else "the outside security adviser",
+        "chair": "the board chair" if board else "the outside security adviser",
         "outside_testing": "every year" if small else "every quarter",
     }
 
