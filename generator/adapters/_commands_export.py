@@ -6,10 +6,11 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from ..repo._layout import LAYOUT
 from ._command import Command, ExitCode, add_repo_argument, repo_path
 
-OSCAL_OUT = "out/oscal"
-DOCX_OUT = "out/docx"
+OSCAL_OUT = f"{LAYOUT.out}/oscal"
+DOCX_OUT = f"{LAYOUT.out}/docx"
 
 
 def _export_arguments(default_out: str) -> Callable[[argparse.ArgumentParser], None]:

@@ -7,6 +7,7 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
+from ..repo._layout import LAYOUT
 from ._command import Command, ExitCode, add_repo_argument, fail, repo_path
 
 EVIDENCE_FORMATS: tuple[str, ...] = ("md", "csv", "xlsx")
@@ -25,11 +26,10 @@ def run_evidence(args: argparse.Namespace) -> ExitCode:
     With a roster in the repository, the personnel population and the acknowledgement records the
     auditor samples from come too: as sheets of the workbook, or as two CSV files beside the plan.
     """
-    from ..exports._pdf import release_date
     from ..kit._acknowledgement import EVIDENCE_NAMES, evidence_tables, table_csv
     from ..kit._evidence import evidence_csv, evidence_page, evidence_plan, evidence_xlsx
     from ..model._people import ROSTER_FILE
-    from ..program._program import load_program
+    from ..program._program import load_program, release_date
     from ..repo._files import write_atomic
 
     repo = repo_path(args)
@@ -48,7 +48,7 @@ def run_evidence(args: argparse.Namespace) -> ExitCode:
     if args.out == "-":
         sys.stdout.write(data if isinstance(data, str) else "")
         return ExitCode.OK
-    out = Path(args.out) if args.out else repo / "out" / f"evidence-plan.{args.format}"
+    out = Path(args.out) if args.out else LAYOUT.output(repo, f"evidence-plan.{args.format}")
     write_atomic(out.resolve(), data)
     if args.format == "csv":
         for name, table in tables.items():
@@ -67,10 +67,9 @@ def _calendar_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_calendar(args: argparse.Namespace) -> ExitCode:
     """Write the control calendar; exit 0, or 2 with file, line and fix when the inputs are wrong."""
-    from ..exports._pdf import release_date
     from ..kit._calendar import calendar_events, control_calendar
     from ..kit._evidence import audit_window
-    from ..program._program import load_program
+    from ..program._program import load_program, release_date
     from ..repo._files import write_atomic
 
     repo = repo_path(args)
@@ -80,7 +79,7 @@ def run_calendar(args: argparse.Namespace) -> ExitCode:
     if args.out == "-":
         sys.stdout.write(data.decode("utf-8"))
         return ExitCode.OK
-    out = Path(args.out) if args.out else repo / "out" / "control-calendar.ics"
+    out = Path(args.out) if args.out else LAYOUT.output(repo, "control-calendar.ics")
     write_atomic(out.resolve(), data)
     recurring = sum(1 for e in events if e.cadence)
     print(f"Control calendar: {len(events)} events ({recurring} recurring) for "
@@ -109,8 +108,9 @@ def _readiness_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_readiness(args: argparse.Namespace) -> ExitCode:
     """Print readiness by area and overall; exit 1 below the threshold, 2 on a bad readiness.yml."""
-    from ..kit._readiness import READINESS_FILE, assess, init_readiness, load_entries, report_lines
+    from ..kit._readiness import assess, init_readiness, load_entries, report_lines
     from ..program._program import load_program
+    from ..repo._layout import READINESS_FILE
 
     repo = repo_path(args)
     program = load_program(repo)

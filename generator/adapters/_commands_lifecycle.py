@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..program._program import COMPANY_FILE, PDF_DIR
+from ..repo._layout import COMPANY_FILE, LAYOUT, PDF_DIR
 from ._command import Command, ExitCode, add_repo_argument, date_option, fail, repo_path
 from ._commands_program import write_pdfs
 
@@ -105,7 +105,7 @@ def run_redline(args: argparse.Namespace) -> ExitCode:
     changes = changes_between(repo, args.base, args.head)
     company = load_facts(repo / COMPANY_FILE).get("company.name")
     document = redline_html(args.base, args.head, changes, company)
-    out = (args.out or repo / "out" / "redline").resolve()
+    out = (args.out or LAYOUT.output(repo, "redline")).resolve()
     stem = "redline-" + re.sub(r"[^A-Za-z0-9._-]", "-", f"{args.base}-{args.head}")
     write_atomic(out / f"{stem}.html", document)
     if not args.no_pdf:
@@ -118,8 +118,9 @@ def run_redline(args: argparse.Namespace) -> ExitCode:
 
 def run_codeowners(args: argparse.Namespace) -> ExitCode:
     """Rewrite .github/CODEOWNERS from company.yml and the policies."""
-    from ..program._program import CODEOWNERS_FILE, load_program
+    from ..program._program import load_program
     from ..repo._files import write_atomic
+    from ..repo._layout import CODEOWNERS_FILE
 
     repo = repo_path(args)
     write_atomic(repo / CODEOWNERS_FILE, load_program(repo).codeowners())

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import PolicyforgeError, Problem
-from ..program._program import PDF_DIR
+from ..repo._layout import LAYOUT, PDF_DIR
 from ._command import Command, ExitCode, add_repo_argument, fail, print_problems, repo_path
 
 
@@ -172,7 +172,7 @@ def run_serve(args: argparse.Namespace) -> ExitCode:
 
 def run_coverage(args: argparse.Namespace) -> ExitCode:
     """Print each criterion in scope with its controls; fail if any has none."""
-    from ..program._program import CATEGORY_TITLES, load_program
+    from ..program._program import load_program
 
     program = load_program(repo_path(args))
     rows = program.coverage()
@@ -182,7 +182,7 @@ def run_coverage(args: argparse.Namespace) -> ExitCode:
         sections = ", ".join(sorted({f"{c.policy}#{c.section}" for c in row.controls}))
         print(f"{row.criterion.id:<{width}}  {controls:<40}  {sections}")
     covered = sum(1 for row in rows if row.covered)
-    scope = ", ".join(CATEGORY_TITLES[c] for c in program.facts.categories)
+    scope = program.facts.scope.describe()
     print(f"\n{covered} of {len(rows)} criteria covered ({scope}); {len(program.controls())} controls in "
           f"{len(program.policies)} policies.")
     return ExitCode.OK if covered == len(rows) else ExitCode.FINDINGS
@@ -199,7 +199,7 @@ def run_render_docs(args: argparse.Namespace) -> ExitCode:
     from ..site._sitepages import render_docs
 
     repo = repo_path(args)
-    out = (args.out or repo / "out" / "rendered").resolve()
+    out = (args.out or LAYOUT.output(repo, "rendered")).resolve()
     written = render_docs(load_program(repo), repo, out)
     print(f"Rendered {len(written) - 1} pages and mkdocs.yml into {out}")
     return ExitCode.OK

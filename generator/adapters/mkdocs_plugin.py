@@ -19,12 +19,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
-from ..kit._readiness import READINESS_FILE
 from ..model._acknowledgements import RECORDS_FILE
 from ..model._people import ROSTER_FILE
-from ..program._program import COMPANY_FILE, PDF_DIR, Program, load_program
+from ..program._program import Program, load_program
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
+from ..repo._layout import COMPANY_FILE, PDF_DIR, POLICIES_DIR, READINESS_FILE, RETIRED_DIR
 from ..site._sitepages import generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
@@ -48,7 +48,7 @@ function policyforgeNameVersion() {
 }
 new MutationObserver(policyforgeNameVersion).observe(document.body, {childList: true, subtree: true});
 """
-RETIRED_DIR = "retired"
+RETIRED_IN_DOCS = RETIRED_DIR.removeprefix(f"{POLICIES_DIR}/")  # the docs folder is policies/
 
 
 class PolicyforgeConfig(base.Config):
@@ -140,7 +140,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             files.append(File.generated(config, src, content=content))
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.get("site.brand_color"))))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
-        for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_DIR}/")]:
+        for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_IN_DOCS}/")]:
             files.remove(retired)  # retired policies stay in git history, never on the site
         return files
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,7 +21,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc
 from ..program._program import Program
 from ..render._markdown import markdown_to_html
-from ..repo._files import write_atomic
+from ..repo._files import normalized_zip, write_atomic
 
 _POLICY_HREF = re.compile(r"^(POL-\d{2})-[a-z0-9-]+\.md(?:#.*)?$")
 _EXTERNAL_HREF = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
@@ -97,7 +96,7 @@ def _text(node: Node) -> str:
 
 def policy_docx_name(program: Program, doc: PolicyDoc) -> str:
     """Return the predictable file name of a policy's Word file: ``ACME-POL-13-access-control-v1.2.docx``."""
-    return f"{program.facts.get('company.doc_prefix')}-{doc.id}-{doc.slug}-v{doc.version}.docx"
+    return program.file_name(doc, "docx")
 
 
 def _bookmark_names(root: Node) -> dict[str, str]:
@@ -420,7 +419,7 @@ def _set_properties(document: Any, program: Program, doc: PolicyDoc) -> dt.date:
     props.last_printed = _midnight(created)
     props.revision = max(len(doc.history), 1)
     props.version = doc.version
-    props.identifier = f"{program.facts.get('company.doc_prefix')}-{doc.id}"
+    props.identifier = program.docid(doc)
     props.category = "Policy"
     props.keywords = ", ".join(doc.criteria)
     props.comments = _xml_safe(doc.summary)
@@ -438,20 +437,6 @@ def _drop_thumbnail(document: Any) -> None:
         del rels[key]
 
 
-def _fixed_zip(data: bytes, day: dt.date) -> bytes:
-    """Rewrite a zip with one fixed date and fixed attributes, so identical content gives identical bytes."""
-    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 3
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
-
-
 def policy_docx(program: Program, doc: PolicyDoc) -> bytes:
     """Return one policy as a Word document."""
     try:
@@ -465,13 +450,13 @@ def policy_docx(program: Program, doc: PolicyDoc) -> bytes:
     tree = parse_html(markdown_to_html(program.render_page(doc)))
     links = {other.id: policy_docx_name(program, other) for other in program.policies.values()}
     _Writer(document, links, _bookmark_names(tree)).blocks(tree, document)
-    docid = f"{program.facts.get('company.doc_prefix')}-{doc.id}"
+    docid = program.docid(doc)
     header = document.sections[0].header.paragraphs[0]
     header.text = _xml_safe(f"{docid} {doc.title}, version {doc.version}")
     modified = _set_properties(document, program, doc)
     raw = io.BytesIO()
     document.save(raw)
-    return _fixed_zip(raw.getvalue(), modified)
+    return normalized_zip(raw.getvalue(), modified)
 
 
 def write_docx(program: Program, out: Path) -> list[Path]:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
-from ..program._program import COMPANY_FILE, Program, load_program
+from ..program._program import Program, load_program
 from ..repo._git import current_release
+from ..repo._layout import COMPANY_FILE
 
 
 @dataclass(frozen=True)

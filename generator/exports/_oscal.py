@@ -24,11 +24,11 @@ import yaml
 from ..model._catalog import Control
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES
-from ..program._program import CATEGORY_TITLES, POLICIES_DIR, Program
+from ..program._program import CATEGORY_TITLES, Program, release_date
 from ..render._escape import markdown_text
 from ..render._render import join_and
 from ..repo._files import write_atomic
-from ._pdf import release_date
+from ..repo._layout import POLICIES_DIR
 
 OSCAL_VERSION = "1.2.1"
 # Properties of our own (not defined by OSCAL) live in this namespace, as OSCAL requires.
@@ -137,14 +137,13 @@ class _Exporter:
 
     def policy_resources(self) -> list[JsonObject]:
         """Return one back-matter resource per policy, so requirements can link to the policy stating them."""
-        prefix = self.facts.get("company.doc_prefix")
         resources: list[JsonObject] = []
         for doc in self.program.ordered_policies():
             resource: JsonObject = {
                 "uuid": self.policy_uuid(doc), "title": f"{doc.id} {_md(doc.title)}",
                 "description": _md(doc.summary),
                 "props": [_prop("version", doc.version), _prop("policy-id", doc.id)],
-                "document-ids": [{"identifier": f"{prefix}-{doc.id}"}],
+                "document-ids": [{"identifier": self.program.docid(doc)}],
             }
             if self.policies_href is not None:
                 resource["rlinks"] = [{"href": f"{self.policies_href}/{doc.filename}", "media-type": "text/markdown"}]
@@ -218,7 +217,7 @@ class _Exporter:
         return {"catalog": {"uuid": stable_uuid("catalog", "tsc-2017"), "metadata": metadata, "groups": groups}}
 
     def profile(self) -> JsonObject:
-        categories = ", ".join(CATEGORY_TITLES[c] for c in self.facts.categories)
+        categories = self.facts.scope.describe()
         ids = [_control_id(c.id) for c in self.program.criteria_in_scope()]
         metadata = self.metadata(f"{_md(self.facts.get('company.name'))} SOC 2 baseline ({categories})",
                                  self.release, parties=False)

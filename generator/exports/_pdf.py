@@ -24,7 +24,7 @@ from urllib.request import url2pathname
 from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES
-from ..program._program import CATEGORY_TITLES, Program
+from ..program._program import CATEGORY_TITLES, Program, release_date
 from ..render._markdown import markdown_to_html
 from ..repo._files import write_atomic
 
@@ -54,15 +54,9 @@ def _weasyprint_html() -> type:
     return HTML  # type: ignore[no-any-return]
 
 
-def release_date(program: Program) -> dt.date:
-    """Return the date of the release: the latest approval recorded in any policy."""
-    dates = [entry.date for doc in program.policies.values() for entry in doc.history]
-    return max(dates, default=program.facts.get("audit.effective_date"))
-
-
 def policy_pdf_name(program: Program, doc: PolicyDoc) -> str:
     """Return the predictable file name of a policy's PDF: ``ACME-POL-13-access-control-v1.2.pdf``."""
-    return f"{program.facts.get('company.doc_prefix')}-{doc.id}-{doc.slug}-v{doc.version}.pdf"
+    return program.file_name(doc, "pdf")
 
 
 def handbook_name(program: Program, release: str) -> str:
@@ -89,7 +83,7 @@ def _article(program: Program, doc: PolicyDoc, link_target: dict[str, str], sing
         return f'href="#{target.lower()}--{anchor}"' if anchor else f'href="#{target.lower()}"'
 
     body = _POLICY_LINK.sub(relink, body)
-    version = html.escape(f"{program.facts.get('company.doc_prefix')}-{doc.id} version {doc.version}")
+    version = html.escape(f"{program.docid(doc)} version {doc.version}")
     return (f'<article class="policy" id="{prefix}">\n<p class="pf-running">{version}</p>\n{body}\n</article>\n')
 
 

@@ -355,7 +355,7 @@ def tables_xlsx(tables: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]]
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
-    from ._evidence import _fixed_zip
+    from ..repo._files import normalized_zip
 
     book = Workbook()
     default = book.active
@@ -372,7 +372,7 @@ def tables_xlsx(tables: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]]
 
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
-    return _fixed_zip(buffer.getvalue(), created)
+    return normalized_zip(buffer.getvalue(), created)
 
 
 EVIDENCE_NAMES: dict[str, str] = {"Personnel population": "personnel-population.csv",

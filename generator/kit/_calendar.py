@@ -185,7 +185,6 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
 def _policy_reviews(program: Program) -> list[CalendarEvent]:
     """Return one event per policy on its next review date."""
     domain = program.facts.get("company.email_domain")
-    prefix = program.facts.get("company.doc_prefix")
     events: list[CalendarEvent] = []
     for doc in program.ordered_policies():
         due = program.next_review(doc)
@@ -194,7 +193,7 @@ def _policy_reviews(program: Program) -> list[CalendarEvent]:
         roles = tuple(dict.fromkeys((doc.owner, doc.approver)))
         last = doc.last_reviewed.isoformat() if doc.last_reviewed else "never"
         description = "\n".join([
-            f"{doc.review_cadence.capitalize()} review of {prefix}-{doc.id} {doc.title}, version {doc.version} "
+            f"{doc.review_cadence.capitalize()} review of {program.docid(doc)} {doc.title}, version {doc.version} "
             f"(last reviewed {last}): the owner reviews it and the approver re-approves it "
             "(policyforge approve).",
             f"Owner: {_person(program, doc.owner)}",

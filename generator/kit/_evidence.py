@@ -29,6 +29,7 @@ from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
+from ..repo._files import normalized_zip
 
 SYSTEMS_FILE = "catalog/evidence_systems.yaml"
 CLOUD = "cloud"
@@ -418,19 +419,6 @@ _WIDTHS: dict[str, int] = {
 }
 
 
-def _fixed_zip(data: bytes, when: dt.date) -> bytes:
-    """Rewrite a zip with every entry dated ``when``, so the same plan gives the same bytes."""
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
-
-
 def evidence_xlsx(plan: EvidencePlan, created: dt.date,
                   populations: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] | None = None) -> bytes:
     """Return the plan as an Excel workbook: frozen header, filter, set widths, dated ``created``.
@@ -478,4 +466,4 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date,
     # ExcelWriter rather than Workbook.save: save() stamps "modified" with the current time.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()
-    return _fixed_zip(buffer.getvalue(), created)
+    return normalized_zip(buffer.getvalue(), created)

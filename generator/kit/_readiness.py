@@ -34,8 +34,8 @@ from ..program._program import Program
 from ..render._escape import markdown_text
 from ..render._render import long_date
 from ..repo._files import write_atomic
+from ..repo._layout import READINESS_FILE as READINESS_FILE
 
-READINESS_FILE = "readiness.yml"
 NOT_STARTED, IN_PROGRESS, DONE, NOT_APPLICABLE = "not started", "in progress", "done", "not applicable"
 STATUSES: tuple[str, ...] = (NOT_STARTED, IN_PROGRESS, DONE, NOT_APPLICABLE)
 FIELDS: tuple[str, ...] = ("status", "owner", "due", "proof", "reason")

@@ -14,8 +14,9 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import HistoryEntry, PolicyDoc, parse_policy, serialize_policy
 from ..model._facts import Facts, load_facts
 from ..model._facts_schema import ROLE_TITLES
-from ..program._program import COMPANY_FILE, POLICIES_DIR, Program
+from ..program._program import Program
 from ..repo._files import write_atomic
+from ..repo._layout import COMPANY_FILE, POLICIES_DIR
 
 DUE_SOON_DAYS = 30
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +17,13 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc, parse_policy
 from ..model._facts import load_facts
 from ..model._library import Library, anchors_in, load_library
-from ..program._program import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, Program, build_date, in_scope_templates
+from ..program._program import Program, build_date, in_scope_templates
 from ..render._markdown import markdown_to_html
 from ..render._sanitize import removed_by_sanitizer
 from ..render._wording import check_wording
+from ..repo._files import policy_files
+from ..repo._git import git
+from ..repo._layout import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR
 from ._update import has_conflict_markers
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -66,9 +68,7 @@ def _metadata_problems(doc: PolicyDoc, text: str, library: Library, program: Pro
         if crit not in catalog.criteria:
             found.append(Problem(doc.path, f"unknown criterion {crit}", "use a Trust Services criterion id such as "
                                  "CC6.1 (there is no CC9.9)", criteria_line))
-    in_scope = {c.id for c in program.criteria_in_scope()}
-    carried = {crit for cid in doc.controls if cid in catalog.controls for crit in catalog.controls[cid].criteria}
-    derived = [c for c in catalog.criteria if c in in_scope and c in carried]
+    derived = list(program.facts.scope.derive_criteria(doc.controls, catalog))
     if all(c in catalog.criteria for c in doc.criteria) and list(doc.criteria) != derived:
         found.append(Problem(doc.path, "criteria do not match the controls this policy carries",
                              f"write criteria: [{', '.join(derived)}]", criteria_line))
@@ -121,18 +121,14 @@ def sanitizer_problems(doc: PolicyDoc, page: str) -> list[Problem]:
     return found
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-
-
 def _unapproved_changes(repo: Path, base: str, program: Program) -> list[Problem]:
     """Find policies whose text changed since ``base`` without a new version and history entry."""
-    if _git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
+    if git(repo, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
         return [Problem(base, "is not a git revision of this repository",
                         "pass the pull request's base branch, e.g. --base origin/main")]
     found: list[Problem] = []
     for doc in program.ordered_policies():
-        old = _git(repo, "show", f"{base}:{POLICIES_DIR}/{Path(doc.path).name}")
+        old = git(repo, "show", f"{base}:{POLICIES_DIR}/{Path(doc.path).name}")
         if old.returncode != 0:
             continue  # a new policy: its first history entry is checked with the metadata
         try:
@@ -176,7 +172,7 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
     problems: list[Problem] = []
     policies: dict[str, PolicyDoc] = {}
     texts: dict[str, str] = {}
-    for path in sorted((repo / POLICIES_DIR).glob("*.md")):
+    for path in policy_files(repo / POLICIES_DIR):
         relative = f"{POLICIES_DIR}/{path.name}"
         text = path.read_text(encoding="utf-8")
         if has_conflict_markers(text):

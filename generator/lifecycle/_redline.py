@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import html
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +17,11 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc, parse_policy
 from ..model._facts import Facts, load_facts, parse_facts_yaml
 from ..model._library import Library, load_library
-from ..program._program import COMPANY_FILE, POLICIES_DIR, Program
+from ..program._program import Program
 from ..render._markdown import markdown_to_html
+from ..repo._files import policy_files
+from ..repo._git import git
+from ..repo._layout import COMPANY_FILE, POLICIES_DIR
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -36,7 +38,7 @@ class PolicyChange:
 
 
 def _git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+    result = git(repo, *args)
     if result.returncode != 0:
         raise PolicyforgeError([Problem(f"git {' '.join(args)}", result.stderr.strip() or "failed",
                                         "pass revisions that exist in this repository (a branch, tag or commit)")])
@@ -54,7 +56,7 @@ def _policies_at(repo: Path, ref: str | None) -> dict[str, PolicyDoc]:
     if ref is None:
         return {f"{POLICIES_DIR}/{p.name}": parse_policy(p.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{p.name}",
                                                          company=True)
-                for p in sorted((repo / POLICIES_DIR).glob("*.md"))}
+                for p in policy_files(repo / POLICIES_DIR)}
     names = _git(repo, "ls-tree", "--name-only", f"{ref}", f"{POLICIES_DIR}/").split()
     docs: dict[str, PolicyDoc] = {}
     for name in names:

@@ -11,19 +11,10 @@ from .. import __version__
 from ..model._documents import serialize_policy
 from ..model._facts import Facts, dump_facts
 from ..model._library import Library
-from ..program._program import (
-    CODEOWNERS_FILE,
-    COMPANY_FILE,
-    POLICIES_DIR,
-    company_policy_from_template,
-    in_scope_templates,
-)
+from ..program._program import company_policy_from_template, in_scope_templates
 from ..repo._files import write_atomic
-
-STATE_DIR = ".policyforge"
-BASE_DIR = f"{STATE_DIR}/base"
-SOURCE_FILE = f"{STATE_DIR}/source.yml"
-
+from ..repo._git import GitNotFound, git
+from ..repo._layout import BASE_DIR, CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, SOURCE_FILE
 
 # The toolchain a company repository pins, so every build of it renders the same.
 TOOLCHAIN_PINS: dict[str, str] = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "mike": "2.2.0"}
@@ -72,13 +63,12 @@ def git_init_commit(repo: Path, message: str) -> bool:
     fallback = ["-c", "user.name=policyforge", "-c", "user.email=policyforge@localhost.invalid"]
 
     def run(*args: str, identity: bool = False) -> subprocess.CompletedProcess[str]:
-        command = ["git", *(fallback if identity else []), *args]
-        return subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
+        return git(repo, *(fallback if identity else []), *args)
 
     try:
         if run("init", "-q", "-b", "main").returncode != 0:
             return False
-    except FileNotFoundError:
+    except GitNotFound:
         return False
     run("add", "-A")
     has_identity = run("config", "user.email").returncode == 0 and run("config", "user.name").returncode == 0

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,21 +42,21 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc, parse_policy, serialize_policy
 from ..model._facts import Facts, load_facts
 from ..model._library import LIBRARY_VERSION_FILE, Library, anchors_in, library_root, load_library
-from ..program._program import (
+from ..program._program import Program, company_policy_from_template
+from ..repo._files import policy_files, write_atomic
+from ..repo._git import git, git_bytes
+from ..repo._layout import (
+    BASE_DIR,
     CODEOWNERS_FILE,
     COMPANY_FILE,
+    PENDING_DIR,
     POLICIES_DIR,
-    Program,
-    company_policy_from_template,
+    REQUIREMENTS_FILE,
+    RETIRED_DIR,
+    SOURCE_FILE,
+    STATE_DIR,
 )
-from ..repo._files import write_atomic
 
-STATE_DIR = ".policyforge"
-BASE_DIR = f"{STATE_DIR}/base"
-PENDING_DIR = f"{STATE_DIR}/pending"
-SOURCE_FILE = f"{STATE_DIR}/source.yml"
-RETIRED_DIR = f"{POLICIES_DIR}/retired"
-REQUIREMENTS_FILE = "requirements.txt"
 # What update writes: uncommitted changes there would be overwritten, so it refuses to run.
 GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE)
 MERGED_KEYS = ("title", "area", "category", "owner", "approver", "review_cadence", "summary")
@@ -91,11 +90,7 @@ def merge_text(ours: str, base: str, theirs: str, labels: Labels) -> tuple[str, 
             path = Path(tmp) / name
             path.write_bytes(text.encode("utf-8"))
             paths.append(str(path))
-        command = ["git", "merge-file", "-p", "-L", labels.ours, "-L", labels.base, "-L", labels.theirs, *paths]
-        try:
-            result = subprocess.run(command, capture_output=True, check=False)
-        except FileNotFoundError:
-            raise PolicyforgeError([Problem("git", "is not installed", "install git: update merges with it")]) from None
+        result = git_bytes(None, "merge-file", "-p", "-L", labels.ours, "-L", labels.base, "-L", labels.theirs, *paths)
     if result.returncode > 127:  # merge-file exits negative on error, the conflict count otherwise
         raise PolicyforgeError([Problem("git merge-file", result.stderr.decode("utf-8", "replace").strip(),
                                         "check that git works in this repository")])
@@ -112,13 +107,6 @@ def merge_ids(ours: tuple[str, ...], base: tuple[str, ...], theirs: tuple[str, .
     merged = [cid for cid in theirs if cid not in dropped_by_company]
     merged += [cid for cid in ours if cid not in base and cid not in merged]
     return tuple(merged)
-
-
-def derive_criteria(controls: tuple[str, ...], library: Library, facts: Facts) -> tuple[str, ...]:
-    """Return the in-scope criteria the controls address, in catalog order (what `check` expects)."""
-    in_scope = {c.id for c in library.catalog.criteria.values() if c.category in facts.categories}
-    carried = {crit for cid in controls for crit in library.catalog.controls[cid].criteria}
-    return tuple(crit for crit in library.catalog.criteria if crit in carried and crit in in_scope)
 
 
 @dataclass(frozen=True)
@@ -169,7 +157,7 @@ def merge_policy(ours: PolicyDoc, base: PolicyDoc | None, theirs: PolicyDoc, lib
         else:
             controls.append(cid)
     doc = replace(ours, **values, slug=slug, body=body, controls=tuple(controls),
-                  criteria=derive_criteria(tuple(controls), library, facts))
+                  criteria=facts.scope.derive_criteria(controls, library.catalog))
     text = serialize_policy(doc)
     for key in conflicted:
         block = (f"<<<<<<< {labels.ours}\n{_front_line(doc, key)}\n=======\n"
@@ -182,20 +170,13 @@ def merge_policy(ours: PolicyDoc, base: PolicyDoc | None, theirs: PolicyDoc, lib
 
 
 # ---------------------------------------------------------------------------------------------- the repository
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise PolicyforgeError([Problem("git", "is not installed", "install git: update needs it")]) from None
-
-
 def require_clean_tree(repo: Path) -> None:
     """Refuse to run unless what update writes is committed, so no edit can be lost."""
-    if _git(repo, "rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
+    if git(repo, "rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
         raise PolicyforgeError([Problem(str(repo), "is not a git repository",
                                         "run `git init && git add -A && git commit -m \"Policies\"` first, so "
                                         "the update can be reviewed and undone")])
-    status = _git(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", *GUARDED_PATHS)
+    status = git(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", *GUARDED_PATHS)
     if status.returncode != 0:
         raise PolicyforgeError([Problem(str(repo), f"git status failed: {status.stderr.strip()}",
                                         "check that git works in this repository")])
@@ -213,7 +194,7 @@ def _policy_files(folder: Path, repo: Path) -> dict[str, tuple[Path, PolicyDoc]]
     """Parse every policy file directly in ``folder`` by id; a broken one stops the update."""
     found: dict[str, tuple[Path, PolicyDoc]] = {}
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.md")):
+    for path in policy_files(folder):
         relative = path.relative_to(repo).as_posix()
         text = path.read_text(encoding="utf-8")
         if has_conflict_markers(text):
@@ -313,7 +294,7 @@ def _promote_pending(repo: _Repo) -> None:
     if not pending.is_dir():
         return
     bases = _policy_files(repo.root / BASE_DIR, repo.root) if (repo.root / BASE_DIR).is_dir() else {}
-    for path in sorted(pending.glob("*.md")):
+    for path in policy_files(pending):
         doc = parse_policy(path.read_text(encoding="utf-8"), repo.rel(path), company=True)
         if doc.id in bases:
             bases[doc.id][0].unlink()

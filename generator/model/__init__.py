@@ -9,8 +9,10 @@ from ._documents import AREAS, REVIEW_CADENCES, HistoryEntry, PolicyDoc, parse_p
 from ._facts import Facts, dump_facts, facts_from_answers, load_facts, parse_facts_yaml
 from ._facts_schema import FACT_SPECS, ROLE_TITLES, SPECS_BY_KEY, FactSpec
 from ._library import Library, library_root, load_library, load_library_leniently, template_root
+from ._scope import CATEGORY_TITLES, Category, Scope
 
 __all__ = [
+    "CATEGORY_TITLES", "Category", "Scope",
     "AREAS", "FACT_SPECS", "REVIEW_CADENCES", "ROLE_TITLES", "SPECS_BY_KEY", "Catalog", "ChecklistItem", "Control",
     "Criterion", "EvidenceItem", "FactSpec", "Facts", "HistoryEntry", "Library", "PolicyDoc", "dump_facts",
     "facts_from_answers", "library_root", "load_catalog", "load_facts", "load_library", "load_library_leniently",

@@ -87,6 +87,16 @@ class PolicyDoc:
         return self.id.split("-")[1]
 
 
+def document_id(prefix: str, policy_id: str) -> str:
+    """Return a policy's document number as printed and filed: ``ACME-POL-13``."""
+    return f"{prefix}-{policy_id}"
+
+
+def document_file_name(prefix: str, doc: PolicyDoc, extension: str) -> str:
+    """Return a policy's predictable file name for an export: ``ACME-POL-13-access-control-v1.2.pdf``."""
+    return f"{document_id(prefix, doc.id)}-{doc.slug}-v{doc.version}.{extension}"
+
+
 def _line_of(text: str, key: str) -> int | None:
     match = re.search(rf"^{re.escape(key)}:", text, re.MULTILINE)
     return text[: match.start()].count("\n") + 2 if match else None

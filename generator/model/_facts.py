@@ -30,6 +30,7 @@ from ._facts_schema import (
     FactSpec,
 )
 from ._places import place_data, residency_problems, service_problems
+from ._scope import Scope
 
 MAX_TEXT_LENGTH = 200
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -84,6 +85,11 @@ class Facts:
         """Return the company's values for named commitments that no fact declares (company.yml ``commitments:``)."""
         facts = {spec.path[1] for spec in FACT_SPECS if spec.path[0] == "commitments"}
         return {k: v for k, v in self.data.get("commitments", {}).items() if k not in facts}
+
+    @property
+    def scope(self) -> Scope:
+        """Return the audit's scope: the categories in scope and what follows from them."""
+        return Scope(self.categories)
 
     def flat(self) -> dict[str, Any]:
         """Return the facts as flat cookiecutter answers (the inverse of ``facts_from_answers``)."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import Problem, TemplateError
+from ..repo._files import policy_files
 from ._catalog import Catalog, load_catalog
 from ._documents import PolicyDoc, parse_policy
 
@@ -86,7 +87,7 @@ def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Prob
     root = root or library_root()
     catalog, problems = load_catalog(root)
     templates: dict[str, PolicyDoc] = {}
-    for path in sorted((root / "policies").glob("*.md")):
+    for path in policy_files(root / "policies"):
         try:
             doc = parse_policy(path.read_text(encoding="utf-8"), str(path), company=False)
         except TemplateError as exc:

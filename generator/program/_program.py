@@ -16,26 +16,36 @@ from typing import Any
 from .._errors import Problem, TemplateError
 from ..model._catalog import Control, Criterion
 from ..model._commitments import CommitmentValue, frequency_for, resolve
-from ..model._documents import AREAS, REVIEW_CADENCES, HistoryEntry, PolicyDoc, parse_policy
+from ..model._documents import (
+    AREAS,
+    REVIEW_CADENCES,
+    HistoryEntry,
+    PolicyDoc,
+    document_file_name,
+    document_id,
+    parse_policy,
+)
 from ..model._facts import Facts, load_facts
 from ..model._facts_schema import ROLE_TITLES
 from ..model._library import Library, load_library
+from ..model._scope import CATEGORY_TITLES as CATEGORY_TITLES
 from ..render._context import add_months, build_context
 from ..render._escape import markdown_text
 from ..render._render import long_date, render_markdown
+from ..repo._files import policy_files
 from ..repo._git import Commit, version_commits
 
-CATEGORY_TITLES: dict[str, str] = {
-    "security": "Security",
-    "availability": "Availability",
-    "confidentiality": "Confidentiality",
-    "processing_integrity": "Processing Integrity",
-    "privacy": "Privacy",
-}
-POLICIES_DIR = "policies"
-COMPANY_FILE = "company.yml"
-PDF_DIR = "out/pdf"
-CODEOWNERS_FILE = ".github/CODEOWNERS"
+# The layout's names, still importable from here for code written before repo/_layout.py.
+from ..repo._layout import CODEOWNERS_FILE as CODEOWNERS_FILE
+from ..repo._layout import COMPANY_FILE as COMPANY_FILE
+from ..repo._layout import PDF_DIR as PDF_DIR
+from ..repo._layout import POLICIES_DIR as POLICIES_DIR
+
+
+def release_date(program: Program) -> dt.date:
+    """Return the date of the release: the latest approval recorded in any policy."""
+    dates = [entry.date for doc in program.policies.values() for entry in doc.history]
+    return max(dates, default=program.facts.get("audit.effective_date"))
 
 
 def build_date() -> dt.date:
@@ -103,12 +113,11 @@ class Program:
 
     def criteria_in_scope(self) -> list[Criterion]:
         """Return the criteria of the categories in scope, in catalog order."""
-        return [c for c in self.library.catalog.criteria.values() if c.category in self.facts.categories]
+        return self.facts.scope.criteria(self.library.catalog)
 
     def scoped(self, criteria: tuple[str, ...]) -> list[str]:
         """Return the criteria of a control that belong to a category in scope."""
-        in_scope = self.facts.categories
-        return [c for c in criteria if self.library.catalog.criteria[c].category in in_scope]
+        return self.facts.scope.scoped(criteria, self.library.catalog)
 
     def coverage(self) -> list[CoverageRow]:
         """Return each in-scope criterion with the controls that address it."""
@@ -130,7 +139,7 @@ class Program:
 
     def _policy_vars(self, doc: PolicyDoc) -> dict[str, Any]:
         return {
-            "id": doc.id, "title": doc.title, "docid": f"{self.facts.get('company.doc_prefix')}-{doc.id}",
+            "id": doc.id, "title": doc.title, "docid": self.docid(doc),
             "owner": doc.owner, "approver": doc.approver, "review_cadence": doc.review_cadence,
             "category": doc.category, "version": doc.version,
         }
@@ -148,13 +157,21 @@ class Program:
         """Render a control statement, which may name facts too."""
         return render_markdown(control.statement, control.source, self.context(doc)).strip()
 
+    def docid(self, doc: PolicyDoc) -> str:
+        """Return the policy's document number, ``ACME-POL-13``."""
+        return document_id(self.facts.get("company.doc_prefix"), doc.id)
+
+    def file_name(self, doc: PolicyDoc, extension: str) -> str:
+        """Return the file name of the policy's export (``pdf``, ``docx``): ``ACME-POL-13-access-control-v1.2.pdf``."""
+        return document_file_name(self.facts.get("company.doc_prefix"), doc, extension)
+
     def person(self, role: str) -> str:
         """Return 'Title (Name)' for a role, escaped for Markdown."""
         return f"{ROLE_TITLES[role]} ({_cell(self.facts.get(f'people.{role}.name'))})"
 
     def metadata_table(self, doc: PolicyDoc) -> str:
         """Return the document-control block shown at the top of a policy page and PDF."""
-        docid = f"{self.facts.get('company.doc_prefix')}-{doc.id}"
+        docid = self.docid(doc)
         due = self.next_review(doc)
         due_text = long_date(due) if due else "not yet reviewed"
         if due and due < self.as_of:
@@ -243,7 +260,7 @@ class Program:
     def home_page(self, pdfs: dict[str, str] | None = None) -> str:
         """Return the home page: the program at a glance; ``pdfs`` maps labels to PDF links."""
         company = _cell(self.facts.get("company.name"))
-        categories = ", ".join(CATEGORY_TITLES[c] for c in self.facts.categories)
+        categories = self.facts.scope.describe()
         report = "Type II" if self.facts.get("audit.report_type") == "type2" else "Type I"
         covered = sum(1 for row in self.coverage() if row.covered)
         total = len(self.criteria_in_scope())
@@ -312,7 +329,7 @@ class Program:
         out = [
             "# Criteria coverage\n",
             f"{covered} of {len(rows)} criteria in scope are addressed by at least one control "
-            f"({', '.join(CATEGORY_TITLES[c] for c in self.facts.categories)}).\n",
+            f"({self.facts.scope.describe()}).\n",
             "| Criterion | Title | Controls | Policy sections |",
             "|---|---|---|---|",
         ]
@@ -328,14 +345,12 @@ class Program:
 def company_policy_from_template(template: PolicyDoc, library: Library, facts: Facts) -> PolicyDoc:
     """Make a company's first copy of a library policy: version 1.0, approved on the effective date."""
     controls = tuple(c.id for c in library.catalog.controls_for(template.id))
-    criteria_in_scope = {c.id for c in library.catalog.criteria.values() if c.category in facts.categories}
-    carried = {crit for cid in controls for crit in library.catalog.controls[cid].criteria}
-    criteria = [crit for crit in library.catalog.criteria if crit in carried and crit in criteria_in_scope]
+    criteria = facts.scope.derive_criteria(controls, library.catalog)
     effective: dt.date = facts.get("audit.effective_date")
     first = HistoryEntry("1.0", effective, facts.get(f"people.{template.owner}.name"),
                          facts.get(f"people.{template.approver}.name"), "Initial adoption of the policy")
     return replace(template, version="1.0", effective_date=effective, last_reviewed=effective,
-                   controls=controls, criteria=tuple(criteria), history=(first,))
+                   controls=controls, criteria=criteria, history=(first,))
 
 
 def in_scope_templates(library: Library, facts: Facts) -> list[PolicyDoc]:
@@ -357,7 +372,7 @@ def load_program(repo: Path, library: Library | None = None, as_of: dt.date | No
     policies: dict[str, PolicyDoc] = {}
     problems: list[Problem] = []
     folder = repo / POLICIES_DIR
-    for path in sorted(folder.glob("POL-*.md")):
+    for path in policy_files(folder):
         try:
             doc = parse_policy(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", company=True)
         except TemplateError as exc:

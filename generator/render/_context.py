@@ -14,6 +14,7 @@ from typing import Any
 
 from ..model._catalog import Catalog
 from ..model._commitments import resolve
+from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
 from ._commit import CommitContext
@@ -108,5 +109,5 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "mfa": MFA_LABELS[data["stack"]["mfa_method"]],
         "policy": dict(policy or {}),
         "link": link,
-        "docid": lambda policy_id: f"{data['company']['doc_prefix']}-{policy_id}",
+        "docid": lambda policy_id: document_id(data["company"]["doc_prefix"], policy_id),
     }

@@ -1,9 +1,12 @@
-"""Write files so that a reader never sees half of one: write beside, then rename over."""
+"""Write files so that a reader never sees half of one (write beside, then rename over), and zips byte for byte."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 
@@ -29,3 +32,30 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def policy_files(folder: Path) -> list[Path]:
+    """Return the policy files directly in ``folder`` (every ``*.md``), sorted by name; none if it does not exist.
+
+    The one scan of a policies folder: the library's templates, a company's ``policies/`` (where a file
+    that is not a sound policy is reported, never skipped), its retired, base and pending copies.
+    """
+    return sorted(folder.glob("*.md"))
+
+
+def normalized_zip(data: bytes, day: dt.date) -> bytes:
+    """Rewrite a zip (a .docx or .xlsx) with one date and fixed attributes, so identical content gives identical bytes.
+
+    Writers stamp each entry with the current time and the platform's attributes; this gives every entry
+    ``day`` (zip dates start in 1980), Unix as its system and mode 0644, deflated.
+    """
+    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.create_system = 3
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()

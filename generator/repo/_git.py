@@ -1,7 +1,9 @@
-"""Read releases and approval commits from a company repository's git history.
+"""Run git, and read releases and approval commits from a company repository's history.
 
-Tags mark approved releases (``2026.1``); the commit that first recorded a policy version is
-the provable point where that approval entered the repository.
+Every git call of the engine goes through ``git`` (or ``git_bytes``), so a machine without git gets
+one clear error (``GitNotFound``) wherever git is needed; callers that can do without git (a build
+shows ``draft`` as its release) catch it. Tags mark approved releases (``2026.1``); the commit that
+first recorded a policy version is the provable point where that approval entered the repository.
 """
 
 from __future__ import annotations
@@ -12,7 +14,42 @@ from pathlib import Path
 
 import yaml
 
+from .._errors import PolicyforgeError, Problem
+
 DRAFT = "draft"
+
+
+class GitNotFound(PolicyforgeError):
+    """git is not installed (or not on PATH) where a command needs it."""
+
+    def __init__(self) -> None:
+        """Name the one fix."""
+        super().__init__([Problem("git", "is not installed or not on PATH",
+                                  "install git (https://git-scm.com/downloads) and run the command again")])
+
+
+def git(repo: Path | None, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``git args`` in ``repo`` and return its result as text (never raises for a failing git command)."""
+    try:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False, input=stdin)
+    except FileNotFoundError:
+        raise GitNotFound from None
+
+
+def git_bytes(repo: Path | None, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git args`` like ``git`` but with bytes in and out (file contents that need not be UTF-8)."""
+    try:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False, input=stdin)
+    except FileNotFoundError:
+        raise GitNotFound from None
+
+
+def _git_or_nothing(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run git where a missing git only means "no history": a failed result instead of an error."""
+    try:
+        return git(repo, *args)
+    except GitNotFound:
+        return subprocess.CompletedProcess(["git", *args], 127, "", "git not found")
 
 
 @dataclass(frozen=True)
@@ -28,16 +65,9 @@ class Commit:
         return self.sha[:10]
 
 
-def _git(repo: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False, input=stdin)
-    except FileNotFoundError:
-        return subprocess.CompletedProcess(args, 127, "", "git not found")
-
-
 def current_release(repo: Path) -> str:
     """Return the tag at HEAD (an approved release such as ``2026.1``) or ``draft``."""
-    result = _git(repo, "describe", "--tags", "--exact-match", "HEAD")
+    result = _git_or_nothing(repo, "describe", "--tags", "--exact-match", "HEAD")
     tag = result.stdout.strip()
     return tag if result.returncode == 0 and tag else DRAFT
 
@@ -45,7 +75,7 @@ def current_release(repo: Path) -> str:
 def previous_release(repo: Path) -> str | None:
     """Return the release tag before the current one (before HEAD's own tag, if HEAD is tagged)."""
     start = "HEAD^" if current_release(repo) != DRAFT else "HEAD"
-    result = _git(repo, "describe", "--tags", "--abbrev=0", start)
+    result = _git_or_nothing(repo, "describe", "--tags", "--abbrev=0", start)
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
 
 
@@ -62,7 +92,7 @@ def _front_version(text: str) -> str | None:
 
 def version_commits(repo: Path, folder: str = "policies") -> dict[str, dict[str, Commit]]:
     """Map each policy file name to {version: the commit that first recorded that version}."""
-    log = _git(repo, "log", "--reverse", "--format=@%H %as", "--name-only", "--", f"{folder}/")
+    log = _git_or_nothing(repo, "log", "--reverse", "--format=@%H %as", "--name-only", "--", f"{folder}/")
     if log.returncode != 0:
         return {}
     touched: list[tuple[Commit, str]] = []
@@ -77,8 +107,7 @@ def version_commits(repo: Path, folder: str = "policies") -> dict[str, dict[str,
         return {}
     # One git process reads every revision of every file (cat-file --batch), not one per commit.
     request = "".join(f"{c.sha}:{path}\n" for c, path in touched)
-    batch = subprocess.run(["git", "cat-file", "--batch"], cwd=repo, input=request.encode(), capture_output=True,
-                           check=False).stdout
+    batch = git_bytes(repo, "cat-file", "--batch", stdin=request.encode()).stdout
     found: dict[str, dict[str, Commit]] = {}
     offset = 0
     for c, path in touched:
