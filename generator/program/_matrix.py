@@ -35,6 +35,7 @@ class MatrixCompany:
 MATRIX: dict[str, MatrixCompany] = {
     "nimbus-uk": MatrixCompany(
         {"company_name": "Nimbus Ledger", "company_legal_name": "Nimbus Ledger Ltd", "email_domain": "nimbus.example",
+         "product_name": "Nimbus Ledger", "status_page": "",
          "website": "https://nimbus.example", "ceo_name": "Tom Reid", "ceo_email": "tom@nimbus.example",
          "cto_name": "Mei Lin", "cto_email": "mei@nimbus.example", "security_officer_name": "Mei Lin",
          "security_officer_email": "mei@nimbus.example", "privacy_officer_name": "Tom Reid",

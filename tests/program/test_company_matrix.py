@@ -136,3 +136,18 @@ def test_a_gcp_company_gets_gcp_services_by_default_never_aws_ones() -> None:
     assert facts.get("stack.backup_tool") == "Backup and DR Service"
     assert [facts.get(f"stack.{k}") for k in ("compute", "database", "object_storage", "secrets_manager")] == [
         "gke", "cloud-sql", "gcs", "gcp-secret-manager"]
+
+
+def test_check_refuses_a_company_yml_whose_region_leaves_the_residency_area_naming_the_line() -> None:
+    from policyforge.model._facts import dump_facts, parse_facts_yaml
+
+    facts = facts_from_answers(resolve_answers(MATRIX["nimbus-uk"].answers))
+    text = dump_facts(facts).replace('cloud_regions: ["europe-west2"]',
+                                     'cloud_regions: ["europe-west2", "europe-west1"]')
+    assert "europe-west1" in text
+    with pytest.raises(FactsError) as caught:
+        parse_facts_yaml(text)
+    problem = next(p for p in caught.value.problems if "europe-west1" in p.message)
+    assert problem.line == next(n for n, line in enumerate(text.splitlines(), 1) if "cloud_regions:" in line)
+    assert "stack.cloud_regions: europe-west1 is in Belgium" in problem.message
+    assert "Google Cloud has one region in United Kingdom: europe-west2" in problem.fix
