@@ -85,20 +85,44 @@ def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
 
 
 def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[str] | None = None,
-               handbook: bool = True) -> None:
-    """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took."""
-    from ..exports._pdf import pdf_jobs, render_jobs
+               handbook: bool = True, jobs: int | None = None) -> None:
+    """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took.
+
+    With the cache on, a build whose inputs and outputs are as the last one left them composes
+    nothing: the build state (``repo/_buildstate.py``) says so from a look at the files.
+    """
+    from ..repo._buildstate import BuildState, input_fingerprint
+
+    started = time.perf_counter()
+    state = BuildState(repo, out, "pdf") if use_cache else None
+    inputs = input_fingerprint(repo, "pdf", f"pdfa={pdfa}", f"only={sorted(only or [])}", f"handbook={handbook}")
+    if state is not None and state.is_current(inputs):
+        count = len(list(out.glob("*.pdf")))
+        print(f"PDFs: {count} in {out} (0 rendered, {count} unchanged; nothing changed since the last build) "
+              f"in {time.perf_counter() - started:.1f}s")
+        return
+    from ..exports._pdfbuild import build_pdfs
     from ..program._program import load_program
     from ..repo._git import current_release
 
-    started = time.perf_counter()
+    if state is not None:
+        state.forget()
     program = load_program(repo)
     release = current_release(repo)
     cache = repo / ".cache" / "pdf" if use_cache else None
-    outcome = render_jobs(pdf_jobs(program, release, handbook=handbook, only=only), out, pdfa=pdfa, cache_dir=cache)
-    rendered = sum(outcome.values())
-    print(f"PDFs: {len(outcome)} in {out} ({rendered} rendered, {len(outcome) - rendered} unchanged) "
+    report = build_pdfs(program, release, out, pdfa=pdfa, cache_dir=cache, only=only, handbook=handbook,
+                        workers=jobs)
+    if state is not None:
+        state.save(inputs)
+    written = len(report.files)
+    print(f"PDFs: {written} in {out} ({report.rendered} rendered, {written - report.rendered} unchanged; "
+          f"{report.parts_rendered} parts laid out, {report.parts_cached} from the cache) "
           f"in {time.perf_counter() - started:.1f}s")
+
+
+def _jobs_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                        help="lay out PDFs in N processes (default: one per core; 1 for batches of companies)")
 
 
 def _pdf_arguments(parser: argparse.ArgumentParser) -> None:
@@ -109,13 +133,14 @@ def _pdf_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("policies", nargs="*", metavar="POL-NN",
                         help="only these policies' PDFs (the handbook too with --handbook)")
     parser.add_argument("--handbook", action="store_true", help="with policy ids: also the handbook")
+    _jobs_argument(parser)
 
 
 def run_pdf(args: argparse.Namespace) -> ExitCode:
     """Write the policy handbook and one PDF per policy."""
     repo = repo_path(args)
     write_pdfs(repo, (args.out or repo / PDF_DIR).resolve(), args.pdfa, not args.no_cache,
-               only=args.policies or None, handbook=not args.policies or args.handbook)
+               only=args.policies or None, handbook=not args.policies or args.handbook, jobs=args.jobs)
     return ExitCode.OK
 
 
@@ -133,18 +158,32 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
     parser.add_argument("--site-dir", type=Path, default=None, help="write the site here")
     parser.add_argument("--no-pdf", action="store_true", help="build only the site")
+    _jobs_argument(parser)
 
 
 def run_build(args: argparse.Namespace) -> ExitCode:
-    """Build the PDFs, then the company's site (strict) into site/, with the PDFs linked from it."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
+    """Build the PDFs, then the company's site (strict) into site/, with the PDFs linked from it.
+
+    Either step is skipped when its inputs and outputs are as the last build left them, so a
+    build with nothing changed costs a look at the files.
+    """
+    from ..repo._buildstate import BuildState, input_fingerprint, output_listing
 
     repo = repo_path(args)
     if not (repo / "mkdocs.yml").is_file():
         fail(str(repo), "no mkdocs.yml", "run inside a company repository or pass --repo")
     if not args.no_pdf:
-        write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True)
+        write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True, jobs=args.jobs)
+    site = Path(args.site_dir or repo / "site").resolve()
+    state = BuildState(repo, site, "site")
+    inputs = input_fingerprint(repo, "site", str(site), output_listing(repo / PDF_DIR))
+    if state.is_current(inputs):
+        print(f"Site: {site / 'index.html'} (unchanged since the last build)")
+        return ExitCode.OK
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    state.forget()
     _show_mkdocs_warnings()
     try:
         config = _mkdocs_config(repo, args.site_dir, strict=True)
@@ -152,8 +191,8 @@ def run_build(args: argparse.Namespace) -> ExitCode:
     except MkDocsException as exc:
         print_problems([Problem("", str(exc))])
         return ExitCode.FINDINGS
-    site = args.site_dir or repo / "site"
-    print(f"Site: {Path(site).resolve() / 'index.html'}")
+    state.save(inputs)
+    print(f"Site: {site / 'index.html'}")
     return ExitCode.OK
 
 

@@ -20,8 +20,9 @@ from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
 from ..model._acknowledgements import RECORDS_FILE
+from ..model._library import Library, library_root, library_stamp, load_library
 from ..model._people import ROSTER_FILE
-from ..program._program import Program, load_program
+from ..program._program import Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
 from ..repo._layout import COMPANY_FILE, PDF_DIR, POLICIES_DIR, READINESS_FILE, RETIRED_DIR
@@ -98,6 +99,23 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Start with no program loaded; ``on_config`` loads it for each build."""
         self.program: Program | None = None
         self.repo = Path.cwd()
+        # Kept across the rebuilds of one `mkdocs serve` (see on_startup): the library while its
+        # files are unchanged, and each policy page's Markdown under the hash of what it is made of.
+        self._library: tuple[str, Library] | None = None
+        self._pages: dict[str, tuple[str, str]] = {}
+        self.rendered: list[str] = []  # the policies rendered by the last build, for the benchmark
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
+
+    def _load(self) -> Program:
+        """Load the program, reusing the library (catalogs and compiled templates) while its files are unchanged."""
+        root = library_root()
+        stamp = library_stamp(root)
+        if self._library is None or self._library[0] != stamp:
+            self._library = (stamp, load_library(root))
+            self._pages.clear()  # pages are kept only while the library they were rendered from is
+        return load_program(self.repo, library=self._library[1])
 
     def _fail(self, exc: PolicyforgeError) -> PluginError:
         return PluginError("policyforge found problems:\n" + "\n".join(f"  {p}" for p in exc.problems))
@@ -106,7 +124,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Load the program, name the site after the company and lay out the navigation."""
         self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
-            self.program = load_program(self.repo)
+            self.program = self._load()
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
         facts = self.program.facts
@@ -123,6 +141,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Add the pages and stylesheet the engine generates."""
         assert self.program is not None
+        self.rendered = []
         program = self.program
         pdfs = self._pdf_files(config)
         try:
@@ -165,10 +184,17 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
         if doc is None:
             return markdown
+        key = page_key(self.program, doc)
+        cached = self._pages.get(doc.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         try:
-            return self.program.render_page(doc)
+            rendered = self.program.render_page(doc)
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
+        self._pages[doc.id] = (key, rendered)
+        self.rendered.append(doc.id)
+        return rendered
 
     def on_page_content(self, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Sanitise every page: policies, the company's own pages and the engine's pages alike."""

@@ -150,6 +150,18 @@ def _unapproved_changes(repo: Path, base: str, program: Program) -> list[Problem
     return found
 
 
+def _people_problems(repo: Path, program: Program, base: str | None) -> list[Problem]:
+    """Check the roster and acknowledgement records; against ``base``, records may only be appended."""
+    from ..kit._acknowledgement import people_problems
+    from ..model._acknowledgements import RECORDS_FILE
+
+    before = None
+    if base:
+        shown = git(repo, "show", f"{base}:{RECORDS_FILE}")
+        before = shown.stdout if shown.returncode == 0 else None
+    return people_problems(program, repo, before)
+
+
 def _scope_problems(repo: Path, program: Program, library: Library) -> list[Problem]:
     found: list[Problem] = []
     wanted = {doc.id: doc for doc in in_scope_templates(library, program.facts)}
@@ -218,6 +230,7 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
                                 "run `policyforge codeowners` and commit the result"))
     if base:
         problems += _unapproved_changes(repo, base, program)
+    problems += _people_problems(repo, program, base)
     return CheckResult(problems, len(policies))
 
 
