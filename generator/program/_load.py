@@ -16,6 +16,9 @@ from ..model._facts_schema import ROLE_TITLES
 from ..render._escape import markdown_text
 from ._program import Program
 
+# Roles that are a person's whole job in a company of more than 50 people.
+FULL_TIME_ROLES = frozenset({"security_officer", "privacy_officer"})
+
 
 @dataclass(frozen=True)
 class PersonLoad:
@@ -38,7 +41,7 @@ def owner_loads(program: Program) -> list[PersonLoad]:
     """Return each person with their roles, controls and yearly hours, heaviest first."""
     effort = _effort(program)
     rates: dict[str, dict[str, float]] = effort["frequencies"]
-    limits: dict[str, float] = effort["plausible"]
+    plausible: dict[str, dict[str, float]] = effort["plausible"]
     people: dict[str, dict[str, Any]] = {}
     for role in ROLE_TITLES:
         email = str(program.facts.get(f"people.{role}.email")).lower()
@@ -53,12 +56,15 @@ def owner_loads(program: Program) -> list[PersonLoad]:
     out: list[PersonLoad] = []
     for email, entry in people.items():
         warnings: list[str] = []
-        if entry["hours"] > limits["hours_per_person"]:
-            warnings.append(f"{entry['hours']:.0f} hours a year is more than the {limits['hours_per_person']:.0f} "
-                            "one person can give beside their main job")
-        if len(entry["controls"]) > limits["controls_per_person"]:
-            warnings.append(f"{len(entry['controls'])} controls are more than the "
-                            f"{limits['controls_per_person']:.0f} one person can keep evidence for")
+        full_time = not program.facts.small and set(entry["roles"]) <= FULL_TIME_ROLES
+        limits = plausible["full_time" if full_time else "part_time"]
+        kind = "in a full-time security role" if full_time else "beside their main job"
+        if entry["hours"] > limits["hours"]:
+            warnings.append(f"{entry['hours']:.0f} hours a year is more than the {limits['hours']:.0f} one person "
+                            f"can give {kind}")
+        if len(entry["controls"]) > limits["controls"]:
+            warnings.append(f"{len(entry['controls'])} controls are more than the {limits['controls']:.0f} one "
+                            f"person can keep evidence for {kind}")
         out.append(PersonLoad(entry["name"], email, tuple(entry["roles"]), tuple(entry["controls"]),
                               round(entry["hours"], 1), tuple(warnings)))
     return sorted(out, key=lambda p: (-p.hours, p.name))
