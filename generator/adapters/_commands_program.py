@@ -5,74 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .._errors import PolicyforgeError, Problem
+from .._errors import Problem
 from ..repo._layout import LAYOUT, PDF_DIR
-from ._command import Command, ExitCode, add_repo_argument, fail, print_problems, repo_path
-
-
-def _parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
-    from ..model._facts_schema import SPECS_BY_KEY
-
-    overrides: dict[str, str] = {}
-    problems: list[Problem] = []
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            problems.append(Problem(pair, "is not key=value", "write e.g. company_name=\"Acme Cloud\""))
-        elif key not in SPECS_BY_KEY:
-            problems.append(Problem(key, "is not a company fact", "see cookiecutter.json for the fact names"))
-        else:
-            overrides[key] = value
-    if problems:
-        raise PolicyforgeError(problems)
-    return overrides
-
-
-def _new_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-input", action="store_true", help="use defaults and overrides, ask nothing")
-    parser.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where to create it")
-    parser.add_argument("facts", nargs="*", metavar="key=value", help="override a fact")
-
-
-def run_new(args: argparse.Namespace) -> ExitCode:
-    """Scaffold a company repository through cookiecutter (the same hooks as `cookiecutter <template>`)."""
-    from cookiecutter.exceptions import CookiecutterException, FailedHookException, OutputDirExistsException
-    from cookiecutter.main import cookiecutter
-
-    from ..model._answers import raw_defaults, resolve_answers
-    from ..model._facts import facts_from_answers
-    from ..model._library import template_root
-
-    overrides = _parse_overrides(args.facts)
-    template = template_root()
-    if args.no_input:
-        # Validate before cookiecutter runs, so a bad value costs nothing and names its field.
-        facts_from_answers(resolve_answers(overrides, template), where="answers")
-    defaults = raw_defaults(template)
-    extra: dict[str, object] = {}
-    for key, value in overrides.items():
-        if isinstance(defaults[key], str):
-            if "endraw" in value:
-                fail(key, "contains 'endraw'", "remove that word from the value")
-            # Cookiecutter renders override values as templates; raw blocks keep them data.
-            extra[key] = "{% raw %}" + value + "{% endraw %}"
-        else:
-            extra[key] = value
-    try:
-        created = cookiecutter(str(template), no_input=args.no_input, extra_context=extra,
-                               output_dir=str(args.output_dir), accept_hooks=True)
-    except OutputDirExistsException as exc:
-        fail("", str(exc), "choose another --output-dir or remove the folder")
-    except FailedHookException:
-        fail("", "the company facts were not accepted (see above); nothing was written.")
-    except CookiecutterException as exc:
-        fail("", str(exc))
-    print(f"Company repository: {created}")
-    return ExitCode.OK
+from ._command import (
+    Command,
+    ExitCode,
+    add_out_argument,
+    add_repo_argument,
+    fail,
+    print_problems,
+    progress_reporter,
+    repo_path,
+)
+from ._new import new_arguments, run_new
 
 
 def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
@@ -110,8 +58,9 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
     program = load_program(repo)
     release = current_release(repo)
     cache = repo / ".cache" / "pdf" if use_cache else None
-    report = build_pdfs(program, release, out, pdfa=pdfa, cache_dir=cache, only=only, handbook=handbook,
-                        workers=jobs)
+    with progress_reporter("PDF") as step:
+        report = build_pdfs(program, release, out, pdfa=pdfa, cache_dir=cache, only=only, handbook=handbook,
+                            workers=jobs, progress=step)
     if state is not None:
         state.save(inputs)
     written = len(report.files)
@@ -127,7 +76,7 @@ def _jobs_argument(parser: argparse.ArgumentParser) -> None:
 
 def _pdf_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/pdf)")
+    add_out_argument(parser, "out/pdf")
     parser.add_argument("--pdfa", action="store_true", help="write PDF/A-3b for archiving")
     parser.add_argument("--no-cache", action="store_true", help="render every PDF again")
     parser.add_argument("policies", nargs="*", metavar="POL-NN",
@@ -201,11 +150,40 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
 
 
+def _show_mkdocs_progress() -> None:
+    """Print what MkDocs' server says (its address, each change it saw and each rebuild) to stderr."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("mkdocs.livereload", "mkdocs.commands.serve", "mkdocs.commands.build"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False
+    warnings = logging.StreamHandler(sys.stderr)
+    warnings.setLevel(logging.WARNING)
+    warnings.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.getLogger("mkdocs").addHandler(warnings)
+
+
 def run_serve(args: argparse.Namespace) -> ExitCode:
     """Serve the site with live reload while policies or facts are edited."""
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
 
-    serve(str(repo_path(args) / "mkdocs.yml"), dev_addr=args.dev_addr)
+    repo = repo_path(args)
+    if not (repo / "mkdocs.yml").is_file():
+        fail(str(repo), "no mkdocs.yml", "run inside a company repository or pass --repo")
+    _show_mkdocs_progress()
+    print(f"Serving the policy site of {repo} on http://{args.dev_addr}/ — it rebuilds when a policy, "
+          "company.yml or mkdocs.yml changes; Ctrl-C stops.", file=sys.stderr, flush=True)
+    try:
+        serve(str(repo / "mkdocs.yml"), dev_addr=args.dev_addr)
+    except MkDocsException as exc:
+        print_problems([Problem("", str(exc))])
+        return ExitCode.FINDINGS
     return ExitCode.OK
 
 
@@ -229,7 +207,7 @@ def run_coverage(args: argparse.Namespace) -> ExitCode:
 
 def _render_docs_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/rendered)")
+    add_out_argument(parser, "out/rendered")
 
 
 def run_render_docs(args: argparse.Namespace) -> ExitCode:
@@ -267,10 +245,13 @@ def run_lint_library(args: argparse.Namespace) -> ExitCode:
     return ExitCode.FINDINGS if problems else ExitCode.OK
 
 
-NEW = Command("new", "create a company policy repository", run_new, _new_arguments)
-BUILD = Command("build", "build the policy site (strict)", run_build, _build_arguments)
+NEW = Command("new", "ask about the company (a dozen questions, the rest derived) and create its policy repository",
+              run_new, new_arguments)
+BUILD = Command("build", "render the PDFs into out/pdf, then build the site (strict) into site/, linking them",
+                run_build, _build_arguments)
 PDF = Command("pdf", "write the policy handbook and per-policy PDFs", run_pdf, _pdf_arguments)
-SERVE = Command("serve", "preview the site with live reload", run_serve, _serve_arguments)
+SERVE = Command("serve", "preview the site at a local address, rebuilding it on every save", run_serve,
+                _serve_arguments)
 COVERAGE = Command("coverage", "show Trust Services criteria coverage; non-zero if any is uncovered", run_coverage,
                    add_repo_argument)
 RENDER_DOCS = Command("render-docs", "write the whole site as rendered Markdown for any static site generator",

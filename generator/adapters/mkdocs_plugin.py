@@ -26,7 +26,7 @@ from ..program._program import Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
 from ..repo._layout import COMPANY_FILE, PDF_DIR, POLICIES_DIR, READINESS_FILE, RETIRED_DIR
-from ..site._sitepages import generated_pages, site_nav
+from ..site._sitepages import company_pages, generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
 SCRIPT = "assets/policyforge.js"
@@ -58,28 +58,39 @@ class PolicyforgeConfig(base.Config):
     noindex = c.Optional(c.Type(bool))
 
 
-def _stylesheet(brand: str) -> str:
-    return f""":root > * {{
+def brand_is_wanted(palette: Any) -> bool:
+    """Return True when mkdocs.yml leaves the primary colour to the plugin (unset or ``custom``).
+
+    A Material colour set by hand (``primary: indigo``), in one palette or in any palette of a
+    light/dark toggle, is the company's choice and wins over ``site.brand_color``.
+    """
+    palettes = palette if isinstance(palette, list) else [palette]
+    return all(not isinstance(p, dict) or str(p.get("primary", "custom")).lower() == "custom" for p in palettes)
+
+
+def _stylesheet(brand: str | None) -> str:
+    colours = "" if brand is None else f""":root > * {{
   --md-primary-fg-color: {brand};
   --md-primary-fg-color--light: {brand};
   --md-primary-fg-color--dark: {brand};
 }}
-.pf-meta table {{ font-size: 0.7rem; }}
-.pf-meta td:first-child {{ font-weight: 600; white-space: nowrap; }}
-.pf-readiness svg {{ max-width: 46rem; }}
+"""
+    return colours + """.pf-meta table { font-size: 0.7rem; }
+.pf-meta td:first-child { font-weight: 600; white-space: nowrap; }
+.pf-readiness svg { max-width: 46rem; }
 /* Accessibility: links in text are underlined, not told apart by colour alone (WCAG 1.4.1),
    and the footer's small print meets 4.5:1 contrast. */
-.md-typeset a {{ text-decoration: underline; text-underline-offset: 0.15em; }}
-.md-typeset a.headerlink {{ text-decoration: none; }}
-.md-copyright {{ color: #b3b3b3; }}
-@media print {{
-  .md-header, .md-sidebar, .md-footer, .md-top, .headerlink {{ display: none !important; }}
-  .md-main__inner {{ margin: 0; }}
-  .md-content {{ max-width: none; }}
-  .md-typeset table:not([class]) {{ font-size: 9pt; }}
-  h2, h3 {{ break-after: avoid; }}
-  tr {{ break-inside: avoid; }}
-}}
+.md-typeset a { text-decoration: underline; text-underline-offset: 0.15em; }
+.md-typeset a.headerlink { text-decoration: none; }
+.md-copyright { color: #b3b3b3; }
+@media print {
+  .md-header, .md-sidebar, .md-footer, .md-top, .headerlink { display: none !important; }
+  .md-main__inner { margin: 0; }
+  .md-content { max-width: none; }
+  .md-typeset table:not([class]) { font-size: 9pt; }
+  h2, h3 { break-after: avoid; }
+  tr { break-inside: avoid; }
+}
 """
 
 
@@ -104,6 +115,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self._library: tuple[str, Library] | None = None
         self._pages: dict[str, tuple[str, str]] = {}
         self.rendered: list[str] = []  # the policies rendered by the last build, for the benchmark
+        self.brand = True  # whether site.brand_color colours the site (mkdocs.yml leaves primary: custom)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
@@ -128,12 +140,17 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
         facts = self.program.facts
-        # MkDocs templates print site_name unescaped; the company's name is data, so escape it here.
-        config.site_name = html.escape(f"{facts.get('company.name')} policies")
+        # mkdocs.yml is the company's: what it sets by hand wins and the plugin fills only what is
+        # unset (an empty site_name, no nav, a `custom` primary colour), as its comments say.
+        # MkDocs templates print site_name unescaped; either value is data, so escape it here.
+        config.site_name = html.escape(config.site_name.strip() or f"{facts.get('company.name')} policies")
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        config.nav = _escaped_nav(site_nav(self.program))
+        # A nav written by hand wins (its titles are escaped like the generated ones).
+        nav = config.nav if config.nav is not None else site_nav(self.program, company_pages(self.repo))
+        config.nav = _escaped_nav(nav)
+        self.brand = brand_is_wanted(config.theme.get("palette"))
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
         return config
@@ -157,7 +174,8 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
-        files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.get("site.brand_color"))))
+        brand = program.facts.get("site.brand_color") if self.brand else None
+        files.append(File.generated(config, STYLESHEET, content=_stylesheet(brand)))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
         for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_IN_DOCS}/")]:
             files.remove(retired)  # retired policies stay in git history, never on the site

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -162,8 +162,11 @@ def _pool(count: int) -> Executor:
 
 def build_pdfs(program: Program, release: str, out_dir: Path, *, pdfa: bool = False, cache_dir: Path | None = None,
                only: list[str] | None = None, handbook: bool = True, workers: int | None = None,
-               assets: Iterable[Path] = ()) -> PdfReport:
+               assets: Iterable[Path] = (), progress: Callable[[int, int, str], None] | None = None) -> PdfReport:
     """Write the chosen policies' PDFs and (``handbook``) the handbook into ``out_dir``.
+
+    ``progress(done, total, file name)`` is called as each PDF is written, so a long build can
+    show how far it is.
 
     ``workers`` processes lay out the parts (default: one per core); ``assets`` are the files
     inside the repository the documents may load (see ``closed_fetcher``).
@@ -187,12 +190,17 @@ def build_pdfs(program: Program, release: str, out_dir: Path, *, pdfa: bool = Fa
         policies = [policy_part(program, doc, files) for doc in docs]
         for part in policies:
             renderer.submit(part)
+        total = sum(1 for part in policies if part.key in wanted) + (cover is not None)
         for part in policies:
             if part.key in wanted:
                 _write(out_dir, part.link, renderer.result(part)[0], renderer.fresh(part), report)
+                if progress is not None:
+                    progress(len(report.files), total, part.link)
         if cover is not None:
             book, fresh = _handbook(program, release, renderer, cover, policies, appendices)
             _write(out_dir, handbook_name(program, release), book, fresh, report)
+            if progress is not None:
+                progress(len(report.files), total, handbook_name(program, release))
     finally:
         if renderer.pool is not None:
             renderer.pool.shutdown(wait=True, cancel_futures=True)

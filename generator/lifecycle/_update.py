@@ -49,16 +49,18 @@ from ..repo._layout import (
     BASE_DIR,
     CODEOWNERS_FILE,
     COMPANY_FILE,
+    ENGINE_FILE,
     PENDING_DIR,
     POLICIES_DIR,
     REQUIREMENTS_FILE,
     RETIRED_DIR,
     SOURCE_FILE,
     STATE_DIR,
+    VENDOR_DIR,
 )
 
 # What update writes: uncommitted changes there would be overwritten, so it refuses to run.
-GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE)
+GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE, ENGINE_FILE, VENDOR_DIR)
 MERGED_KEYS = ("title", "area", "category", "owner", "approver", "review_cadence", "summary")
 _MARKER = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
 
@@ -364,11 +366,14 @@ def _refresh_generated(repo: _Repo, engine_library: bool) -> None:
             repo.result.actions.append(("rewrote", CODEOWNERS_FILE))
     requirements = repo.root / REQUIREMENTS_FILE
     if engine_library and requirements.is_file():
-        text = requirements.read_text(encoding="utf-8")
-        pinned = re.sub(r"(?m)^policyforge==\S+$", f"policyforge=={__version__}", text)
-        if pinned != text:
-            repo.write(requirements, pinned)
-            repo.result.actions.append(("pinned", f"{REQUIREMENTS_FILE}: policyforge=={__version__}"))
+        from ._scaffold import write_install_files
+
+        watched = [requirements, repo.root / ENGINE_FILE, *sorted((repo.root / VENDOR_DIR).glob("*.whl"))]
+        before = {path: path.read_bytes() for path in watched if path.is_file()}
+        written = write_install_files(repo.root)
+        after = {path: path.read_bytes() for path in [*watched, *written] if path.is_file()}
+        if before != after:
+            repo.result.actions.append(("pinned", f"{REQUIREMENTS_FILE} and {ENGINE_FILE}: policyforge {__version__}"))
 
 
 def update_repository(root: Path, library: Library, day: dt.date, engine_library: bool = True) -> UpdateResult:

