@@ -55,7 +55,7 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy"),
         notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency"),
     "acme-us": MatrixCompany(
-        {},
+        {"headcount_band": "51-200"},
         absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner"),
         present=(r"Amazon EKS", r"Amazon RDS", r"AWS Backup Vault Lock", r"security committee", r"board of directors",
                  _US_LAW, r"US dollars"),
