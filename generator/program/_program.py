@@ -24,6 +24,7 @@ from ..model._documents import (
     PolicyDoc,
     document_file_name,
     document_id,
+    is_policy_source,
     parse_policy,
 )
 from ..model._facts import Facts, load_facts
@@ -100,7 +101,8 @@ class Program:
         """Return a control as it holds for this company: a cadence control runs at the company's cadence."""
         control = self.library.catalog.controls.get(cid)
         if control is not None and control.frequency_small and self.facts.small:
-            control = replace(control, frequency=control.frequency_small)
+            # A small company's lean program runs it at its own, fixed frequency.
+            return replace(control, frequency=control.frequency_small)
         if control is None or control.cadence is None or control.cadence not in self.commitments:
             return control
         value = self.commitments[control.cadence]
@@ -374,8 +376,11 @@ def load_program(repo: Path, library: Library | None = None, as_of: dt.date | No
     problems: list[Problem] = []
     folder = repo / POLICIES_DIR
     for path in policy_files(folder):
+        text = path.read_text(encoding="utf-8")
+        if not is_policy_source(path.name, text):
+            continue  # the company's own page (onboarding.md): published as written, not a policy
         try:
-            doc = parse_policy(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", company=True)
+            doc = parse_policy(text, f"{POLICIES_DIR}/{path.name}", company=True)
         except TemplateError as exc:
             problems.extend(exc.problems)
             continue
