@@ -30,6 +30,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._catalog import ChecklistItem, Control
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES
+from ..model._yaml import StrictLoader
 from ..program._program import Program
 from ..render._escape import markdown_text
 from ..render._render import long_date
@@ -250,7 +251,7 @@ def _entry(key: str, key_node: yaml.Node, body: yaml.Node, where: str, problems:
 def parse_readiness(text: str, keys: Sequence[str], where: str = READINESS_FILE) -> dict[str, Entry]:
     """Validate the text of a ``readiness.yml``; every problem names the file, the line and the fix."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=StrictLoader)  # no alias bombs, no nesting a RecursionError deep
     except yaml.YAMLError as exc:
         raise PolicyforgeError([_syntax_problem(exc, where)]) from None
     if root is None or _scalar(root) == "":

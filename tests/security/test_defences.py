@@ -560,3 +560,22 @@ def test_bad_input_on_the_command_line_is_one_line_and_exit_2(
     assert len(lines) == 1 and lines[0].startswith("ERROR: ") and " — " in lines[0], output
     assert "Traceback" not in output and "\x1b" not in output
     assert (outside / "POL-13-access-control.md").read_text(encoding="utf-8") == before
+
+
+def test_readiness_yml_nested_thousands_deep_is_one_problem_with_its_line() -> None:
+    from policyforge import PolicyforgeError
+    from policyforge.kit._readiness import parse_readiness
+
+    with pytest.raises(PolicyforgeError) as caught:
+        parse_readiness("access_control.mfa: " + "[" * 3000 + "]" * 3000 + "\n", ["access_control.mfa"])
+    (problem,) = caught.value.problems
+    assert problem.where == "readiness.yml" and problem.line == 1
+
+
+def test_the_jinja2_floor_excludes_the_releases_with_a_sandbox_escape() -> None:
+    import tomllib
+    from importlib.metadata import version
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "jinja2>=3.1.6" in project["project"]["dependencies"]
+    assert tuple(int(part) for part in version("jinja2").split(".")[:3]) >= (3, 1, 6)
