@@ -21,6 +21,16 @@ class Problem:
         return f"{text} — {self.fix}" if self.fix else text
 
 
+class BadValue(ValueError):
+    """One value that cannot be used: what is wrong with it and the fix; the caller adds where it is."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        """Keep the message and the fix apart, so the caller can place them in a ``Problem``."""
+        super().__init__(f"{message} — {fix}")
+        self.message = message
+        self.fix = fix
+
+
 class PolicyforgeError(Exception):
     """An input problem the user can fix; carries every problem found, not only the first."""
 

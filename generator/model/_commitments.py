@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .._errors import Problem, TemplateError
+from .._errors import BadValue, Problem, TemplateError
 from ._facts_schema import SPECS_BY_KEY
 
 COMMITMENTS_FILE = "catalog/commitments.yaml"
@@ -260,16 +260,16 @@ def fact_value(commitment: Commitment, raw: Any) -> float | None:
 
 
 def override_value(commitment: Commitment, raw: Any) -> float:
-    """Validate a company override; raise ``ValueError('message|fix')`` when it cannot be used."""
+    """Validate a company override; raise ``BadValue`` when it cannot be used."""
     number = fact_value(commitment, raw) if commitment.kind == "cadence" else _number(raw)
     unit = commitment.unit.replace("_", " ")
     if number is None:
         words = " or a cadence word (monthly, quarterly...)" if commitment.kind == "cadence" else ""
-        raise ValueError(f"{raw!r} is not a number|write a number of {unit}s without quotes{words}")
+        raise BadValue(f"{raw!r} is not a number", f"write a number of {unit}s without quotes{words}")
     if number <= 0:
-        raise ValueError(f"{number:g} is not positive|write a number of {unit}s above 0")
+        raise BadValue(f"{number:g} is not positive", f"write a number of {unit}s above 0")
     if commitment.unit == "percent" and number > 100:
-        raise ValueError(f"{number:g} is over 100 percent|write a percentage from 0 to 100")
+        raise BadValue(f"{number:g} is over 100 percent", "write a percentage from 0 to 100")
     return number
 
 
