@@ -24,7 +24,7 @@ import yaml
 from .._errors import Problem, TemplateError
 from ..model._catalog import Control, EvidenceItem
 from ..model._facts import Facts
-from ..model._facts_schema import FACT_SPECS, ROLE_TITLES
+from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
@@ -69,7 +69,7 @@ class AuditWindow:
     @property
     def type2(self) -> bool:
         """Return whether controls are tested over a period (Type II) rather than at a date."""
-        return self.report_type == "type2"
+        return self.report_type == ReportType.TYPE2
 
     @property
     def end(self) -> dt.date:

@@ -29,7 +29,7 @@ import yaml
 from .._errors import PolicyforgeError, Problem
 from ..model._catalog import ChecklistItem, Control
 from ..model._documents import PolicyDoc
-from ..model._facts_schema import ROLE_TITLES
+from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..program._program import Program
 from ..render._escape import markdown_text
 from ..render._render import long_date
@@ -308,7 +308,7 @@ def assess(program: Program, entries: dict[str, Entry] | None) -> Readiness:
     """Trace every checklist item to the company's controls, sections and evidence, with its status."""
     catalog = program.library.catalog
     carried = _carrier(program)
-    type1 = program.facts.get("audit.report_type") == "type1"
+    type1 = program.facts.get("audit.report_type") == ReportType.TYPE1
     items: list[Item] = []
     for key, checklist in catalog.checklist.items():
         controls = tuple(c for c in program.controls() if key in c.checklist and c.id in carried)
@@ -398,7 +398,7 @@ def _plain_owner(program: Program, owner: str) -> str:
 
 def report_lines(program: Program, readiness: Readiness) -> list[str]:
     """Return the terminal report: progress per area and overall, then overdue items."""
-    report = "Type I" if readiness.type1 else "Type II"
+    report = (ReportType.TYPE1 if readiness.type1 else ReportType.TYPE2).label
     areas = readiness.areas()
     width = max(len(progress.title) for _, progress, _ in areas)
     out = [f"Audit readiness of {program.facts.get('company.name')} for SOC 2 {report}, as of "
@@ -520,7 +520,7 @@ def readiness_page(program: Program, repo_root: Path) -> str:
     keys = list(program.library.catalog.checklist)
     readiness = assess(program, load_entries(repo_root, keys))
     overall = readiness.overall
-    report = "Type I" if readiness.type1 else "Type II"
+    report = (ReportType.TYPE1 if readiness.type1 else ReportType.TYPE2).label
     company = markdown_text(program.facts.get("company.name"))
     out = [
         "# Audit readiness\n",

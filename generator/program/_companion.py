@@ -16,7 +16,7 @@ import yaml
 from markupsafe import Markup
 
 from .._errors import Problem, TemplateError
-from ..model._facts_schema import ROLE_TITLES
+from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..render._context import build_context
 from ..render._escape import markdown_text
 from ..render._render import render_markdown, safe
@@ -169,7 +169,7 @@ def companion_context(program: Program, link_prefix: str = "../") -> dict[str, A
     people = [{"role": role, "title": title, "name": program.facts.get(f"people.{role}.name"),
                "email": program.facts.get(f"people.{role}.email")} for role, title in ROLE_TITLES.items()]
     context.update(
-        report="Type II" if program.facts.get("audit.report_type") == "type2" else "Type I",
+        report=ReportType(program.facts.get("audit.report_type")).label,
         categories=[CATEGORY_TITLES[c] for c in program.facts.categories],
         criteria_count=len(program.criteria_in_scope()),
         controls_count=len(program.controls()),

@@ -26,7 +26,7 @@ from ..model._documents import (
     parse_policy,
 )
 from ..model._facts import Facts, load_facts
-from ..model._facts_schema import ROLE_TITLES
+from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._library import Library, load_library
 from ..model._scope import CATEGORY_TITLES as CATEGORY_TITLES
 from ..render._context import add_months, build_context
@@ -259,7 +259,7 @@ class Program:
         """Return the home page: the program at a glance; ``pdfs`` maps labels to PDF links."""
         company = _cell(self.facts.get("company.name"))
         categories = self.facts.scope.describe()
-        report = "Type II" if self.facts.get("audit.report_type") == "type2" else "Type I"
+        report = ReportType(self.facts.get("audit.report_type")).label
         covered = sum(1 for row in self.coverage() if row.covered)
         total = len(self.criteria_in_scope())
         out = [
