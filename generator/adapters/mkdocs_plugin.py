@@ -111,7 +111,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             raise self._fail(exc) from None
         facts = self.program.facts
         # MkDocs templates print site_name unescaped; the company's name is data, so escape it here.
-        config.site_name = html.escape(f"{facts.get('company.name')} policies")
+        config.site_name = html.escape(f"{facts.company.name} policies")
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -138,7 +138,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
-        files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.get("site.brand_color"))))
+        files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.site.brand_color)))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
         for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_IN_DOCS}/")]:
             files.remove(retired)  # retired policies stay in git history, never on the site
@@ -179,7 +179,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         assert self.program is not None
         noindex = self.config.noindex
         if noindex is None:
-            noindex = bool(self.program.facts.get("site.noindex"))
+            noindex = bool(self.program.facts.site.noindex)
         if noindex:
             output = output.replace("<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
         # Material's search dialog has no accessible name; screen readers announce it as "Search".

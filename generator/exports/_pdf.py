@@ -62,7 +62,7 @@ def policy_pdf_name(program: Program, doc: PolicyDoc) -> str:
 def handbook_name(program: Program, release: str) -> str:
     """Return the handbook's file name."""
     safe_release = re.sub(r"[^A-Za-z0-9._-]", "-", release)
-    return f"{program.facts.get('company.doc_prefix')}-policy-handbook-{safe_release}.pdf"
+    return f"{program.facts.company.doc_prefix}-policy-handbook-{safe_release}.pdf"
 
 
 def _scope_ids(fragment: str, prefix: str) -> str:
@@ -90,27 +90,27 @@ def _article(program: Program, doc: PolicyDoc, link_target: dict[str, str], sing
 def _head(program: Program, title: str, subject: str, created: dt.date) -> str:
     facts = program.facts
     stamp = f"{created.isoformat()}T00:00:00Z"
-    keywords = ", ".join(["SOC 2", "information security", "policies", facts.get("company.name"),
+    keywords = ", ".join(["SOC 2", "information security", "policies", facts.company.name,
                           *(CATEGORY_TITLES[c] for c in facts.categories)])
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{html.escape(title)}</title>\n"
-        f'<meta name="author" content="{html.escape(facts.get("company.legal_name"))}">\n'
+        f'<meta name="author" content="{html.escape(facts.company.legal_name)}">\n'
         f'<meta name="description" content="{html.escape(subject)}">\n'
         f'<meta name="keywords" content="{html.escape(keywords)}">\n'
         '<meta name="generator" content="policyforge">\n'
         f'<meta name="dcterms.created" content="{stamp}">\n'
         f'<meta name="dcterms.modified" content="{stamp}">\n'
-        f"<style>:root {{ --brand: {facts.get('site.brand_color')}; }}</style>\n"
+        f"<style>:root {{ --brand: {facts.site.brand_color}; }}</style>\n"
         "</head>\n<body>\n"
     )
 
 
 def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
     facts = program.facts
-    approver = facts.get("people.approver.name")
+    approver = facts.people.approver.name
     rows = [
-        ("Organisation", facts.get("company.legal_name")),
+        ("Organisation", facts.company.legal_name),
         ("Release", release),
         ("Effective date", f"{created.day} {created.strftime('%B %Y')}"),
         ("Approved by", f"{approver}, {ROLE_TITLES['approver']}"),
@@ -119,7 +119,7 @@ def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
     table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return (
         '<section class="cover">\n<div class="band"></div>\n'
-        f'<p class="company">{html.escape(facts.get("company.name"))}</p>\n'
+        f'<p class="company">{html.escape(facts.company.name)}</p>\n'
         f'<p class="doc-title">{html.escape(title)}</p>\n'
         f"<table>{table}</table>\n</section>\n"
     )
@@ -129,7 +129,7 @@ def handbook_html(program: Program, release: str) -> str:
     """Return the handbook: cover, contents, every policy, then the matrix and coverage appendices."""
     created = release_date(program)
     title = "Information Security Policies"
-    subject = f"SOC 2 policy handbook of {program.facts.get('company.legal_name')}, release {release}"
+    subject = f"SOC 2 policy handbook of {program.facts.company.legal_name}, release {release}"
     docs = program.ordered_policies()
     toc = "".join(
         f'<li><a href="#{d.id.lower()}">{html.escape(d.id)} {html.escape(d.title)}</a></li>' for d in docs
@@ -138,7 +138,7 @@ def handbook_html(program: Program, release: str) -> str:
     toc += '<li><a href="#appendix-coverage">Appendix B. Criteria coverage</a></li>'
     links = {d.id: "" for d in docs}
     parts = [
-        _head(program, f"{program.facts.get('company.name')} — {title}", subject, created),
+        _head(program, f"{program.facts.company.name} — {title}", subject, created),
         _cover(program, release, created, title),
         f'<nav class="toc"><h1>Contents</h1><ol>{toc}</ol></nav>\n',
         *(_article(program, d, links, single=False) for d in docs),
@@ -160,8 +160,8 @@ def policy_html(program: Program, doc: PolicyDoc) -> str:
     """Return one policy as a standalone document."""
     created = doc.effective_date or release_date(program)
     links = {d.id: policy_pdf_name(program, d) for d in program.policies.values()}
-    subject = f"{doc.title}, version {doc.version}, of {program.facts.get('company.legal_name')}"
-    return (_head(program, f"{program.facts.get('company.name')} — {doc.title}", subject, created)
+    subject = f"{doc.title}, version {doc.version}, of {program.facts.company.legal_name}"
+    return (_head(program, f"{program.facts.company.name} — {doc.title}", subject, created)
             + _article(program, doc, links, single=True) + "</body>\n</html>\n")
 
 

@@ -62,7 +62,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class AuditWindow:
     """The period the auditor tests (Type II) or the single date of a Type I report."""
 
-    report_type: str
+    report_type: ReportType
     start: dt.date
     months: int
 
@@ -91,8 +91,8 @@ class AuditWindow:
 
 def audit_window(facts: Facts) -> AuditWindow:
     """Return the company's audit window from ``audit.*`` in ``company.yml``."""
-    return AuditWindow(facts.get("audit.report_type"), facts.get("audit.observation_start"),
-                       int(facts.get("audit.observation_months")))
+    return AuditWindow(facts.audit.report_type, facts.audit.observation_start,
+                       int(facts.audit.observation_months))
 
 
 def occurrences(period: str, window: AuditWindow) -> int:
@@ -344,10 +344,10 @@ def evidence_plan(program: Program) -> EvidencePlan:
         rows.append(EvidenceRow(
             item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
             frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window), owner_role=role,
-            owner=f"{program.facts.get(f'people.{role}.name')}, {ROLE_TITLES[role]}",
-            owner_email=program.facts.get(f"people.{role}.email"), systems=system_names(systems[eid], program),
+            owner=f"{program.facts.people.role(role).name}, {ROLE_TITLES[role]}",
+            owner_email=program.facts.people.role(role).email, systems=system_names(systems[eid], program),
         ))
-    return EvidencePlan(program.facts.get("company.name"), window, program.facts.categories, tuple(rows),
+    return EvidencePlan(program.facts.company.name, window, program.facts.categories, tuple(rows),
                         tuple(c.id for c in controls), tuple(design_only))
 
 

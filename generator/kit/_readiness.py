@@ -308,7 +308,7 @@ def assess(program: Program, entries: dict[str, Entry] | None) -> Readiness:
     """Trace every checklist item to the company's controls, sections and evidence, with its status."""
     catalog = program.library.catalog
     carried = _carrier(program)
-    type1 = program.facts.get("audit.report_type") == ReportType.TYPE1
+    type1 = program.facts.audit.report_type == ReportType.TYPE1
     items: list[Item] = []
     for key, checklist in catalog.checklist.items():
         controls = tuple(c for c in program.controls() if key in c.checklist and c.id in carried)
@@ -392,7 +392,7 @@ def owner_text(program: Program, owner: str) -> str:
 
 def _plain_owner(program: Program, owner: str) -> str:
     if owner in ROLE_TITLES:
-        return f"{ROLE_TITLES[owner]} ({program.facts.get(f'people.{owner}.name')})"
+        return f"{ROLE_TITLES[owner]} ({program.facts.people.role(owner).name})"
     return owner or "no owner"
 
 
@@ -401,7 +401,7 @@ def report_lines(program: Program, readiness: Readiness) -> list[str]:
     report = (ReportType.TYPE1 if readiness.type1 else ReportType.TYPE2).label
     areas = readiness.areas()
     width = max(len(progress.title) for _, progress, _ in areas)
-    out = [f"Audit readiness of {program.facts.get('company.name')} for SOC 2 {report}, as of "
+    out = [f"Audit readiness of {program.facts.company.name} for SOC 2 {report}, as of "
            f"{readiness.as_of.isoformat()}", "",
            f"{'Area':<{width}}  {'Done':>4}  {'Applicable':>10}  {'Progress':>8}"]
     rows = [progress for _, progress, _ in areas]
@@ -521,12 +521,12 @@ def readiness_page(program: Program, repo_root: Path) -> str:
     readiness = assess(program, load_entries(repo_root, keys))
     overall = readiness.overall
     report = (ReportType.TYPE1 if readiness.type1 else ReportType.TYPE2).label
-    company = markdown_text(program.facts.get("company.name"))
+    company = markdown_text(program.facts.company.name)
     out = [
         "# Audit readiness\n",
         f"{company} has done **{overall.done} of {overall.applicable}** applicable items of the SOC 2 readiness "
         f"checklist ({overall.percent}) for its {report} examination by "
-        f"{markdown_text(program.facts.get('audit.audit_firm'))}, as of {long_date(readiness.as_of)}. "
+        f"{markdown_text(program.facts.audit.audit_firm)}, as of {long_date(readiness.as_of)}. "
         "Each item links to the policy sections and controls that answer it and to the evidence the auditor "
         "will ask for. Statuses are kept in `readiness.yml` at the root of the policy repository; "
         "`policyforge readiness` prints the same figures.\n",
@@ -538,7 +538,7 @@ def readiness_page(program: Program, repo_root: Path) -> str:
         out.append("Items marked *design only* are answered only by operating evidence: for a Type I the "
                    "auditor examines the design stated in their policy sections at the as-of date, and asks "
                    "for the evidence marked (Type II) only in a later Type II window.\n")
-    out.append(progress_chart(readiness, program.facts.get("site.brand_color")))
+    out.append(progress_chart(readiness, program.facts.site.brand_color))
     late = readiness.overdue()
     if late:
         out += ["## Overdue { #overdue }\n", "| Item | Due | Status | Owner |", "|---|---|---|---|"]

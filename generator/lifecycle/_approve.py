@@ -68,8 +68,8 @@ def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool 
         doc = parse_policy(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", company=True)
         _check_approver(doc, facts, by)
         version = next_version(doc.version, major)
-        entry = HistoryEntry(version, day, author or facts.get(f"people.{doc.owner}.name"),
-                             facts.get(f"people.{doc.approver}.name"), summary, acknowledge)
+        entry = HistoryEntry(version, day, author or facts.people.role(doc.owner).name,
+                             facts.people.role(doc.approver).name, summary, acknowledge)
         approved.append((path, replace(doc, version=version, effective_date=day, last_reviewed=day,
                                        history=(*doc.history, entry))))
     # Write only after every policy passed, so a refused approval changes nothing.

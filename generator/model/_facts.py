@@ -8,6 +8,7 @@ the same per-kind checks so a value accepted at scaffold time is accepted at bui
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -19,6 +20,16 @@ import yaml
 
 from .._errors import BadValue, FactsError, Problem
 from ._commitments import CommitmentCatalog, commitments_of, override_value
+from ._fact_views import (
+    AuditFacts,
+    CompanyFacts,
+    PeopleFacts,
+    SiteFacts,
+    audit_view,
+    company_view,
+    people_view,
+    site_view,
+)
 from ._facts_schema import (
     FACT_SPECS,
     GROUP_TITLES,
@@ -67,6 +78,26 @@ class Facts:
         """Return the company's values for named commitments that no fact declares (company.yml ``commitments:``)."""
         facts = {spec.path[1] for spec in FACT_SPECS if spec.path[0] == "commitments"}
         return {k: v for k, v in self.data.get("commitments", {}).items() if k not in facts}
+
+    @functools.cached_property
+    def company(self) -> CompanyFacts:
+        """Return who the company is, typed (``company.*``)."""
+        return company_view(self.data)
+
+    @functools.cached_property
+    def people(self) -> PeopleFacts:
+        """Return the people the library names, typed (``people.*``); ``people.role(key)`` by role key."""
+        return people_view(self.data)
+
+    @functools.cached_property
+    def audit(self) -> AuditFacts:
+        """Return the audit's facts, typed (``audit.*``)."""
+        return audit_view(self.data)
+
+    @functools.cached_property
+    def site(self) -> SiteFacts:
+        """Return the site's facts, typed (``site.*``)."""
+        return site_view(self.data)
 
     @property
     def scope(self) -> Scope:

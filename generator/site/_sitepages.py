@@ -88,7 +88,7 @@ def render_docs(program: Program, repo: Path, out: Path) -> list[Path]:
         write_atomic(target, text)
         written.append(target)
     config = {
-        "site_name": f"{program.facts.get('company.name')} policies",
+        "site_name": f"{program.facts.company.name} policies",
         "docs_dir": "docs",
         "site_dir": "site",
         "use_directory_urls": False,
