@@ -15,7 +15,7 @@ import yaml
 
 from ..kit._acknowledgement import acknowledgement_page
 from ..kit._evidence import evidence_page
-from ..kit._readiness import readiness_page
+from ..kit._readiness_page import readiness_page
 from ..model._documents import AREAS
 from ..program._companion import COMPANION_TITLES, companion_pages
 from ..program._program import Program
