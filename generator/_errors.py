@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -29,6 +31,19 @@ class BadValue(ValueError):
         super().__init__(f"{message} — {fix}")
         self.message = message
         self.fix = fix
+
+
+def yaml_problem(exc: Exception, where: str) -> Problem:
+    """Return a YAML syntax error as ``where:line: not valid YAML: what — fix the syntax``."""
+    mark = getattr(exc, "problem_mark", None)
+    return Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
+                   mark.line + 1 if mark else None)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return "did you mean X? " for a misspelt word close to one of ``choices``, else ""."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean {close[0]}? " if close else ""
 
 
 class PolicyforgeError(Exception):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from .._errors import Problem, TemplateError
+from .._errors import Problem, TemplateError, yaml_problem
 from ..model._catalog import Control, EvidenceItem
 from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
@@ -124,9 +124,7 @@ def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[st
         raise TemplateError([Problem(where, "not found", "add it with one `EV-NN: {system: [...]}` line per "
                                                          "evidence item of catalog/evidence.yaml")]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TemplateError([Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
-                                     mark.line + 1 if mark else None)]) from None
+        raise TemplateError([yaml_problem(exc, where)]) from None
     entries = data.get("evidence") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise TemplateError([Problem(where, "must hold an `evidence:` mapping", "see the comment at its top")])

@@ -15,7 +15,6 @@ operating records are first requested for a Type II window.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .._errors import PolicyforgeError, Problem
+from .._errors import PolicyforgeError, Problem, did_you_mean
 from ..model._catalog import ChecklistItem, Control
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES, ReportType
@@ -198,8 +197,7 @@ def _entry(key: str, key_node: yaml.Node, body: yaml.Node, where: str, problems:
         name = _scalar(field_node) or ""
         at = _line(field_node)
         if name not in FIELDS:
-            close = difflib.get_close_matches(name, FIELDS, n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
+            hint = did_you_mean(name, FIELDS)
             problems.append(Problem(where, f"{key}: unknown field {name!r}",
                                     f"{hint}use only {', '.join(FIELDS)}", at))
             continue
@@ -262,8 +260,7 @@ def parse_readiness(text: str, keys: Sequence[str], where: str = READINESS_FILE)
             problems.append(Problem(where, "an item key must be plain text", "write the key as area.item", line))
             continue
         if key not in keys:
-            close = difflib.get_close_matches(key, keys, n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
+            hint = did_you_mean(key, keys)
             problems.append(Problem(where, f"{key}: not an item of the readiness checklist",
                                     f"{hint}use the keys `policyforge readiness --init` writes, or remove it", line))
             continue

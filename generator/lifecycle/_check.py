@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
-from ..model._documents import PolicyDoc, parse_policy
+from ..model._documents import PolicyDoc, parse_or_report, parse_policy
 from ..model._facts import load_facts
 from ..model._library import Library, anchors_in, load_library
 from ..program._program import Program, build_date, in_scope_templates
@@ -181,10 +181,8 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
                                     next((n for n, line in enumerate(text.splitlines(), 1)
                                           if line.startswith("<<<<<<<")), None)))
             continue
-        try:
-            doc = parse_policy(text, relative, company=True)
-        except PolicyforgeError as exc:
-            problems.extend(exc.problems)
+        doc = parse_or_report(text, relative, True, problems)
+        if doc is None:
             continue
         if path.name != doc.filename:
             problems.append(Problem(relative, f"file name does not match id and slug ({doc.filename})",

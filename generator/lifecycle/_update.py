@@ -39,7 +39,7 @@ import yaml
 
 from .. import __version__
 from .._errors import PolicyforgeError, Problem
-from ..model._documents import PolicyDoc, parse_policy, serialize_policy
+from ..model._documents import PolicyDoc, parse_or_report, parse_policy, serialize_policy
 from ..model._facts import Facts, load_facts
 from ..model._library import LIBRARY_VERSION_FILE, Library, anchors_in, library_root, load_library
 from ..program._program import Program, company_policy_from_template
@@ -201,10 +201,8 @@ def _policy_files(folder: Path, repo: Path) -> dict[str, tuple[Path, PolicyDoc]]
             problems.append(Problem(relative, "still has conflict markers (<<<<<<< / >>>>>>>)",
                                     "resolve them, commit, then run `policyforge update` again"))
             continue
-        try:
-            doc = parse_policy(text, relative, company=True)
-        except PolicyforgeError as exc:
-            problems.extend(exc.problems)
+        doc = parse_or_report(text, relative, True, problems)
+        if doc is None:
             continue
         if doc.id in found:
             problems.append(Problem(relative, f"{doc.id} is also in {found[doc.id][0].relative_to(repo)}",

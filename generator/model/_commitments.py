@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .._errors import BadValue, Problem, TemplateError
+from .._errors import BadValue, Problem, TemplateError, yaml_problem
 from ._facts_schema import SPECS_BY_KEY
 
 COMMITMENTS_FILE = "catalog/commitments.yaml"
@@ -164,9 +164,7 @@ def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Pr
         data = yaml.safe_load(text)
         lines = _key_lines(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TemplateError([Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
-                                     mark.line + 1 if mark else None)]) from None
+        raise TemplateError([yaml_problem(exc, where)]) from None
     entries = data.get("commitments") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise TemplateError([Problem(where, "must hold a `commitments:` mapping of name to entry",

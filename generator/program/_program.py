@@ -23,7 +23,7 @@ from ..model._documents import (
     PolicyDoc,
     document_file_name,
     document_id,
-    parse_policy,
+    parse_or_report,
 )
 from ..model._facts import Facts, load_facts
 from ..model._facts_schema import ROLE_TITLES
@@ -371,10 +371,8 @@ def load_program(repo: Path, library: Library | None = None, as_of: dt.date | No
     problems: list[Problem] = []
     folder = repo / POLICIES_DIR
     for path in policy_files(folder):
-        try:
-            doc = parse_policy(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", company=True)
-        except TemplateError as exc:
-            problems.extend(exc.problems)
+        doc = parse_or_report(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", True, problems)
+        if doc is None:
             continue
         policies[doc.id] = doc
     if problems:
