@@ -24,7 +24,7 @@ from ..render._wording import check_wording
 from ..repo._files import policy_files
 from ..repo._git import git
 from ..repo._layout import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR
-from ._update import has_conflict_markers
+from ._merge import has_conflict_markers
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _TEMPLATE_EXPR = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")

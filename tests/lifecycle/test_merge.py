@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 from policyforge import Facts, Library, facts_from_answers, load_library
-from policyforge.lifecycle._update import Labels, has_conflict_markers, merge_ids, merge_policy, merge_text
+from policyforge.lifecycle._merge import Labels, has_conflict_markers, merge_ids, merge_policy, merge_text
 from policyforge.model import PolicyDoc, Scope, resolve_answers
 from policyforge.program import company_policy_from_template
 
