@@ -9,9 +9,11 @@ typed arguments. Engine functions never see argparse; bad input reaches the user
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -74,3 +76,51 @@ def date_option(flag: str, value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(flag, f"{value!r} is not a date", "write it as YYYY-MM-DD")
+
+
+def add_out_argument(parser: argparse.ArgumentParser, default: str) -> None:
+    """Add ``-o/--out``: in every command, the folder outputs are written to."""
+    parser.add_argument("-o", "--out", type=Path, default=None, metavar="DIR",
+                        help=f"output folder (default: {default})")
+
+
+@contextlib.contextmanager
+def progress_reporter(what: str) -> Iterator[Callable[[int, int, str], None]]:
+    """Yield ``report(done, total, name)``: a bar on a terminal, one plain line per step in CI or a log."""
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("{task.description}"))
+        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("", total=None)
+
+            def update(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total, description=name)
+
+            yield update
+        return
+
+    def line(done: int, total: int, name: str) -> None:
+        print(f"[{done}/{total}] {what} {name}", file=sys.stderr, flush=True)
+
+    yield line
+
+
+def output_file(out: str | None, repo: Path, name: str) -> Path:
+    """Return where a one-file output goes: ``name`` inside the ``-o`` folder (default ``out/``).
+
+    ``-o`` once named the file itself for ``evidence`` and ``calendar``; a path ending in the
+    file's own suffix is still written as given, with a note.
+    """
+    if not out:
+        from ..repo._layout import LAYOUT
+
+        return LAYOUT.output(repo, name)
+    path = Path(out)
+    if path.suffix.lower() == Path(name).suffix.lower() and not path.is_dir():
+        print(f"note: -o/--out names a folder in every command; writing {path} as asked, but use "
+              f"`-o {path.parent}` from now on", file=sys.stderr)
+        return path
+    return path / name

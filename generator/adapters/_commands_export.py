@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 
 from ..repo._layout import LAYOUT
-from ._command import Command, ExitCode, add_repo_argument, repo_path
+from ._command import Command, ExitCode, add_out_argument, add_repo_argument, repo_path
 
 OSCAL_OUT = f"{LAYOUT.out}/oscal"
 DOCX_OUT = f"{LAYOUT.out}/docx"
@@ -15,7 +14,7 @@ DOCX_OUT = f"{LAYOUT.out}/docx"
 
 def _export_arguments(default_out: str) -> Callable[[argparse.ArgumentParser], None]:
     def arguments(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--out", type=Path, default=None, help=f"output folder (default: {default_out})")
+        add_out_argument(parser, default_out)
         add_repo_argument(parser)
 
     return arguments

@@ -5,18 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from fractions import Fraction
-from pathlib import Path
 
-from ..repo._layout import LAYOUT
-from ._command import Command, ExitCode, add_repo_argument, fail, repo_path
+from ._command import Command, ExitCode, add_repo_argument, fail, output_file, repo_path
 
 EVIDENCE_FORMATS: tuple[str, ...] = ("md", "csv", "xlsx")
 
 
 def _evidence_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=EVIDENCE_FORMATS, default="md", help="md, csv or xlsx (default: md)")
-    parser.add_argument("--out", default=None,
-                        help="file to write (default: out/evidence-plan.<format>; '-' prints md or csv)")
+    parser.add_argument("-o", "--out", default=None, metavar="DIR",
+                        help="output folder for evidence-plan.<format> (default: out; '-' prints md or csv)")
     add_repo_argument(parser)
 
 
@@ -48,7 +46,7 @@ def run_evidence(args: argparse.Namespace) -> ExitCode:
     if args.out == "-":
         sys.stdout.write(data if isinstance(data, str) else "")
         return ExitCode.OK
-    out = Path(args.out) if args.out else LAYOUT.output(repo, f"evidence-plan.{args.format}")
+    out = output_file(args.out, repo, f"evidence-plan.{args.format}")
     write_atomic(out.resolve(), data)
     if args.format == "csv":
         for name, table in tables.items():
@@ -61,7 +59,8 @@ def run_evidence(args: argparse.Namespace) -> ExitCode:
 
 
 def _calendar_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", default=None, help="file to write (default: out/control-calendar.ics; '-' prints)")
+    parser.add_argument("-o", "--out", default=None, metavar="DIR",
+                        help="output folder for control-calendar.ics (default: out; '-' prints)")
     add_repo_argument(parser)
 
 
@@ -79,7 +78,7 @@ def run_calendar(args: argparse.Namespace) -> ExitCode:
     if args.out == "-":
         sys.stdout.write(data.decode("utf-8"))
         return ExitCode.OK
-    out = Path(args.out) if args.out else LAYOUT.output(repo, "control-calendar.ics")
+    out = output_file(args.out, repo, "control-calendar.ics")
     write_atomic(out.resolve(), data)
     recurring = sum(1 for e in events if e.cadence)
     print(f"Control calendar: {len(events)} events ({recurring} recurring) for "

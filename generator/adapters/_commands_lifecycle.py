@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..repo._layout import COMPANY_FILE, LAYOUT, PDF_DIR
-from ._command import Command, ExitCode, add_repo_argument, date_option, fail, repo_path
+from ._command import Command, ExitCode, add_out_argument, add_repo_argument, date_option, fail, repo_path
 from ._commands_program import write_pdfs
 
 if TYPE_CHECKING:
@@ -34,7 +33,8 @@ def run_check(args: argparse.Namespace) -> ExitCode:
     for problem in result.problems:
         print(github_annotation(problem) if github else f"{problem}")
     verdict = "ok" if not result.problems else f"{len(result.problems)} problem(s)"
-    print(f"policyforge check: {result.checked} policies, {verdict}", file=sys.stderr)
+    pages = f", {result.pages} other pages" if result.pages else ""
+    print(f"policyforge check: {result.checked} policies{pages}, {verdict}", file=sys.stderr)
     return ExitCode.FINDINGS if result.problems else ExitCode.OK
 
 
@@ -87,7 +87,7 @@ def run_review(args: argparse.Namespace) -> ExitCode:
 def _redline_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("base", help="the earlier revision (branch, tag or commit)")
     parser.add_argument("head", nargs="?", default="HEAD", help="the later revision (default: HEAD)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/redline)")
+    add_out_argument(parser, "out/redline")
     parser.add_argument("--no-pdf", action="store_true", help="write only the HTML")
     add_repo_argument(parser)
 

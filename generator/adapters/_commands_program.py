@@ -5,74 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .._errors import PolicyforgeError, Problem
+from .._errors import Problem
 from ..repo._layout import LAYOUT, PDF_DIR
-from ._command import Command, ExitCode, add_repo_argument, fail, print_problems, repo_path
-
-
-def _parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
-    from ..model._facts_schema import SPECS_BY_KEY
-
-    overrides: dict[str, str] = {}
-    problems: list[Problem] = []
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            problems.append(Problem(pair, "is not key=value", "write e.g. company_name=\"Acme Cloud\""))
-        elif key not in SPECS_BY_KEY:
-            problems.append(Problem(key, "is not a company fact", "see cookiecutter.json for the fact names"))
-        else:
-            overrides[key] = value
-    if problems:
-        raise PolicyforgeError(problems)
-    return overrides
-
-
-def _new_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-input", action="store_true", help="use defaults and overrides, ask nothing")
-    parser.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where to create it")
-    parser.add_argument("facts", nargs="*", metavar="key=value", help="override a fact")
-
-
-def run_new(args: argparse.Namespace) -> ExitCode:
-    """Scaffold a company repository through cookiecutter (the same hooks as `cookiecutter <template>`)."""
-    from cookiecutter.exceptions import CookiecutterException, FailedHookException, OutputDirExistsException
-    from cookiecutter.main import cookiecutter
-
-    from ..model._answers import raw_defaults, resolve_answers
-    from ..model._facts import facts_from_answers
-    from ..model._library import template_root
-
-    overrides = _parse_overrides(args.facts)
-    template = template_root()
-    if args.no_input:
-        # Validate before cookiecutter runs, so a bad value costs nothing and names its field.
-        facts_from_answers(resolve_answers(overrides, template), where="answers")
-    defaults = raw_defaults(template)
-    extra: dict[str, object] = {}
-    for key, value in overrides.items():
-        if isinstance(defaults[key], str):
-            if "endraw" in value:
-                fail(key, "contains 'endraw'", "remove that word from the value")
-            # Cookiecutter renders override values as templates; raw blocks keep them data.
-            extra[key] = "{% raw %}" + value + "{% endraw %}"
-        else:
-            extra[key] = value
-    try:
-        created = cookiecutter(str(template), no_input=args.no_input, extra_context=extra,
-                               output_dir=str(args.output_dir), accept_hooks=True)
-    except OutputDirExistsException as exc:
-        fail("", str(exc), "choose another --output-dir or remove the folder")
-    except FailedHookException:
-        fail("", "the company facts were not accepted (see above); nothing was written.")
-    except CookiecutterException as exc:
-        fail("", str(exc))
-    print(f"Company repository: {created}")
-    return ExitCode.OK
+from ._command import (
+    Command,
+    ExitCode,
+    add_out_argument,
+    add_repo_argument,
+    fail,
+    print_problems,
+    progress_reporter,
+    repo_path,
+)
+from ._new import new_arguments, run_new
 
 
 def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
@@ -85,37 +33,63 @@ def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
 
 
 def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[str] | None = None,
-               handbook: bool = True) -> None:
-    """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took."""
-    from ..exports._pdf import pdf_jobs, render_jobs
+               handbook: bool = True, jobs: int | None = None) -> None:
+    """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took.
+
+    With the cache on, a build whose inputs and outputs are as the last one left them composes
+    nothing: the build state (``repo/_buildstate.py``) says so from a look at the files.
+    """
+    from ..program._buildstate import BuildState, input_fingerprint
+
+    started = time.perf_counter()
+    state = BuildState(repo, out, "pdf") if use_cache else None
+    inputs = input_fingerprint(repo, "pdf", f"pdfa={pdfa}", f"only={sorted(only or [])}", f"handbook={handbook}")
+    if state is not None and state.is_current(inputs):
+        count = len(list(out.glob("*.pdf")))
+        print(f"PDFs: {count} in {out} (0 rendered, {count} unchanged; nothing changed since the last build) "
+              f"in {time.perf_counter() - started:.1f}s")
+        return
+    from ..exports._pdfbuild import build_pdfs
     from ..program._program import load_program
     from ..repo._git import current_release
 
-    started = time.perf_counter()
+    if state is not None:
+        state.forget()
     program = load_program(repo)
     release = current_release(repo)
     cache = repo / ".cache" / "pdf" if use_cache else None
-    outcome = render_jobs(pdf_jobs(program, release, handbook=handbook, only=only), out, pdfa=pdfa, cache_dir=cache)
-    rendered = sum(outcome.values())
-    print(f"PDFs: {len(outcome)} in {out} ({rendered} rendered, {len(outcome) - rendered} unchanged) "
+    with progress_reporter("PDF") as step:
+        report = build_pdfs(program, release, out, pdfa=pdfa, cache_dir=cache, only=only, handbook=handbook,
+                            workers=jobs, progress=step)
+    if state is not None:
+        state.save(inputs)
+    written = len(report.files)
+    print(f"PDFs: {written} in {out} ({report.rendered} rendered, {written - report.rendered} unchanged; "
+          f"{report.parts_rendered} parts laid out, {report.parts_cached} from the cache) "
           f"in {time.perf_counter() - started:.1f}s")
+
+
+def _jobs_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                        help="lay out PDFs in N processes (default: one per core; 1 for batches of companies)")
 
 
 def _pdf_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/pdf)")
+    add_out_argument(parser, "out/pdf")
     parser.add_argument("--pdfa", action="store_true", help="write PDF/A-3b for archiving")
     parser.add_argument("--no-cache", action="store_true", help="render every PDF again")
     parser.add_argument("policies", nargs="*", metavar="POL-NN",
                         help="only these policies' PDFs (the handbook too with --handbook)")
     parser.add_argument("--handbook", action="store_true", help="with policy ids: also the handbook")
+    _jobs_argument(parser)
 
 
 def run_pdf(args: argparse.Namespace) -> ExitCode:
     """Write the policy handbook and one PDF per policy."""
     repo = repo_path(args)
     write_pdfs(repo, (args.out or repo / PDF_DIR).resolve(), args.pdfa, not args.no_cache,
-               only=args.policies or None, handbook=not args.policies or args.handbook)
+               only=args.policies or None, handbook=not args.policies or args.handbook, jobs=args.jobs)
     return ExitCode.OK
 
 
@@ -133,18 +107,32 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
     parser.add_argument("--site-dir", type=Path, default=None, help="write the site here")
     parser.add_argument("--no-pdf", action="store_true", help="build only the site")
+    _jobs_argument(parser)
 
 
 def run_build(args: argparse.Namespace) -> ExitCode:
-    """Build the PDFs, then the company's site (strict) into site/, with the PDFs linked from it."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
+    """Build the PDFs, then the company's site (strict) into site/, with the PDFs linked from it.
+
+    Either step is skipped when its inputs and outputs are as the last build left them, so a
+    build with nothing changed costs a look at the files.
+    """
+    from ..program._buildstate import BuildState, input_fingerprint, output_listing
 
     repo = repo_path(args)
     if not (repo / "mkdocs.yml").is_file():
         fail(str(repo), "no mkdocs.yml", "run inside a company repository or pass --repo")
     if not args.no_pdf:
-        write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True)
+        write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True, jobs=args.jobs)
+    site = Path(args.site_dir or repo / "site").resolve()
+    state = BuildState(repo, site, "site")
+    inputs = input_fingerprint(repo, "site", str(site), output_listing(repo / PDF_DIR))
+    if state.is_current(inputs):
+        print(f"Site: {site / 'index.html'} (unchanged since the last build)")
+        return ExitCode.OK
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    state.forget()
     _show_mkdocs_warnings()
     try:
         config = _mkdocs_config(repo, args.site_dir, strict=True)
@@ -152,8 +140,8 @@ def run_build(args: argparse.Namespace) -> ExitCode:
     except MkDocsException as exc:
         print_problems([Problem("", str(exc))])
         return ExitCode.FINDINGS
-    site = args.site_dir or repo / "site"
-    print(f"Site: {Path(site).resolve() / 'index.html'}")
+    state.save(inputs)
+    print(f"Site: {site / 'index.html'}")
     return ExitCode.OK
 
 
@@ -162,11 +150,40 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
 
 
+def _show_mkdocs_progress() -> None:
+    """Print what MkDocs' server says (its address, each change it saw and each rebuild) to stderr."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("mkdocs.livereload", "mkdocs.commands.serve", "mkdocs.commands.build"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        logger.propagate = False
+    warnings = logging.StreamHandler(sys.stderr)
+    warnings.setLevel(logging.WARNING)
+    warnings.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.getLogger("mkdocs").addHandler(warnings)
+
+
 def run_serve(args: argparse.Namespace) -> ExitCode:
     """Serve the site with live reload while policies or facts are edited."""
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
 
-    serve(str(repo_path(args) / "mkdocs.yml"), dev_addr=args.dev_addr)
+    repo = repo_path(args)
+    if not (repo / "mkdocs.yml").is_file():
+        fail(str(repo), "no mkdocs.yml", "run inside a company repository or pass --repo")
+    _show_mkdocs_progress()
+    print(f"Serving the policy site of {repo} on http://{args.dev_addr}/ — it rebuilds when a policy, "
+          "company.yml or mkdocs.yml changes; Ctrl-C stops.", file=sys.stderr, flush=True)
+    try:
+        serve(str(repo / "mkdocs.yml"), dev_addr=args.dev_addr)
+    except MkDocsException as exc:
+        print_problems([Problem("", str(exc))])
+        return ExitCode.FINDINGS
     return ExitCode.OK
 
 
@@ -190,7 +207,7 @@ def run_coverage(args: argparse.Namespace) -> ExitCode:
 
 def _render_docs_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: out/rendered)")
+    add_out_argument(parser, "out/rendered")
 
 
 def run_render_docs(args: argparse.Namespace) -> ExitCode:
@@ -223,10 +240,13 @@ def run_lint_library(args: argparse.Namespace) -> ExitCode:
     return ExitCode.FINDINGS if problems else ExitCode.OK
 
 
-NEW = Command("new", "create a company policy repository", run_new, _new_arguments)
-BUILD = Command("build", "build the policy site (strict)", run_build, _build_arguments)
+NEW = Command("new", "ask about the company (a dozen questions, the rest derived) and create its policy repository",
+              run_new, new_arguments)
+BUILD = Command("build", "render the PDFs into out/pdf, then build the site (strict) into site/, linking them",
+                run_build, _build_arguments)
 PDF = Command("pdf", "write the policy handbook and per-policy PDFs", run_pdf, _pdf_arguments)
-SERVE = Command("serve", "preview the site with live reload", run_serve, _serve_arguments)
+SERVE = Command("serve", "preview the site at a local address, rebuilding it on every save", run_serve,
+                _serve_arguments)
 COVERAGE = Command("coverage", "show Trust Services criteria coverage; non-zero if any is uncovered", run_coverage,
                    add_repo_argument)
 RENDER_DOCS = Command("render-docs", "write the whole site as rendered Markdown for any static site generator",

@@ -33,7 +33,7 @@ DESCRIPTION = ("Generate and run a SOC 2 policy program: company facts in, polic
 
 
 def _add_commands(parent: argparse.ArgumentParser, commands: Sequence[Command], dest: str) -> None:
-    sub = parent.add_subparsers(dest=dest, required=True)
+    sub = parent.add_subparsers(dest=dest, required=True, metavar="COMMAND")
     for command in commands:
         parser = sub.add_parser(command.name, help=command.help, description=command.help)
         command.arguments(parser)
@@ -45,7 +45,15 @@ def _add_commands(parent: argparse.ArgumentParser, commands: Sequence[Command], 
 
 def build_parser() -> argparse.ArgumentParser:
     """Describe the command line."""
+    from .. import __version__
+    from ..model._library import library_root
+
     parser = argparse.ArgumentParser(prog="policyforge", description=DESCRIPTION)
+    try:
+        library = (library_root() / "VERSION").read_text(encoding="utf-8").strip()
+    except OSError:
+        library = "unknown"
+    parser.add_argument("--version", action="version", version=f"policyforge {__version__} (policy library {library})")
     _add_commands(parser, COMMANDS, "command")
     return parser
 

@@ -20,12 +20,13 @@ from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
 from ..model._acknowledgements import RECORDS_FILE
+from ..model._library import Library, library_root, library_stamp, load_library
 from ..model._people import ROSTER_FILE
-from ..program._program import Program, load_program
+from ..program._program import Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
 from ..repo._layout import COMPANY_FILE, PDF_DIR, POLICIES_DIR, READINESS_FILE, RETIRED_DIR
-from ..site._sitepages import generated_pages, site_nav
+from ..site._sitepages import company_pages, generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
 SCRIPT = "assets/policyforge.js"
@@ -57,28 +58,39 @@ class PolicyforgeConfig(base.Config):
     noindex = c.Optional(c.Type(bool))
 
 
-def _stylesheet(brand: str) -> str:
-    return f""":root > * {{
+def brand_is_wanted(palette: Any) -> bool:
+    """Return True when mkdocs.yml leaves the primary colour to the plugin (unset or ``custom``).
+
+    A Material colour set by hand (``primary: indigo``), in one palette or in any palette of a
+    light/dark toggle, is the company's choice and wins over ``site.brand_color``.
+    """
+    palettes = palette if isinstance(palette, list) else [palette]
+    return all(not isinstance(p, dict) or str(p.get("primary", "custom")).lower() == "custom" for p in palettes)
+
+
+def _stylesheet(brand: str | None) -> str:
+    colours = "" if brand is None else f""":root > * {{
   --md-primary-fg-color: {brand};
   --md-primary-fg-color--light: {brand};
   --md-primary-fg-color--dark: {brand};
 }}
-.pf-meta table {{ font-size: 0.7rem; }}
-.pf-meta td:first-child {{ font-weight: 600; white-space: nowrap; }}
-.pf-readiness svg {{ max-width: 46rem; }}
+"""
+    return colours + """.pf-meta table { font-size: 0.7rem; }
+.pf-meta td:first-child { font-weight: 600; white-space: nowrap; }
+.pf-readiness svg { max-width: 46rem; }
 /* Accessibility: links in text are underlined, not told apart by colour alone (WCAG 1.4.1),
    and the footer's small print meets 4.5:1 contrast. */
-.md-typeset a {{ text-decoration: underline; text-underline-offset: 0.15em; }}
-.md-typeset a.headerlink {{ text-decoration: none; }}
-.md-copyright {{ color: #b3b3b3; }}
-@media print {{
-  .md-header, .md-sidebar, .md-footer, .md-top, .headerlink {{ display: none !important; }}
-  .md-main__inner {{ margin: 0; }}
-  .md-content {{ max-width: none; }}
-  .md-typeset table:not([class]) {{ font-size: 9pt; }}
-  h2, h3 {{ break-after: avoid; }}
-  tr {{ break-inside: avoid; }}
-}}
+.md-typeset a { text-decoration: underline; text-underline-offset: 0.15em; }
+.md-typeset a.headerlink { text-decoration: none; }
+.md-copyright { color: #b3b3b3; }
+@media print {
+  .md-header, .md-sidebar, .md-footer, .md-top, .headerlink { display: none !important; }
+  .md-main__inner { margin: 0; }
+  .md-content { max-width: none; }
+  .md-typeset table:not([class]) { font-size: 9pt; }
+  h2, h3 { break-after: avoid; }
+  tr { break-inside: avoid; }
+}
 """
 
 
@@ -98,6 +110,24 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Start with no program loaded; ``on_config`` loads it for each build."""
         self.program: Program | None = None
         self.repo = Path.cwd()
+        # Kept across the rebuilds of one `mkdocs serve` (see on_startup): the library while its
+        # files are unchanged, and each policy page's Markdown under the hash of what it is made of.
+        self._library: tuple[str, Library] | None = None
+        self._pages: dict[str, tuple[str, str]] = {}
+        self.rendered: list[str] = []  # the policies rendered by the last build, for the benchmark
+        self.brand = True  # whether site.brand_color colours the site (mkdocs.yml leaves primary: custom)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
+
+    def _load(self) -> Program:
+        """Load the program, reusing the library (catalogs and compiled templates) while its files are unchanged."""
+        root = library_root()
+        stamp = library_stamp(root)
+        if self._library is None or self._library[0] != stamp:
+            self._library = (stamp, load_library(root))
+            self._pages.clear()  # pages are kept only while the library they were rendered from is
+        return load_program(self.repo, library=self._library[1])
 
     def _fail(self, exc: PolicyforgeError) -> PluginError:
         return PluginError("policyforge found problems:\n" + "\n".join(f"  {p}" for p in exc.problems))
@@ -106,16 +136,21 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Load the program, name the site after the company and lay out the navigation."""
         self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
-            self.program = load_program(self.repo)
+            self.program = self._load()
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
         facts = self.program.facts
-        # MkDocs templates print site_name unescaped; the company's name is data, so escape it here.
-        config.site_name = html.escape(f"{facts.company.name} policies")
+        # mkdocs.yml is the company's: what it sets by hand wins and the plugin fills only what is
+        # unset (an empty site_name, no nav, a `custom` primary colour), as its comments say.
+        # MkDocs templates print site_name unescaped; either value is data, so escape it here.
+        config.site_name = html.escape(config.site_name.strip() or f"{facts.get('company.name')} policies")
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        config.nav = _escaped_nav(site_nav(self.program))
+        # A nav written by hand wins (its titles are escaped like the generated ones).
+        nav = config.nav if config.nav is not None else site_nav(self.program, company_pages(self.repo))
+        config.nav = _escaped_nav(nav)
+        self.brand = brand_is_wanted(config.theme.get("palette"))
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
         return config
@@ -123,6 +158,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Add the pages and stylesheet the engine generates."""
         assert self.program is not None
+        self.rendered = []
         program = self.program
         pdfs = self._pdf_files(config)
         try:
@@ -138,7 +174,8 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
-        files.append(File.generated(config, STYLESHEET, content=_stylesheet(program.facts.site.brand_color)))
+        brand = program.facts.get("site.brand_color") if self.brand else None
+        files.append(File.generated(config, STYLESHEET, content=_stylesheet(brand)))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
         for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_IN_DOCS}/")]:
             files.remove(retired)  # retired policies stay in git history, never on the site
@@ -165,10 +202,17 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
         if doc is None:
             return markdown
+        key = page_key(self.program, doc)
+        cached = self._pages.get(doc.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         try:
-            return self.program.render_page(doc)
+            rendered = self.program.render_page(doc)
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
+        self._pages[doc.id] = (key, rendered)
+        self.rendered.append(doc.id)
+        return rendered
 
     def on_page_content(self, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Sanitise every page: policies, the company's own pages and the engine's pages alike."""

@@ -2,9 +2,10 @@
 
 from ._docx import policy_docx, write_docx
 from ._oscal import oscal_documents, write_oscal
-from ._pdf import PdfJob, handbook_html, pdf_jobs, policy_html, render_jobs, render_pdf
+from ._pdf import Part, appendix_parts, contents_part, cover_part, policy_html, policy_part, render_part, render_pdf
+from ._pdfbuild import PdfReport, build_pdfs
 
 __all__ = [
-    "PdfJob", "handbook_html", "oscal_documents", "pdf_jobs", "policy_docx", "policy_html", "render_jobs",
-    "render_pdf", "write_docx", "write_oscal",
+    "Part", "PdfReport", "appendix_parts", "build_pdfs", "contents_part", "cover_part", "oscal_documents",
+    "policy_docx", "policy_html", "policy_part", "render_part", "render_pdf", "write_docx", "write_oscal",
 ]

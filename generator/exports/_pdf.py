@@ -8,17 +8,16 @@ cores and content-addressed: a document whose HTML has not changed is copied fro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import mimetypes
-import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from .._errors import PolicyforgeError, Problem
@@ -26,20 +25,11 @@ from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES
 from ..program._program import CATEGORY_TITLES, Program, release_date
 from ..render._markdown import markdown_to_html
-from ..repo._files import write_atomic
 
 STYLESHEET = Path(__file__).resolve().parents[1] / "assets" / "pdf.css"
 _POLICY_LINK = re.compile(r'href="(POL-\d{2})-[a-z0-9-]+\.md(?:#([^"]*))?"')
 _ID = re.compile(r'\bid="([^"]+)"')
 _LOCAL_HREF = re.compile(r'href="#([^"]+)"')
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    """One PDF to produce: its file name and complete HTML."""
-
-    filename: str
-    html: str
 
 
 def _weasyprint_html() -> type:
@@ -66,28 +56,31 @@ def handbook_name(program: Program, release: str) -> str:
 
 
 def _scope_ids(fragment: str, prefix: str) -> str:
-    """Prefix every id and in-page link, so sections of different policies never collide."""
+    """Prefix every id and in-page link, so named destinations of different parts never collide."""
     fragment = _ID.sub(lambda m: f'id="{prefix}--{m.group(1)}"', fragment)
     return _LOCAL_HREF.sub(lambda m: f'href="#{prefix}--{m.group(1)}"', fragment)
 
 
-def _article(program: Program, doc: PolicyDoc, link_target: dict[str, str], single: bool) -> str:
-    prefix = doc.id.lower()
-    body = _scope_ids(markdown_to_html(program.render_page(doc)), prefix)
+def _policy_links(body: str, files: dict[str, str]) -> str:
+    """Point links to another policy at that policy's PDF, at the section's named destination."""
 
     def relink(match: re.Match[str]) -> str:
-        target = match.group(1)
-        anchor = match.group(2)
-        if single:
-            return f'href="{link_target[target]}"'
-        return f'href="#{target.lower()}--{anchor}"' if anchor else f'href="#{target.lower()}"'
+        target, anchor = match.group(1), match.group(2)
+        if target not in files:
+            return match.group(0)
+        return f'href="{files[target]}#{target.lower()}--{anchor}"' if anchor else f'href="{files[target]}"'
 
-    body = _POLICY_LINK.sub(relink, body)
+    return _POLICY_LINK.sub(relink, body)
+
+
+def _article(program: Program, doc: PolicyDoc, files: dict[str, str]) -> str:
+    prefix = doc.id.lower()
+    body = _policy_links(_scope_ids(markdown_to_html(program.render_page(doc)), prefix), files)
     version = html.escape(f"{program.docid(doc)} version {doc.version}")
     return (f'<article class="policy" id="{prefix}">\n<p class="pf-running">{version}</p>\n{body}\n</article>\n')
 
 
-def _head(program: Program, title: str, subject: str, created: dt.date) -> str:
+def _head(program: Program, title: str, subject: str, created: dt.date, kind: str) -> str:
     facts = program.facts
     stamp = f"{created.isoformat()}T00:00:00Z"
     keywords = ", ".join(["SOC 2", "information security", "policies", facts.company.name,
@@ -101,9 +94,12 @@ def _head(program: Program, title: str, subject: str, created: dt.date) -> str:
         '<meta name="generator" content="policyforge">\n'
         f'<meta name="dcterms.created" content="{stamp}">\n'
         f'<meta name="dcterms.modified" content="{stamp}">\n'
-        f"<style>:root {{ --brand: {facts.site.brand_color}; }}</style>\n"
-        "</head>\n<body>\n"
+        f"<style>:root {{ --brand: {facts.get('site.brand_color')}; }}</style>\n"
+        f'</head>\n<body class="part-{kind}">\n'
     )
+
+
+_TAIL = "</body>\n</html>\n"
 
 
 def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
@@ -125,64 +121,137 @@ def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
     )
 
 
-def handbook_html(program: Program, release: str) -> str:
-    """Return the handbook: cover, contents, every policy, then the matrix and coverage appendices."""
-    created = release_date(program)
-    title = "Information Security Policies"
-    subject = f"SOC 2 policy handbook of {program.facts.company.legal_name}, release {release}"
-    docs = program.ordered_policies()
-    toc = "".join(
-        f'<li><a href="#{d.id.lower()}">{html.escape(d.id)} {html.escape(d.title)}</a></li>' for d in docs
-    )
-    toc += '<li><a href="#appendix-controls">Appendix A. Control matrix</a></li>'
-    toc += '<li><a href="#appendix-coverage">Appendix B. Criteria coverage</a></li>'
-    links = {d.id: "" for d in docs}
-    parts = [
-        _head(program, f"{program.facts.company.name} — {title}", subject, created),
-        _cover(program, release, created, title),
-        f'<nav class="toc"><h1>Contents</h1><ol>{toc}</ol></nav>\n',
-        *(_article(program, d, links, single=False) for d in docs),
-    ]
-    for key, heading, markdown in (
-        ("controls", "Appendix A. Control matrix", program.matrix_page()),
-        ("coverage", "Appendix B. Criteria coverage", program.coverage_page()),
-    ):
-        fragment = markdown_to_html(markdown.replace("# Control matrix", f"# {heading}", 1)
-                                    .replace("# Criteria coverage", f"# {heading}", 1))
-        fragment = _POLICY_LINK.sub(lambda m: f'href="#{m.group(1).lower()}"', fragment)
-        parts.append(f'<article class="appendix" id="appendix-{key}">\n'
-                     f'<p class="pf-running">Release {html.escape(release)}</p>\n{fragment}\n</article>\n')
-    parts.append("</body>\n</html>\n")
-    return "".join(parts)
+@dataclass(frozen=True)
+class Part:
+    """One separately laid-out piece of the handbook: the cover, the contents, a policy or an appendix.
+
+    ``link`` is the name other parts link to (a policy's own PDF file name; a handbook-only name
+    for the others); ``anchor`` is the named destination of its first page once joined.
+    """
+
+    key: str
+    title: str
+    html: str
+    link: str
+    anchor: str
+
+
+HANDBOOK_TITLE = "Information Security Policies"
+APPENDICES = (("controls", "Appendix A. Control matrix", "# Control matrix"),
+              ("coverage", "Appendix B. Criteria coverage", "# Criteria coverage"))
+
+
+def _policy_files(program: Program) -> dict[str, str]:
+    return {d.id: policy_pdf_name(program, d) for d in program.policies.values()}
+
+
+def policy_part(program: Program, doc: PolicyDoc, files: dict[str, str] | None = None) -> Part:
+    """Return one policy as a standalone document: its own PDF, and its pages in the handbook."""
+    files = files if files is not None else _policy_files(program)
+    created = doc.effective_date or release_date(program)
+    subject = f"{doc.title}, version {doc.version}, of {program.facts.get('company.legal_name')}"
+    document = (_head(program, f"{program.facts.get('company.name')} — {doc.title}", subject, created, "policy")
+                + _article(program, doc, files) + _TAIL)
+    return Part(doc.id, doc.title, document, files[doc.id], doc.id.lower())
 
 
 def policy_html(program: Program, doc: PolicyDoc) -> str:
-    """Return one policy as a standalone document."""
-    created = doc.effective_date or release_date(program)
-    links = {d.id: policy_pdf_name(program, d) for d in program.policies.values()}
-    subject = f"{doc.title}, version {doc.version}, of {program.facts.company.legal_name}"
-    return (_head(program, f"{program.facts.company.name} — {doc.title}", subject, created)
-            + _article(program, doc, links, single=True) + "</body>\n</html>\n")
+    """Return one policy as a standalone HTML document."""
+    return policy_part(program, doc).html
 
 
-def render_pdf(document: str, pdfa: bool = False, assets: Iterable[Path] = ()) -> bytes:
-    """Render one HTML document to PDF bytes; identical input gives identical bytes.
+def _handbook_subject(program: Program, release: str) -> str:
+    return f"SOC 2 policy handbook of {program.facts.get('company.legal_name')}, release {release}"
+
+
+def cover_part(program: Program, release: str) -> Part:
+    """Return the cover; its document information becomes the handbook's (title, author, dates)."""
+    created = release_date(program)
+    head = _head(program, f"{program.facts.get('company.name')} — {HANDBOOK_TITLE}",
+                 _handbook_subject(program, release), created, "cover")
+    return Part("cover", "Cover", head + _cover(program, release, created, HANDBOOK_TITLE) + _TAIL,
+                "handbook-cover", "cover")
+
+
+def appendix_parts(program: Program, release: str) -> list[Part]:
+    """Return the control matrix and criteria coverage appendices, each laid out on its own."""
+    files = _policy_files(program)
+    created = release_date(program)
+    parts = []
+    for (key, heading, original), markdown in zip(APPENDICES, (program.matrix_page(), program.coverage_page()),
+                                                  strict=True):
+        anchor = f"appendix-{key}"
+        fragment = _scope_ids(markdown_to_html(markdown.replace(original, f"# {heading}", 1)), anchor)
+        fragment = _POLICY_LINK.sub(lambda m: f'href="{files[m.group(1)]}"' if m.group(1) in files else m.group(0),
+                                    fragment)
+        document = (_head(program, f"{program.facts.get('company.name')} — {heading}",
+                          _handbook_subject(program, release), created, "appendix")
+                    + f'<article class="appendix" id="{anchor}">\n'
+                      f'<p class="pf-running">Release {html.escape(release)}</p>\n{fragment}\n</article>\n' + _TAIL)
+        parts.append(Part(anchor, heading, document, f"handbook-{anchor}", anchor))
+    return parts
+
+
+def contents_part(program: Program, release: str, entries: list[tuple[Part, int]]) -> Part:
+    """Return the contents: each part with the handbook page it starts on (counted from the parts' lengths)."""
+    rows = "".join(
+        f'<li><a href="{html.escape(part.link)}">'
+        f'{html.escape(part.key + " " if part.key.startswith("POL-") else "")}{html.escape(part.title)}'
+        f'<span class="pn">{page}</span></a></li>'
+        for part, page in entries
+    )
+    head = _head(program, f"{program.facts.get('company.name')} — Contents", _handbook_subject(program, release),
+                 release_date(program), "contents")
+    nav = f'<nav class="toc" id="contents"><h1>Contents</h1><ol>{rows}</ol></nav>\n'
+    return Part("contents", "Contents", head + nav + _TAIL, "handbook-contents", "contents")
+
+
+@functools.cache
+def _stylesheet() -> object:
+    """Parse the print stylesheet once per process: every part of a build shares it (it loads nothing)."""
+    from weasyprint import CSS
+
+    return CSS(filename=str(STYLESHEET), url_fetcher=closed_fetcher())
+
+
+def _relative_target(target: str) -> str:
+    """Turn WeasyPrint's absolute ``file:`` link (resolved against the assets folder) into a sibling file name.
+
+    A link to another PDF must not carry the machine's path: it names the file beside this one,
+    and the handbook join recognises it as a link to one of its parts.
+    """
+    if not target.startswith("file:"):
+        return target
+    parts = urlsplit(target)
+    name = unquote(parts.path.rsplit("/", 1)[-1])
+    return f"{name}#{parts.fragment}" if parts.fragment else name
+
+
+def render_part(document: str, pdfa: bool = False, assets: Iterable[Path] = ()) -> tuple[bytes, int]:
+    """Lay out one HTML document once and return its PDF bytes and page count (identical input, identical bytes).
 
     WeasyPrint loads only what ``closed_fetcher`` allows: the engine's assets, ``data:`` URLs and
     the company-named ``assets`` (checked files inside the repository). Nothing else is read or
     requested, whatever the document asks for.
     """
     html_class = _weasyprint_html()
-    from weasyprint import CSS
-
     fetcher = closed_fetcher(assets)
     identifier = hashlib.sha256(document.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options: dict[str, object] = {"pdf_identifier": identifier}
     if pdfa:
         options["pdf_variant"] = "pdf/a-3b"
-    result: bytes = html_class(string=document, base_url=str(STYLESHEET.parent), url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=fetcher)], **options)
-    return result
+    laid_out = html_class(string=document, base_url=str(STYLESHEET.parent), url_fetcher=fetcher).render(
+        stylesheets=[_stylesheet()])
+    for page in laid_out.pages:
+        page.links = [(kind, _relative_target(target) if kind == "external" else target, rect, box)
+                      for kind, target, rect, box in page.links]
+    data: bytes = laid_out.write_pdf(**options)
+    return data, len(laid_out.pages)
+
+
+def render_pdf(document: str, pdfa: bool = False, assets: Iterable[Path] = ()) -> bytes:
+    """Render one HTML document to PDF bytes; identical input gives identical bytes."""
+    return render_part(document, pdfa, assets)[0]
 
 
 def _asset_files() -> frozenset[Path]:
@@ -216,70 +285,3 @@ def closed_fetcher(assets: Iterable[Path] = ()) -> Any:
             raise ValueError(f"policyforge renders offline and loads only its own assets; refused {url[:120]}")
 
     return ClosedFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
-
-
-def _cache_key(job: PdfJob, pdfa: bool) -> str:
-    import weasyprint
-
-    from .. import __version__
-
-    digest = hashlib.sha256()
-    for part in (job.html, STYLESHEET.read_text(encoding="utf-8"), weasyprint.__version__, __version__, str(pdfa)):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def _render_job(args: tuple[str, bool, tuple[Path, ...]]) -> bytes:
-    return render_pdf(args[0], args[1], args[2])
-
-
-def render_jobs(jobs: Iterable[PdfJob], out_dir: Path, pdfa: bool = False, workers: int | None = None,
-                cache_dir: Path | None = None, assets: Iterable[Path] = ()) -> dict[str, bool]:
-    """Write each job's PDF into ``out_dir``; return {file name: rendered (False when cached)}."""
-    allowed = tuple(assets)
-    _weasyprint_html()
-    jobs = list(jobs)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(".*.tmp"):  # left by a build that was killed mid-write
-        stale.unlink(missing_ok=True)
-    pending: list[tuple[PdfJob, str]] = []
-    outcome: dict[str, bool] = {}
-    for job in jobs:
-        key = _cache_key(job, pdfa)
-        cached = cache_dir / f"{key}.pdf" if cache_dir else None
-        if cached is not None and cached.is_file():
-            write_atomic(out_dir / job.filename, cached.read_bytes())
-            outcome[job.filename] = False
-        else:
-            pending.append((job, key))
-    # Largest first, so the handbook starts at once and the small policies fill the other cores.
-    pending.sort(key=lambda item: len(item[0].html), reverse=True)
-    count = workers or min(len(pending), os.cpu_count() or 1)
-    if count > 1 and len(pending) > 1:
-        with ProcessPoolExecutor(max_workers=count) as pool:
-            results = list(pool.map(_render_job, [(job.html, pdfa, allowed) for job, _ in pending]))
-    else:
-        results = [_render_job((job.html, pdfa, allowed)) for job, _ in pending]
-    for (job, key), data in zip(pending, results, strict=True):
-        write_atomic(out_dir / job.filename, data)
-        if cache_dir is not None:
-            write_atomic(cache_dir / f"{key}.pdf", data)
-        outcome[job.filename] = True
-    return outcome
-
-
-def pdf_jobs(program: Program, release: str, handbook: bool = True,
-             only: list[str] | None = None) -> list[PdfJob]:
-    """Return the handbook and per-policy PDF jobs; ``only`` limits the policies to those ids."""
-    unknown = [pid for pid in only or [] if pid.upper() not in program.policies]
-    if unknown:
-        raise PolicyforgeError([Problem(pid, "is not a policy of this repository", "use an id such as POL-13")
-                                for pid in unknown])
-    wanted = {pid.upper() for pid in only} if only else set(program.policies)
-    jobs: list[PdfJob] = []
-    if handbook:
-        jobs.append(PdfJob(handbook_name(program, release), handbook_html(program, release)))
-    jobs += [PdfJob(policy_pdf_name(program, d), policy_html(program, d))
-             for d in program.ordered_policies() if d.id in wanted]
-    return jobs

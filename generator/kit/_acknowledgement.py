@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._errors import PolicyforgeError, Problem
 from ..model._acknowledgements import Record, check_records, load_records, version_key
 from ..model._documents import HistoryEntry, PolicyDoc
 from ..model._people import Person, load_roster
@@ -184,7 +185,6 @@ def acknowledgement_status(program: Program, people: Iterable[Person], records: 
 
 def load_status(program: Program, repo: Path, today: dt.date | None = None, lookahead_days: int = 30) -> AckStatus:
     """Read the roster and the records of a company repository, check them, and return the status."""
-    from .._errors import PolicyforgeError
     from ..model._acknowledgements import RECORDS_FILE
 
     today = today or program.as_of
@@ -386,3 +386,24 @@ def evidence_files(program: Program, repo: Path, fmt: str) -> dict[str, str | by
         return {EVIDENCE_NAMES[name]: table_csv(*table) for name, table in tables.items()}
     title = f"{program.facts.company.name} personnel and acknowledgements"
     return {"acknowledgements.xlsx": tables_xlsx(tables, title, program.as_of)}
+
+
+def people_problems(program: Program, repo: Path, base_records: str | None = None) -> list[Problem]:
+    """Return what is wrong with the roster and the records, for ``policyforge check``.
+
+    ``base_records`` is the records file at the pull request's base: a change may only append to it.
+    """
+    from ..model._acknowledgements import RECORDS_FILE, rewritten_line
+
+    try:
+        load_status(program, repo)
+    except PolicyforgeError as exc:
+        return list(exc.problems)
+    path = repo / RECORDS_FILE
+    if base_records is not None:
+        now = path.read_text(encoding="utf-8") if path.is_file() else ""
+        line = rewritten_line(base_records, now)
+        if line is not None:
+            return [Problem(RECORDS_FILE, f"line {line} recorded before this change was changed or removed",
+                            "restore it: acknowledgement records are only ever appended to", line)]
+    return []

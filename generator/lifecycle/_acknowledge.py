@@ -10,7 +10,6 @@ undone and the acknowledgement refused, leaving the records file as it was.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,18 +19,12 @@ from ..model._acknowledgements import RECORDS_FILE, Record
 from ..model._people import load_roster, normal_email, valid_email
 from ..model._sections import ack_settings
 from ..program._program import Program
-
-
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        return subprocess.CompletedProcess(args, 127, "", "git not found")
+from ..repo._git import git
 
 
 def git_email(repo: Path) -> str | None:
     """Return ``git config user.email`` as git resolves it for this repository."""
-    result = _git(repo, "config", "user.email")
+    result = git(repo, "config", "user.email")
     return normal_email(result.stdout) if result.returncode == 0 and result.stdout.strip() else None
 
 
@@ -79,17 +72,17 @@ def acknowledge(program: Program, repo: Path, policies: list[str], email: str | 
     args = ["commit", "--quiet", "-m", message, "--", RECORDS_FILE]
     if settings.signed_commits:
         args.insert(1, "-S")
-    _git(repo, "add", "--", RECORDS_FILE)
-    made = _git(repo, *args)
+    git(repo, "add", "--", RECORDS_FILE)
+    made = git(repo, *args)
     if made.returncode != 0:
         _restore(repo, path, before, undo_commit=False)
         reason = made.stderr.strip().splitlines()[-1] if made.stderr.strip() else "git commit failed"
         fix = ("configure a signing key (git config user.signingkey) so git can sign the commit"
                if settings.signed_commits else "fix the git problem above and run the command again")
         raise PolicyforgeError([Problem(RECORDS_FILE, f"the acknowledgement was not committed: {reason}", fix)])
-    sha = _git(repo, "rev-parse", "HEAD").stdout.strip()
+    sha = git(repo, "rev-parse", "HEAD").stdout.strip()
     if settings.signed_commits:
-        verified = _git(repo, "verify-commit", sha)
+        verified = git(repo, "verify-commit", sha)
         if verified.returncode != 0:
             _restore(repo, path, before, undo_commit=True)
             raise PolicyforgeError([Problem(RECORDS_FILE, "the acknowledgement commit is not signed by a key git "
@@ -102,8 +95,8 @@ def acknowledge(program: Program, repo: Path, policies: list[str], email: str | 
 def _restore(repo: Path, path: Path, before: bytes | None, undo_commit: bool) -> None:
     """Put the records file (and the branch) back as they were before a refused acknowledgement."""
     if undo_commit:
-        _git(repo, "reset", "--quiet", "--soft", "HEAD~1")
-    _git(repo, "reset", "--quiet", "--", RECORDS_FILE)
+        git(repo, "reset", "--quiet", "--soft", "HEAD~1")
+    git(repo, "reset", "--quiet", "--", RECORDS_FILE)
     if before is None:
         path.unlink(missing_ok=True)
     else:

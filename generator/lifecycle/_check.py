@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
-from ..model._documents import PolicyDoc, parse_or_report, parse_policy
+from ..model._documents import PolicyDoc, is_policy_source, parse_or_report, parse_policy
 from ..model._facts import load_facts
 from ..model._library import Library, anchors_in, load_library
 from ..program._program import Program, build_date, in_scope_templates
@@ -36,6 +36,7 @@ class CheckResult:
 
     problems: list[Problem]
     checked: int
+    pages: int = 0
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -81,10 +82,13 @@ def _metadata_problems(doc: PolicyDoc, text: str, library: Library, program: Pro
     return found
 
 
-def _link_problems(doc: PolicyDoc, program: Program) -> list[Problem]:
+_GENERATED_PAGES = frozenset({"index.md", "controls.md", "coverage.md", "changes.md", "evidence.md", "readiness.md"})
+
+
+def _link_problems(doc: PolicyDoc, program: Program, company_pages: frozenset[str] = frozenset()) -> list[Problem]:
     found: list[Problem] = []
     files = {d.filename: d for d in program.policies.values()}
-    generated = {"index.md", "controls.md", "coverage.md"}
+    generated = _GENERATED_PAGES | company_pages
     for number, line in enumerate(doc.body.splitlines(), start=doc.body_line):
         for target in _LINK.findall(line):
             if re.match(r"^[a-z]+:", target) or target.startswith("mailto:"):
@@ -150,6 +154,18 @@ def _unapproved_changes(repo: Path, base: str, program: Program) -> list[Problem
     return found
 
 
+def _people_problems(repo: Path, program: Program, base: str | None) -> list[Problem]:
+    """Check the roster and acknowledgement records; against ``base``, records may only be appended."""
+    from ..kit._acknowledgement import people_problems
+    from ..model._acknowledgements import RECORDS_FILE
+
+    before = None
+    if base:
+        shown = git(repo, "show", f"{base}:{RECORDS_FILE}")
+        before = shown.stdout if shown.returncode == 0 else None
+    return people_problems(program, repo, before)
+
+
 def _scope_problems(repo: Path, program: Program, library: Library) -> list[Problem]:
     found: list[Problem] = []
     wanted = {doc.id: doc for doc in in_scope_templates(library, program.facts)}
@@ -165,6 +181,27 @@ def _scope_problems(repo: Path, program: Program, library: Library) -> list[Prob
     return found
 
 
+_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%")
+
+
+def _page_problems(relative: str, text: str, repo: Path) -> list[Problem]:
+    """Lint a company page lightly: it is published as written, so template syntax and dead links show."""
+    found: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _TEMPLATE_SYNTAX.search(line):
+            found.append(Problem(relative, "has {{ or {% — a page without policy front matter is published as "
+                                 "written, not filled from company.yml", "write the value itself, or make the page a "
+                                 "policy with front matter", number))
+        for target in _LINK.findall(line):
+            path = target.partition("#")[0]
+            if not path or re.match(r"^[a-z]+:", target) or path in _GENERATED_PAGES:
+                continue
+            if path.endswith(".md") and not (repo / POLICIES_DIR / path).is_file():
+                found.append(Problem(relative, f"link to {path}, which is not a page of this repository",
+                                     "fix the file name or remove the link", number))
+    return found
+
+
 def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None = None) -> CheckResult:
     """Run every check on a company repository; ``base`` enables the approval check against a ref."""
     library = load_library()
@@ -172,6 +209,7 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
     problems: list[Problem] = []
     policies: dict[str, PolicyDoc] = {}
     texts: dict[str, str] = {}
+    pages: list[str] = []
     for path in policy_files(repo / POLICIES_DIR):
         relative = f"{POLICIES_DIR}/{path.name}"
         text = path.read_text(encoding="utf-8")
@@ -180,6 +218,10 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
                                     "resolve each <<<<<<< / ======= / >>>>>>> block, keeping the text you want",
                                     next((n for n, line in enumerate(text.splitlines(), 1)
                                           if line.startswith("<<<<<<<")), None)))
+            continue
+        if not is_policy_source(path.name, text):
+            pages.append(path.name)
+            problems += _page_problems(relative, text, repo)
             continue
         doc = parse_or_report(text, relative, True, problems)
         if doc is None:
@@ -200,7 +242,7 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
         except PolicyforgeError as exc:
             problems.extend(exc.problems)
         problems += _wording_in_source(doc, text)
-        problems += _link_problems(doc, program)
+        problems += _link_problems(doc, program, frozenset(pages))
         due = program.next_review(doc)
         if due and due < program.as_of:
             problems.append(Problem(doc.path, f"review overdue since {due.isoformat()} ({doc.review_cadence})",
@@ -216,7 +258,8 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
                                 "run `policyforge codeowners` and commit the result"))
     if base:
         problems += _unapproved_changes(repo, base, program)
-    return CheckResult(problems, len(policies))
+    problems += _people_problems(repo, program, base)
+    return CheckResult(problems, len(policies), len(pages))
 
 
 def github_annotation(problem: Problem) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -14,17 +15,41 @@ from ..model._library import Library
 from ..program._program import company_policy_from_template, in_scope_templates
 from ..repo._files import write_atomic
 from ..repo._git import GitNotFound, git
-from ..repo._layout import BASE_DIR, CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR, SOURCE_FILE
+from ..repo._layout import (
+    BASE_DIR,
+    CODEOWNERS_FILE,
+    COMPANY_FILE,
+    ENGINE_FILE,
+    POLICIES_DIR,
+    REQUIREMENTS_FILE,
+    SOURCE_FILE,
+    VENDOR_DIR,
+)
+from ._pin import HOOK_FILE, EnginePin, engine_pin, engine_text, lock_text
 
-# The toolchain a company repository pins, so every build of it renders the same.
-TOOLCHAIN_PINS: dict[str, str] = {"mkdocs": "1.6.1", "mkdocs-material": "9.8.2", "mike": "2.2.0"}
 
+def write_install_files(repo: Path, pin: EnginePin | None = None) -> list[Path]:
+    """Write what installs this exact engine: the hash-locked dependencies, the engine pin, its wheel.
 
-def requirements_text() -> str:
-    """Return the company repository's requirements.txt: policyforge and the site toolchain, pinned."""
-    pins = {"policyforge": __version__, **TOOLCHAIN_PINS}
-    lines = ["# Pinned so every build of this repository renders the same; upgrade deliberately."]
-    return "\n".join(lines + [f"{name}=={version}" for name, version in pins.items()]) + "\n"
+    A wheel left in ``vendor/`` by an earlier engine is removed, so the folder holds only the
+    one ``requirements-engine.txt`` names.
+    """
+    pin = pin or engine_pin()
+    written = [repo / REQUIREMENTS_FILE, repo / ENGINE_FILE]
+    write_atomic(repo / REQUIREMENTS_FILE, lock_text())
+    write_atomic(repo / ENGINE_FILE, engine_text(pin))
+    vendor = repo / VENDOR_DIR
+    for stale in sorted(vendor.glob("policyforge-*.whl")) if vendor.is_dir() else []:
+        if stale.name != pin.wheel_name:
+            stale.unlink()
+    if pin.wheel_name and pin.wheel is not None:
+        write_atomic(vendor / pin.wheel_name, pin.wheel)
+        written.append(vendor / pin.wheel_name)
+    hook = repo / HOOK_FILE
+    if hook.is_file():
+        # Cookiecutter keeps modes, an installed wheel may not: pre-commit runs this script directly.
+        os.chmod(hook, 0o755)
+    return written
 
 
 def scaffold_company(repo: Path, facts: Facts, library: Library) -> list[Path]:
@@ -46,10 +71,11 @@ def scaffold_company(repo: Path, facts: Facts, library: Library) -> list[Path]:
     program = load_program(repo, library)
     write_atomic(repo / CODEOWNERS_FILE, program.codeowners())
     written.append(repo / CODEOWNERS_FILE)
-    write_atomic(repo / "requirements.txt", requirements_text())
-    written.append(repo / "requirements.txt")
+    pin = engine_pin()
+    written += write_install_files(repo, pin)
     source = {
         "policyforge_version": __version__,
+        "engine": pin.requirement,
         "library_version": library.version,
         "categories": list(facts.categories),
     }

@@ -29,7 +29,6 @@ the YAML front matter, leaving an unparseable file with the pristine ``version: 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -48,12 +47,14 @@ from ..repo._layout import (
     BASE_DIR,
     CODEOWNERS_FILE,
     COMPANY_FILE,
+    ENGINE_FILE,
     PENDING_DIR,
     POLICIES_DIR,
     REQUIREMENTS_FILE,
     RETIRED_DIR,
     SOURCE_FILE,
     STATE_DIR,
+    VENDOR_DIR,
 )
 from ._merge import Labels as Labels
 from ._merge import MergedPolicy as MergedPolicy
@@ -61,7 +62,7 @@ from ._merge import has_conflict_markers as has_conflict_markers
 from ._merge import merge_policy as merge_policy
 
 # What update writes: uncommitted changes there would be overwritten, so it refuses to run.
-GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE)
+GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIREMENTS_FILE, ENGINE_FILE, VENDOR_DIR)
 
 
 # ---------------------------------------------------------------------------------------------- the repository
@@ -257,11 +258,14 @@ def _refresh_generated(repo: _Repo, engine_library: bool) -> None:
             repo.result.actions.append(("rewrote", CODEOWNERS_FILE))
     requirements = repo.root / REQUIREMENTS_FILE
     if engine_library and requirements.is_file():
-        text = requirements.read_text(encoding="utf-8")
-        pinned = re.sub(r"(?m)^policyforge==\S+$", f"policyforge=={__version__}", text)
-        if pinned != text:
-            repo.write(requirements, pinned)
-            repo.result.actions.append(("pinned", f"{REQUIREMENTS_FILE}: policyforge=={__version__}"))
+        from ._scaffold import write_install_files
+
+        watched = [requirements, repo.root / ENGINE_FILE, *sorted((repo.root / VENDOR_DIR).glob("*.whl"))]
+        before = {path: path.read_bytes() for path in watched if path.is_file()}
+        written = write_install_files(repo.root)
+        after = {path: path.read_bytes() for path in [*watched, *written] if path.is_file()}
+        if before != after:
+            repo.result.actions.append(("pinned", f"{REQUIREMENTS_FILE} and {ENGINE_FILE}: policyforge {__version__}"))
 
 
 def update_repository(root: Path, library: Library, day: dt.date, engine_library: bool = True) -> UpdateResult:

@@ -232,3 +232,12 @@ def appended(existing: str | None, records: Iterable[Record]) -> str:
         return records_text(records, header=True)
     prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
     return prefix + records_text(records, header=False)
+
+
+def rewritten_line(before: str, after: str) -> int | None:
+    """Return the first line of ``before`` that ``after`` changed or dropped (None when only appended to)."""
+    old, new = before.splitlines(), after.splitlines()
+    for number, line in enumerate(old, start=1):
+        if number > len(new) or new[number - 1] != line:
+            return number
+    return None

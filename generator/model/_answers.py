@@ -32,8 +32,11 @@ def resolve_answers(overrides: Mapping[str, Any] | None = None, template: Path |
     overrides = dict(overrides or {})
     from slugify import slugify  # cookiecutter's own dependency, for its `slugify` filter
 
+    from ._derive import FILTERS
+
     env = ImmutableSandboxedEnvironment()
     env.filters["slugify"] = slugify
+    env.filters.update(FILTERS)
     answers: dict[str, Any] = {}
     for key, raw in raw_defaults(template).items():
         if key.startswith("_"):

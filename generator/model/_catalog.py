@@ -94,11 +94,15 @@ class Catalog:
         """Return the controls a policy states, in id order."""
         return sorted((c for c in self.controls.values() if c.policy == policy_id), key=lambda c: c.id)
 
+# libyaml's SafeLoader (same safe subset, same error marks) reads the library's 30 catalog files
+# about ten times faster than the pure-Python one; every command and every site build loads them.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _load_yaml(path: Path) -> tuple[Any, str]:
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.safe_load(text), text
+        return yaml.load(text, Loader=_SAFE_LOADER), text  # noqa: S506 - the C build of SafeLoader
     except yaml.YAMLError as exc:
         raise TemplateError([yaml_problem(exc, str(path))]) from None
 

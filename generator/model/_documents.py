@@ -253,3 +253,27 @@ def serialize_policy(doc: PolicyDoc) -> str:
             lines.append(f"    acknowledge: {entry.acknowledge}")
     lines.append("---")
     return "\n".join(lines) + "\n" + doc.body
+
+
+_POLICY_NAME = re.compile(r"^POL-\d")
+
+
+def is_policy_source(name: str, text: str) -> bool:
+    """Tell a policy file from a company page: a policy is named POL-… or has front matter with an ``id``.
+
+    Any other Markdown under ``policies/`` (an onboarding guide, say) is the company's own page,
+    published as written and only lightly checked.
+    """
+    if _POLICY_NAME.match(name):
+        return True
+    if not text.startswith("---"):
+        return False
+    end = text.find("\n---", 3)
+    if end < 0:
+        return False
+    try:
+        meta = yaml.safe_load(text[3:end])
+    except yaml.YAMLError:
+        return True  # broken front matter is reported as the policy it was meant to be
+    return isinstance(meta, dict) and "id" in meta
+

@@ -8,6 +8,7 @@ the same per-kind checks so a value accepted at scaffold time is accepted at bui
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import json
 import re
@@ -270,13 +271,47 @@ def _build(
     return Facts(data)
 
 
+def did_you_mean(word: str, known: list[str], otherwise: str) -> str:
+    """Return a fix that names the closest known spelling of ``word`` (difflib), else ``otherwise``."""
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.7)
+    return f"did you mean {close[0]}?" if close else otherwise
+
+
+def unknown_key_problem(key: str, where: str = "answers") -> Problem:
+    """Return the problem for an answer key that names no fact, with the likeliest intended one."""
+    return Problem(where, f"{key}: unknown fact",
+                   did_you_mean(key, list(SPECS_BY_KEY), "check the spelling against cookiecutter.json"))
+
+
+def check_answer(key: str, raw: Any, where: str = "answers") -> Any:
+    """Validate one flat answer as typed and return its value; raise ``FactsError`` with the fix."""
+    spec = SPECS_BY_KEY.get(key)
+    if spec is None:
+        raise FactsError([unknown_key_problem(key, where)])
+    try:
+        return _coerce(spec, raw, from_yaml=False)
+    except ValueError as exc:
+        message, _, fix = str(exc).partition("|")
+        raise FactsError([Problem(where, f"{key}: {message}", fix)]) from None
+
+
+def cross_check_answers(answers: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Return (key, message, fix) for answers that contradict each other (backups slower than the RPO...)."""
+    data: dict[str, Any] = {}
+    for spec in FACT_SPECS:
+        if spec.key in answers:
+            try:
+                _set(data, spec.path, _coerce(spec, answers[spec.key], from_yaml=False))
+            except ValueError:
+                continue
+    return _cross_checks(data)
+
+
 def facts_from_answers(answers: Mapping[str, Any], where: str = "answers") -> Facts:
     """Validate flat cookiecutter answers; private ``_`` keys are ignored."""
     unknown = [k for k in answers if not k.startswith("_") and k not in SPECS_BY_KEY]
     if unknown:
-        raise FactsError([
-            Problem(where, f"{key}: unknown fact", "check the spelling against cookiecutter.json") for key in unknown
-        ])
+        raise FactsError([unknown_key_problem(key, where) for key in unknown])
     return _build(answers, from_yaml=False, where=where)
 
 
@@ -343,7 +378,8 @@ def parse_facts_yaml(text: str, where: str = "company.yml", commitments: Commitm
             continue
         if group != "commitments" or f"commitments.{name.split('.')[0]}" in lines and any(
                 k.startswith(f"commitments.{name.split('.')[0]}.") for k in known):
-            problems.append(Problem(where, f"{dotted}: unknown fact", "remove it or check the spelling", line))
+            fix = did_you_mean(dotted, sorted(known), "remove it or check the spelling")
+            problems.append(Problem(where, f"{dotted}: unknown fact", fix, line))
     try:
         facts = _build(flat, from_yaml=True, where=where, lines=lines, overrides=overrides)
     except FactsError as exc:

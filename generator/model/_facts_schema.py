@@ -32,7 +32,7 @@ ROLE_TITLES: dict[str, str] = {
 
 CLOUD_PROVIDERS: tuple[str, ...] = ("aws", "gcp", "azure")
 MFA_METHODS: tuple[str, ...] = ("webauthn", "totp", "push")
-HEADCOUNT_BANDS: tuple[str, ...] = ("1-20", "21-50", "51-200", "201-500", "501-1000")
+HEADCOUNT_BANDS: tuple[str, ...] = ("1-20", "21-50", "51-200", "201-500", "501-1000", "1000+")
 WORK_MODELS: tuple[str, ...] = ("hybrid", "remote", "office")
 ACCESS_REVIEW_CADENCES: tuple[str, ...] = ("quarterly", "monthly", "semiannual")
 
@@ -101,9 +101,9 @@ def _role_specs() -> list[FactSpec]:
 
 FACT_SPECS: tuple[FactSpec, ...] = (
     # --- identity
+    FactSpec("company_name", ("company", "name"), "text", "Short name used in the policies"),
     FactSpec("company_legal_name", ("company", "legal_name"), "text", "Legal name of the company",
              "As written in contracts, e.g. 'Acme Cloud, Inc.'."),
-    FactSpec("company_name", ("company", "name"), "text", "Short name used in the policies"),
     FactSpec("company_slug", ("company", "slug"), "slug", "Slug for the repository folder",
              "Lower-case letters, digits and single hyphens."),
     FactSpec("doc_prefix", ("company", "doc_prefix"), "prefix", "Prefix for document numbers",

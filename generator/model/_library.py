@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -117,3 +118,18 @@ def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Prob
     version_file = root / LIBRARY_VERSION_FILE
     version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "0"
     return Library(root, version, templates, catalog), problems
+
+
+def library_stamp(root: Path | None = None) -> str:
+    """Return a cheap fingerprint of the library's files (names, sizes, modification times).
+
+    A long-lived process (``mkdocs serve``) keeps the loaded library while this is unchanged,
+    instead of parsing every catalog and template again on each rebuild.
+    """
+    root = root or library_root()
+    digest = hashlib.sha256(str(root).encode("utf-8"))
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()

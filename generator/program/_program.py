@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..model._documents import (
     PolicyDoc,
     document_file_name,
     document_id,
+    is_policy_source,
     parse_or_report,
 )
 from ..model._facts import Facts, load_facts
@@ -371,10 +373,30 @@ def load_program(repo: Path, library: Library | None = None, as_of: dt.date | No
     problems: list[Problem] = []
     folder = repo / POLICIES_DIR
     for path in policy_files(folder):
-        doc = parse_or_report(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", True, problems)
+        text = path.read_text(encoding="utf-8")
+        if not is_policy_source(path.name, text):
+            continue  # a company page (an onboarding guide, say): published as written, not a policy
+        doc = parse_or_report(text, f"{POLICIES_DIR}/{path.name}", True, problems)
         if doc is None:
             continue
         policies[doc.id] = doc
     if problems:
         raise TemplateError(problems)
     return Program(facts, library, policies, as_of or build_date(), commits=version_commits(repo))
+
+
+def page_key(program: Program, doc: PolicyDoc) -> str:
+    """Return the hash of everything ``render_page(doc)`` reads, for callers that keep rendered pages.
+
+    That is the policy itself, the company's facts, every policy's title and file (links name
+    them), the build date (overdue reviews), the commits that recorded its versions and the
+    policies not yet written. The library is not in the key: a caller keeps pages only while it
+    keeps the same library.
+    """
+    digest = hashlib.sha256()
+    for part in (repr(doc), repr(sorted(program.facts.data.items())), repr(sorted(program._links().items())),
+                 program.as_of.isoformat(), repr(sorted(program.commits.get(doc.filename, {}).items())),
+                 repr(sorted(program.unwritten))):
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()

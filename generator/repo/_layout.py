@@ -20,6 +20,8 @@ class RepoLayout:
     readiness: str = "readiness.yml"
     codeowners: str = ".github/CODEOWNERS"
     requirements: str = "requirements.txt"
+    engine_requirements: str = "requirements-engine.txt"
+    vendor: str = "vendor"
     state: str = ".policyforge"
     out: str = "out"
 
@@ -56,6 +58,8 @@ RETIRED_DIR = LAYOUT.retired
 READINESS_FILE = LAYOUT.readiness
 CODEOWNERS_FILE = LAYOUT.codeowners
 REQUIREMENTS_FILE = LAYOUT.requirements
+ENGINE_FILE = LAYOUT.engine_requirements
+VENDOR_DIR = LAYOUT.vendor
 STATE_DIR = LAYOUT.state
 BASE_DIR = LAYOUT.base
 PENDING_DIR = LAYOUT.pending

@@ -16,7 +16,7 @@ import yaml
 from ..kit._acknowledgement import acknowledgement_page
 from ..kit._evidence import evidence_page
 from ..kit._readiness_page import readiness_page
-from ..model._documents import AREAS
+from ..model._documents import AREAS, is_policy_source
 from ..program._companion import COMPANION_TITLES, companion_pages
 from ..program._program import Program
 from ..render._markdown import MARKDOWN_EXTENSIONS
@@ -63,7 +63,25 @@ def generated_pages(program: Program, repo: Path, pdfs: dict[str, str] | None = 
     return GeneratedSite(pages, files)
 
 
-def site_nav(program: Program) -> list[Any]:
+COMPANY_PAGES_TITLE = "More"
+
+
+def company_pages(repo: Path) -> list[str]:
+    """Return the company's own Markdown pages at the top of ``policies/``: neither policies nor generated."""
+    from ..program._program import POLICIES_DIR
+
+    folder = repo / POLICIES_DIR
+    generated = {"index.md", *PAGE_TITLES}
+    pages: list[str] = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        if path.name in generated or path.is_symlink() or not path.is_file():
+            continue
+        if not is_policy_source(path.name, path.read_text(encoding="utf-8", errors="replace")):
+            pages.append(path.name)
+    return pages
+
+
+def site_nav(program: Program, extra_pages: list[str] | None = None) -> list[Any]:
     """Return the navigation: home, policies grouped by area, the program pages, audit readiness."""
     nav: list[Any] = [{"Home": "index.md"}]
     for area, title in AREAS.items():
@@ -74,6 +92,8 @@ def site_nav(program: Program) -> list[Any]:
                             for name in ("changes.md", "controls.md", "coverage.md", "evidence.md")]})
     nav.append({"Audit readiness": [{PAGE_TITLES[name]: name} for name in ("readiness.md", "acknowledgements.md")]
                 + [{title: f"companion/{stem}.md"} for stem, title in COMPANION_TITLES.items()]})
+    if extra_pages:
+        nav.append({COMPANY_PAGES_TITLE: list(extra_pages)})  # MkDocs titles each from its first heading
     return nav
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ def _leaves(commands: tuple[Command, ...]) -> list[Command]:
 def test_every_command_has_a_runner_and_the_help_lists_them_in_registry_order() -> None:
     assert all(leaf.run is not None for leaf in _leaves(COMMANDS))
     help_text = build_parser().format_help()
-    positions = [help_text.index(f"\n    {command.name} ") for command in COMMANDS]
+    positions = [re.search(rf"\n    {re.escape(command.name)}\s", help_text).start()  # type: ignore[union-attr]
+                 for command in COMMANDS]
     assert positions == sorted(positions)
 
 

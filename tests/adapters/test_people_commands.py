@@ -200,3 +200,40 @@ def test_evidence_plan_gains_the_population_and_records_once_a_roster_exists(rep
     from openpyxl import load_workbook
 
     assert load_workbook(book).sheetnames == ["Evidence plan", "Personnel population", "Acknowledgements"]
+
+
+def test_check_refuses_a_change_that_rewrites_a_recorded_acknowledgement(repo: Path, tmp_path: Path) -> None:
+    from policyforge.lifecycle import check_repository
+
+    import_roster(repo, tmp_path, 50)
+    assert main(["acknowledge", "POL-01", "POL-02", "--repo", str(repo)]) == 0
+    assert [p for p in check_repository(repo, base="HEAD").problems if p.where.startswith("people/")] == []
+    text = (repo / RECORDS_FILE).read_text(encoding="utf-8")
+    (repo / RECORDS_FILE).write_text(text.replace("POL-01,1.0,2027-03-01", "POL-01,1.0,2027-02-01"),
+                                     encoding="utf-8")
+    found = [str(p) for p in check_repository(repo, base="HEAD").problems if p.where.startswith("people/")]
+    assert found == ["people/acknowledgements.csv:2: line 2 recorded before this change was changed or removed — "
+                     "restore it: acknowledgement records are only ever appended to"]
+    with (repo / RECORDS_FILE).open("a", encoding="utf-8") as handle:
+        handle.write("ghost@acme.example,POL-01,1.0,2027-02-01,hand\n")
+    found = [str(p) for p in check_repository(repo).problems if p.where.startswith("people/")]
+    assert found and found[0].startswith("people/acknowledgements.csv:4: ghost@acme.example is not on the roster")
+
+
+@pytest.mark.slow
+def test_the_built_site_has_the_completion_page_in_its_navigation(example_repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import BIN, run
+
+    repo = tmp_path / "acme-cloud"
+    shutil.copytree(example_repo, repo, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    export = tmp_path / "bamboo.csv"
+    export.write_text(bamboohr_csv(company(50)), encoding="utf-8")
+    run([str(BIN / "policyforge"), "people", "import", str(export), "--format", "bamboohr", "--repo", str(repo)])
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(dt.datetime(2027, 3, 1, tzinfo=dt.UTC).timestamp()))}
+    run([str(BIN / "policyforge"), "build", "--no-pdf", "--repo", str(repo)], env=env)
+    page = (repo / "site" / "acknowledgements.html").read_text(encoding="utf-8")
+    assert "By policy" in page and "By team" in page and "Engineering" in page
+    home = (repo / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Policy acknowledgements" in home  # in the navigation of every page

@@ -51,10 +51,14 @@ def test_handbook_cover_metadata_and_page_footer(example_repo: Path) -> None:
     for text in ("Acme Cloud", "Information Security Policies", "draft", "1 December 2026", "Dana Whitfield",
                  "Confidential"):
         assert text in cover
-    assert f"Page 3 of {len(reader.pages)}" in reader.pages[2].extract_text()
+    # Each policy numbers its own pages, as a controlled document does, inside the handbook too.
+    first_policy = next(i for i, label in enumerate(reader.page_labels) if label == "1")
+    own = len(PdfReader(pdf_dir(example_repo) / "ACME-POL-01-information-security-v1.0.pdf").pages)
+    assert f"Page 1 of {own}" in reader.pages[first_policy].extract_text()
+    assert "ACME-POL-01 version 1.0" in reader.pages[first_policy].extract_text()
     meta = reader.metadata
     assert meta.title == "Acme Cloud — Information Security Policies"
-    assert meta.author == "Acme Cloud, Inc."
+    assert meta.author == "Acme Cloud"
     assert "SOC 2 policy handbook" in meta.subject
     assert "SOC 2" in meta["/Keywords"]
     assert meta["/CreationDate"].startswith("D:20261201")
@@ -74,13 +78,62 @@ def test_handbook_bookmarks_lead_to_each_policy_start(example_repo: Path) -> Non
             assert "Access Control Policy" in page and "Document control" in page
 
 
-def test_table_of_contents_page_numbers_point_at_the_policies(example_repo: Path) -> None:
+def test_table_of_contents_page_numbers_are_the_page_labels_of_the_policies(example_repo: Path) -> None:
     reader = PdfReader(handbook(example_repo))
-    contents = reader.pages[1].extract_text() + reader.pages[2].extract_text()
-    line = next(row for row in contents.splitlines() if "POL-13 Access Control Policy" in row)
-    page_number = int(line.rstrip(". ").split()[-1].strip("."))
-    assert "Access Control Policy" in reader.pages[page_number - 1].extract_text()
-    assert "ACME-POL-13 version 1.0" in reader.pages[page_number - 1].extract_text()
+    labels = reader.page_labels
+    front = [label for label in labels if not label.isdigit()]
+    assert front == ["i", "ii", "iii"][:len(front)] and len(front) >= 2  # cover and contents, in roman numerals
+    assert labels[len(front):] == [str(n) for n in range(1, len(labels) - len(front) + 1)]
+    contents = "".join(reader.pages[i].extract_text() for i in range(1, len(front)))
+    numbers = {}
+    for row in contents.splitlines():
+        if row.startswith("POL-") or row.startswith("Appendix"):
+            numbers[row.split(" .")[0].rstrip(". ")] = int(row.rstrip(". ").split()[-1].strip("."))
+    page = labels.index(str(numbers["POL-13 Access Control Policy"]))
+    assert "Access Control Policy" in reader.pages[page].extract_text()
+    assert "ACME-POL-13 version 1.0" in reader.pages[page].extract_text()
+    assert "Page 1 of" in reader.pages[page].extract_text()
+    # The numbers come from the parts' page counts: each policy starts where the previous one ends.
+    own = len(PdfReader(pdf_dir(example_repo) / "ACME-POL-01-information-security-v1.0.pdf").pages)
+    assert numbers["POL-01 Information Security Policy"] == 1
+    assert numbers["POL-02 Policy Management and Exceptions Policy"] == 1 + own
+    assert "Appendix A. Control matrix" in numbers and "Appendix B. Criteria coverage" in numbers
+
+
+def test_handbook_pages_are_the_policy_pdfs_pages_laid_out_once(example_repo: Path) -> None:
+    reader = PdfReader(handbook(example_repo))
+    policy = PdfReader(pdf_dir(example_repo) / "ACME-POL-13-access-control-v1.0.pdf")
+    start = next(i for i, page in enumerate(reader.pages) if "ACME-POL-13 version 1.0" in page.extract_text())
+    for offset, page in enumerate(policy.pages):
+        assert reader.pages[start + offset].get_contents().get_data() == page.get_contents().get_data()
+
+
+def test_links_between_parts_land_inside_the_handbook(example_repo: Path) -> None:
+    reader = PdfReader(handbook(example_repo))
+    destinations = reader.named_destinations
+    external, internal = [], 0
+    for page in reader.pages:
+        for ref in page.get("/Annots", []) or []:
+            annotation = ref.get_object()
+            if "/A" in annotation and "/URI" in annotation["/A"]:
+                external.append(annotation["/A"]["/URI"])
+            elif "/Dest" in annotation:
+                assert str(annotation["/Dest"]) in destinations, annotation["/Dest"]
+                internal += 1
+    assert external == []  # contents, cross-policy and appendix links all point inside the book
+    assert internal > 300
+    assert "pol-13" in destinations and "appendix-controls" in destinations
+    assert reader.get_destination_page_number(destinations["pol-13"]) == next(
+        i for i, page in enumerate(reader.pages) if "ACME-POL-13 version 1.0" in page.extract_text())
+
+
+def test_a_policy_pdf_links_to_its_sibling_pdfs_by_file_name_only(example_repo: Path) -> None:
+    reader = PdfReader(pdf_dir(example_repo) / "ACME-POL-13-access-control-v1.0.pdf")
+    uris = [ref.get_object()["/A"]["/URI"] for page in reader.pages for ref in page.get("/Annots", []) or []
+            if "/A" in ref.get_object()]
+    files = [uri.partition("#")[0] for uri in uris]
+    assert files and all("/" not in name and name.endswith(".pdf") for name in files)  # no machine path
+    assert all((pdf_dir(example_repo) / name).is_file() for name in files)
 
 
 def test_fonts_are_embedded(example_repo: Path) -> None:
@@ -101,7 +154,16 @@ def test_rebuild_is_byte_identical_and_cache_free(example_repo: Path, tmp_path: 
 
 def test_unchanged_documents_are_not_rendered_again(example_repo: Path, tmp_path: Path) -> None:
     result = run([str(BIN / "policyforge"), "pdf", "--repo", str(example_repo), "--out", str(tmp_path)], env=EPOCH)
-    assert "(0 rendered, 30 unchanged)" in result.stdout
+    assert "(0 rendered, 30 unchanged" in result.stdout
+
+
+def test_pdfa_handbook_keeps_the_covers_pdfa_catalog(example_repo: Path, tmp_path: Path) -> None:
+    run([str(BIN / "policyforge"), "pdf", "--repo", str(example_repo), "--out", str(tmp_path), "--pdfa",
+         "POL-13", "POL-14", "--handbook"], env=EPOCH)
+    root = PdfReader(next(tmp_path.glob("*-policy-handbook-*.pdf"))).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b'pdfaid:part="3"' in xmp and b'pdfaid:conformance="B"' in xmp
+    assert "/OutputIntents" in root and "/PageLabels" in root and "/Outlines" in root
 
 
 def test_pdfa_variant_declares_pdfa_conformance(example_repo: Path, tmp_path: Path) -> None:

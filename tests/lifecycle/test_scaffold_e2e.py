@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import html
+import os
 import re
 import shutil
 from pathlib import Path
@@ -35,14 +36,19 @@ def site_text(page: Path, records: bool = True) -> str:
 
 
 def test_example_repository_has_every_part_and_one_commit(example_repo: Path) -> None:
-    for name in ("company.yml", "mkdocs.yml", "README.md", "requirements.txt", ".gitignore", ".policyforge/source.yml"):
+    for name in ("company.yml", "mkdocs.yml", "README.md", "requirements.txt", "requirements-engine.txt", ".gitignore",
+                 ".policyforge/source.yml", ".pre-commit-config.yaml"):
         assert (example_repo / name).is_file(), name
     policies = sorted(p.name for p in (example_repo / "policies").glob("POL-*.md"))
     assert len(policies) == 29
     log = run(["git", "log", "--oneline"], cwd=example_repo).stdout.strip().splitlines()
     assert len(log) == 1 and "Adopt the policy library" in log[0]
     assert run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=example_repo).stdout == ""
-    assert "policyforge==" in (example_repo / "requirements.txt").read_text()
+    # The engine is pinned to the wheel it was made with (this checkout is not a published commit).
+    wheel = next((example_repo / "vendor").glob("policyforge-*.whl"))
+    assert f"./vendor/{wheel.name} --hash=sha256:" in (example_repo / "requirements-engine.txt").read_text()
+    assert "mkdocs==" in (example_repo / "requirements.txt").read_text()
+    assert os.access(example_repo / ".policyforge" / "pre-commit-hook", os.X_OK)
 
 
 def test_cookiecutter_and_policyforge_new_produce_the_same_repository(tmp_path: Path, example_repo: Path) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BIN, LIBRARY, REPO_ROOT, run
-from policyforge import __version__
 
 pytestmark = pytest.mark.slow
 POL13 = "policies/POL-13-access-control.md"
@@ -417,11 +416,14 @@ def test_a_second_update_to_the_same_release_changes_nothing(repo: Path, release
 
 
 def test_update_pins_the_policyforge_that_ships_the_library_in_requirements(repo: Path) -> None:
-    edit(repo / "requirements.txt", f"policyforge=={__version__}", "policyforge==0.0.1")
+    current = read(repo, "requirements-engine.txt")
+    (repo / "requirements-engine.txt").write_text("policyforge @ git+https://example.invalid/policyforge@0000000\n")
+    (repo / "vendor" / "policyforge-0.0.1-py3-none-any.whl").write_bytes(b"an older engine")
     commit(repo, "An older policyforge")
 
     code, out = update(repo, None)
 
     assert code == 0, out
-    assert f"policyforge=={__version__}\n" in read(repo, "requirements.txt")
+    assert read(repo, "requirements-engine.txt") == current
+    assert not (repo / "vendor" / "policyforge-0.0.1-py3-none-any.whl").exists()
     assert "mkdocs==" in read(repo, "requirements.txt")

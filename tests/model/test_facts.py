@@ -131,7 +131,7 @@ def test_company_yml_keeps_non_latin_text_readable() -> None:
 
 
 def test_yaml_special_values_get_an_error_with_the_line() -> None:
-    text = dump_facts(facts_from_answers(resolve_answers())).replace('name: "Acme Cloud"', "name: no")
+    text = dump_facts(facts_from_answers(resolve_answers())).replace('\n  name: "Acme Cloud"', "\n  name: no")
     with pytest.raises(FactsError) as caught:
         parse_facts_yaml(text)
     (problem,) = caught.value.problems

@@ -199,3 +199,18 @@ def test_the_leak_search_finds_an_internal_value_when_one_is_present(repo: Path,
     text = visible_text(tampered).lower()
     leaked = {what for what, value in internal.items() if " ".join(value.split()).lower() in text}
     assert any(k.startswith("POL-13 sentence") for k in leaked) and "roster email line 7" in leaked
+
+
+@pytest.mark.parametrize("hostile", ['<script>alert("x")</script>', "Acme & *Co* [x](javascript:y)", "{{ 7*7 }}"])
+def test_hostile_facts_appear_as_text_on_the_trust_site(library: Library, hostile: str) -> None:
+    from policyforge.program import program_from_library
+
+    answers = {"company_name": hostile, "logging_siem": hostile, "doc_prefix": "ACME"}
+    facts = facts_from_answers(resolve_answers(answers))
+    program = program_from_library(facts, library, as_of=BUILT)
+    built = trust_files(program, trust_settings(None, program.facts), BUILT)
+    for name, text in built.items():
+        if name.endswith(".html"):
+            assert "<script" not in text and "javascript:" not in text.replace("javascript:y)", "")
+            assert html.escape(hostile, quote=False) in text or html.escape(hostile) in text
+    assert "49" not in built["index.html"].split("<main>")[1].split("</main>")[0].replace("2049", "")

@@ -1,0 +1,93 @@
+"""Default answers derived from the answers already given, the same for cookiecutter and ``policyforge new``.
+
+``cookiecutter.json`` writes each derived default as a Jinja expression over earlier answers
+(``{{ cookiecutter.ceo_name | email_for(cookiecutter.email_domain) }}``); these are the filters
+those expressions use. Cookiecutter gets them through ``local_extensions.FactDerivations`` and the
+engine through ``_answers.resolve_answers``, so both derive the same legal name, addresses,
+status page and tools from a company's own answers, never from the example company's.
+
+This module imports nothing from the engine: the template's Jinja extension loads it by path
+when only cookiecutter is installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+# Tools named after the cloud a company uses first (its primary provider).
+BACKUP_TOOLS = {"aws": "AWS Backup", "gcp": "Backup and DR Service", "azure": "Azure Backup"}
+PRIMARY_REGIONS = {"aws": "us-east-1, us-west-2", "gcp": "us-central1, us-east4", "azure": "eastus, westus2"}
+# CI/CD that comes with a source control platform.
+CI_FOR_SOURCE_CONTROL = {
+    "github": "GitHub Actions",
+    "gitlab": "GitLab CI/CD",
+    "bitbucket": "Bitbucket Pipelines",
+    "azure devops": "Azure Pipelines",
+}
+
+
+def _slug(text: str, separator: str) -> str:
+    from slugify import slugify  # python-slugify, a dependency of cookiecutter itself
+
+    result: str = slugify(text, separator=separator)
+    return result
+
+
+def domain_of(url: Any) -> str:
+    """Return the host of a website address without ``www.``: ``https://www.beta.io/x`` gives ``beta.io``."""
+    text = str(url).strip()
+    host = (urlsplit(text if "://" in text else f"https://{text}").hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def email_for(name: Any, domain: Any) -> str:
+    """Return ``first.last@domain`` for a person's name (accents folded: Tomás gives tomas)."""
+    local = _slug(str(name), ".")[:64].strip(".") or "security"  # 64: the longest local part mail allows
+    return f"{local}@{domain}"
+
+
+def primary_provider(providers: Any) -> str:
+    """Return the first of a comma-separated list of cloud providers, lower-cased."""
+    items = providers if isinstance(providers, list) else str(providers).split(",")
+    first = next((str(item).strip().lower() for item in items if str(item).strip()), "")
+    return first
+
+
+def backup_tool_for(providers: Any) -> str:
+    """Return the backup service of the primary cloud provider."""
+    return BACKUP_TOOLS.get(primary_provider(providers), "AWS Backup")
+
+
+def regions_for(providers: Any) -> str:
+    """Return two production regions of the primary cloud provider, primary first."""
+    return PRIMARY_REGIONS.get(primary_provider(providers), PRIMARY_REGIONS["aws"])
+
+
+def ci_for(source_control: Any) -> str:
+    """Return the CI/CD system that comes with a source control platform."""
+    text = str(source_control).strip()
+    return CI_FOR_SOURCE_CONTROL.get(text.lower(), f"{text} pipelines" if text else "GitHub Actions")
+
+
+def short_name(company: Any) -> str:
+    """Return the first word of a company's slug, for a placeholder website (``acme`` for Acme Cloud)."""
+    return _slug(str(company), "-").split("-")[0][:30] or "company"
+
+
+def first_of_next_month(today: dt.date | None = None) -> str:
+    """Return the first day of next month, the earliest sensible start of an observation window."""
+    day = today or dt.date.today()
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1).isoformat()
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "domain_of": domain_of,
+    "email_for": email_for,
+    "backup_tool_for": backup_tool_for,
+    "regions_for": regions_for,
+    "ci_for": ci_for,
+    "short_name": short_name,
+}
