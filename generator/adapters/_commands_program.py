@@ -37,7 +37,7 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
     """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took.
 
     With the cache on, a build whose inputs and outputs are as the last one left them composes
-    nothing: the build state (``repo/_buildstate.py``) says so from a look at the files.
+    nothing: the build state (``program/_buildstate.py``) says so from a look at the files.
     """
     from ..program._buildstate import BuildState, input_fingerprint
 

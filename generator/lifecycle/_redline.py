@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
-from ..model._documents import PolicyDoc, parse_policy
+from ..model._documents import PolicyDoc, is_policy_source, parse_policy
 from ..model._facts import Facts, load_facts, parse_facts_yaml
 from ..model._library import Library, load_library
 from ..program._program import Program
@@ -54,14 +54,15 @@ def _facts_at(repo: Path, ref: str | None) -> Facts:
 def _policies_at(repo: Path, ref: str | None) -> dict[str, PolicyDoc]:
     """Return the policies at a revision, or in the working tree when ``ref`` is None."""
     if ref is None:
-        return {f"{POLICIES_DIR}/{p.name}": parse_policy(p.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{p.name}",
-                                                         company=True)
-                for p in policy_files(repo / POLICIES_DIR)}
+        texts = {p.name: p.read_text(encoding="utf-8") for p in policy_files(repo / POLICIES_DIR)}
+        return {f"{POLICIES_DIR}/{name}": parse_policy(text, f"{POLICIES_DIR}/{name}", company=True)
+                for name, text in texts.items() if is_policy_source(name, text)}
     names = _git(repo, "ls-tree", "--name-only", f"{ref}", f"{POLICIES_DIR}/").split()
     docs: dict[str, PolicyDoc] = {}
     for name in names:
-        if name.endswith(".md"):
-            docs[name] = parse_policy(_git(repo, "show", f"{ref}:{name}"), name, company=True)
+        text = _git(repo, "show", f"{ref}:{name}") if name.endswith(".md") else ""
+        if text and is_policy_source(name.rsplit("/", 1)[-1], text):
+            docs[name] = parse_policy(text, name, company=True)
     return docs
 
 

@@ -37,7 +37,7 @@ import yaml
 
 from .. import __version__
 from .._errors import PolicyforgeError, Problem
-from ..model._documents import PolicyDoc, parse_or_report, parse_policy, serialize_policy
+from ..model._documents import PolicyDoc, is_policy_source, parse_or_report, parse_policy, serialize_policy
 from ..model._facts import Facts, load_facts
 from ..model._library import LIBRARY_VERSION_FILE, Library, library_root, load_library
 from ..program._program import Program, company_policy_from_template
@@ -93,6 +93,8 @@ def _policy_files(folder: Path, repo: Path) -> dict[str, tuple[Path, PolicyDoc]]
     for path in policy_files(folder):
         relative = path.relative_to(repo).as_posix()
         text = path.read_text(encoding="utf-8")
+        if not has_conflict_markers(text) and not is_policy_source(path.name, text):
+            continue  # a company page, not a policy: the library has nothing to merge into it
         if has_conflict_markers(text):
             problems.append(Problem(relative, "still has conflict markers (<<<<<<< / >>>>>>>)",
                                     "resolve them, commit, then run `policyforge update` again"))

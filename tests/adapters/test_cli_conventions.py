@@ -17,6 +17,14 @@ OUTPUT_COMMANDS = [["pdf"], ["redline", "main"], ["render-docs"], ["evidence"], 
                    ["export", "docx"], ["new"]]
 
 
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example company, scaffolded but not built (the tests build what they need)."""
+    out = tmp_path_factory.mktemp("company")
+    run([POLICYFORGE, "new", "--no-input", "-o", str(out)])
+    return out / "acme-cloud"
+
+
 def test_version_names_the_engine_and_its_library(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
@@ -40,27 +48,27 @@ def test_every_command_says_what_it_does_and_build_says_it_makes_pdfs(capsys: py
 
 
 @pytest.mark.slow
-def test_pdf_progress_is_one_plain_line_per_pdf_when_not_on_a_terminal(example_repo: Path, tmp_path: Path) -> None:
+def test_pdf_progress_is_one_plain_line_per_pdf_when_not_on_a_terminal(scaffolded: Path, tmp_path: Path) -> None:
     result = run([POLICYFORGE, "pdf", "POL-01", "POL-02", "--no-cache", "-o", str(tmp_path), "--repo",
-                  str(example_repo)])
+                  str(scaffolded)])
     lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
     assert [line.split("]")[0] for line in lines] == ["[1/2", "[2/2"]
     assert all(" PDF " in line and line.endswith(".pdf") for line in lines)
 
 
 @pytest.mark.slow
-def test_evidence_and_calendar_write_into_the_out_folder(example_repo: Path, tmp_path: Path) -> None:
-    run([POLICYFORGE, "evidence", "--format", "csv", "-o", str(tmp_path), "--repo", str(example_repo)])
-    run([POLICYFORGE, "calendar", "-o", str(tmp_path), "--repo", str(example_repo)])
+def test_evidence_and_calendar_write_into_the_out_folder(scaffolded: Path, tmp_path: Path) -> None:
+    run([POLICYFORGE, "evidence", "--format", "csv", "-o", str(tmp_path), "--repo", str(scaffolded)])
+    run([POLICYFORGE, "calendar", "-o", str(tmp_path), "--repo", str(scaffolded)])
     assert (tmp_path / "evidence-plan.csv").is_file() and (tmp_path / "control-calendar.ics").is_file()
-    old = run([POLICYFORGE, "calendar", "--out", str(tmp_path / "cal.ics"), "--repo", str(example_repo)])
+    old = run([POLICYFORGE, "calendar", "--out", str(tmp_path / "cal.ics"), "--repo", str(scaffolded)])
     assert (tmp_path / "cal.ics").is_file() and "-o/--out names a folder" in old.stderr
 
 
 @pytest.mark.slow
-def test_serve_prints_its_address_and_each_rebuild(example_repo: Path, tmp_path: Path) -> None:
+def test_serve_prints_its_address_and_each_rebuild(scaffolded: Path, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    shutil.copytree(example_repo, repo, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    shutil.copytree(scaffolded, repo, ignore=shutil.ignore_patterns("site", "out", ".cache"))
     server = subprocess.Popen([POLICYFORGE, "serve", "--repo", str(repo), "--dev-addr", "127.0.0.1:8765"],
                               stderr=subprocess.PIPE, text=True)
     seen: list[str] = []

@@ -156,7 +156,7 @@ def test_the_questionnaire_in_a_real_terminal_re_asks_wrong_answers_at_once(tmp_
     answer("Observation window start", clear + "soon\r")
     answer("'soon' is not a date — write it as YYYY-MM-DD", clear + "2027-03-01\r")
     answer("Create the repository, or review a group first?", "\r")
-    child.expect(pexpect.EOF)
+    child.expect(pexpect.EOF, timeout=600)  # scaffolding and the first commit take a while on a busy machine
     child.close()
     assert child.exitstatus == 0
     assert "Traceback" not in (child.before or "")

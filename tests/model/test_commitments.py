@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import LIBRARY, build_file_tree, mini_library_files
 from policyforge import FactsError, TemplateError, facts_from_answers, load_library, program_from_library
 from policyforge.model import dump_facts, parse_facts_yaml, resolve_answers
@@ -52,8 +53,18 @@ def make_library(tmp_path: Path, commitments: str = SEED, **extra: str) -> Path:
     root = tmp_path / "lib"
     shutil.copytree(LIBRARY / "catalog", root / "catalog")
     shutil.copytree(LIBRARY / "partials", root / "partials")
-    (root / "catalog" / "commitments.yaml").write_text(commitments.lstrip(), encoding="utf-8")
+    (root / "catalog" / "commitments.yaml").write_text(with_partial_names(commitments), encoding="utf-8")
     return build_file_tree(root, mini_library_files(extra))
+
+
+def with_partial_names(commitments: str) -> str:
+    """Add the library's entries the shared partials print, so a seed catalog still renders them."""
+    seed = yaml.safe_load(commitments)
+    real = yaml.safe_load((LIBRARY / "catalog" / "commitments.yaml").read_text(encoding="utf-8"))["commitments"]
+    partials = (LIBRARY / "partials" / "standard_sections.md").read_text(encoding="utf-8")
+    used = {name for name in real if f"commit.{name}" in partials}
+    entries = {**{name: real[name] for name in sorted(used)}, **seed["commitments"]}
+    return yaml.safe_dump({"commitments": entries}, sort_keys=False)
 
 
 def example_facts(**overrides: object):  # type: ignore[no-untyped-def]

@@ -17,10 +17,18 @@ Every new starter reads the [Information Security Policy](POL-01-information-sec
 """
 
 
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example company, scaffolded but not built (the tests build what they need)."""
+    out = tmp_path_factory.mktemp("company")
+    run([POLICYFORGE, "new", "--no-input", "-o", str(out)])
+    return out / "acme-cloud"
+
+
 @pytest.fixture
-def repo(example_repo: Path, tmp_path: Path) -> Path:
+def repo(scaffolded: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "repo"
-    shutil.copytree(example_repo, copy, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    shutil.copytree(scaffolded, copy, ignore=shutil.ignore_patterns("site", "out", ".cache"))
     (copy / "policies" / "onboarding.md").write_text(ONBOARDING)
     return copy
 
