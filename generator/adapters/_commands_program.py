@@ -224,14 +224,19 @@ def run_render_docs(args: argparse.Namespace) -> ExitCode:
 
 def _lint_library_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("policies", nargs="*", metavar="POL-NN", help="only report these policies")
+    parser.add_argument("--matrix", action="store_true",
+                        help="also render for the matrix of contrasting companies and check their vocabulary")
 
 
 def run_lint_library(args: argparse.Namespace) -> ExitCode:
     """Print the library's lint problems, only those in files naming the given policy ids when some are given."""
-    from ..program._lint import lint_library
+    from ..program._lint import VARIANTS, lint_library, lint_vocabulary
+    from ..program._matrix import MATRIX
 
     wanted: list[str] = args.policies
-    problems = lint_library()
+    problems = lint_library(variants=(*VARIANTS, *MATRIX) if args.matrix else tuple(VARIANTS))
+    if args.matrix:
+        problems += [problem for name in MATRIX for problem in lint_vocabulary(name)]
     if wanted:
         problems = [p for p in problems if any(w in p.where or w in p.message for w in wanted)]
     for problem in problems:

@@ -16,7 +16,7 @@ import math
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -331,6 +331,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
     rows: list[EvidenceRow] = []
     for eid in sorted(links):
         item = catalog.evidence[eid]
+        item = replace(item, detail=item.detail_for(program.facts.get("shape.work_model")))
         proved = sorted(links[eid], key=lambda c: c.id)
         criteria = set(program.scoped(item.criteria))
         for control in proved:

@@ -174,7 +174,7 @@ def _scope_problems(repo: Path, program: Program, library: Library) -> list[Prob
             found.append(Problem(f"{POLICIES_DIR}/", f"{pid} {template.title} is in scope ({template.category}) "
                                  "but has no file", "run `policyforge update` to add it"))
     for doc in program.ordered_policies():
-        if doc.category not in program.facts.categories:
+        if doc.category not in program.facts.policy_categories:
             found.append(Problem(doc.path, f"{doc.id} belongs to {doc.category}, which company.yml has out of scope",
                                  f"set audit.categories.{doc.category}: true, or run `policyforge update` to "
                                  "retire the policy", 1))

@@ -287,7 +287,7 @@ def update_repository(root: Path, library: Library, day: dt.date, engine_library
     retired = _policy_files(root / RETIRED_DIR, root) if (root / RETIRED_DIR).is_dir() else {}
     _promote_pending(repo)
     bases = _policy_files(root / BASE_DIR, root) if (root / BASE_DIR).is_dir() else {}
-    wanted = {t.id for t in library.templates.values() if facts.scope.includes(t.category)}
+    wanted = {t.id for t in library.templates.values() if t.category in facts.policy_categories}
     for pid in sorted(set(company) | wanted):
         template = library.templates.get(pid)
         if pid not in company:
@@ -304,7 +304,7 @@ def update_repository(root: Path, library: Library, day: dt.date, engine_library
             continue
         path, doc = company[pid]
         category = template.category if template else doc.category
-        if category not in facts.categories:
+        if category not in facts.policy_categories:
             target = root / RETIRED_DIR / path.name
             repo.move(path, target)
             repo.result.actions.append(("retired", f"{repo.rel(path)} -> {repo.rel(target)} ({category} is out "

@@ -37,9 +37,11 @@ from ._facts_schema import (
     OPTIONAL_CATEGORIES,
     ROLE_TITLES,
     SECTIONS_READ_ELSEWHERE,
+    SMALL_BANDS,
     SPECS_BY_KEY,
     FactSpec,
 )
+from ._places import place_data, residency_problems, service_problems
 from ._scope import Scope
 
 MAX_TEXT_LENGTH = 200
@@ -74,6 +76,22 @@ class Facts:
         """Return the Trust Services categories in scope, Security first."""
         chosen = self.data["audit"]["categories"]
         return ("security", *(c for c in OPTIONAL_CATEGORIES if chosen[c]))
+
+    @property
+    def policy_categories(self) -> tuple[str, ...]:
+        """Return the categories whose policies are in force: those in scope, plus privacy for personal data.
+
+        A company holding personal data needs a data-protection policy whatever its SOC 2 scope; the
+        privacy criteria stay out of the report unless the Privacy category is chosen.
+        """
+        if self.data["data"]["pii"] and "privacy" not in self.categories:
+            return (*self.categories, "privacy")
+        return self.categories
+
+    @property
+    def small(self) -> bool:
+        """Return whether the company runs the lean program of a small company (up to 50 people)."""
+        return bool(self.data["shape"]["headcount_band"] in SMALL_BANDS)
 
     def overrides(self) -> dict[str, Any]:
         """Return the company's values for named commitments that no fact declares (company.yml ``commitments:``)."""
@@ -174,6 +192,8 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
             items = [item.strip() for item in raw.split(",") if item.strip()]
         else:
             raise BadValue(f"{raw!r} is not a list", "write a list such as [a, b]")
+        if not items and spec.optional:
+            return []
         if not items:
             raise BadValue("is empty", "give at least one value, comma-separated")
         items = [_single_line(spec, item) for item in items]
@@ -203,8 +223,20 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
         if not pattern.match(text):
             raise BadValue(f"{text!r} is not valid", f"{fix}")
     if kind == "choice":
-        if text.lower() not in spec.choices:
+        canonical = {choice.lower(): choice for choice in spec.choices}
+        if text.lower() not in canonical:
             raise BadValue(f"{text!r} is not one of the choices", f"choose from {', '.join(spec.choices)}")
+        return canonical[text.lower()]
+    if kind == "place":
+        if place_data().residency_countries(text) is None:
+            raise BadValue(f"{text!r} is not a country or area policyforge knows",
+                           f"write a country name or one of {', '.join(place_data().areas)} (see catalog/regions.yaml)")
+        return text
+    if kind == "service":
+        known = place_data().services.get(spec.catalog, {})
+        if text.lower() not in known:
+            raise BadValue(f"{text!r} is not a known {spec.catalog.replace('_', ' ')} service",
+                           f"choose from {', '.join(known)}")
         return text.lower()
     return text
 
@@ -231,6 +263,35 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"{tighter} findings get longer ({a} days) than {looser} ones ({b} days)",
                 f"make remediation_days_{tighter} at most remediation_days_{looser}",
             ))
+    found += _fit_checks(data)
+    return found
+
+
+def _fit_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Refuse facts that contradict each other about places, services and data."""
+    found: list[tuple[str, str, str]] = []
+    stack, facts_data = data.get("stack", {}), data.get("data", {})
+    providers, regions = stack.get("cloud_providers"), stack.get("cloud_regions")
+    residency = facts_data.get("residency")
+    places = place_data()
+    if isinstance(providers, list):
+        if isinstance(regions, list) and isinstance(residency, str):
+            found += residency_problems(places, providers, regions, residency)
+        found += service_problems(places, providers, stack)
+    if facts_data.get("phi") is True and facts_data.get("pii") is False:
+        found.append(("data_pii", "health data (PHI) is personal data, yet data_pii is false",
+                      "set data_pii to true, or data_phi to false"))
+    privacy = data.get("audit", {}).get("categories", {}).get("privacy")
+    if privacy is True and facts_data.get("pii") is False:
+        found.append(("scope_privacy", "the Privacy category is in scope, yet data_pii says no personal data is held",
+                      "set data_pii to true, or scope_privacy to false"))
+    people = data.get("people", {})
+    privacy_mail = people.get("privacy_contact")
+    personal = {people.get(role, {}).get("email") for role in ROLE_TITLES}
+    if isinstance(privacy_mail, str) and privacy_mail in personal:
+        domain = data.get("company", {}).get("email_domain", "example.com")
+        found.append(("privacy_contact_email", f"{privacy_mail} is a person's own address",
+                      f"use a role mailbox such as privacy@{domain}"))
     return found
 
 
@@ -290,9 +351,8 @@ def check_answer(key: str, raw: Any, where: str = "answers") -> Any:
         raise FactsError([unknown_key_problem(key, where)])
     try:
         return _coerce(spec, raw, from_yaml=False)
-    except ValueError as exc:
-        message, _, fix = str(exc).partition("|")
-        raise FactsError([Problem(where, f"{key}: {message}", fix)]) from None
+    except BadValue as exc:
+        raise FactsError([Problem(where, f"{key}: {exc.message}", exc.fix)]) from None
 
 
 def cross_check_answers(answers: Mapping[str, Any]) -> list[tuple[str, str, str]]:

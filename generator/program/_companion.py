@@ -172,6 +172,8 @@ def companion_context(program: Program, link_prefix: str = "../") -> dict[str, A
         report=program.facts.audit.report_type.label,
         categories=[CATEGORY_TITLES[c] for c in program.facts.categories],
         criteria_count=len(program.criteria_in_scope()),
+        out_of_scope=[CATEGORY_TITLES[c] for c in CATEGORY_TITLES if c not in program.facts.categories],
+        uncovered=[row.criterion.id for row in program.coverage() if not row.covered],
         controls_count=len(program.controls()),
         providers=[{"key": key, **program.library.catalog.providers[key]}
                    for key in program.facts.get("stack.cloud_providers")],

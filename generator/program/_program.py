@@ -100,6 +100,9 @@ class Program:
     def control(self, cid: str) -> Control | None:
         """Return a control as it holds for this company: a cadence control runs at the company's cadence."""
         control = self.library.catalog.controls.get(cid)
+        if control is not None and control.frequency_small and self.facts.small:
+            # A small company's lean program runs it at its own, fixed frequency.
+            return replace(control, frequency=control.frequency_small)
         if control is None or control.cadence is None or control.cadence not in self.commitments:
             return control
         value = self.commitments[control.cadence]
@@ -276,7 +279,7 @@ class Program:
             f"| Trust Services categories in scope | {categories} |",
             f"| SOC 2 report | {report}, audited by {_cell(self.facts.audit.audit_firm)} |",
             f"| Policies in force | {len(self.policies)} |",
-            f"| Controls | {len(self.controls())} ([control matrix](controls.md)) |",
+            f"| Controls | {len(self.controls())} ([control matrix](controls.md), [who carries them](program.md)) |",
             f"| Criteria covered | {covered} of {total} ([coverage](coverage.md)) |",
             "| Changes in this release | [What changed](changes.md) |",
             "| Audit preparation | [Evidence plan](evidence.md), [readiness checklist](readiness.md) |",
@@ -354,8 +357,8 @@ def company_policy_from_template(template: PolicyDoc, library: Library, facts: F
 
 
 def in_scope_templates(library: Library, facts: Facts) -> list[PolicyDoc]:
-    """Return the library templates whose category is in the company's scope."""
-    return [doc for key, doc in sorted(library.templates.items()) if facts.scope.includes(doc.category)]
+    """Return the library templates in force for the company: its scope, and privacy wherever it holds personal data."""
+    return [doc for key, doc in sorted(library.templates.items()) if doc.category in facts.policy_categories]
 
 
 def program_from_library(facts: Facts, library: Library | None = None, as_of: dt.date | None = None) -> Program:

@@ -20,6 +20,14 @@ from ..model._facts_schema import ROLE_TITLES, ReportType
 from ._commit import CommitContext
 from ._escape import markdown_text
 from ._render import join_and, safe
+from ._tailoring import (
+    architecture_words,
+    cloud_vocabulary,
+    governance_words,
+    jurisdiction_words,
+    money_words,
+    residency_words,
+)
 
 MFA_LABELS: dict[str, str] = {
     "webauthn": "phishing-resistant FIDO2 security keys or platform passkeys",
@@ -36,9 +44,9 @@ def add_months(day: dt.date, count: int) -> dt.date:
 
 
 def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
-    """Vocabulary of the primary cloud provider, plus the names of all providers in use."""
+    """Vocabulary of every cloud provider in use, with the company's chosen services."""
     providers = facts.get("stack.cloud_providers")
-    words: dict[str, Any] = dict(catalog.providers[providers[0]])
+    words: dict[str, Any] = cloud_vocabulary(facts, catalog.providers, architecture_words(facts, catalog.places))
     words["names"] = join_and(catalog.providers[p]["name"] for p in providers)
     words["multi"] = len(providers) > 1
     words["providers"] = list(providers)
@@ -62,6 +70,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         role: {"title": title, **data["people"][role]} for role, title in ROLE_TITLES.items()
     }
     people["security_contact"] = data["people"]["security_contact"]
+    people["privacy_contact"] = data["people"]["privacy_contact"]
     audit = dict(data["audit"])
     start: dt.date = audit["observation_start"]
     audit["observation_end"] = add_months(start, audit["observation_months"]) - dt.timedelta(days=1)
@@ -91,6 +100,12 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "site": data["site"],
         "scope": in_scope,
         "cloud": cloud_words(facts, catalog),
+        "arch": architecture_words(facts, catalog.places),
+        "gov": governance_words(facts),
+        "residency": residency_words(facts, catalog.places),
+        "law": jurisdiction_words(facts, catalog.places, catalog.regulations),
+        "rules": catalog.regulations,
+        "money": money_words(facts),
         "mfa": MFA_LABELS[data["stack"]["mfa_method"]],
         "policy": dict(policy or {}),
         "link": link,

