@@ -25,7 +25,8 @@ from ..model._people import ROSTER_FILE
 from ..program._program import Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
-from ..repo._layout import COMPANY_FILE, PDF_DIR, POLICIES_DIR, READINESS_FILE, RETIRED_DIR
+from ..repo._layout import COMPANY_FILE, PDF_DIR, READINESS_FILE
+from ..repo._published import PublishedSet, published_set
 from ..site._sitepages import company_pages, generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
@@ -49,7 +50,6 @@ function policyforgeNameVersion() {
 }
 new MutationObserver(policyforgeNameVersion).observe(document.body, {childList: true, subtree: true});
 """
-RETIRED_IN_DOCS = RETIRED_DIR.removeprefix(f"{POLICIES_DIR}/")  # the docs folder is policies/
 
 
 class PolicyforgeConfig(base.Config):
@@ -110,6 +110,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Start with no program loaded; ``on_config`` loads it for each build."""
         self.program: Program | None = None
         self.repo = Path.cwd()
+        self.published = PublishedSet()
         # Kept across the rebuilds of one `mkdocs serve` (see on_startup): the library while its
         # files are unchanged, and each policy page's Markdown under the hash of what it is made of.
         self._library: tuple[str, Library] | None = None
@@ -135,6 +136,9 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load the program, name the site after the company and lay out the navigation."""
         self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.published = published_set(self.repo)
+        if self.published.problems:
+            raise self._fail(PolicyforgeError(self.published.problems))
         try:
             self.program = self._load()
         except PolicyforgeError as exc:
@@ -156,10 +160,13 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Add the pages and stylesheet the engine generates."""
+        """Publish only the checked pages and named assets of policies/, then the engine's own files."""
         assert self.program is not None
         self.rendered = []
         program = self.program
+        allowed = {*self.published.pages, *self.published.assets}
+        for stray in [f for f in files if f.generated_by is None and f.src_uri not in allowed]:
+            files.remove(stray)  # a link, a sub-folder page, any other file: never copied to the site
         pdfs = self._pdf_files(config)
         try:
             site = generated_pages(program, self.repo, {label: f.src_uri for label, f in pdfs.items()})
@@ -177,8 +184,6 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         brand = program.facts.get("site.brand_color") if self.brand else None
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(brand)))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
-        for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_IN_DOCS}/")]:
-            files.remove(retired)  # retired policies stay in git history, never on the site
         return files
 
     def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:

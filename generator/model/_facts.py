@@ -43,6 +43,7 @@ from ._facts_schema import (
 )
 from ._places import place_data, residency_problems, service_problems
 from ._scope import Scope
+from ._yaml import load_strict
 
 MAX_TEXT_LENGTH = 200
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -395,7 +396,7 @@ def _key_lines(text: str) -> dict[str, int]:
 def parse_facts_yaml(text: str, where: str = "company.yml", commitments: CommitmentCatalog | None = None) -> Facts:
     """Validate the text of a ``company.yml``; errors carry file and line."""
     try:
-        loaded = yaml.safe_load(text)
+        loaded = load_strict(text)  # duplicate keys, aliases, deep nesting, .nan, bad dates: a line to fix
         lines = _key_lines(text)
     except yaml.reader.ReaderError as exc:
         # A character YAML refuses to read (a control character, say); point at its line.

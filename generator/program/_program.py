@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -42,6 +43,15 @@ from ..repo._layout import CODEOWNERS_FILE as CODEOWNERS_FILE
 from ..repo._layout import COMPANY_FILE as COMPANY_FILE
 from ..repo._layout import PDF_DIR as PDF_DIR
 from ..repo._layout import POLICIES_DIR as POLICIES_DIR
+
+CLASSIFICATION = "Internal"  # of every policy page; part of what an approval covers
+
+
+def _next_section(body: str) -> int:
+    """Return the number the shared sections start at: one after the body's last numbered section."""
+    numbers = [int(line[3:].split(".")[0]) for line in body.splitlines()
+               if line.startswith("## ") and line[3:4].isdigit()]
+    return max(numbers, default=0) + 1
 
 
 def release_date(program: Program) -> dt.date:
@@ -189,7 +199,7 @@ class Program:
             ("Next review due", f"{due_text} ({doc.review_cadence} review)"),
             ("Criteria", ", ".join(doc.criteria) or "none"),
             ("Controls", controls),
-            ("Classification", "Internal"),
+            ("Classification", CLASSIFICATION),
         ]
         lines = ["| Document control | |", "|---|---|"]
         lines += [f"| {key} | {value} |" for key, value in rows]
@@ -227,12 +237,33 @@ class Program:
         context["next_review"] = self.next_review(doc)
         return render_markdown(self.library.partial("standard_sections.md"), "partials/standard_sections.md", context)
 
+    def approval_digest(self, doc: PolicyDoc) -> str:
+        """Return the digest of what a policy's readers see and who governs it, as an approval records it.
+
+        The rendered text (body, shared sections, control statements) and the governing metadata
+        (title, roles and the people in them, classification, scope, version and dates) go in, so
+        a change from any source (the policy file, company.yml, the library) changes the digest
+        and needs a new approval. What changes by itself (the as-of date, commit ids) stays out.
+        """
+        body = self.render_body(doc).strip("\n")
+        people = {role: self.facts.get(f"people.{getattr(doc, role)}") for role in ("owner", "approver")}
+        content = {
+            "id": doc.id, "title": doc.title, "area": doc.area, "category": doc.category, "summary": doc.summary,
+            "owner": [doc.owner, people["owner"]["name"], people["owner"]["email"]],
+            "approver": [doc.approver, people["approver"]["name"], people["approver"]["email"]],
+            "classification": CLASSIFICATION, "review_cadence": doc.review_cadence, "version": doc.version,
+            "effective_date": str(doc.effective_date), "last_reviewed": str(doc.last_reviewed),
+            "controls": list(doc.controls), "criteria": list(doc.criteria), "docid": self._policy_vars(doc)["docid"],
+            "body": body, "shared": self.standard_sections(doc, _next_section(body)),
+            "statements": self.controls_section(doc),
+        }
+        encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return "sha256:" + hashlib.sha256(encoded).hexdigest()
+
     def render_page(self, doc: PolicyDoc) -> str:
         """Return the whole policy page: title, document control, text, shared sections, controls, history."""
         body = self.render_body(doc).strip("\n")
-        numbers = [int(line[3:].split(".")[0]) for line in body.splitlines()
-                   if line.startswith("## ") and line[3:4].isdigit()]
-        next_number = max(numbers, default=0) + 1
+        next_number = _next_section(body)
         parts = [
             f"# {_cell(doc.title)}\n",
             self.metadata_table(doc),
@@ -245,18 +276,22 @@ class Program:
 
     def codeowners(self) -> str:
         """Return .github/CODEOWNERS: each policy routed to its owner and its approver."""
+        top = self.facts.get("people.approver.email")
         lines = [
             "# Generated from company.yml and the policies' owner/approver by `policyforge codeowners`;",
-            "# `policyforge check` reports when it no longer matches. Require code-owner review in the",
-            "# branch protection of main so the approver's review is needed to merge.",
-            f"* {self.facts.people.approver.email}",
-            f"/{COMPANY_FILE} {self.facts.people.security_officer.email} "
-            f"{self.facts.people.approver.email}",
+            "# `policyforge check` reports when it no longer matches.",
+            "# GitHub needs ONE review from the owners on a file's last matching line, so each line names",
+            "# only the person who must approve: the policy's approver. The policy owner is named in the",
+            "# comment above and reviews as any reviewer. For this to hold, protect main (Settings > Rules):",
+            "# require a pull request, require review from Code Owners, dismiss stale approvals on new",
+            "# commits, require approval of the most recent push, allow no bypass; and protect release",
+            "# tags (YYYY.N) so only maintainers can create them.",
+            f"* {top}",
+            *(f"/{name} {top}" for name in (COMPANY_FILE, "mkdocs.yml", "requirements.txt", ".github/")),
         ]
         for doc in self.ordered_policies():
-            owners = dict.fromkeys([self.facts.people.role(doc.owner).email,
-                                    self.facts.people.role(doc.approver).email])
-            lines.append(f"/{POLICIES_DIR}/{doc.filename} {' '.join(owners)}")
+            lines.append(f"# {doc.id}: owner {self.facts.get(f'people.{doc.owner}.email')}")
+            lines.append(f"/{POLICIES_DIR}/{doc.filename} {self.facts.get(f'people.{doc.approver}.email')}")
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------------ program pages
@@ -365,7 +400,16 @@ def program_from_library(facts: Facts, library: Library | None = None, as_of: dt
     """Build the program a new company would get, straight from the library (no files written)."""
     library = library or load_library()
     policies = {doc.id: company_policy_from_template(doc, library, facts) for doc in in_scope_templates(library, facts)}
-    return Program(facts, library, policies, as_of or build_date())
+    return seal_first_approvals(Program(facts, library, policies, as_of or build_date()))
+
+
+def seal_first_approvals(program: Program) -> Program:
+    """Record in each policy's last history entry its approver's role and the digest of what it approves."""
+    for pid, doc in list(program.policies.items()):
+        if doc.history and not doc.history[-1].digest:
+            entry = replace(doc.history[-1], approver_role=doc.approver, digest=program.approval_digest(doc))
+            program.policies[pid] = replace(doc, history=(*doc.history[:-1], entry))
+    return program
 
 
 def load_program(repo: Path, library: Library | None = None, as_of: dt.date | None = None) -> Program:
