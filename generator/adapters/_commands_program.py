@@ -37,9 +37,9 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
     """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took.
 
     With the cache on, a build whose inputs and outputs are as the last one left them composes
-    nothing: the build state (``repo/_buildstate.py``) says so from a look at the files.
+    nothing: the build state (``program/_buildstate.py``) says so from a look at the files.
     """
-    from ..repo._buildstate import BuildState, input_fingerprint
+    from ..program._buildstate import BuildState, input_fingerprint
     from ..repo._published import published_set
 
     published = published_set(repo)  # refused before anything is read or reused
@@ -121,7 +121,7 @@ def run_build(args: argparse.Namespace) -> ExitCode:
     build with nothing changed costs a look at the files.
     """
     from ..lifecycle._mkdocs_config import mkdocs_config_problems
-    from ..repo._buildstate import BuildState, input_fingerprint, output_listing
+    from ..program._buildstate import BuildState, input_fingerprint, output_listing
     from ..repo._published import published_set
 
     repo = repo_path(args)

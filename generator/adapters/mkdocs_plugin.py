@@ -228,7 +228,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         assert self.program is not None
         noindex = self.config.noindex
         if noindex is None:
-            noindex = bool(self.program.facts.get("site.noindex"))
+            noindex = bool(self.program.facts.site.noindex)
         if noindex:
             output = output.replace("<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
         # Material's search dialog has no accessible name; screen readers announce it as "Search".

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import yaml
 
-from .._errors import Problem, TemplateError
+from .._errors import Problem, TemplateError, yaml_problem
 from ..model._catalog import Control, EvidenceItem
 from ..model._facts import Facts
-from ..model._facts_schema import FACT_SPECS, ROLE_TITLES
+from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
@@ -62,14 +62,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class AuditWindow:
     """The period the auditor tests (Type II) or the single date of a Type I report."""
 
-    report_type: str
+    report_type: ReportType
     start: dt.date
     months: int
 
     @property
     def type2(self) -> bool:
         """Return whether controls are tested over a period (Type II) rather than at a date."""
-        return self.report_type == "type2"
+        return self.report_type == ReportType.TYPE2
 
     @property
     def end(self) -> dt.date:
@@ -91,8 +91,8 @@ class AuditWindow:
 
 def audit_window(facts: Facts) -> AuditWindow:
     """Return the company's audit window from ``audit.*`` in ``company.yml``."""
-    return AuditWindow(facts.get("audit.report_type"), facts.get("audit.observation_start"),
-                       int(facts.get("audit.observation_months")))
+    return AuditWindow(facts.audit.report_type, facts.audit.observation_start,
+                       int(facts.audit.observation_months))
 
 
 def occurrences(period: str, window: AuditWindow) -> int:
@@ -124,9 +124,7 @@ def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[st
         raise TemplateError([Problem(where, "not found", "add it with one `EV-NN: {system: [...]}` line per "
                                                          "evidence item of catalog/evidence.yaml")]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TemplateError([Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
-                                     mark.line + 1 if mark else None)]) from None
+        raise TemplateError([yaml_problem(exc, where)]) from None
     entries = data.get("evidence") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise TemplateError([Problem(where, "must hold an `evidence:` mapping", "see the comment at its top")])
@@ -345,10 +343,10 @@ def evidence_plan(program: Program) -> EvidencePlan:
         rows.append(EvidenceRow(
             item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
             frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window), owner_role=role,
-            owner=f"{program.facts.get(f'people.{role}.name')}, {ROLE_TITLES[role]}",
-            owner_email=program.facts.get(f"people.{role}.email"), systems=system_names(systems[eid], program),
+            owner=f"{program.facts.people.role(role).name}, {ROLE_TITLES[role]}",
+            owner_email=program.facts.people.role(role).email, systems=system_names(systems[eid], program),
         ))
-    return EvidencePlan(program.facts.get("company.name"), window, program.facts.categories, tuple(rows),
+    return EvidencePlan(program.facts.company.name, window, program.facts.categories, tuple(rows),
                         tuple(c.id for c in controls), tuple(design_only))
 
 

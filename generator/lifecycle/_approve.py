@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
@@ -116,13 +117,21 @@ def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool 
     return [doc for _, doc in approved]
 
 
+class ReviewState(StrEnum):
+    """Where a policy's review stands on the as-of date."""
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due soon"
+    CURRENT = "current"
+
+
 @dataclass(frozen=True)
 class ReviewStatus:
     """When one policy's review is due and whether it is late."""
 
     doc: PolicyDoc
     due: dt.date | None
-    state: str
+    state: ReviewState
 
 
 def review_status(program: Program) -> list[ReviewStatus]:
@@ -131,11 +140,11 @@ def review_status(program: Program) -> list[ReviewStatus]:
     for doc in program.ordered_policies():
         due = program.next_review(doc)
         if due is None or due < program.as_of:
-            state = "overdue"
+            state = ReviewState.OVERDUE
         elif (due - program.as_of).days <= DUE_SOON_DAYS:
-            state = "due soon"
+            state = ReviewState.DUE_SOON
         else:
-            state = "current"
+            state = ReviewState.CURRENT
         rows.append(ReviewStatus(doc, due, state))
     return sorted(rows, key=lambda r: (r.due or dt.date.min, r.doc.id))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
-from ..model._documents import PolicyDoc, is_policy_source, parse_policy
+from ..model._documents import PolicyDoc, is_policy_source, parse_or_report, parse_policy
 from ..model._facts import load_facts
 from ..model._library import Library, anchors_in, load_library
 from ..program._program import Program, build_date, in_scope_templates
@@ -25,8 +25,8 @@ from ..repo._files import policy_files
 from ..repo._git import git
 from ..repo._layout import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR
 from ..repo._published import published_set
+from ._merge import has_conflict_markers
 from ._mkdocs_config import mkdocs_config_problems
-from ._update import has_conflict_markers
 
 # A link target stops at the first ( ] ) or space: each match attempt ends at the next "](", so a
 # line of "](" repeated is read once (the earlier pattern backtracked over the rest of the line).
@@ -311,10 +311,8 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
             pages.append(path.name)
             problems += _page_problems(relative, text, repo)
             continue
-        try:
-            doc = parse_policy(text, relative, company=True)
-        except PolicyforgeError as exc:
-            problems.extend(exc.problems)
+        doc = parse_or_report(text, relative, True, problems)
+        if doc is None:
             continue
         if path.name != doc.filename:
             problems.append(Problem(relative, f"file name does not match id and slug ({doc.filename})",

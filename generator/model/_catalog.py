@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .._errors import Problem, TemplateError
+from .._errors import Problem, TemplateError, yaml_problem
 from ._commitments import TIME_UNITS, CommitmentCatalog, frequency_for, load_commitments
 from ._facts_schema import ROLE_TITLES
 from ._places import PlaceData, place_data
@@ -117,11 +117,7 @@ def _load_yaml(path: Path) -> tuple[Any, str]:
         text = path.read_text(encoding="utf-8")
         return yaml.load(text, Loader=_SAFE_LOADER), text  # noqa: S506 - the C build of SafeLoader
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TemplateError([
-            Problem(str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
-                    mark.line + 1 if mark else None)
-        ]) from None
+        raise TemplateError([yaml_problem(exc, str(path))]) from None
 
 
 def _line(text: str, needle: str) -> int | None:

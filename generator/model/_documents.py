@@ -231,6 +231,15 @@ def parse_policy(text: str, where: str, company: bool) -> PolicyDoc:
     )
 
 
+def parse_or_report(text: str, where: str, company: bool, problems: list[Problem]) -> PolicyDoc | None:
+    """Parse a policy file, or add its problems to ``problems`` and return None, so one bad file hides no other."""
+    try:
+        return parse_policy(text, where, company)
+    except TemplateError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
 def _yaml_value(value: Any) -> str:
     dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6, sort_keys=False)
     return dumped.removesuffix("\n...\n").removesuffix("\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -18,8 +19,18 @@ from typing import Any
 
 import yaml
 
-from .._errors import FactsError, Problem
+from .._errors import BadValue, FactsError, Problem
 from ._commitments import CommitmentCatalog, commitments_of, override_value
+from ._fact_views import (
+    AuditFacts,
+    CompanyFacts,
+    PeopleFacts,
+    SiteFacts,
+    audit_view,
+    company_view,
+    people_view,
+    site_view,
+)
 from ._facts_schema import (
     FACT_SPECS,
     GROUP_TITLES,
@@ -88,6 +99,26 @@ class Facts:
         facts = {spec.path[1] for spec in FACT_SPECS if spec.path[0] == "commitments"}
         return {k: v for k, v in self.data.get("commitments", {}).items() if k not in facts}
 
+    @functools.cached_property
+    def company(self) -> CompanyFacts:
+        """Return who the company is, typed (``company.*``)."""
+        return company_view(self.data)
+
+    @functools.cached_property
+    def people(self) -> PeopleFacts:
+        """Return the people the library names, typed (``people.*``); ``people.role(key)`` by role key."""
+        return people_view(self.data)
+
+    @functools.cached_property
+    def audit(self) -> AuditFacts:
+        """Return the audit's facts, typed (``audit.*``)."""
+        return audit_view(self.data)
+
+    @functools.cached_property
+    def site(self) -> SiteFacts:
+        """Return the site's facts, typed (``site.*``)."""
+        return site_view(self.data)
+
     @property
     def scope(self) -> Scope:
         """Return the audit's scope: the categories in scope and what follows from them."""
@@ -108,29 +139,29 @@ class Facts:
 
 def _single_line(spec: FactSpec, text: str) -> str:
     if len(text.splitlines()) > 1 or text.endswith(("\n", "\r")):
-        raise ValueError("must be a single line|remove the line breaks")
+        raise BadValue("must be a single line", "remove the line breaks")
     text = text.strip()
     if not text:
-        raise ValueError("is empty|give a value")
+        raise BadValue("is empty", "give a value")
     if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text):
-        raise ValueError("contains control characters|retype the value without them")
+        raise BadValue("contains control characters", "retype the value without them")
     if len(text) > MAX_TEXT_LENGTH:
-        raise ValueError(f"is {len(text)} characters long|shorten it to at most {MAX_TEXT_LENGTH}")
+        raise BadValue(f"is {len(text)} characters long", f"shorten it to at most {MAX_TEXT_LENGTH}")
     return text
 
 
 def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
-    """Turn one raw value into its typed fact or raise ``ValueError('message|fix')``."""
+    """Turn one raw value into its typed fact or raise ``BadValue``."""
     kind = spec.kind
     if kind == "bool":
         if isinstance(raw, bool):
             return raw
         if not from_yaml and isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
             return raw.strip().lower() in _TRUE
-        raise ValueError(f"{raw!r} is not yes or no|write true or false")
+        raise BadValue(f"{raw!r} is not yes or no", "write true or false")
     if kind in ("int", "percent"):
         if isinstance(raw, bool):
-            raise ValueError(f"{raw!r} is not a number|write a number")
+            raise BadValue(f"{raw!r} is not a number", "write a number")
         number: float
         if isinstance(raw, int | float):
             number = raw
@@ -138,13 +169,13 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
             try:
                 number = int(raw.strip()) if kind == "int" else float(raw.strip().rstrip("%"))
             except ValueError:
-                raise ValueError(f"{raw!r} is not a number|write a whole number") from None
+                raise BadValue(f"{raw!r} is not a number", "write a whole number") from None
         else:
-            raise ValueError(f"{raw!r} is not a number|write a number without quotes")
+            raise BadValue(f"{raw!r} is not a number", "write a number without quotes")
         if kind == "int" and number != int(number):
-            raise ValueError(f"{raw!r} is not a whole number|round it")
+            raise BadValue(f"{raw!r} is not a whole number", "round it")
         if spec.minimum is not None and number < spec.minimum or spec.maximum is not None and number > spec.maximum:
-            raise ValueError(f"{number:g} is out of range|use a value from {spec.minimum:g} to {spec.maximum:g}")
+            raise BadValue(f"{number:g} is out of range", f"use a value from {spec.minimum:g} to {spec.maximum:g}")
         return int(number) if kind == "int" else float(number)
     if kind == "date":
         if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
@@ -154,29 +185,29 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
                 return dt.date.fromisoformat(raw.strip())
             except ValueError:
                 pass
-        raise ValueError(f"{raw!r} is not a date|write it as YYYY-MM-DD")
+        raise BadValue(f"{raw!r} is not a date", "write it as YYYY-MM-DD")
     if kind in ("choice_list", "text_list"):
         if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
             items = [item.strip() for item in raw if item.strip()]
         elif isinstance(raw, str):
             items = [item.strip() for item in raw.split(",") if item.strip()]
         else:
-            raise ValueError(f"{raw!r} is not a list|write a list such as [a, b]")
+            raise BadValue(f"{raw!r} is not a list", "write a list such as [a, b]")
         if not items and spec.optional:
             return []
         if not items:
-            raise ValueError("is empty|give at least one value, comma-separated")
+            raise BadValue("is empty", "give at least one value, comma-separated")
         items = [_single_line(spec, item) for item in items]
         if kind == "choice_list":
             items = [item.lower() for item in items]
             unknown = [item for item in items if item not in spec.choices]
             if unknown:
-                raise ValueError(f"unknown value {unknown[0]!r}|choose from {', '.join(spec.choices)}")
+                raise BadValue(f"unknown value {unknown[0]!r}", f"choose from {', '.join(spec.choices)}")
         if len(set(items)) != len(items):
-            raise ValueError("lists a value twice|remove the duplicate")
+            raise BadValue("lists a value twice", "remove the duplicate")
         return items
     if not isinstance(raw, str):
-        raise ValueError(f"{raw!r} is not text|put the value in double quotes")
+        raise BadValue(f"{raw!r} is not text", "put the value in double quotes")
     if spec.optional and not raw.strip():
         return ""
     text = _single_line(spec, raw)
@@ -191,22 +222,22 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
     if kind in checks:
         pattern, fix = checks[kind]
         if not pattern.match(text):
-            raise ValueError(f"{text!r} is not valid|{fix}")
+            raise BadValue(f"{text!r} is not valid", f"{fix}")
     if kind == "choice":
         canonical = {choice.lower(): choice for choice in spec.choices}
         if text.lower() not in canonical:
-            raise ValueError(f"{text!r} is not one of the choices|choose from {', '.join(spec.choices)}")
+            raise BadValue(f"{text!r} is not one of the choices", f"choose from {', '.join(spec.choices)}")
         return canonical[text.lower()]
     if kind == "place":
         if place_data().residency_countries(text) is None:
-            raise ValueError(f"{text!r} is not a country or area policyforge knows|write a country name or one of "
-                             f"{', '.join(place_data().areas)} (see catalog/regions.yaml)")
+            raise BadValue(f"{text!r} is not a country or area policyforge knows",
+                           f"write a country name or one of {', '.join(place_data().areas)} (see catalog/regions.yaml)")
         return text
     if kind == "service":
         known = place_data().services.get(spec.catalog, {})
         if text.lower() not in known:
-            raise ValueError(f"{text!r} is not a known {spec.catalog.replace('_', ' ')} service|"
-                             f"choose from {', '.join(known)}")
+            raise BadValue(f"{text!r} is not a known {spec.catalog.replace('_', ' ')} service",
+                           f"choose from {', '.join(known)}")
         return text.lower()
     return text
 
@@ -289,9 +320,8 @@ def _build(
             continue
         try:
             _set(data, spec.path, _coerce(spec, raw_for[spec.key], from_yaml))
-        except ValueError as exc:
-            message, _, fix = str(exc).partition("|")
-            problems.append(Problem(where, f"{name_of(spec)}: {message}", fix, line))
+        except BadValue as exc:
+            problems.append(Problem(where, f"{name_of(spec)}: {exc.message}", exc.fix, line))
     if "commitments" in data:
         data["commitments"].update(overrides or {})
     for key, message, fix in _cross_checks(data):
@@ -322,9 +352,8 @@ def check_answer(key: str, raw: Any, where: str = "answers") -> Any:
         raise FactsError([unknown_key_problem(key, where)])
     try:
         return _coerce(spec, raw, from_yaml=False)
-    except ValueError as exc:
-        message, _, fix = str(exc).partition("|")
-        raise FactsError([Problem(where, f"{key}: {message}", fix)]) from None
+    except BadValue as exc:
+        raise FactsError([Problem(where, f"{key}: {exc.message}", exc.fix)]) from None
 
 
 def cross_check_answers(answers: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -438,9 +467,8 @@ def _override_problem(catalog: CommitmentCatalog, name: str, raw: Any,
     try:
         value = override_value(entry, raw)
         overrides[name] = int(value) if value == int(value) else value
-    except ValueError as exc:
-        message, _, fix = str(exc).partition("|")
-        return message, fix
+    except BadValue as exc:
+        return exc.message, exc.fix
     return None
 
 

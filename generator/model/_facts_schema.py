@@ -9,6 +9,7 @@ with the help text as comments.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 # Trust Services categories that a company may add to Security.
 OPTIONAL_CATEGORIES: tuple[str, ...] = (
@@ -34,7 +35,21 @@ MFA_METHODS: tuple[str, ...] = ("webauthn", "totp", "push")
 HEADCOUNT_BANDS: tuple[str, ...] = ("1-20", "21-50", "51-200", "201-500", "501-1000", "1000+")
 WORK_MODELS: tuple[str, ...] = ("hybrid", "remote", "office")
 ACCESS_REVIEW_CADENCES: tuple[str, ...] = ("quarterly", "monthly", "semiannual")
-REPORT_TYPES: tuple[str, ...] = ("type2", "type1")
+
+
+class ReportType(StrEnum):
+    """The SOC 2 report the company is audited for (``audit.report_type``)."""
+
+    TYPE2 = "type2"
+    TYPE1 = "type1"
+
+    @property
+    def label(self) -> str:
+        """Return the report's name as auditors write it: "Type II" or "Type I"."""
+        return "Type II" if self is ReportType.TYPE2 else "Type I"
+
+
+REPORT_TYPES: tuple[str, ...] = tuple(report.value for report in ReportType)
 CUSTOMER_REGIONS: tuple[str, ...] = ("us", "eu", "uk", "other")
 DATA_ROLES: tuple[str, ...] = ("processor", "controller")
 PAYMENT_ROLES: tuple[str, ...] = ("service_provider", "merchant")

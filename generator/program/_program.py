@@ -26,7 +26,7 @@ from ..model._documents import (
     document_file_name,
     document_id,
     is_policy_source,
-    parse_policy,
+    parse_or_report,
 )
 from ..model._facts import Facts, load_facts
 from ..model._facts_schema import ROLE_TITLES
@@ -57,7 +57,7 @@ def _next_section(body: str) -> int:
 def release_date(program: Program) -> dt.date:
     """Return the date of the release: the latest approval recorded in any policy."""
     dates = [entry.date for doc in program.policies.values() for entry in doc.history]
-    return max(dates, default=program.facts.get("audit.effective_date"))
+    return max(dates, default=program.facts.audit.effective_date)
 
 
 def build_date() -> dt.date:
@@ -172,15 +172,15 @@ class Program:
 
     def docid(self, doc: PolicyDoc) -> str:
         """Return the policy's document number, ``ACME-POL-13``."""
-        return document_id(self.facts.get("company.doc_prefix"), doc.id)
+        return document_id(self.facts.company.doc_prefix, doc.id)
 
     def file_name(self, doc: PolicyDoc, extension: str) -> str:
         """Return the file name of the policy's export (``pdf``, ``docx``): ``ACME-POL-13-access-control-v1.2.pdf``."""
-        return document_file_name(self.facts.get("company.doc_prefix"), doc, extension)
+        return document_file_name(self.facts.company.doc_prefix, doc, extension)
 
     def person(self, role: str) -> str:
         """Return 'Title (Name)' for a role, escaped for Markdown."""
-        return f"{ROLE_TITLES[role]} ({_cell(self.facts.get(f'people.{role}.name'))})"
+        return f"{ROLE_TITLES[role]} ({_cell(self.facts.people.role(role).name)})"
 
     def metadata_table(self, doc: PolicyDoc) -> str:
         """Return the document-control block shown at the top of a policy page and PDF."""
@@ -297,22 +297,22 @@ class Program:
     # ------------------------------------------------------------------ program pages
     def home_page(self, pdfs: dict[str, str] | None = None) -> str:
         """Return the home page: the program at a glance; ``pdfs`` maps labels to PDF links."""
-        company = _cell(self.facts.get("company.name"))
+        company = _cell(self.facts.company.name)
         categories = self.facts.scope.describe()
-        report = "Type II" if self.facts.get("audit.report_type") == "type2" else "Type I"
+        report = self.facts.audit.report_type.label
         covered = sum(1 for row in self.coverage() if row.covered)
         total = len(self.criteria_in_scope())
         out = [
             f"# {company} information security policies\n",
-            f"These are the policies in force at {_cell(self.facts.get('company.legal_name'))} for "
-            f"{_cell(self.facts.get('company.product'))}. Every employee and contractor reads and acknowledges "
+            f"These are the policies in force at {_cell(self.facts.company.legal_name)} for "
+            f"{_cell(self.facts.company.product)}. Every employee and contractor reads and acknowledges "
             f"them at hire and every year. Questions go to the Security Officer, "
-            f"{_cell(self.facts.get('people.security_officer.name'))} "
-            f"({_cell(self.facts.get('people.security_officer.email'))}).\n",
+            f"{_cell(self.facts.people.security_officer.name)} "
+            f"({_cell(self.facts.people.security_officer.email)}).\n",
             "| Program at a glance | |",
             "|---|---|",
             f"| Trust Services categories in scope | {categories} |",
-            f"| SOC 2 report | {report}, audited by {_cell(self.facts.get('audit.audit_firm'))} |",
+            f"| SOC 2 report | {report}, audited by {_cell(self.facts.audit.audit_firm)} |",
             f"| Policies in force | {len(self.policies)} |",
             f"| Controls | {len(self.controls())} ([control matrix](controls.md), [who carries them](program.md)) |",
             f"| Criteria covered | {covered} of {total} ([coverage](coverage.md)) |",
@@ -384,9 +384,9 @@ def company_policy_from_template(template: PolicyDoc, library: Library, facts: F
     """Make a company's first copy of a library policy: version 1.0, approved on the effective date."""
     controls = tuple(c.id for c in library.catalog.controls_for(template.id))
     criteria = facts.scope.derive_criteria(controls, library.catalog)
-    effective: dt.date = facts.get("audit.effective_date")
-    first = HistoryEntry("1.0", effective, facts.get(f"people.{template.owner}.name"),
-                         facts.get(f"people.{template.approver}.name"), "Initial adoption of the policy")
+    effective: dt.date = facts.audit.effective_date
+    first = HistoryEntry("1.0", effective, facts.people.role(template.owner).name,
+                         facts.people.role(template.approver).name, "Initial adoption of the policy")
     return replace(template, version="1.0", effective_date=effective, last_reviewed=effective,
                    controls=controls, criteria=criteria, history=(first,))
 
@@ -422,11 +422,9 @@ def load_program(repo: Path, library: Library | None = None, as_of: dt.date | No
     for path in policy_files(folder):
         text = path.read_text(encoding="utf-8")
         if not is_policy_source(path.name, text):
-            continue  # the company's own page (onboarding.md): published as written, not a policy
-        try:
-            doc = parse_policy(text, f"{POLICIES_DIR}/{path.name}", company=True)
-        except TemplateError as exc:
-            problems.extend(exc.problems)
+            continue  # a company page (an onboarding guide, say): published as written, not a policy
+        doc = parse_or_report(text, f"{POLICIES_DIR}/{path.name}", True, problems)
+        if doc is None:
             continue
         policies[doc.id] = doc
     if problems:

@@ -16,7 +16,7 @@ from ..model._catalog import Catalog
 from ..model._commitments import resolve
 from ..model._documents import document_id
 from ..model._facts import Facts
-from ..model._facts_schema import ROLE_TITLES
+from ..model._facts_schema import ROLE_TITLES, ReportType
 from ._commit import CommitContext
 from ._escape import markdown_text
 from ._render import join_and, safe
@@ -74,7 +74,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     audit = dict(data["audit"])
     start: dt.date = audit["observation_start"]
     audit["observation_end"] = add_months(start, audit["observation_months"]) - dt.timedelta(days=1)
-    audit["type2"] = audit["report_type"] == "type2"
+    audit["type2"] = audit["report_type"] == ReportType.TYPE2
     in_scope = {category: category in facts.categories for category in
                 ("security", "availability", "confidentiality", "processing_integrity", "privacy")}
 

@@ -15,7 +15,7 @@ import yaml
 
 from ..kit._acknowledgement import acknowledgement_page
 from ..kit._evidence import evidence_page
-from ..kit._readiness import readiness_page
+from ..kit._readiness_page import readiness_page
 from ..model._documents import AREAS, is_policy_source
 from ..program._companion import COMPANION_TITLES, companion_pages
 from ..program._load import program_page
@@ -112,7 +112,7 @@ def render_docs(program: Program, repo: Path, out: Path) -> list[Path]:
         write_atomic(target, text)
         written.append(target)
     config = {
-        "site_name": f"{program.facts.get('company.name')} policies",
+        "site_name": f"{program.facts.company.name} policies",
         "docs_dir": "docs",
         "site_dir": "site",
         "use_directory_urls": False,
