@@ -258,7 +258,7 @@ def test_docx_of_pol_13_holds_its_title_metadata_statements_and_history(docx_dir
     assert document.paragraphs[0].style.name == "Title" and document.paragraphs[0].text == "Access Control Policy"
     metadata = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert metadata["Owner"] == "Security Officer (Priya Natarajan)"
-    assert metadata["Approver"] == "Chief Technology Officer (Rahul Mehta)"
+    assert metadata["Approver"] == "Policy Approver (Dana Whitfield)"
     assert metadata["Document"] == "ACME-POL-13, version 1.0"
     assert metadata["Criteria"] == "CC5.1, CC6.1, CC6.2, CC6.3"
     statement = next(p for p in document.paragraphs if p.text.startswith("4.1.1 Access is granted by role."))
@@ -267,7 +267,7 @@ def test_docx_of_pol_13_holds_its_title_metadata_statements_and_history(docx_dir
     history = document.tables[-1]
     assert [c.text for c in history.rows[0].cells][:5] == ["Version", "Date", "Author", "Approver", "Summary"]
     assert [c.text for c in history.rows[1].cells][:5] == [
-        "1.0", "2026-12-01", "Priya Natarajan", "Rahul Mehta", "Initial adoption of the policy"]
+        "1.0", "2026-12-01", "Priya Natarajan", "Dana Whitfield", "Initial adoption of the policy"]
     properties = document.core_properties
     assert (properties.title, properties.author, properties.version) == ("Access Control Policy",
                                                                          "Priya Natarajan", "1.0")
