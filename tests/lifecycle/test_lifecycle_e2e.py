@@ -28,6 +28,9 @@ def check(repo: Path, *extra: str) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
+APPROVER_BLOCK = 'approver:\n    name: "Dana Whitfield"\n    email: "dana.whitfield@acme.example"'
+
+
 def edit(repo: Path, relative: str, old: str, new: str) -> None:
     path = repo / relative
     text = path.read_text(encoding="utf-8")
@@ -69,7 +72,9 @@ DEFECTS = {
                          "POL-28 Privacy and Data Protection Policy is in scope"),
     "present out of scope": (lambda r: edit(r, "company.yml", "privacy: true", "privacy: false"),
                              "POL-28 belongs to privacy, which company.yml has out of scope"),
-    "stale codeowners": (lambda r: edit(r, "company.yml", '"dana.whitfield@acme.example"', '"ceo@acme.example"'),
+    # CODEOWNERS routes each policy to its approver, so changing the approver's address makes it stale.
+    "stale codeowners": (lambda r: edit(r, "company.yml", APPROVER_BLOCK,
+                                        APPROVER_BLOCK.replace("dana.whitfield@acme.example", "ceo@acme.example")),
                          ".github/CODEOWNERS: does not route each policy"),
 }
 
