@@ -165,7 +165,10 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self.rendered = []
         program = self.program
         allowed = {*self.published.pages, *self.published.assets}
-        for stray in [f for f in files if f.generated_by is None and f.src_uri not in allowed]:
+        docs = Path(config.docs_dir).resolve()
+        strays = [f for f in files if f.generated_by is None and f.src_dir is not None
+                  and Path(f.src_dir).resolve() == docs and f.src_uri not in allowed]
+        for stray in strays:  # the theme's files stay: they come from the installed theme, not the repository
             files.remove(stray)  # a link, a sub-folder page, any other file: never copied to the site
         pdfs = self._pdf_files(config)
         try:
@@ -204,6 +207,9 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace a policy file's source with the engine's rendering of it."""
         assert self.program is not None
+        # Themes print a front-matter title unescaped (header, <title>); it is data from a pull request.
+        if "title" in page.meta:
+            page.meta["title"] = html.escape(str(page.meta["title"]))
         doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
         if doc is None:
             return markdown

@@ -22,7 +22,7 @@ CONFIG_FILE = "mkdocs.yml"
 ALLOWED_KEYS: frozenset[str] = frozenset({
     "site_name", "site_url", "site_description", "site_author", "copyright", "docs_dir", "site_dir",
     "use_directory_urls", "theme", "plugins", "extra", "markdown_extensions", "repo_url", "repo_name",
-    "edit_uri", "strict", "validation", "remote_branch", "remote_name",
+    "edit_uri", "strict", "validation", "remote_branch", "remote_name", "nav",
 })
 ALLOWED_PLUGINS: frozenset[str] = frozenset({"search", "policyforge"})
 ALLOWED_THEME_KEYS: frozenset[str] = frozenset({"name", "font", "palette", "features", "language", "icon",
@@ -47,6 +47,23 @@ def _names(entries: Any) -> list[str]:
         else:
             names.append(str(entry))
     return names
+
+
+def _nav_targets(nav: Any) -> list[str]:
+    """Return every target of a nav: the page paths and links a reader can follow."""
+    if isinstance(nav, list):
+        return [target for item in nav for target in _nav_targets(item)]
+    if isinstance(nav, dict):
+        return [target for value in nav.values() for target in _nav_targets(value)]
+    return [str(nav)]
+
+
+def _unsafe_nav_target(target: str) -> bool:
+    """A nav entry names a page under policies/ or an https:// address; nothing else is followed."""
+    if re.match(r"^https://[^\s]+$", target):
+        return False
+    path = Path(target)
+    return ":" in target or target.startswith(("/", "\\")) or ".." in path.parts or path.suffix != ".md"
 
 
 def mkdocs_config_problems(repo: Path) -> list[Problem]:
@@ -81,6 +98,10 @@ def mkdocs_config_problems(repo: Path) -> list[Problem]:
         if name not in allowed_extensions:
             add(name, f"Markdown extension {name!r} is not allowed (extensions can read files into pages)",
                 f"use only {', '.join(MARKDOWN_EXTENSIONS)}")
+    for target in _nav_targets(config.get("nav", [])):
+        if _unsafe_nav_target(target):
+            add("nav", f"nav entry {target!r} is neither a page under {DOCS_DIR}/ nor an https:// address",
+                f"name a .md file under {DOCS_DIR}/ or an https:// link")
     theme = config.get("theme")
     if isinstance(theme, dict):
         for key in theme:
