@@ -6,13 +6,14 @@ cookiecutter hooks translate their world into calls to the names below.
 
 __version__ = "0.1.0"
 
-from ._errors import FactsError, PolicyforgeError, Problem, TemplateError
+from ._errors import BadValue, FactsError, PolicyforgeError, Problem, TemplateError
 from .model._facts import Facts, dump_facts, facts_from_answers, load_facts, parse_facts_yaml
 from .model._library import Library, library_root, load_library, template_root
 from .program._program import Program, load_program, program_from_library
 
 __all__ = [
     "__version__",
+    "BadValue",
     "Facts",
     "FactsError",
     "Library",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -19,6 +21,29 @@ class Problem:
         location = f"{self.where}:{self.line}" if self.line else self.where
         text = f"{location}: {self.message}" if location else self.message
         return f"{text} — {self.fix}" if self.fix else text
+
+
+class BadValue(ValueError):
+    """One value that cannot be used: what is wrong with it and the fix; the caller adds where it is."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        """Keep the message and the fix apart, so the caller can place them in a ``Problem``."""
+        super().__init__(f"{message} — {fix}")
+        self.message = message
+        self.fix = fix
+
+
+def yaml_problem(exc: Exception, where: str) -> Problem:
+    """Return a YAML syntax error as ``where:line: not valid YAML: what — fix the syntax``."""
+    mark = getattr(exc, "problem_mark", None)
+    return Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
+                   mark.line + 1 if mark else None)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return "did you mean X? " for a misspelt word close to one of ``choices``, else ""."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"did you mean {close[0]}? " if close else ""
 
 
 class PolicyforgeError(Exception):

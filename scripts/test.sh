@@ -8,4 +8,6 @@ scripts/setup.sh --test
 .venv/bin/ruff check .
 .venv/bin/mypy
 export POLICYFORGE_TRESTLE="${POLICYFORGE_TRESTLE:-$PWD/.venv-trestle/bin/python}"
-.venv/bin/python -m pytest "$@"
+# Both cores by default; a module's tests share its built fixtures on one worker (--dist loadfile).
+# Pass -n 0 to run in one process.
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile "$@"

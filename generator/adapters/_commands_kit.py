@@ -107,7 +107,8 @@ def _readiness_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_readiness(args: argparse.Namespace) -> ExitCode:
     """Print readiness by area and overall; exit 1 below the threshold, 2 on a bad readiness.yml."""
-    from ..kit._readiness import assess, init_readiness, load_entries, report_lines
+    from ..kit._readiness import assess, init_readiness, load_entries
+    from ..kit._readiness_page import report_lines
     from ..program._program import load_program
     from ..repo._layout import READINESS_FILE
 

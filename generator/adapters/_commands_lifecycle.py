@@ -70,16 +70,16 @@ def _review_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_review(args: argparse.Namespace) -> ExitCode:
     """List policy reviews that are overdue or due within 30 days; non-zero if any is overdue."""
-    from ..lifecycle._approve import review_status
+    from ..lifecycle._approve import ReviewState, review_status
     from ..program._program import load_program
 
     rows = review_status(load_program(repo_path(args)))
     for row in rows:
-        if args.all or row.state != "current":
+        if args.all or row.state != ReviewState.CURRENT:
             due = row.due.isoformat() if row.due else "never reviewed"
             print(f"{row.state:<9} {due:<14} {row.doc.id} {row.doc.title} (owner: {row.doc.owner})")
-    overdue = sum(1 for r in rows if r.state == "overdue")
-    soon = sum(1 for r in rows if r.state == "due soon")
+    overdue = sum(1 for r in rows if r.state == ReviewState.OVERDUE)
+    soon = sum(1 for r in rows if r.state == ReviewState.DUE_SOON)
     print(f"{overdue} overdue, {soon} due within 30 days, {len(rows) - overdue - soon} current", file=sys.stderr)
     return ExitCode.FINDINGS if overdue else ExitCode.OK
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .._errors import Problem
+from .._errors import PolicyforgeError, Problem
 from ..repo._layout import LAYOUT, PDF_DIR
 from ._command import (
     Command,
@@ -37,10 +37,14 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
     """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took.
 
     With the cache on, a build whose inputs and outputs are as the last one left them composes
-    nothing: the build state (``repo/_buildstate.py``) says so from a look at the files.
+    nothing: the build state (``program/_buildstate.py``) says so from a look at the files.
     """
-    from ..repo._buildstate import BuildState, input_fingerprint
+    from ..program._buildstate import BuildState, input_fingerprint
+    from ..repo._published import published_set
 
+    published = published_set(repo)  # refused before anything is read or reused
+    if published.problems:
+        raise PolicyforgeError(published.problems)
     started = time.perf_counter()
     state = BuildState(repo, out, "pdf") if use_cache else None
     inputs = input_fingerprint(repo, "pdf", f"pdfa={pdfa}", f"only={sorted(only or [])}", f"handbook={handbook}")
@@ -60,7 +64,7 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
     cache = repo / ".cache" / "pdf" if use_cache else None
     with progress_reporter("PDF") as step:
         report = build_pdfs(program, release, out, pdfa=pdfa, cache_dir=cache, only=only, handbook=handbook,
-                            workers=jobs, progress=step)
+                            workers=jobs, progress=step, assets=published.asset_paths(repo))
     if state is not None:
         state.save(inputs)
     written = len(report.files)
@@ -116,11 +120,17 @@ def run_build(args: argparse.Namespace) -> ExitCode:
     Either step is skipped when its inputs and outputs are as the last build left them, so a
     build with nothing changed costs a look at the files.
     """
-    from ..repo._buildstate import BuildState, input_fingerprint, output_listing
+    from ..lifecycle._mkdocs_config import mkdocs_config_problems
+    from ..program._buildstate import BuildState, input_fingerprint, output_listing
+    from ..repo._published import published_set
 
     repo = repo_path(args)
     if not (repo / "mkdocs.yml").is_file():
         fail(str(repo), "no mkdocs.yml", "run inside a company repository or pass --repo")
+    # Refuse before anything is built or MkDocs loads the configuration (hooks run at load).
+    refused = published_set(repo).problems + mkdocs_config_problems(repo)
+    if refused:
+        raise PolicyforgeError(refused)
     if not args.no_pdf:
         write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True, jobs=args.jobs)
     site = Path(args.site_dir or repo / "site").resolve()
@@ -132,14 +142,19 @@ def run_build(args: argparse.Namespace) -> ExitCode:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    from ..site._atomic import mark_built, staged_site
+
     state.forget()
     _show_mkdocs_warnings()
-    try:
-        config = _mkdocs_config(repo, args.site_dir, strict=True)
-        build(config)  # type: ignore[arg-type]
-    except MkDocsException as exc:
-        print_problems([Problem("", str(exc))])
-        return ExitCode.FINDINGS
+    # Built beside the site and swapped in whole: a failed or stopped build leaves the previous site.
+    with staged_site(site, default=site == (repo / "site").resolve()) as staging:
+        try:
+            config = _mkdocs_config(repo, staging, strict=True)
+            build(config)  # type: ignore[arg-type]
+            mark_built(staging)
+        except MkDocsException as exc:
+            print_problems([Problem("", f"{exc} (the previous site is kept)")])
+            return ExitCode.FINDINGS
     state.save(inputs)
     print(f"Site: {site / 'index.html'}")
     return ExitCode.OK
@@ -226,15 +241,21 @@ def _lint_library_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("policies", nargs="*", metavar="POL-NN", help="only report these policies")
     parser.add_argument("--all-rules", action="store_true",
                         help="also run the consistency rules not yet enforced (rules.PENDING in generator/rules/)")
+    parser.add_argument("--matrix", action="store_true",
+                        help="also render for the matrix of contrasting companies and check their vocabulary")
 
 
 def run_lint_library(args: argparse.Namespace) -> ExitCode:
     """Print the library's lint problems, only those in files naming the given policy ids when some are given."""
-    from ..program._lint import lint_library
+    from ..program._lint import VARIANTS, lint_library, lint_vocabulary
+    from ..program._matrix import MATRIX
     from ..rules import RULES
 
     wanted: list[str] = args.policies
-    problems = lint_library(rules=[rule.code for rule in RULES] if args.all_rules else None)
+    problems = lint_library(variants=(*VARIANTS, *MATRIX) if args.matrix else tuple(VARIANTS),
+                            rules=[rule.code for rule in RULES] if args.all_rules else None)
+    if args.matrix:
+        problems += [problem for name in MATRIX for problem in lint_vocabulary(name)]
     if wanted:
         problems = [p for p in problems if any(w in p.where or w in p.message for w in wanted)]
     for problem in problems:

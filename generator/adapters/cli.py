@@ -14,7 +14,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .._errors import PolicyforgeError
+from .._errors import PolicyforgeError, Problem
 from ._command import Command, ExitCode, print_problems
 from ._commands_export import EXPORT
 from ._commands_kit import CALENDAR, EVIDENCE, READINESS
@@ -74,6 +74,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitCode.FINDINGS
+    except OSError as exc:  # a folder that does not exist or cannot be written (--repo, --out, --site-dir)
+        where = exc.filename or "a file"
+        print_problems([Problem(str(where), exc.strerror or str(exc),
+                                "check the path exists and that you may write there")])
+        return ExitCode.BAD_INPUT
+    except (RecursionError, MemoryError) as exc:
+        print_problems([Problem("input", f"too deeply nested or too large ({type(exc).__name__})",
+                                "simplify the file the command reads")])
+        return ExitCode.BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ from ..model._people import ROSTER_FILE
 from ..program._program import Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
-from ..repo._layout import COMPANY_FILE, PDF_DIR, POLICIES_DIR, READINESS_FILE, RETIRED_DIR
+from ..repo._layout import COMPANY_FILE, PDF_DIR, READINESS_FILE
+from ..repo._published import PublishedSet, published_set
 from ..site._sitepages import company_pages, generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
@@ -49,7 +50,6 @@ function policyforgeNameVersion() {
 }
 new MutationObserver(policyforgeNameVersion).observe(document.body, {childList: true, subtree: true});
 """
-RETIRED_IN_DOCS = RETIRED_DIR.removeprefix(f"{POLICIES_DIR}/")  # the docs folder is policies/
 
 
 class PolicyforgeConfig(base.Config):
@@ -110,6 +110,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Start with no program loaded; ``on_config`` loads it for each build."""
         self.program: Program | None = None
         self.repo = Path.cwd()
+        self.published = PublishedSet()
         # Kept across the rebuilds of one `mkdocs serve` (see on_startup): the library while its
         # files are unchanged, and each policy page's Markdown under the hash of what it is made of.
         self._library: tuple[str, Library] | None = None
@@ -135,6 +136,9 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load the program, name the site after the company and lay out the navigation."""
         self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.published = published_set(self.repo)
+        if self.published.problems:
+            raise self._fail(PolicyforgeError(self.published.problems))
         try:
             self.program = self._load()
         except PolicyforgeError as exc:
@@ -156,10 +160,16 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Add the pages and stylesheet the engine generates."""
+        """Publish only the checked pages and named assets of policies/, then the engine's own files."""
         assert self.program is not None
         self.rendered = []
         program = self.program
+        allowed = {*self.published.pages, *self.published.assets}
+        docs = Path(config.docs_dir).resolve()
+        strays = [f for f in files if f.generated_by is None and f.src_dir is not None
+                  and Path(f.src_dir).resolve() == docs and f.src_uri not in allowed]
+        for stray in strays:  # the theme's files stay: they come from the installed theme, not the repository
+            files.remove(stray)  # a link, a sub-folder page, any other file: never copied to the site
         pdfs = self._pdf_files(config)
         try:
             site = generated_pages(program, self.repo, {label: f.src_uri for label, f in pdfs.items()})
@@ -177,8 +187,6 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         brand = program.facts.get("site.brand_color") if self.brand else None
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(brand)))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
-        for retired in [f for f in files if f.src_uri.startswith(f"{RETIRED_IN_DOCS}/")]:
-            files.remove(retired)  # retired policies stay in git history, never on the site
         return files
 
     def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:
@@ -199,6 +207,9 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace a policy file's source with the engine's rendering of it."""
         assert self.program is not None
+        # Themes print a front-matter title unescaped (header, <title>); it is data from a pull request.
+        if "title" in page.meta:
+            page.meta["title"] = html.escape(str(page.meta["title"]))
         doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
         if doc is None:
             return markdown
@@ -223,7 +234,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         assert self.program is not None
         noindex = self.config.noindex
         if noindex is None:
-            noindex = bool(self.program.facts.get("site.noindex"))
+            noindex = bool(self.program.facts.site.noindex)
         if noindex:
             output = output.replace("<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
         # Material's search dialog has no accessible name; screen readers announce it as "Search".

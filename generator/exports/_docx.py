@@ -406,12 +406,12 @@ def _midnight(day: dt.date) -> dt.datetime:
 def _set_properties(document: Any, program: Program, doc: PolicyDoc) -> dt.date:
     """Fill the core properties from the policy; return the date the document was last changed."""
     dates = [entry.date for entry in doc.history] + [d for d in (doc.effective_date, doc.last_reviewed) if d]
-    modified = max(dates, default=program.facts.get("audit.effective_date"))
+    modified = max(dates, default=program.facts.audit.effective_date)
     created = doc.effective_date or min(dates, default=modified)
-    owner = program.facts.get(f"people.{doc.owner}.name")
+    owner = program.facts.people.role(doc.owner).name
     props = document.core_properties
     props.title = _xml_safe(doc.title)
-    props.subject = _xml_safe(f"{program.facts.get('company.legal_name')} policy")
+    props.subject = _xml_safe(f"{program.facts.company.legal_name} policy")
     props.author = _xml_safe(owner)
     props.last_modified_by = _xml_safe(owner)
     props.created = _midnight(created)

@@ -84,11 +84,11 @@ class _Exporter:
         self.release = release
         self.policies_href = policies_href
         self.facts = program.facts
-        self.slug: str = self.facts.get("company.slug")
+        self.slug: str = self.facts.company.slug
         self.modified = _timestamp(release_date(program))
         self.carriers = {cid: doc for doc in program.ordered_policies() for cid in doc.controls}
         self.sections = {doc.id: section_numbers(doc) for doc in program.ordered_policies()}
-        self.system_uuid = stable_uuid(self.slug, "system", self.facts.get("company.product"))
+        self.system_uuid = stable_uuid(self.slug, "system", self.facts.company.product)
 
     # ------------------------------------------------------------------ shared pieces
     def metadata(self, title: str, version: str, *, parties: bool = True, providers: bool = False) -> JsonObject:
@@ -103,7 +103,7 @@ class _Exporter:
         return stable_uuid(self.slug, "organization")
 
     def person_uuid(self, role: str) -> str:
-        email: str = self.facts.get(f"people.{role}.email")
+        email: str = self.facts.people.role(role).email
         return stable_uuid(self.slug, "person", email.lower())
 
     def provider_uuid(self, provider: str) -> str:
@@ -113,10 +113,10 @@ class _Exporter:
         facts = self.facts
         org = self.organisation_uuid()
         parties: list[JsonObject] = [{
-            "uuid": org, "type": "organization", "name": facts.get("company.legal_name"),
-            "short-name": facts.get("company.name"),
-            "links": [{"href": facts.get("company.website"), "rel": "homepage"}],
-            "email-addresses": [facts.get("people.security_contact")],
+            "uuid": org, "type": "organization", "name": facts.company.legal_name,
+            "short-name": facts.company.name,
+            "links": [{"href": facts.company.website, "rel": "homepage"}],
+            "email-addresses": [facts.people.security_contact],
         }]
         seen: set[str] = set()
         for role in ROLE_TITLES:
@@ -124,8 +124,8 @@ class _Exporter:
             if party in seen:
                 continue
             seen.add(party)
-            parties.append({"uuid": party, "type": "person", "name": facts.get(f"people.{role}.name"),
-                            "email-addresses": [facts.get(f"people.{role}.email")], "member-of-organizations": [org]})
+            parties.append({"uuid": party, "type": "person", "name": facts.people.role(role).name,
+                            "email-addresses": [facts.people.role(role).email], "member-of-organizations": [org]})
         if providers:
             for key in facts.get("stack.cloud_providers"):
                 words = self.program.library.catalog.providers[key]
@@ -161,7 +161,7 @@ class _Exporter:
     def implementation_text(self, criterion: str, controls: list[Control]) -> str:
         """Describe in Markdown how the controls meet a criterion: one bullet per control."""
         if not controls:
-            return f"No control of {_md(self.facts.get('company.name'))} addresses {criterion} yet."
+            return f"No control of {_md(self.facts.company.name)} addresses {criterion} yet."
         lines = [f"{criterion} is met by {len(controls)} control{'s' if len(controls) > 1 else ''}:", ""]
         for control in controls:
             doc = self.carriers[control.id]
@@ -220,7 +220,7 @@ class _Exporter:
     def profile(self) -> JsonObject:
         categories = self.facts.scope.describe()
         ids = [_control_id(c.id) for c in self.program.criteria_in_scope()]
-        metadata = self.metadata(f"{_md(self.facts.get('company.name'))} SOC 2 baseline ({categories})",
+        metadata = self.metadata(f"{_md(self.facts.company.name)} SOC 2 baseline ({categories})",
                                  self.release, parties=False)
         return {"profile": {
             "uuid": stable_uuid(self.slug, "profile"),
@@ -231,7 +231,7 @@ class _Exporter:
 
     def component_definition(self) -> JsonObject:
         facts = self.facts
-        product = facts.get("company.product")
+        product = facts.company.product
         requirements = []
         for criterion, controls in self.addressing():
             if not controls:
@@ -248,13 +248,13 @@ class _Exporter:
             "uuid": self.system_uuid,
             "type": "service",
             "title": _md(product),
-            "description": f"{_md(product)}, the service {_md(facts.get('company.legal_name'))} provides to its "
+            "description": f"{_md(product)}, the service {_md(facts.company.legal_name)} provides to its "
                            f"customers, with the controls its {len(self.program.policies)} policies state.",
             "responsible-roles": self.responsible_roles(["security_officer", "cto"]),
             "control-implementations": [{
                 "uuid": stable_uuid(self.slug, "component", "implementation"),
                 "source": PROFILE_FILE,
-                "description": f"How the controls of {_md(facts.get('company.name'))} meet the Trust Services "
+                "description": f"How the controls of {_md(facts.company.name)} meet the Trust Services "
                                f"criteria in scope.",
                 "implemented-requirements": requirements,
             }],
@@ -293,14 +293,14 @@ class _Exporter:
         providers = self.program.library.catalog.providers
         clouds = join_and(providers[p]["name"] for p in facts.get("stack.cloud_providers"))
         regions = join_and(facts.get("stack.cloud_regions"))
-        product = _md(facts.get("company.product"))
+        product = _md(facts.company.product)
         tools = ", ".join(_md(facts.get(f"stack.{key}")) for key in (
             "identity_provider", "source_control", "ci_cd", "logging_siem", "remote_access", "backup_tool"))
         return {
             "system-ids": [{"identifier-type": "https://ietf.org/rfc/rfc4122", "id": self.system_uuid}],
-            "system-name": facts.get("company.product"),
-            "system-name-short": facts.get("company.name"),
-            "description": f"{product} is the service {_md(facts.get('company.legal_name'))} provides to its "
+            "system-name": facts.company.product,
+            "system-name-short": facts.company.name,
+            "description": f"{product} is the service {_md(facts.company.legal_name)} provides to its "
                            f"customers. It runs in {_md(clouds)}, regions {_md(regions)}; customer data resides in "
                            f"{_md(facts.get('data.residency'))}.",
             "system-information": {"information-types": self.information_types()},
@@ -316,11 +316,11 @@ class _Exporter:
     def system_implementation(self) -> JsonObject:
         facts = self.facts
         providers = self.program.library.catalog.providers
-        effective: dt.date = facts.get("audit.effective_date")
+        effective: dt.date = facts.audit.effective_date
         leveraged = []
         components: list[JsonObject] = [{
-            "uuid": self.system_uuid, "type": "this-system", "title": _md(facts.get("company.product")),
-            "description": f"{_md(facts.get('company.product'))} as a whole.",
+            "uuid": self.system_uuid, "type": "this-system", "title": _md(facts.company.product),
+            "description": f"{_md(facts.company.product)} as a whole.",
             "status": {"state": "operational"},
             "responsible-roles": self.responsible_roles(["security_officer", "cto"]),
         }]
@@ -360,7 +360,7 @@ class _Exporter:
                 requirement["links"] = self.requirement_links(controls)
             requirement["by-components"] = [by_component]
             requirements.append(requirement)
-        product = _md(self.facts.get("company.product"))
+        product = _md(self.facts.company.product)
         return {"system-security-plan": {
             "uuid": stable_uuid(self.slug, "ssp"),
             "metadata": self.metadata(f"{product} system security plan", self.release, providers=True),
@@ -369,7 +369,7 @@ class _Exporter:
             "system-implementation": self.system_implementation(),
             "control-implementation": {
                 "description": f"Each Trust Services criterion in scope with the controls of "
-                               f"{_md(self.facts.get('company.name'))} that meet it.",
+                               f"{_md(self.facts.company.name)} that meet it.",
                 "implemented-requirements": requirements,
             },
             "back-matter": {"resources": self.policy_resources()},

@@ -52,7 +52,7 @@ def policy_pdf_name(program: Program, doc: PolicyDoc) -> str:
 def handbook_name(program: Program, release: str) -> str:
     """Return the handbook's file name."""
     safe_release = re.sub(r"[^A-Za-z0-9._-]", "-", release)
-    return f"{program.facts.get('company.doc_prefix')}-policy-handbook-{safe_release}.pdf"
+    return f"{program.facts.company.doc_prefix}-policy-handbook-{safe_release}.pdf"
 
 
 def _scope_ids(fragment: str, prefix: str) -> str:
@@ -83,12 +83,12 @@ def _article(program: Program, doc: PolicyDoc, files: dict[str, str]) -> str:
 def _head(program: Program, title: str, subject: str, created: dt.date, kind: str) -> str:
     facts = program.facts
     stamp = f"{created.isoformat()}T00:00:00Z"
-    keywords = ", ".join(["SOC 2", "information security", "policies", facts.get("company.name"),
+    keywords = ", ".join(["SOC 2", "information security", "policies", facts.company.name,
                           *(CATEGORY_TITLES[c] for c in facts.categories)])
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         f"<title>{html.escape(title)}</title>\n"
-        f'<meta name="author" content="{html.escape(facts.get("company.legal_name"))}">\n'
+        f'<meta name="author" content="{html.escape(facts.company.legal_name)}">\n'
         f'<meta name="description" content="{html.escape(subject)}">\n'
         f'<meta name="keywords" content="{html.escape(keywords)}">\n'
         '<meta name="generator" content="policyforge">\n'
@@ -104,9 +104,9 @@ _TAIL = "</body>\n</html>\n"
 
 def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
     facts = program.facts
-    approver = facts.get("people.approver.name")
+    approver = facts.people.approver.name
     rows = [
-        ("Organisation", facts.get("company.legal_name")),
+        ("Organisation", facts.company.legal_name),
         ("Release", release),
         ("Effective date", f"{created.day} {created.strftime('%B %Y')}"),
         ("Approved by", f"{approver}, {role_title(facts, 'approver')}"),
@@ -115,7 +115,7 @@ def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
     table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return (
         '<section class="cover">\n<div class="band"></div>\n'
-        f'<p class="company">{html.escape(facts.get("company.name"))}</p>\n'
+        f'<p class="company">{html.escape(facts.company.name)}</p>\n'
         f'<p class="doc-title">{html.escape(title)}</p>\n'
         f"<table>{table}</table>\n</section>\n"
     )

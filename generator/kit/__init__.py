@@ -10,11 +10,13 @@ from ._evidence import (
     evidence_plan,
     evidence_xlsx,
 )
-from ._readiness import Readiness, assess, init_readiness, load_entries, parse_readiness, readiness_page
+from ._readiness import Readiness, assess, init_readiness, load_entries, parse_readiness
+from ._readiness_page import progress_chart, readiness_page, report_lines
 from ._sampling import SamplingTable, load_sampling
 
 __all__ = [
     "AuditWindow", "EvidencePlan", "Readiness", "assess", "audit_window", "control_calendar", "evidence_csv",
     "evidence_page", "evidence_plan", "evidence_xlsx", "init_readiness", "load_entries", "parse_readiness",
-    "readiness_page", "SamplingTable", "load_sampling",
+    "progress_chart", "readiness_page", "report_lines",
+    "SamplingTable", "load_sampling",
 ]

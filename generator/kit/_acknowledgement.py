@@ -384,7 +384,7 @@ def evidence_files(program: Program, repo: Path, fmt: str) -> dict[str, str | by
     tables = evidence_tables(program, repo)
     if fmt == "csv":
         return {EVIDENCE_NAMES[name]: table_csv(*table) for name, table in tables.items()}
-    title = f"{program.facts.get('company.name')} personnel and acknowledgements"
+    title = f"{program.facts.company.name} personnel and acknowledgements"
     return {"acknowledgements.xlsx": tables_xlsx(tables, title, program.as_of)}
 
 

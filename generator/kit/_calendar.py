@@ -135,8 +135,8 @@ def _plain(markdown: str) -> str:
 
 
 def _person(program: Program, role: str) -> str:
-    name, email = program.facts.get(f"people.{role}.name"), program.facts.get(f"people.{role}.email")
-    return f"{name}, {role_title(program.facts, role)} <{email}>"
+    person = program.facts.people.role(role)
+    return f"{person.name}, {role_title(program.facts, role)} <{person.email}>"
 
 
 def _roles(controls: Iterable[Control]) -> tuple[str, ...]:
@@ -153,7 +153,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
         cadence = schedule_of(control, program)
         if cadence is not None and control.id in carriers:
             groups.setdefault((activity_of(control), cadence), []).append(control)
-    domain = program.facts.get("company.email_domain")
+    domain = program.facts.company.email_domain
     events: list[CalendarEvent] = []
     for (activity, cadence), controls in groups.items():
         if window.type2:
@@ -162,7 +162,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
         else:
             start, until = first_on_day(add_months(window.start, -1), activity.day), None
         roles = _roles(controls)
-        lines = [f"{activity.title(cadence)} at {program.facts.get('company.name')} ({window.describe()}).",
+        lines = [f"{activity.title(cadence)} at {program.facts.company.name} ({window.describe()}).",
                  f"Owner: {_person(program, roles[0])}"]
         lines += [f"With: {_person(program, role)}" for role in roles[1:]]
         lines.append("Controls:")
@@ -184,7 +184,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
 
 def _policy_reviews(program: Program) -> list[CalendarEvent]:
     """Return one event per policy on its next review date."""
-    domain = program.facts.get("company.email_domain")
+    domain = program.facts.company.email_domain
     events: list[CalendarEvent] = []
     for doc in program.ordered_policies():
         due = program.next_review(doc)
@@ -209,8 +209,8 @@ def _policy_reviews(program: Program) -> list[CalendarEvent]:
 
 
 def _window_markers(program: Program, window: AuditWindow) -> list[CalendarEvent]:
-    domain = program.facts.get("company.email_domain")
-    firm = program.facts.get("audit.audit_firm")
+    domain = program.facts.company.email_domain
+    firm = program.facts.audit.audit_firm
     marks = ([("start", window.start, "SOC 2 Type II observation window begins"),
               ("end", window.end, "SOC 2 Type II observation window ends")] if window.type2
              else [("as-of", window.start, "SOC 2 Type I as-of date")])
@@ -237,7 +237,7 @@ def control_calendar(program: Program, stamp: dt.date) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{program.facts.get('company.name')} SOC 2 control calendar")
+    calendar.add("x-wr-calname", f"{program.facts.company.name} SOC 2 control calendar")
     stamped = dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.UTC)
     for item in calendar_events(program):
         event = Event()
@@ -252,8 +252,8 @@ def control_calendar(program: Program, stamp: dt.date) -> bytes:
         event.add("categories", ["SOC 2", item.category])
         event.add("transp", "TRANSPARENT")
         for role in item.roles:
-            attendee = vCalAddress(f"mailto:{program.facts.get(f'people.{role}.email')}")
-            attendee.params["cn"] = str(program.facts.get(f"people.{role}.name"))
+            attendee = vCalAddress(f"mailto:{program.facts.people.role(role).email}")
+            attendee.params["cn"] = str(program.facts.people.role(role).name)
             attendee.params["role"] = "REQ-PARTICIPANT" if role == item.roles[0] else "OPT-PARTICIPANT"
             event.add("attendee", attendee)
         calendar.add_component(event)

@@ -16,15 +16,15 @@ import math
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
-from .._errors import Problem, TemplateError
+from .._errors import Problem, TemplateError, yaml_problem
 from ..model._catalog import Control, EvidenceItem
 from ..model._facts import Facts
-from ..model._facts_schema import FACT_SPECS, ROLE_TITLES
+from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..model._roles import role_title
 from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
@@ -66,14 +66,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 class AuditWindow:
     """The period the auditor tests (Type II) or the single date of a Type I report."""
 
-    report_type: str
+    report_type: ReportType
     start: dt.date
     months: int
 
     @property
     def type2(self) -> bool:
         """Return whether controls are tested over a period (Type II) rather than at a date."""
-        return self.report_type == "type2"
+        return self.report_type == ReportType.TYPE2
 
     @property
     def end(self) -> dt.date:
@@ -95,8 +95,8 @@ class AuditWindow:
 
 def audit_window(facts: Facts) -> AuditWindow:
     """Return the company's audit window from ``audit.*`` in ``company.yml``."""
-    return AuditWindow(facts.get("audit.report_type"), facts.get("audit.observation_start"),
-                       int(facts.get("audit.observation_months")))
+    return AuditWindow(facts.audit.report_type, facts.audit.observation_start,
+                       int(facts.audit.observation_months))
 
 
 def occurrences(period: str, window: AuditWindow) -> int:
@@ -128,9 +128,7 @@ def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[st
         raise TemplateError([Problem(where, "not found", "add it with one `EV-NN: {system: [...]}` line per "
                                                          "evidence item of catalog/evidence.yaml")]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TemplateError([Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
-                                     mark.line + 1 if mark else None)]) from None
+        raise TemplateError([yaml_problem(exc, where)]) from None
     entries = data.get("evidence") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise TemplateError([Problem(where, "must hold an `evidence:` mapping", "see the comment at its top")])
@@ -351,6 +349,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
     rows: list[EvidenceRow] = []
     for eid in sorted(links):
         item = catalog.evidence[eid]
+        item = replace(item, detail=item.detail_for(program.facts.get("shape.work_model")))
         proved = sorted(links[eid], key=lambda c: c.id)
         criteria = set(program.scoped(item.criteria))
         for control in proved:
@@ -362,10 +361,10 @@ def evidence_plan(program: Program) -> EvidencePlan:
         rows.append(EvidenceRow(
             item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
             frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window, sampling), owner_role=role,
-            owner=f"{program.facts.get(f'people.{role}.name')}, {role_title(program.facts, role)}",
-            owner_email=program.facts.get(f"people.{role}.email"), systems=system_names(systems[eid], program),
+            owner=f"{program.facts.people.role(role).name}, {role_title(program.facts, role)}",
+            owner_email=program.facts.people.role(role).email, systems=system_names(systems[eid], program),
         ))
-    return EvidencePlan(program.facts.get("company.name"), window, program.facts.categories, tuple(rows),
+    return EvidencePlan(program.facts.company.name, window, program.facts.categories, tuple(rows),
                         tuple(c.id for c in controls), tuple(design_only), sampling.source)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .._errors import PolicyforgeError, Problem
+from .._errors import PolicyforgeError, Problem, yaml_problem
 from ..model._acknowledgements import (
     RECORDS_FILE,
     Record,
@@ -80,9 +80,7 @@ def _yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(read_text(path, "the column mapping"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PolicyforgeError([Problem(str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                        "fix the syntax", mark.line + 1 if mark else None)]) from None
+        raise PolicyforgeError([yaml_problem(exc, str(path))]) from None
 
 
 def choose_format(repo: Path, library_root: Path, name: str | None, mapping: Path | None) -> ExportFormat:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
-from ..model._documents import PolicyDoc, is_policy_source, parse_policy
+from ..model._documents import PolicyDoc, is_policy_source, parse_or_report, parse_policy
 from ..model._facts import load_facts
 from ..model._library import Library, anchors_in, load_library
 from ..program._program import Program, build_date, in_scope_templates
@@ -24,10 +24,33 @@ from ..render._wording import check_wording
 from ..repo._files import policy_files
 from ..repo._git import git
 from ..repo._layout import CODEOWNERS_FILE, COMPANY_FILE, POLICIES_DIR
-from ._update import has_conflict_markers
+from ..repo._published import published_set
+from ._merge import has_conflict_markers
+from ._mkdocs_config import mkdocs_config_problems
 
-_LINK = re.compile(r"\]\(([^)\s]+)\)")
-_TEMPLATE_EXPR = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+# A link target stops at the first ( ] ) or space: each match attempt ends at the next "](", so a
+# line of "](" repeated is read once (the earlier pattern backtracked over the rest of the line).
+_LINK = re.compile(r"\]\(([^()\s\]]+)\)")
+_OPENERS = {"{{": "}}", "{%": "%}"}
+
+
+def _template_syntax_as_values(text: str) -> str:
+    """Replace each ``{{ }}``/``{% %}`` with ``1`` (a concrete value), keeping line breaks; linear time."""
+    out: list[str] = []
+    start = 0
+    while True:
+        found = [(text.find(opener, start), opener) for opener in _OPENERS]
+        found = [(at, opener) for at, opener in found if at >= 0]
+        if not found:
+            break
+        at, opener = min(found)
+        end = text.find(_OPENERS[opener], at + 2)
+        if end < 0:
+            break
+        out += [text[start:at], "1", "\n" * text.count("\n", at, end)]
+        start = end + 2
+    out.append(text[start:])
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -51,7 +74,7 @@ def _wording_in_source(doc: PolicyDoc, text: str) -> list[Problem]:
     A ``{{ fact }}`` counts as a concrete value (it renders a number or a cadence) and template
     syntax is not a leftover placeholder.
     """
-    body = _TEMPLATE_EXPR.sub("1", doc.body)
+    body = _template_syntax_as_values(doc.body)
     problems = check_wording(body, doc.path)
     return [Problem(p.where, p.message, p.fix, (p.line or 0) + doc.body_line - 1) for p in problems]
 
@@ -139,9 +162,11 @@ def _unapproved_changes(repo: Path, base: str, program: Program) -> list[Problem
             before = parse_policy(old.stdout, doc.path, company=True)
         except PolicyforgeError:
             continue
+        text = (repo / doc.path).read_text(encoding="utf-8")
+        found += _history_rewrites(doc, before, base, text)
+        found += _role_change_problems(repo, base, doc, before, text)
         if before.body == doc.body and before.controls == doc.controls:
             continue
-        text = (repo / doc.path).read_text(encoding="utf-8")
         if doc.version == before.version or len(doc.history) <= len(before.history):
             found.append(Problem(
                 doc.path, f"text changed since {base} but version {doc.version} has no new approval",
@@ -152,6 +177,70 @@ def _unapproved_changes(repo: Path, base: str, program: Program) -> list[Problem
             found.append(Problem(doc.path, f"the last history entry is {doc.history[-1].version}, "
                                  f"not the version {doc.version}", "run `policyforge approve` to record it"))
     return found
+
+
+def approval_problems(program: Program, doc: PolicyDoc, text: str) -> list[Problem]:
+    """Check that the last approval covers what readers see now, and that approval dates only go forward."""
+    found: list[Problem] = []
+    fix = (f"review the change, then run `policyforge approve {doc.id} --by \"<approver's name>\" "
+           "--summary \"<what changed>\"`")
+    for number, (earlier, later) in enumerate(zip(doc.history, doc.history[1:], strict=False), start=2):
+        if later.date < earlier.date:
+            found.append(Problem(doc.path, f"history entry {number} is dated {later.date.isoformat()}, before the "
+                                 f"entry above it ({earlier.date.isoformat()})",
+                                 "approvals are recorded in date order; run `policyforge approve` rather than "
+                                 "editing history", _key_line(text, "history")))
+    if not doc.history:
+        return found
+    last = doc.history[-1]
+    try:
+        digest = program.approval_digest(doc)
+    except PolicyforgeError:
+        return found  # reported by the rendering check
+    if last.digest is None:
+        found.append(Problem(doc.path, f"version {doc.version} records no digest of what was approved", fix,
+                             _key_line(text, "version")))
+    elif last.digest != digest:
+        found.append(Problem(
+            doc.path, f"what readers see differs from what version {last.version} approved (the policy, its "
+            "metadata, company.yml or the library changed)", fix, _key_line(text, "version")))
+    if last.approver_role and last.approver_role != doc.approver:
+        found.append(Problem(doc.path, f"approver changed from {last.approver_role} to {doc.approver} since the last "
+                             "approval", f"the current approver approves the change: {fix}",
+                             _key_line(text, "approver")))
+    return found
+
+
+def _history_rewrites(doc: PolicyDoc, before: PolicyDoc, base: str, text: str) -> list[Problem]:
+    """History is append-only: every entry at ``base`` must still be there, unchanged."""
+    kept = doc.history[: len(before.history)]
+    if kept == before.history:
+        return []
+    return [Problem(doc.path, f"history entries recorded at {base} were changed or removed",
+                    f"restore them from {base}; `policyforge approve` appends new entries",
+                    _key_line(text, "history"))]
+
+
+def _role_change_problems(repo: Path, base: str, doc: PolicyDoc, before: PolicyDoc, text: str) -> list[Problem]:
+    """A change of owner or approver role must be approved by the approver before the change."""
+    if (before.owner, before.approver) == (doc.owner, doc.approver):
+        return []
+    from ..model._facts import parse_facts_yaml
+
+    shown = git(repo, "show", f"{base}:{COMPANY_FILE}")
+    try:
+        facts = parse_facts_yaml(shown.stdout, where=f"{base}:{COMPANY_FILE}") if shown.returncode == 0 else None
+    except PolicyforgeError:
+        facts = None
+    current = facts.get(f"people.{before.approver}.name") if facts else None
+    added = doc.history[len(before.history):]
+    if current and any(entry.approver == current for entry in added):
+        return []
+    who = f"{current}, the {before.approver}" if current else f"the {before.approver}"
+    return [Problem(doc.path, f"owner/approver changed since {base} ({before.owner}/{before.approver} -> "
+                    f"{doc.owner}/{doc.approver}) without the current approver's approval",
+                    f"ask {who} to approve it: `policyforge approve {doc.id} --by \"{current or '<name>'}\"`",
+                    _key_line(text, "approver"))]
 
 
 def _people_problems(repo: Path, program: Program, base: str | None) -> list[Problem]:
@@ -174,7 +263,7 @@ def _scope_problems(repo: Path, program: Program, library: Library) -> list[Prob
             found.append(Problem(f"{POLICIES_DIR}/", f"{pid} {template.title} is in scope ({template.category}) "
                                  "but has no file", "run `policyforge update` to add it"))
     for doc in program.ordered_policies():
-        if doc.category not in program.facts.categories:
+        if doc.category not in program.facts.policy_categories:
             found.append(Problem(doc.path, f"{doc.id} belongs to {doc.category}, which company.yml has out of scope",
                                  f"set audit.categories.{doc.category}: true, or run `policyforge update` to "
                                  "retire the policy", 1))
@@ -206,27 +295,24 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
     """Run every check on a company repository; ``base`` enables the approval check against a ref."""
     library = load_library()
     facts = load_facts(repo / COMPANY_FILE)
-    problems: list[Problem] = []
+    published = published_set(repo)
+    problems: list[Problem] = list(published.problems) + mkdocs_config_problems(repo)
     policies: dict[str, PolicyDoc] = {}
     texts: dict[str, str] = {}
     pages: list[str] = []
-    for path in policy_files(repo / POLICIES_DIR):
+    # Only the regular Markdown files of the publishing set are read: never a link or a device.
+    published_pages = {repo / POLICIES_DIR / page for page in published.pages}
+    for path in [p for p in policy_files(repo / POLICIES_DIR) if p in published_pages]:
         relative = f"{POLICIES_DIR}/{path.name}"
         text = path.read_text(encoding="utf-8")
         if has_conflict_markers(text):
-            problems.append(Problem(relative, "has unresolved merge conflict markers",
-                                    "resolve each <<<<<<< / ======= / >>>>>>> block, keeping the text you want",
-                                    next((n for n, line in enumerate(text.splitlines(), 1)
-                                          if line.startswith("<<<<<<<")), None)))
-            continue
+            continue  # reported with the publishing set, with its line
         if not is_policy_source(path.name, text):
             pages.append(path.name)
             problems += _page_problems(relative, text, repo)
             continue
-        try:
-            doc = parse_policy(text, relative, company=True)
-        except PolicyforgeError as exc:
-            problems.extend(exc.problems)
+        doc = parse_or_report(text, relative, True, problems)
+        if doc is None:
             continue
         if path.name != doc.filename:
             problems.append(Problem(relative, f"file name does not match id and slug ({doc.filename})",
@@ -253,6 +339,7 @@ def check_repository(repo: Path, base: str | None = None, as_of: dt.date | None 
         if doc.history and doc.history[-1].version != doc.version:
             problems.append(Problem(doc.path, f"version {doc.version} has no history entry",
                                     "run `policyforge approve` to record the approval"))
+        problems += approval_problems(program, doc, text)
     problems += _scope_problems(repo, program, library)
     codeowners = repo / CODEOWNERS_FILE
     if not codeowners.is_file() or codeowners.read_text(encoding="utf-8") != program.codeowners():
@@ -282,6 +369,9 @@ def github_annotation(problem: Problem) -> str:
     def escape(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
-    location = f"file={escape(problem.where)}" + (f",line={problem.line}" if problem.line else "")
+    def escape_property(value: str) -> str:  # a file name with "," or ":" must not start another property
+        return escape(value).replace(":", "%3A").replace(",", "%2C")
+
+    location = f"file={escape_property(problem.where)}" + (f",line={problem.line}" if problem.line else "")
     text = f"{problem.message} — {problem.fix}" if problem.fix else problem.message
     return f"::error {location}::{escape(text)}"

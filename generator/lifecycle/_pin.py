@@ -33,6 +33,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
+from ..repo._git import GitNotFound, git
 from ..repo._layout import ENGINE_FILE, REQUIREMENTS_FILE, VENDOR_DIR
 
 LOCK_FILE = Path(__file__).with_name("requirements.lock")
@@ -66,8 +67,8 @@ def engine_dir() -> Path:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
-    except FileNotFoundError:
+        result = git(root, *args)
+    except GitNotFound:
         return None
     return result.stdout.strip() if result.returncode == 0 else None
 

@@ -12,7 +12,7 @@ from .. import __version__
 from ..model._documents import serialize_policy
 from ..model._facts import Facts, dump_facts
 from ..model._library import Library
-from ..program._program import company_policy_from_template, in_scope_templates
+from ..program._program import company_policy_from_template, in_scope_templates, program_from_library
 from ..repo._files import write_atomic
 from ..repo._git import GitNotFound, git
 from ..repo._layout import (
@@ -61,10 +61,14 @@ def scaffold_company(repo: Path, facts: Facts, library: Library) -> list[Path]:
     written: list[Path] = []
     write_atomic(repo / COMPANY_FILE, dump_facts(facts))
     written.append(repo / COMPANY_FILE)
+    # The company's copies carry their first approval's digest; the pristine base copies are the
+    # library's text as it was, for three-way merges.
+    adopted = program_from_library(facts, library)
     for template in in_scope_templates(library, facts):
-        text = serialize_policy(company_policy_from_template(template, library, facts))
-        for target in (repo / POLICIES_DIR / template.filename, repo / BASE_DIR / template.filename):
-            write_atomic(target, text)
+        for target, doc in ((repo / POLICIES_DIR / template.filename, adopted.policies[template.id]),
+                            (repo / BASE_DIR / template.filename,
+                             company_policy_from_template(template, library, facts))):
+            write_atomic(target, serialize_policy(doc))
             written.append(target)
     from ..program._program import load_program
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
-from ._people import normal_email, read_csv_rows, read_text, valid_email
+from ._people import normal_email, parse_date, read_csv_rows, read_text, valid_email
 
 RECORDS_FILE = "people/acknowledgements.csv"
 RECORD_COLUMNS: tuple[str, ...] = ("email", "policy", "version", "date", "source")
@@ -53,21 +53,6 @@ def version_key(version: str) -> tuple[int, int]:
     """Return a MAJOR.MINOR version as numbers, so 1.10 sorts after 1.9."""
     major, _, minor = version.partition(".")
     return (int(major), int(minor or 0))
-
-
-def parse_date(text: str, formats: Iterable[str] = ()) -> dt.date | None:
-    """Return a date written as YYYY-MM-DD (a timestamp's date part) or in one of ``formats``."""
-    text = text.strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    for fmt in formats:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def parse_records(text: str, where: str = RECORDS_FILE) -> list[Record]:

@@ -14,9 +14,10 @@ from typing import Any
 
 import yaml
 
-from .._errors import Problem, TemplateError
+from .._errors import Problem, TemplateError, yaml_problem
 from ._commitments import TIME_UNITS, CommitmentCatalog, frequency_for, load_commitments
 from ._facts_schema import ROLE_TITLES
+from ._places import PlaceData, place_data
 
 FREQUENCIES: tuple[str, ...] = (
     "continuous", "per-event", "daily", "weekly", "monthly", "quarterly", "semiannual", "annual",
@@ -52,6 +53,8 @@ class Control:
     # The named commitment (catalog/commitments.yaml) the frequency is derived from, if any; the
     # company's value of it decides the frequency in its program (``Program.controls``).
     cadence: str | None = None
+    # The frequency in a small company's lean program (``frequency_small:``), when it differs.
+    frequency_small: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,12 @@ class EvidenceItem:
     criteria: tuple[str, ...]
     policies: tuple[str, ...]
     type1: bool
+    # What the artefact is for a company of another work model (``detail_remote:`` and so on).
+    details: tuple[tuple[str, str], ...] = ()
+
+    def detail_for(self, work_model: str) -> str:
+        """Return the detail as it reads for a remote, hybrid or office company."""
+        return dict(self.details).get(work_model, self.detail)
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,10 @@ class Catalog:
     evidence: dict[str, EvidenceItem]
     checklist: dict[str, ChecklistItem]
     providers: dict[str, dict[str, str]]
+    # Regions, residency areas and service capabilities (catalog/regions.yaml, services.yaml).
+    places: PlaceData
+    # Statutory timelines with their sources (catalog/regulations.yaml).
+    regulations: dict[str, dict[str, Any]]
     commitments: CommitmentCatalog = field(default_factory=lambda: CommitmentCatalog("", {}))
 
     def controls_for(self, policy_id: str) -> list[Control]:
@@ -104,11 +117,7 @@ def _load_yaml(path: Path) -> tuple[Any, str]:
         text = path.read_text(encoding="utf-8")
         return yaml.load(text, Loader=_SAFE_LOADER), text  # noqa: S506 - the C build of SafeLoader
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TemplateError([
-            Problem(str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
-                    mark.line + 1 if mark else None)
-        ]) from None
+        raise TemplateError([yaml_problem(exc, str(path))]) from None
 
 
 def _line(text: str, needle: str) -> int | None:
@@ -128,7 +137,9 @@ def _load_evidence(path: Path) -> dict[str, EvidenceItem]:
     data, _ = _load_yaml(path)
     return {
         e["id"]: EvidenceItem(e["id"], e["item"], e["detail"], e["kind"], str(e["frequency"]), e["owner_role"],
-                              tuple(e["tsc"]), tuple(e["policy"]), bool(e["type1"]))
+                              tuple(e["tsc"]), tuple(e["policy"]), bool(e["type1"]),
+                              tuple((model, e[f"detail_{model}"]) for model in ("remote", "hybrid", "office")
+                                    if f"detail_{model}" in e))
         for e in data["evidence"]
     }
 
@@ -208,6 +219,8 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                     bad(f"checklist item {item!r} does not exist", "use a key from catalog/checklist.yaml")
             if not raw["criteria"]:
                 bad("addresses no criteria", "list the criteria this control meets")
+            if raw.get("frequency_small") not in (None, *FREQUENCIES):
+                bad(f"frequency_small {raw['frequency_small']!r} is unknown", f"choose from {', '.join(FREQUENCIES)}")
             if len(problems) > before:
                 continue
             assert frequency is not None
@@ -215,7 +228,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 id=cid, statement=str(raw["statement"]).strip(), owner=raw["owner"], frequency=frequency,
                 criteria=tuple(raw["criteria"]), policy=data["policy"], section=raw["section"],
                 evidence=tuple(raw["evidence"]), checklist=tuple(raw["checklist"]), source=where,
-                cadence=cadence,
+                cadence=cadence, frequency_small=raw.get("frequency_small"),
             )
     return controls, problems
 
@@ -229,4 +242,6 @@ def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
     commitments, problems = load_commitments(library)
     controls, control_problems = _load_controls(library / "controls", criteria, evidence, checklist, commitments)
     providers, _ = _load_yaml(folder / "providers.yaml")
-    return Catalog(criteria, controls, evidence, checklist, providers, commitments), problems + control_problems
+    regulations, _ = _load_yaml(folder / "regulations.yaml")
+    return Catalog(criteria, controls, evidence, checklist, providers, place_data(library), regulations,
+                   commitments), problems + control_problems

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .._errors import Problem, TemplateError
+from .._errors import BadValue, Problem, TemplateError, yaml_problem
 from ._facts_schema import SPECS_BY_KEY
 
 COMMITMENTS_FILE = "catalog/commitments.yaml"
@@ -219,9 +219,7 @@ def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Pr
         data = yaml.safe_load(text)
         lines, twice = _key_lines(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TemplateError([Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
-                                     mark.line + 1 if mark else None)]) from None
+        raise TemplateError([yaml_problem(exc, where)]) from None
     entries = data.get("commitments") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise TemplateError([Problem(where, "must hold a `commitments:` mapping of name to entry",
@@ -336,16 +334,16 @@ def fact_value(commitment: Commitment, raw: Any) -> float | None:
 
 
 def override_value(commitment: Commitment, raw: Any) -> float:
-    """Validate a company override; raise ``ValueError('message|fix')`` when it cannot be used."""
+    """Validate a company override; raise ``BadValue`` when it cannot be used."""
     number = fact_value(commitment, raw) if commitment.kind == "cadence" else _number(raw)
     unit = commitment.unit.replace("_", " ")
     if number is None:
         words = " or a cadence word (monthly, quarterly...)" if commitment.kind == "cadence" else ""
-        raise ValueError(f"{raw!r} is not a number|write a number of {unit}s without quotes{words}")
+        raise BadValue(f"{raw!r} is not a number", f"write a number of {unit}s without quotes{words}")
     if number <= 0:
-        raise ValueError(f"{number:g} is not positive|write a number of {unit}s above 0")
+        raise BadValue(f"{number:g} is not positive", f"write a number of {unit}s above 0")
     if commitment.unit == "percent" and number > 100:
-        raise ValueError(f"{number:g} is over 100 percent|write a percentage from 0 to 100")
+        raise BadValue(f"{number:g} is over 100 percent", "write a percentage from 0 to 100")
     return number
 
 

@@ -15,6 +15,7 @@ import yaml
 
 from .._errors import Problem, TemplateError
 from ._facts_schema import ALL_CATEGORIES, ROLE_TITLES
+from ._yaml import load_strict
 
 AREAS: dict[str, str] = {
     "governance": "Governance and risk",
@@ -30,6 +31,7 @@ REVIEW_CADENCES: dict[str, int] = {"annual": 12, "semiannual": 6, "quarterly": 3
 _POLICY_ID = re.compile(r"^POL-\d{2}$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _VERSION = re.compile(r"^\d+\.\d+$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 TEMPLATE_KEYS = ("id", "title", "slug", "area", "category", "owner", "approver", "review_cadence", "summary")
@@ -48,6 +50,10 @@ class HistoryEntry:
     # Whether people must acknowledge this version again: "required", "not-required", or None to
     # follow the version number (a new major version is a material change; a minor one is not).
     acknowledge: str | None = None
+    # The role that approved this version, and the digest of what readers saw when it was approved
+    # (``Program.approval_digest``): ``check`` fails when either no longer matches the policy.
+    approver_role: str | None = None
+    digest: str | None = None
 
 
 ACKNOWLEDGE_VALUES: tuple[str, ...] = ("required", "not-required")
@@ -144,21 +150,28 @@ def _history(value: Any, where: str, line: int | None, problems: list[Problem]) 
         if not _VERSION.match(version):
             problems.append(Problem(where, f"history entry {number}: version {version!r} is not MAJOR.MINOR",
                                     "write a version such as \"1.2\" in quotes", line))
+        role, digest = item.get("approver_role"), item.get("digest")
+        if role is not None and role not in ROLE_TITLES:
+            problems.append(Problem(where, f"history entry {number}: approver_role {role!r} is not a role",
+                                    "run `policyforge approve` rather than editing history by hand", line))
+        if digest is not None and not (isinstance(digest, str) and _DIGEST.match(digest)):
+            problems.append(Problem(where, f"history entry {number}: digest is not sha256:<64 hex digits>",
+                                    "run `policyforge approve` rather than editing history by hand", line))
         if when:
             entries.append(HistoryEntry(version, when, str(item["author"]), str(item["approver"]),
-                                        str(item["summary"]), acknowledge))
+                                        str(item["summary"]), acknowledge, role, digest))
     return tuple(entries)
 
 
 def parse_policy(text: str, where: str, company: bool) -> PolicyDoc:
     """Parse a policy file; ``company`` also requires the approval state a company copy carries."""
-    text = text.replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")  # a BOM from a Windows editor is not content
     match = _FRONT.match(text)
     if not match:
         raise TemplateError([Problem(where, "has no front matter", "start the file with a --- block of metadata", 1)])
     front_text = match.group(1)
     try:
-        meta = yaml.safe_load(front_text)
+        meta = load_strict(front_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise TemplateError([
@@ -218,6 +231,15 @@ def parse_policy(text: str, where: str, company: bool) -> PolicyDoc:
     )
 
 
+def parse_or_report(text: str, where: str, company: bool, problems: list[Problem]) -> PolicyDoc | None:
+    """Parse a policy file, or add its problems to ``problems`` and return None, so one bad file hides no other."""
+    try:
+        return parse_policy(text, where, company)
+    except TemplateError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
 def _yaml_value(value: Any) -> str:
     dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6, sort_keys=False)
     return dumped.removesuffix("\n...\n").removesuffix("\n")
@@ -242,6 +264,10 @@ def serialize_policy(doc: PolicyDoc) -> str:
         lines.append(f"    summary: {_yaml_value(entry.summary)}")
         if entry.acknowledge:
             lines.append(f"    acknowledge: {entry.acknowledge}")
+        if entry.approver_role:
+            lines.append(f"    approver_role: {entry.approver_role}")
+        if entry.digest:
+            lines.append(f"    digest: {entry.digest}")
     lines.append("---")
     return "\n".join(lines) + "\n" + doc.body
 

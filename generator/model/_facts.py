@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -18,18 +19,31 @@ from typing import Any
 
 import yaml
 
-from .._errors import FactsError, Problem
+from .._errors import BadValue, FactsError, Problem
 from ._commitments import CommitmentCatalog, commitments_of, override_value, resolve
+from ._fact_views import (
+    AuditFacts,
+    CompanyFacts,
+    PeopleFacts,
+    SiteFacts,
+    audit_view,
+    company_view,
+    people_view,
+    site_view,
+)
 from ._facts_schema import (
     FACT_SPECS,
     GROUP_TITLES,
     OPTIONAL_CATEGORIES,
     ROLE_TITLES,
     SECTIONS_READ_ELSEWHERE,
+    SMALL_BANDS,
     SPECS_BY_KEY,
     FactSpec,
 )
+from ._places import place_data, residency_problems, service_problems
 from ._scope import Scope
+from ._yaml import load_strict
 
 MAX_TEXT_LENGTH = 200
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -64,10 +78,46 @@ class Facts:
         chosen = self.data["audit"]["categories"]
         return ("security", *(c for c in OPTIONAL_CATEGORIES if chosen[c]))
 
+    @property
+    def policy_categories(self) -> tuple[str, ...]:
+        """Return the categories whose policies are in force: those in scope, plus privacy for personal data.
+
+        A company holding personal data needs a data-protection policy whatever its SOC 2 scope; the
+        privacy criteria stay out of the report unless the Privacy category is chosen.
+        """
+        if self.data["data"]["pii"] and "privacy" not in self.categories:
+            return (*self.categories, "privacy")
+        return self.categories
+
+    @property
+    def small(self) -> bool:
+        """Return whether the company runs the lean program of a small company (up to 50 people)."""
+        return bool(self.data["shape"]["headcount_band"] in SMALL_BANDS)
+
     def overrides(self) -> dict[str, Any]:
         """Return the company's values for named commitments that no fact declares (company.yml ``commitments:``)."""
         facts = {spec.path[1] for spec in FACT_SPECS if spec.path[0] == "commitments"}
         return {k: v for k, v in self.data.get("commitments", {}).items() if k not in facts}
+
+    @functools.cached_property
+    def company(self) -> CompanyFacts:
+        """Return who the company is, typed (``company.*``)."""
+        return company_view(self.data)
+
+    @functools.cached_property
+    def people(self) -> PeopleFacts:
+        """Return the people the library names, typed (``people.*``); ``people.role(key)`` by role key."""
+        return people_view(self.data)
+
+    @functools.cached_property
+    def audit(self) -> AuditFacts:
+        """Return the audit's facts, typed (``audit.*``)."""
+        return audit_view(self.data)
+
+    @functools.cached_property
+    def site(self) -> SiteFacts:
+        """Return the site's facts, typed (``site.*``)."""
+        return site_view(self.data)
 
     @property
     def scope(self) -> Scope:
@@ -89,29 +139,29 @@ class Facts:
 
 def _single_line(spec: FactSpec, text: str) -> str:
     if len(text.splitlines()) > 1 or text.endswith(("\n", "\r")):
-        raise ValueError("must be a single line|remove the line breaks")
+        raise BadValue("must be a single line", "remove the line breaks")
     text = text.strip()
     if not text:
-        raise ValueError("is empty|give a value")
+        raise BadValue("is empty", "give a value")
     if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text):
-        raise ValueError("contains control characters|retype the value without them")
+        raise BadValue("contains control characters", "retype the value without them")
     if len(text) > MAX_TEXT_LENGTH:
-        raise ValueError(f"is {len(text)} characters long|shorten it to at most {MAX_TEXT_LENGTH}")
+        raise BadValue(f"is {len(text)} characters long", f"shorten it to at most {MAX_TEXT_LENGTH}")
     return text
 
 
 def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
-    """Turn one raw value into its typed fact or raise ``ValueError('message|fix')``."""
+    """Turn one raw value into its typed fact or raise ``BadValue``."""
     kind = spec.kind
     if kind == "bool":
         if isinstance(raw, bool):
             return raw
         if not from_yaml and isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
             return raw.strip().lower() in _TRUE
-        raise ValueError(f"{raw!r} is not yes or no|write true or false")
+        raise BadValue(f"{raw!r} is not yes or no", "write true or false")
     if kind in ("int", "percent", "hours"):
         if isinstance(raw, bool):
-            raise ValueError(f"{raw!r} is not a number|write a number")
+            raise BadValue(f"{raw!r} is not a number", "write a number")
         number: float
         if isinstance(raw, int | float):
             number = raw
@@ -119,15 +169,15 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
             try:
                 number = int(raw.strip()) if kind == "int" else float(raw.strip().rstrip("%"))
             except ValueError:
-                raise ValueError(f"{raw!r} is not a number|write a whole number") from None
+                raise BadValue(f"{raw!r} is not a number", "write a whole number") from None
         else:
-            raise ValueError(f"{raw!r} is not a number|write a number without quotes")
+            raise BadValue(f"{raw!r} is not a number", "write a number without quotes")
         if kind == "int" and number != int(number):
-            raise ValueError(f"{raw!r} is not a whole number|round it")
+            raise BadValue(f"{raw!r} is not a whole number", "round it")
         if kind == "hours" and abs(number * 60 - round(number * 60)) > 1e-9:
-            raise ValueError(f"{raw!r} is not a whole number of minutes|write hours such as 1, 0.5 or 0.25")
+            raise BadValue(f"{raw!r} is not a whole number of minutes", "write hours such as 1, 0.5 or 0.25")
         if spec.minimum is not None and number < spec.minimum or spec.maximum is not None and number > spec.maximum:
-            raise ValueError(f"{number:g} is out of range|use a value from {spec.minimum:g} to {spec.maximum:g}")
+            raise BadValue(f"{number:g} is out of range", f"use a value from {spec.minimum:g} to {spec.maximum:g}")
         if kind == "hours":
             return int(number) if number == int(number) else float(number)
         return int(number) if kind == "int" else float(number)
@@ -139,27 +189,29 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
                 return dt.date.fromisoformat(raw.strip())
             except ValueError:
                 pass
-        raise ValueError(f"{raw!r} is not a date|write it as YYYY-MM-DD")
+        raise BadValue(f"{raw!r} is not a date", "write it as YYYY-MM-DD")
     if kind in ("choice_list", "text_list"):
         if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
             items = [item.strip() for item in raw if item.strip()]
         elif isinstance(raw, str):
             items = [item.strip() for item in raw.split(",") if item.strip()]
         else:
-            raise ValueError(f"{raw!r} is not a list|write a list such as [a, b]")
+            raise BadValue(f"{raw!r} is not a list", "write a list such as [a, b]")
+        if not items and spec.optional:
+            return []
         if not items:
-            raise ValueError("is empty|give at least one value, comma-separated")
+            raise BadValue("is empty", "give at least one value, comma-separated")
         items = [_single_line(spec, item) for item in items]
         if kind == "choice_list":
             items = [item.lower() for item in items]
             unknown = [item for item in items if item not in spec.choices]
             if unknown:
-                raise ValueError(f"unknown value {unknown[0]!r}|choose from {', '.join(spec.choices)}")
+                raise BadValue(f"unknown value {unknown[0]!r}", f"choose from {', '.join(spec.choices)}")
         if len(set(items)) != len(items):
-            raise ValueError("lists a value twice|remove the duplicate")
+            raise BadValue("lists a value twice", "remove the duplicate")
         return items
     if not isinstance(raw, str):
-        raise ValueError(f"{raw!r} is not text|put the value in double quotes")
+        raise BadValue(f"{raw!r} is not text", "put the value in double quotes")
     if spec.optional and not raw.strip():
         return ""
     text = _single_line(spec, raw)
@@ -174,10 +226,22 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
     if kind in checks:
         pattern, fix = checks[kind]
         if not pattern.match(text):
-            raise ValueError(f"{text!r} is not valid|{fix}")
+            raise BadValue(f"{text!r} is not valid", f"{fix}")
     if kind == "choice":
-        if text.lower() not in spec.choices:
-            raise ValueError(f"{text!r} is not one of the choices|choose from {', '.join(spec.choices)}")
+        canonical = {choice.lower(): choice for choice in spec.choices}
+        if text.lower() not in canonical:
+            raise BadValue(f"{text!r} is not one of the choices", f"choose from {', '.join(spec.choices)}")
+        return canonical[text.lower()]
+    if kind == "place":
+        if place_data().residency_countries(text) is None:
+            raise BadValue(f"{text!r} is not a country or area policyforge knows",
+                           f"write a country name or one of {', '.join(place_data().areas)} (see catalog/regions.yaml)")
+        return text
+    if kind == "service":
+        known = place_data().services.get(spec.catalog, {})
+        if text.lower() not in known:
+            raise BadValue(f"{text!r} is not a known {spec.catalog.replace('_', ' ')} service",
+                           f"choose from {', '.join(known)}")
         return text.lower()
     return text
 
@@ -204,6 +268,35 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"{tighter} findings get longer ({a} days) than {looser} ones ({b} days)",
                 f"make remediation_days_{tighter} at most remediation_days_{looser}",
             ))
+    found += _fit_checks(data)
+    return found
+
+
+def _fit_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Refuse facts that contradict each other about places, services and data."""
+    found: list[tuple[str, str, str]] = []
+    stack, facts_data = data.get("stack", {}), data.get("data", {})
+    providers, regions = stack.get("cloud_providers"), stack.get("cloud_regions")
+    residency = facts_data.get("residency")
+    places = place_data()
+    if isinstance(providers, list):
+        if isinstance(regions, list) and isinstance(residency, str):
+            found += residency_problems(places, providers, regions, residency)
+        found += service_problems(places, providers, stack)
+    if facts_data.get("phi") is True and facts_data.get("pii") is False:
+        found.append(("data_pii", "health data (PHI) is personal data, yet data_pii is false",
+                      "set data_pii to true, or data_phi to false"))
+    privacy = data.get("audit", {}).get("categories", {}).get("privacy")
+    if privacy is True and facts_data.get("pii") is False:
+        found.append(("scope_privacy", "the Privacy category is in scope, yet data_pii says no personal data is held",
+                      "set data_pii to true, or scope_privacy to false"))
+    people = data.get("people", {})
+    privacy_mail = people.get("privacy_contact")
+    personal = {people.get(role, {}).get("email") for role in ROLE_TITLES}
+    if isinstance(privacy_mail, str) and privacy_mail in personal:
+        domain = data.get("company", {}).get("email_domain", "example.com")
+        found.append(("privacy_contact_email", f"{privacy_mail} is a person's own address",
+                      f"use a role mailbox such as privacy@{domain}"))
     return found
 
 
@@ -234,9 +327,8 @@ def _build(
             continue
         try:
             _set(data, spec.path, _coerce(spec, raw_for[spec.key], from_yaml))
-        except ValueError as exc:
-            message, _, fix = str(exc).partition("|")
-            problems.append(Problem(where, f"{name_of(spec)}: {message}", fix, line))
+        except BadValue as exc:
+            problems.append(Problem(where, f"{name_of(spec)}: {exc.message}", exc.fix, line))
     if "commitments" in data:
         data["commitments"].update(overrides or {})
     cross = _cross_checks(data)
@@ -295,9 +387,8 @@ def check_answer(key: str, raw: Any, where: str = "answers") -> Any:
         raise FactsError([unknown_key_problem(key, where)])
     try:
         return _coerce(spec, raw, from_yaml=False)
-    except ValueError as exc:
-        message, _, fix = str(exc).partition("|")
-        raise FactsError([Problem(where, f"{key}: {message}", fix)]) from None
+    except BadValue as exc:
+        raise FactsError([Problem(where, f"{key}: {exc.message}", exc.fix)]) from None
 
 
 def cross_check_answers(answers: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -354,7 +445,7 @@ def _key_lines(text: str) -> dict[str, int]:
 def parse_facts_yaml(text: str, where: str = "company.yml", commitments: CommitmentCatalog | None = None) -> Facts:
     """Validate the text of a ``company.yml``; errors carry file and line."""
     try:
-        loaded = yaml.safe_load(text)
+        loaded = load_strict(text)  # duplicate keys, aliases, deep nesting, .nan, bad dates: a line to fix
         lines = _key_lines(text)
     except yaml.reader.ReaderError as exc:
         # A character YAML refuses to read (a control character, say); point at its line.
@@ -425,9 +516,8 @@ def _override_problem(catalog: CommitmentCatalog, name: str, raw: Any,
     try:
         value = override_value(entry, raw)
         overrides[name] = int(value) if value == int(value) else value
-    except ValueError as exc:
-        message, _, fix = str(exc).partition("|")
-        return message, fix
+    except BadValue as exc:
+        return exc.message, exc.fix
     return None
 
 

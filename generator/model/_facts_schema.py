@@ -9,6 +9,7 @@ with the help text as comments.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 # Trust Services categories that a company may add to Security.
 OPTIONAL_CATEGORIES: tuple[str, ...] = (
@@ -34,7 +35,30 @@ MFA_METHODS: tuple[str, ...] = ("webauthn", "totp", "push")
 HEADCOUNT_BANDS: tuple[str, ...] = ("1-20", "21-50", "51-200", "201-500", "501-1000", "1000+")
 WORK_MODELS: tuple[str, ...] = ("hybrid", "remote", "office")
 ACCESS_REVIEW_CADENCES: tuple[str, ...] = ("quarterly", "monthly", "semiannual")
-REPORT_TYPES: tuple[str, ...] = ("type2", "type1")
+
+
+class ReportType(StrEnum):
+    """The SOC 2 report the company is audited for (``audit.report_type``)."""
+
+    TYPE2 = "type2"
+    TYPE1 = "type1"
+
+    @property
+    def label(self) -> str:
+        """Return the report's name as auditors write it: "Type II" or "Type I"."""
+        return "Type II" if self is ReportType.TYPE2 else "Type I"
+
+
+REPORT_TYPES: tuple[str, ...] = tuple(report.value for report in ReportType)
+CUSTOMER_REGIONS: tuple[str, ...] = ("us", "eu", "uk", "other")
+DATA_ROLES: tuple[str, ...] = ("processor", "controller")
+PAYMENT_ROLES: tuple[str, ...] = ("service_provider", "merchant")
+CURRENCIES: tuple[str, ...] = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "INR",
+                               "SGD", "NZD")
+BACKUP_PROTECTIONS: tuple[str, ...] = ("immutable", "cross_region", "separate_account")
+# Headcount bands run as a lean program: one leadership meeting instead of a committee, yearly
+# outside testing, merged controls. Larger bands keep the committee and quarterly testing.
+SMALL_BANDS: tuple[str, ...] = ("1-20", "21-50")
 
 
 @dataclass(frozen=True)
@@ -50,6 +74,8 @@ class FactSpec:
     minimum: float | None = None
     maximum: float | None = None
     optional: bool = False
+    # For kind "service": the section of catalog/services.yaml whose keys are the valid values.
+    catalog: str = ""
 
     @property
     def dotted(self) -> str:
@@ -97,10 +123,15 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("website", ("company", "website"), "url", "Company website (https://...)"),
     FactSpec("email_domain", ("company", "email_domain"), "domain", "Email domain (example.com)"),
     FactSpec("hq_country", ("company", "hq_country"), "text", "Country of the headquarters"),
+    FactSpec("currency", ("company", "currency"), "choice", "Currency for money thresholds in the policies",
+             choices=CURRENCIES),
     # --- roles
     *_role_specs(),
     FactSpec("security_contact_email", ("people", "security_contact"), "email",
              "Address where anyone reports a security issue"),
+    FactSpec("privacy_contact_email", ("people", "privacy_contact"), "email",
+             "Role mailbox for privacy requests (not a person's own address)",
+             "Read by the Privacy Officer and a deputy, so requests never wait on one person's inbox."),
     FactSpec("alternate_approver_name", ("people", "alternate_approver", "name"), "person",
              "Alternate approver: full name (approves a policy its usual approver wrote; blank if none)",
              "Someone other than the approver: when one person writes and would approve a policy, or holds two "
@@ -113,12 +144,25 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("uses_contractors", ("shape", "contractors"), "bool", "Do contractors work on company systems?"),
     FactSpec("byod_allowed", ("shape", "byod_allowed"), "bool",
              "May staff use personal phones for company email and chat?"),
+    FactSpec("has_board", ("shape", "has_board"), "bool", "Does the company have a board of directors?",
+             "Without a board, oversight duties go to the Chief Executive Officer and an outside adviser."),
     # --- stack
     FactSpec("cloud_providers", ("stack", "cloud_providers"), "choice_list",
              "Cloud provider(s), comma-separated: aws, gcp, azure", choices=CLOUD_PROVIDERS),
     FactSpec("cloud_regions", ("stack", "cloud_regions"), "text_list",
              "Production regions, comma-separated (primary first)",
              "At least two regions give the geographic redundancy the DR policy relies on."),
+    FactSpec("compute", ("stack", "compute"), "service", "Where production workloads run",
+             "A key from catalog/services.yaml (compute), e.g. eks, ecs, gke, cloud-run, aks.", catalog="compute"),
+    FactSpec("database", ("stack", "database"), "service", "Primary production database",
+             "A key from catalog/services.yaml (database), e.g. rds, aurora, cloud-sql, azure-sql.",
+             catalog="database"),
+    FactSpec("object_storage", ("stack", "object_storage"), "service", "Object storage",
+             "A key from catalog/services.yaml (object_storage): s3, gcs or blob.", catalog="object_storage"),
+    FactSpec("secrets_manager", ("stack", "secrets_manager"), "service", "Secrets manager",
+             "A key from catalog/services.yaml (secrets_manager).", catalog="secrets_manager"),
+    FactSpec("iac_tool", ("stack", "iac_tool"), "service", "Infrastructure-as-code tool",
+             "A key from catalog/services.yaml (iac_tool), e.g. terraform, opentofu, pulumi.", catalog="iac_tool"),
     FactSpec("identity_provider", ("stack", "identity_provider"), "text", "Identity provider (SSO)"),
     FactSpec("mfa_method", ("stack", "mfa_method"), "choice", "Required MFA method", choices=MFA_METHODS),
     FactSpec("source_control", ("stack", "source_control"), "text", "Source control platform"),
@@ -131,6 +175,10 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("logging_siem", ("stack", "logging_siem"), "text", "Central logging / SIEM"),
     FactSpec("vulnerability_scanner", ("stack", "vulnerability_scanner"), "text", "Vulnerability scanner"),
     FactSpec("backup_tool", ("stack", "backup_tool"), "text", "Backup tooling"),
+    FactSpec("backup_configured", ("stack", "backup_configured"), "choice_list",
+             "Backup protections you configure beyond the backup tool's own (blank if none)",
+             "Any of immutable, cross_region, separate_account. The policies claim a protection only when "
+             "the backup tool offers it or it is listed here.", choices=BACKUP_PROTECTIONS, optional=True),
     FactSpec("remote_access", ("stack", "remote_access"), "text",
              "Remote administrative access path (VPN or zero-trust access)"),
     FactSpec("status_page", ("stack", "status_page"), "url", "Public status page URL (blank if none)",
@@ -143,7 +191,17 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("data_payment", ("data", "payment"), "bool", "Do you handle payment card data?"),
     FactSpec("data_customer_confidential", ("data", "customer_confidential"), "bool",
              "Do you hold customers' confidential business data?"),
-    FactSpec("data_residency", ("data", "residency"), "text", "Where customer data must reside"),
+    FactSpec("data_residency", ("data", "residency"), "place", "Where customer data must reside",
+             "A country or area from catalog/regions.yaml (United States, European Union, United Kingdom...); "
+             "every production region must lie inside it."),
+    FactSpec("customer_regions", ("data", "customer_regions"), "choice_list",
+             "Where your customers' users are, comma-separated: us, eu, uk, other", choices=CUSTOMER_REGIONS),
+    FactSpec("data_role", ("data", "role"), "choice", "For customer data, are you the processor or the controller?",
+             "A SaaS provider processing data on its customers' behalf is their processor.", choices=DATA_ROLES),
+    FactSpec("payment_role", ("data", "payment_role"), "choice",
+             "For card data, are you a PCI DSS service provider or a merchant?",
+             "Storing, processing or transmitting cards for customers makes you a service provider.",
+             choices=PAYMENT_ROLES),
     # --- commitments
     FactSpec("uptime_sla", ("commitments", "uptime_sla"), "percent", "Uptime SLA (percent per month)",
              minimum=90, maximum=99.999),
@@ -171,6 +229,8 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "Days to fix a medium vulnerability", minimum=1, maximum=180),
     FactSpec("remediation_days_low", ("commitments", "remediation_days", "low"), "int",
              "Days to fix a low vulnerability", minimum=1, maximum=365),
+    FactSpec("deletion_days", ("commitments", "deletion_days"), "int",
+             "Days to delete a customer's data after their contract ends", minimum=1, maximum=365),
     FactSpec("breach_notification_hours", ("commitments", "breach_notification_hours"), "int",
              "Hours to notify affected customers of a breach", minimum=1, maximum=720),
     # --- audit

@@ -11,7 +11,7 @@ from pathlib import Path
 from .._errors import Problem, TemplateError
 from ..repo._files import policy_files
 from ._catalog import Catalog, load_catalog
-from ._documents import PolicyDoc, parse_policy
+from ._documents import PolicyDoc, parse_or_report
 
 _ANCHOR = re.compile(r"\{\s*#([A-Za-z0-9_-]+)\s*\}")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -89,10 +89,8 @@ def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Prob
     catalog, problems = load_catalog(root)
     templates: dict[str, PolicyDoc] = {}
     for path in policy_files(root / "policies"):
-        try:
-            doc = parse_policy(path.read_text(encoding="utf-8"), str(path), company=False)
-        except TemplateError as exc:
-            problems.extend(exc.problems)
+        doc = parse_or_report(path.read_text(encoding="utf-8"), str(path), False, problems)
+        if doc is None:
             continue
         if path.name != doc.filename:
             problems.append(Problem(str(path), f"file name does not match id and slug ({doc.filename})",

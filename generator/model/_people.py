@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .._errors import PolicyforgeError, Problem
+from .._errors import PolicyforgeError, Problem, yaml_problem
 
 ROSTER_FILE = "people/roster.csv"
 MAPPING_FILE = "people/hr-mapping.yml"
@@ -155,11 +155,11 @@ def parse_roster(text: str, where: str = ROSTER_FILE) -> list[Person]:
     return people
 
 
-def _date(raw: str, field: str, where: str, line: int, problems: list[Problem],
-          formats: Iterable[str] = ()) -> dt.date | None:
-    text = raw.strip()
+def parse_date(text: str, formats: Iterable[str] = ()) -> dt.date | None:
+    """Return a date written as YYYY-MM-DD (a timestamp's date part) or in one of ``formats``."""
+    text = text.strip()
     try:
-        return dt.date.fromisoformat(text[:10]) if text else None
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
         pass
     for fmt in formats:
@@ -167,6 +167,16 @@ def _date(raw: str, field: str, where: str, line: int, problems: list[Problem],
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+    return None
+
+
+def _date(raw: str, field: str, where: str, line: int, problems: list[Problem],
+          formats: Iterable[str] = ()) -> dt.date | None:
+    if not raw.strip():
+        return None
+    found = parse_date(raw, formats)
+    if found is not None:
+        return found
     problems.append(Problem(where, f"{field}: {raw!r} is not a date",
                             "write it as YYYY-MM-DD" + (" or as the export writes it" if formats else ""), line))
     return None
@@ -243,9 +253,7 @@ def _yaml_file(path: Path, what: str) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PolicyforgeError([Problem(str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                        "fix the syntax", mark.line + 1 if mark else None)]) from None
+        raise PolicyforgeError([yaml_problem(exc, str(path))]) from None
 
 
 def export_formats(library_root: Path) -> dict[str, ExportFormat]:

@@ -38,11 +38,7 @@ def same_person(facts: Facts, role_a: str, role_b: str) -> bool:
 
 
 def role_title(facts: Facts, role: str) -> str:
-    """Return the title a role's holder is shown with: the approver duty shows its holder's office."""
-    if role == "approver":
-        for office in OFFICES:
-            if same_person(facts, "approver", office):
-                return ROLE_TITLES[office]
+    """Return the title a role is shown with; an alternate approver who holds an office shows that office."""
     if role == ALTERNATE:
         for office in OFFICES:
             if same_person(facts, ALTERNATE, office):
@@ -62,6 +58,19 @@ def has_alternate(facts: Facts) -> bool:
     return bool(_key(facts, ALTERNATE))
 
 
+def alternate(facts: Facts) -> Person | None:
+    """Return who approves instead of the approver, or None when nobody but the approver can.
+
+    That is company.yml's alternate approver, else the CEO, or the CTO when the CEO is the approver.
+
+    POL-02 states this same rule, so what the policy promises and what ``approve`` enforces agree.
+    """
+    if has_alternate(facts):
+        return person(facts, ALTERNATE)
+    fallback = "cto" if same_person(facts, "approver", "ceo") else "ceo"
+    return None if same_person(facts, "approver", fallback) else person(facts, fallback)
+
+
 def approver_for(facts: Facts, approver_role: str, author: str) -> Person | None:
     """Return who approves a change written by ``author`` (a name or email), or None when nobody can.
 
@@ -72,9 +81,7 @@ def approver_for(facts: Facts, approver_role: str, author: str) -> Person | None
     usual = person(facts, approver_role)
     if wrote not in (usual.name.lower(), usual.email.lower()):
         return usual
-    if not has_alternate(facts):
+    instead = alternate(facts)
+    if instead is None or wrote in (instead.name.lower(), instead.email.lower()):
         return None
-    alternate = person(facts, ALTERNATE)
-    if wrote in (alternate.name.lower(), alternate.email.lower()):
-        return None
-    return alternate
+    return instead

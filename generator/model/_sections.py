@@ -102,10 +102,10 @@ def trust_settings(repo: Path | None, facts: Facts) -> TrustSettings:
     def bad(key: str, value: object, fix: str) -> None:
         problems.append(Problem(COMPANY_FILE, f"trust.{key}: {value!r} is not valid", fix, lines.get(f"trust.{key}")))
 
-    url = section.get("url", f"https://trust.{facts.get('company.email_domain')}")
+    url = section.get("url", f"https://trust.{facts.company.email_domain}")
     if not isinstance(url, str) or not _URL.match(url):
         bad("url", url, "write an https:// address such as https://trust.example.com")
-    requests = section.get("report_requests", facts.get("people.security_contact"))
+    requests = section.get("report_requests", facts.people.security_contact)
     if not isinstance(requests, str) or not _EMAIL.match(requests):
         bad("report_requests", requests, "write an email address such as security@example.com")
     languages = section.get("languages", ["en"])

@@ -98,7 +98,7 @@ def _cloud_vendors(program: Program) -> list[dict[str, Any]]:
     providers = program.library.catalog.providers
     return [
         {"key": key, "name": providers[key]["name"], "short": providers[key]["short"],
-         "service": safe(f"hosting of {markdown_text(program.facts.get('company.product'))}: compute, databases, "
+         "service": safe(f"hosting of {markdown_text(program.facts.company.product)}: compute, databases, "
                          "storage, networking and key management"),
          "data": safe("all customer data and production workloads"), "tier": "critical",
          "why": safe("it stores and processes customer data; it is a subservice organisation (carve-out)"),
@@ -166,12 +166,14 @@ def companion_context(program: Program, link_prefix: str = "../") -> dict[str, A
     context = build_context(program.facts, program.library.catalog, links, {}, program.unwritten)
     control, section = _links(program, link_prefix)
     texts = _Texts(context, f"policy_templates/{COMPANION_DIR}")
-    people = [{"role": role, "title": title, "name": program.facts.get(f"people.{role}.name"),
-               "email": program.facts.get(f"people.{role}.email")} for role, title in ROLE_TITLES.items()]
+    people = [{"role": role, "title": title, "name": program.facts.people.role(role).name,
+               "email": program.facts.people.role(role).email} for role, title in ROLE_TITLES.items()]
     context.update(
-        report="Type II" if program.facts.get("audit.report_type") == "type2" else "Type I",
+        report=program.facts.audit.report_type.label,
         categories=[CATEGORY_TITLES[c] for c in program.facts.categories],
         criteria_count=len(program.criteria_in_scope()),
+        out_of_scope=[CATEGORY_TITLES[c] for c in CATEGORY_TITLES if c not in program.facts.categories],
+        uncovered=[row.criterion.id for row in program.coverage() if not row.covered],
         controls_count=len(program.controls()),
         providers=[{"key": key, **program.library.catalog.providers[key]}
                    for key in program.facts.get("stack.cloud_providers")],

@@ -113,9 +113,16 @@ def word_count(markdown: str) -> int:
 LIBRARY_IDS = frozenset(f"POL-{n:02d}" for n in range(1, 30))
 
 
+def variant_answers(name: str) -> dict[str, Any]:
+    """Return the answers of a lint variant or of a company of the matrix (``_matrix.MATRIX``)."""
+    from ._matrix import MATRIX
+
+    return dict(VARIANTS[name]) if name in VARIANTS else dict(MATRIX[name].answers)
+
+
 def variant_program(name: str, library: Library, overrides: Mapping[str, Any] | None = None) -> Program:
-    """Build the program a variant company would get from the library."""
-    given = {**VARIANTS[name], **(overrides or {})}
+    """Build the program a variant company (or a matrix company) would get from the library."""
+    given = {**variant_answers(name), **(overrides or {})}
     commitments = given.pop("_commitments", None)
     answers = resolve_answers(given)
     program = program_from_library(facts_from_answers(answers, where=f"variant {name}", overrides=commitments),
@@ -152,7 +159,8 @@ def lint_library(library: Library | None = None, variants: tuple[str, ...] = tup
     problems: list[Problem] = []
     if library is None:
         library, problems = load_library_leniently()
-    example_tools: dict[str, str] = {}
+    defaults = resolve_answers()
+    example_tools: dict[str, str] = {key: defaults[key] for key in TOOL_KEYS}
     reported: set[tuple[str, int | None, str]] = set()
     codes = list(rules) if rules is not None else None
     for name in variants:
@@ -161,8 +169,6 @@ def lint_library(library: Library | None = None, variants: tuple[str, ...] = tup
         except PolicyforgeError as exc:
             problems.extend(Problem(p.where, f"[{name}] {p.message}", p.fix, p.line) for p in exc.problems)
             continue
-        if name == "example":
-            example_tools = {key: program.facts.get(f"stack.{key}") for key in TOOL_KEYS}
         rendered = _render_all(program, name, problems)
         for item in rendered:
             doc = program.policies[item.policy_id]
@@ -221,4 +227,39 @@ def lint_library(library: Library | None = None, variants: tuple[str, ...] = tup
             problems.append(Problem("policy_templates/catalog/checklist.yaml",
                                     f"checklist item {key} is answered by no core control",
                                     "list it in the checklist: field of the control that answers it"))
+    return problems
+
+
+def company_texts(program: Program) -> dict[str, str]:
+    """Return every page a company reads: policies, companion documents, the evidence plan and the program page."""
+    from ..kit._evidence import evidence_page
+    from ._companion import companion_pages
+    from ._load import program_page
+
+    texts = {doc.filename: program.render_page(doc) for doc in program.ordered_policies()}
+    texts.update(companion_pages(program))
+    texts["evidence.md"] = evidence_page(program)
+    texts["program.md"] = program_page(program)
+    return texts
+
+
+def lint_vocabulary(name: str, library: Library | None = None) -> list[Problem]:
+    """Check a matrix company's pages for the words it must not read and the words it must."""
+    from ._matrix import MATRIX
+
+    company = MATRIX[name]
+    texts = company_texts(variant_program(name, library or load_library_leniently()[0]))
+    problems: list[Problem] = []
+    for pattern in company.absent:
+        for page, text in texts.items():
+            found = re.search(pattern, text)
+            if found:
+                context = " ".join(text[max(0, found.start() - 60): found.end() + 40].split())
+                problems.append(Problem(page, f"[{name}] reads {found.group(0)!r}, which does not fit this company: "
+                                        f"…{context}…", "branch the text on the fact that makes it untrue"))
+    whole = "\n".join(texts.values())
+    for pattern in company.present:
+        if not re.search(pattern, whole):
+            problems.append(Problem(f"matrix {name}", f"no page reads /{pattern}/",
+                                    "write the text this company's facts call for"))
     return problems

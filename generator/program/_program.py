@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..model._documents import (
     document_file_name,
     document_id,
     is_policy_source,
-    parse_policy,
+    parse_or_report,
 )
 from ..model._facts import Facts, load_facts
 from ..model._library import Library, load_library
@@ -43,11 +44,20 @@ from ..repo._layout import COMPANY_FILE as COMPANY_FILE
 from ..repo._layout import PDF_DIR as PDF_DIR
 from ..repo._layout import POLICIES_DIR as POLICIES_DIR
 
+CLASSIFICATION = "Internal"  # of every policy page; part of what an approval covers
+
+
+def _next_section(body: str) -> int:
+    """Return the number the shared sections start at: one after the body's last numbered section."""
+    numbers = [int(line[3:].split(".")[0]) for line in body.splitlines()
+               if line.startswith("## ") and line[3:4].isdigit()]
+    return max(numbers, default=0) + 1
+
 
 def release_date(program: Program) -> dt.date:
     """Return the date of the release: the latest approval recorded in any policy."""
     dates = [entry.date for doc in program.policies.values() for entry in doc.history]
-    return max(dates, default=program.facts.get("audit.effective_date"))
+    return max(dates, default=program.facts.audit.effective_date)
 
 
 def build_date() -> dt.date:
@@ -100,6 +110,9 @@ class Program:
     def control(self, cid: str) -> Control | None:
         """Return a control as it holds for this company: a cadence control runs at the company's cadence."""
         control = self.library.catalog.controls.get(cid)
+        if control is not None and control.frequency_small and self.facts.small:
+            # A small company's lean program runs it at its own, fixed frequency.
+            return replace(control, frequency=control.frequency_small)
         if control is None or control.cadence is None or control.cadence not in self.commitments:
             return control
         value = self.commitments[control.cadence]
@@ -159,15 +172,15 @@ class Program:
 
     def docid(self, doc: PolicyDoc) -> str:
         """Return the policy's document number, ``ACME-POL-13``."""
-        return document_id(self.facts.get("company.doc_prefix"), doc.id)
+        return document_id(self.facts.company.doc_prefix, doc.id)
 
     def file_name(self, doc: PolicyDoc, extension: str) -> str:
         """Return the file name of the policy's export (``pdf``, ``docx``): ``ACME-POL-13-access-control-v1.2.pdf``."""
-        return document_file_name(self.facts.get("company.doc_prefix"), doc, extension)
+        return document_file_name(self.facts.company.doc_prefix, doc, extension)
 
     def person(self, role: str) -> str:
         """Return 'Title (Name)' for a role, escaped for Markdown."""
-        return f"{role_title(self.facts, role)} ({_cell(self.facts.get(f'people.{role}.name'))})"
+        return f"{role_title(self.facts, role)} ({_cell(self.facts.people.role(role).name)})"
 
     def metadata_table(self, doc: PolicyDoc) -> str:
         """Return the document-control block shown at the top of a policy page and PDF."""
@@ -186,7 +199,7 @@ class Program:
             ("Next review due", f"{due_text} ({doc.review_cadence} review)"),
             ("Criteria", ", ".join(doc.criteria) or "none"),
             ("Controls", controls),
-            ("Classification", "Internal"),
+            ("Classification", CLASSIFICATION),
         ]
         lines = ["| Document control | |", "|---|---|"]
         lines += [f"| {key} | {value} |" for key, value in rows]
@@ -225,12 +238,33 @@ class Program:
         context["next_review"] = self.next_review(doc)
         return render_markdown(self.library.partial("standard_sections.md"), "partials/standard_sections.md", context)
 
+    def approval_digest(self, doc: PolicyDoc) -> str:
+        """Return the digest of what a policy's readers see and who governs it, as an approval records it.
+
+        The rendered text (body, shared sections, control statements) and the governing metadata
+        (title, roles and the people in them, classification, scope, version and dates) go in, so
+        a change from any source (the policy file, company.yml, the library) changes the digest
+        and needs a new approval. What changes by itself (the as-of date, commit ids) stays out.
+        """
+        body = self.render_body(doc).strip("\n")
+        people = {role: self.facts.get(f"people.{getattr(doc, role)}") for role in ("owner", "approver")}
+        content = {
+            "id": doc.id, "title": doc.title, "area": doc.area, "category": doc.category, "summary": doc.summary,
+            "owner": [doc.owner, people["owner"]["name"], people["owner"]["email"]],
+            "approver": [doc.approver, people["approver"]["name"], people["approver"]["email"]],
+            "classification": CLASSIFICATION, "review_cadence": doc.review_cadence, "version": doc.version,
+            "effective_date": str(doc.effective_date), "last_reviewed": str(doc.last_reviewed),
+            "controls": list(doc.controls), "criteria": list(doc.criteria), "docid": self._policy_vars(doc)["docid"],
+            "body": body, "shared": self.standard_sections(doc, _next_section(body)),
+            "statements": self.controls_section(doc),
+        }
+        encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return "sha256:" + hashlib.sha256(encoded).hexdigest()
+
     def render_page(self, doc: PolicyDoc) -> str:
         """Return the whole policy page: title, document control, text, shared sections, controls, history."""
         body = self.render_body(doc).strip("\n")
-        numbers = [int(line[3:].split(".")[0]) for line in body.splitlines()
-                   if line.startswith("## ") and line[3:4].isdigit()]
-        next_number = max(numbers, default=0) + 1
+        next_number = _next_section(body)
         parts = [
             f"# {_cell(doc.title)}\n",
             self.metadata_table(doc),
@@ -243,43 +277,48 @@ class Program:
 
     def codeowners(self) -> str:
         """Return .github/CODEOWNERS: each policy routed to its owner and its approver."""
+        top = self.facts.get("people.approver.email")
         lines = [
             "# Generated from company.yml and the policies' owner/approver by `policyforge codeowners`;",
-            "# `policyforge check` reports when it no longer matches. Require code-owner review in the",
-            "# branch protection of main so the approver's review is needed to merge.",
-            f"* {self.facts.get('people.approver.email')}",
-            f"/{COMPANY_FILE} {self.facts.get('people.security_officer.email')} "
-            f"{self.facts.get('people.approver.email')}",
+            "# `policyforge check` reports when it no longer matches.",
+            "# GitHub needs ONE review from the owners on a file's last matching line, so each line names",
+            "# only the person who must approve: the policy's approver. The policy owner is named in the",
+            "# comment above and reviews as any reviewer. For this to hold, protect main (Settings > Rules):",
+            "# require a pull request, require review from Code Owners, dismiss stale approvals on new",
+            "# commits, require approval of the most recent push, allow no bypass; and protect release",
+            "# tags (YYYY.N) so only maintainers can create them.",
+            f"* {top}",
+            *(f"/{name} {top}" for name in (COMPANY_FILE, "mkdocs.yml", "requirements.txt", ".github/")),
         ]
         for doc in self.ordered_policies():
+            # The approver, or the alternate approver when the approver owns (writes) the policy.
             approver = approver_for(self.facts, doc.approver, self.facts.get(f"people.{doc.owner}.name"))
-            owners = dict.fromkeys([self.facts.get(f"people.{doc.owner}.email"),
-                                    self.facts.get(f"people.{doc.approver}.email"),
-                                    *([approver.email] if approver else [])])
-            lines.append(f"/{POLICIES_DIR}/{doc.filename} {' '.join(owners)}")
+            email = approver.email if approver else self.facts.get(f"people.{doc.approver}.email")
+            lines.append(f"# {doc.id}: owner {self.facts.get(f'people.{doc.owner}.email')}")
+            lines.append(f"/{POLICIES_DIR}/{doc.filename} {email}")
         return "\n".join(lines) + "\n"
 
     # ------------------------------------------------------------------ program pages
     def home_page(self, pdfs: dict[str, str] | None = None) -> str:
         """Return the home page: the program at a glance; ``pdfs`` maps labels to PDF links."""
-        company = _cell(self.facts.get("company.name"))
+        company = _cell(self.facts.company.name)
         categories = self.facts.scope.describe()
-        report = "Type II" if self.facts.get("audit.report_type") == "type2" else "Type I"
+        report = self.facts.audit.report_type.label
         covered = sum(1 for row in self.coverage() if row.covered)
         total = len(self.criteria_in_scope())
         out = [
             f"# {company} information security policies\n",
-            f"These are the policies in force at {_cell(self.facts.get('company.legal_name'))} for "
-            f"{_cell(self.facts.get('company.product'))}. Every employee and contractor reads and acknowledges "
+            f"These are the policies in force at {_cell(self.facts.company.legal_name)} for "
+            f"{_cell(self.facts.company.product)}. Every employee and contractor reads and acknowledges "
             f"them at hire and every year. Questions go to the Security Officer, "
-            f"{_cell(self.facts.get('people.security_officer.name'))} "
-            f"({_cell(self.facts.get('people.security_officer.email'))}).\n",
+            f"{_cell(self.facts.people.security_officer.name)} "
+            f"({_cell(self.facts.people.security_officer.email)}).\n",
             "| Program at a glance | |",
             "|---|---|",
             f"| Trust Services categories in scope | {categories} |",
-            f"| SOC 2 report | {report}, audited by {_cell(self.facts.get('audit.audit_firm'))} |",
+            f"| SOC 2 report | {report}, audited by {_cell(self.facts.audit.audit_firm)} |",
             f"| Policies in force | {len(self.policies)} |",
-            f"| Controls | {len(self.controls())} ([control matrix](controls.md)) |",
+            f"| Controls | {len(self.controls())} ([control matrix](controls.md), [who carries them](program.md)) |",
             f"| Criteria covered | {covered} of {total} ([coverage](coverage.md)) |",
             "| Changes in this release | [What changed](changes.md) |",
             "| Audit preparation | [Evidence plan](evidence.md), [readiness checklist](readiness.md) |",
@@ -349,26 +388,36 @@ def company_policy_from_template(template: PolicyDoc, library: Library, facts: F
     """Make a company's first copy of a library policy: version 1.0, approved on the effective date."""
     controls = tuple(c.id for c in library.catalog.controls_for(template.id))
     criteria = facts.scope.derive_criteria(controls, library.catalog)
-    effective: dt.date = facts.get("audit.effective_date")
-    author = facts.get(f"people.{template.owner}.name")
+    effective: dt.date = facts.audit.effective_date
+    author = facts.people.role(template.owner).name
     approver = approver_for(facts, template.approver, author)
     # With nobody but the author to approve, the record says so plainly and the segregation rule reports it.
-    first = HistoryEntry("1.0", effective, author, approver.name if approver else facts.get(
-        f"people.{template.approver}.name"), "Initial adoption of the policy")
+    first = HistoryEntry("1.0", effective, author,
+                         approver.name if approver else facts.people.role(template.approver).name,
+                         "Initial adoption of the policy")
     return replace(template, version="1.0", effective_date=effective, last_reviewed=effective,
                    controls=controls, criteria=criteria, history=(first,))
 
 
 def in_scope_templates(library: Library, facts: Facts) -> list[PolicyDoc]:
-    """Return the library templates whose category is in the company's scope."""
-    return [doc for key, doc in sorted(library.templates.items()) if facts.scope.includes(doc.category)]
+    """Return the library templates in force for the company: its scope, and privacy wherever it holds personal data."""
+    return [doc for key, doc in sorted(library.templates.items()) if doc.category in facts.policy_categories]
 
 
 def program_from_library(facts: Facts, library: Library | None = None, as_of: dt.date | None = None) -> Program:
     """Build the program a new company would get, straight from the library (no files written)."""
     library = library or load_library()
     policies = {doc.id: company_policy_from_template(doc, library, facts) for doc in in_scope_templates(library, facts)}
-    return Program(facts, library, policies, as_of or build_date())
+    return seal_first_approvals(Program(facts, library, policies, as_of or build_date()))
+
+
+def seal_first_approvals(program: Program) -> Program:
+    """Record in each policy's last history entry its approver's role and the digest of what it approves."""
+    for pid, doc in list(program.policies.items()):
+        if doc.history and not doc.history[-1].digest:
+            entry = replace(doc.history[-1], approver_role=doc.approver, digest=program.approval_digest(doc))
+            program.policies[pid] = replace(doc, history=(*doc.history[:-1], entry))
+    return program
 
 
 def load_program(repo: Path, library: Library | None = None, as_of: dt.date | None = None) -> Program:
@@ -381,11 +430,9 @@ def load_program(repo: Path, library: Library | None = None, as_of: dt.date | No
     for path in policy_files(folder):
         text = path.read_text(encoding="utf-8")
         if not is_policy_source(path.name, text):
-            continue  # the company's own page (onboarding.md): published as written, not a policy
-        try:
-            doc = parse_policy(text, f"{POLICIES_DIR}/{path.name}", company=True)
-        except TemplateError as exc:
-            problems.extend(exc.problems)
+            continue  # a company page (an onboarding guide, say): published as written, not a policy
+        doc = parse_or_report(text, f"{POLICIES_DIR}/{path.name}", True, problems)
+        if doc is None:
             continue
         policies[doc.id] = doc
     if problems:

@@ -16,11 +16,19 @@ from ..model._catalog import Catalog
 from ..model._commitments import resolve
 from ..model._documents import document_id
 from ..model._facts import Facts
-from ..model._facts_schema import ROLE_TITLES
-from ..model._roles import role_title, same_person
+from ..model._facts_schema import ROLE_TITLES, ReportType
+from ..model._roles import alternate, role_title, same_person
 from ._commit import CommitContext
 from ._escape import markdown_text
 from ._render import join_and, safe
+from ._tailoring import (
+    architecture_words,
+    cloud_vocabulary,
+    governance_words,
+    jurisdiction_words,
+    money_words,
+    residency_words,
+)
 
 MFA_LABELS: dict[str, str] = {
     "webauthn": "phishing-resistant FIDO2 security keys or platform passkeys",
@@ -37,9 +45,9 @@ def add_months(day: dt.date, count: int) -> dt.date:
 
 
 def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
-    """Vocabulary of the primary cloud provider, plus the names of all providers in use."""
+    """Vocabulary of every cloud provider in use, with the company's chosen services."""
     providers = facts.get("stack.cloud_providers")
-    words: dict[str, Any] = dict(catalog.providers[providers[0]])
+    words: dict[str, Any] = cloud_vocabulary(facts, catalog.providers, architecture_words(facts, catalog.places))
     words["names"] = join_and(catalog.providers[p]["name"] for p in providers)
     words["multi"] = len(providers) > 1
     words["providers"] = list(providers)
@@ -63,12 +71,15 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         role: {"title": role_title(facts, role), **data["people"][role]} for role in ROLE_TITLES
     }
     people["security_contact"] = data["people"]["security_contact"]
-    people["alternate_approver"] = {"title": role_title(facts, "alternate_approver"),
-                                    **data["people"].get("alternate_approver", {"name": "", "email": ""})}
+    # The effective alternate approver (company.yml's, else the CEO or CTO), as approve enforces it.
+    instead = alternate(facts)
+    people["alternate_approver"] = ({"title": instead.title, "name": instead.name, "email": instead.email}
+                                    if instead else {"title": "", "name": "", "email": ""})
+    people["privacy_contact"] = data["people"]["privacy_contact"]
     audit = dict(data["audit"])
     start: dt.date = audit["observation_start"]
     audit["observation_end"] = add_months(start, audit["observation_months"]) - dt.timedelta(days=1)
-    audit["type2"] = audit["report_type"] == "type2"
+    audit["type2"] = audit["report_type"] == ReportType.TYPE2
     in_scope = {category: category in facts.categories for category in
                 ("security", "availability", "confidentiality", "processing_integrity", "privacy")}
 
@@ -94,6 +105,12 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "site": data["site"],
         "scope": in_scope,
         "cloud": cloud_words(facts, catalog),
+        "arch": architecture_words(facts, catalog.places),
+        "gov": governance_words(facts),
+        "residency": residency_words(facts, catalog.places),
+        "law": jurisdiction_words(facts, catalog.places, catalog.regulations),
+        "rules": catalog.regulations,
+        "money": money_words(facts),
         "mfa": MFA_LABELS[data["stack"]["mfa_method"]],
         "policy": dict(policy or {}),
         "link": link,

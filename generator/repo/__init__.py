@@ -1,10 +1,11 @@
-"""The company repository on disk: its layout, atomic file writes, and git (one runner) with what it records."""
+"""The company repository on disk: its layout, atomic writes, git (one runner) and which files may be published."""
 
 from ._files import write_atomic
 from ._git import DRAFT, Commit, GitNotFound, current_release, git, git_bytes, previous_release, version_commits
 from ._layout import LAYOUT, RepoLayout
+from ._published import PublishedSet, published_set
 
 __all__ = [
-    "DRAFT", "LAYOUT", "Commit", "GitNotFound", "RepoLayout", "current_release", "git", "git_bytes",
-    "previous_release", "version_commits", "write_atomic",
+    "DRAFT", "LAYOUT", "Commit", "GitNotFound", "PublishedSet", "RepoLayout", "current_release", "git", "git_bytes",
+    "previous_release", "published_set", "version_commits", "write_atomic",
 ]

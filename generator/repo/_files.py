@@ -40,7 +40,8 @@ def policy_files(folder: Path) -> list[Path]:
     The one scan of a policies folder: the library's templates, a company's ``policies/`` (where a file
     that is not a sound policy is reported, never skipped), its retired, base and pending copies.
     """
-    return sorted(folder.glob("*.md"))
+    # A link is never read (it may point at /proc/self/environ or /dev/zero); check and build report it.
+    return sorted(p for p in folder.glob("*.md") if p.is_file() and not p.is_symlink())
 
 
 def normalized_zip(data: bytes, day: dt.date) -> bytes:

@@ -36,7 +36,7 @@ def release_changes(program: Program, repo: Path) -> ReleaseChanges:
         return ReleaseChanges(release, None, [], None, None)
     changes = changes_between(repo, previous, None, program.library)
     name = f"changes/redline-{previous}-{release}.html"
-    document = redline_html(previous, release, changes, program.facts.get("company.name")) if changes else None
+    document = redline_html(previous, release, changes, program.facts.company.name) if changes else None
     return ReleaseChanges(release, previous, changes, name if changes else None, document)
 
 

@@ -15,9 +15,10 @@ import yaml
 
 from ..kit._acknowledgement import acknowledgement_page
 from ..kit._evidence import evidence_page
-from ..kit._readiness import readiness_page
+from ..kit._readiness_page import readiness_page
 from ..model._documents import AREAS, is_policy_source
 from ..program._companion import COMPANION_TITLES, companion_pages
+from ..program._load import program_page
 from ..program._program import Program
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..repo._files import write_atomic
@@ -27,6 +28,7 @@ PAGE_TITLES: dict[str, str] = {
     "index.md": "Home",
     "changes.md": "What changed",
     "controls.md": "Control matrix",
+    "program.md": "Who carries the program",
     "coverage.md": "Criteria coverage",
     "evidence.md": "Evidence plan",
     "readiness.md": "Readiness checklist",
@@ -53,6 +55,7 @@ def generated_pages(program: Program, repo: Path, pdfs: dict[str, str] | None = 
         "index.md": program.home_page(pdfs),
         "changes.md": changes_page(program, found),
         "controls.md": program.matrix_page(),
+        "program.md": program_page(program),
         "coverage.md": program.coverage_page(),
         "evidence.md": evidence_page(program),
         "readiness.md": readiness_page(program, repo),
@@ -89,7 +92,8 @@ def site_nav(program: Program, extra_pages: list[str] | None = None) -> list[Any
         if docs:
             nav.append({title: [{d.title: d.filename} for d in docs]})
     nav.append({"Program": [{PAGE_TITLES[name]: name}
-                            for name in ("changes.md", "controls.md", "coverage.md", "evidence.md")]})
+                            for name in ("changes.md", "controls.md", "program.md", "coverage.md",
+                                                                 "evidence.md")]})
     nav.append({"Audit readiness": [{PAGE_TITLES[name]: name} for name in ("readiness.md", "acknowledgements.md")]
                 + [{title: f"companion/{stem}.md"} for stem, title in COMPANION_TITLES.items()]})
     if extra_pages:
@@ -108,7 +112,7 @@ def render_docs(program: Program, repo: Path, out: Path) -> list[Path]:
         write_atomic(target, text)
         written.append(target)
     config = {
-        "site_name": f"{program.facts.get('company.name')} policies",
+        "site_name": f"{program.facts.company.name} policies",
         "docs_dir": "docs",
         "site_dir": "site",
         "use_directory_urls": False,

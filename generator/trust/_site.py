@@ -106,9 +106,9 @@ def subprocessors(program: Program, settings: TrustSettings) -> list[Subprocesso
 def _report_paragraph(program: Program, settings: TrustSettings, today: dt.date) -> str:
     facts = program.facts
     window = audit_window(facts)
-    firm = markdown_text(facts.get("audit.audit_firm"))
+    firm = markdown_text(facts.audit.audit_firm)
     mail = markdown_text(settings.report_requests)
-    request = (f"The report is confidential to {markdown_text(facts.get('company.name'))}, its customers and "
+    request = (f"The report is confidential to {markdown_text(facts.company.name)}, its customers and "
                f"prospects: it is shared under a non-disclosure agreement. Request it by writing to "
                f"[{mail}](mailto:{mail}) with your company name and the reason for the request.")
     if window.type2:
@@ -131,12 +131,12 @@ def _report_paragraph(program: Program, settings: TrustSettings, today: dt.date)
 def trust_markdown(program: Program, settings: TrustSettings, today: dt.date) -> dict[str, str]:
     """Return the trust site's pages as Markdown (``index`` and ``disclosure``), built from public facts only."""
     facts = program.facts
-    company = markdown_text(facts.get("company.name"))
-    product = markdown_text(facts.get("company.product"))
+    company = markdown_text(facts.company.name)
+    product = markdown_text(facts.company.product)
     categories = [CATEGORY_TITLES[c] for c in facts.categories]
-    contact = markdown_text(facts.get("people.security_contact"))
+    contact = markdown_text(facts.people.security_contact)
     index = [
-        f"{markdown_text(facts.get('company.legal_name'))} protects the data its customers entrust to {product} "
+        f"{markdown_text(facts.company.legal_name)} protects the data its customers entrust to {product} "
         f"with a security program audited against the AICPA Trust Services Criteria (SOC 2). This page says what "
         f"the program covers, how to obtain the SOC 2 report, which subprocessors handle customer data, and how to "
         f"reach our security team.\n",
@@ -208,18 +208,18 @@ def trust_files(program: Program, settings: TrustSettings, today: dt.date) -> di
     """Return every file of the trust site by relative path: two pages, the stylesheet, security.txt."""
     facts = program.facts
     pages = trust_markdown(program, settings, today)
-    name = str(facts.get("company.name"))
+    name = str(facts.company.name)
     lang = settings.languages[0]
-    footer = (f"{html.escape(str(facts.get('company.legal_name')))} · updated {html.escape(today.isoformat())} · "
+    footer = (f"{html.escape(str(facts.company.legal_name))} · updated {html.escape(today.isoformat())} · "
               f"<a href=\"{WELL_KNOWN}\">security.txt</a>")
-    tagline = html.escape(f"Security, compliance and subprocessors of {facts.get('company.product')}")
-    txt: SecurityTxt = security_txt(str(facts.get("people.security_contact")), settings.url, settings.languages,
+    tagline = html.escape(f"Security, compliance and subprocessors of {facts.company.product}")
+    txt: SecurityTxt = security_txt(str(facts.people.security_contact), settings.url, settings.languages,
                                     today)
     return {
         "index.html": _page(f"{name} Trust Center", f"{name} Trust Center", tagline, pages["index"], lang, footer),
         "disclosure.html": _page(f"Vulnerability disclosure — {name}", f"{name} vulnerability disclosure", tagline,
                                  pages["disclosure"], lang, footer),
-        "style.css": STYLE % {"brand": facts.get("site.brand_color")},
+        "style.css": STYLE % {"brand": facts.site.brand_color},
         WELL_KNOWN: txt.text(),
     }
 

@@ -1,33 +1,13 @@
-"""The command-line layer: argparse lives only in adapters/, and every command reports bad input the same way."""
+"""The command-line layer: one registry of commands, and every command reports bad input the same way."""
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT
 from policyforge.adapters._command import Command, ExitCode
 from policyforge.adapters.cli import COMMANDS, build_parser, main
-
-ENGINE = REPO_ROOT / "generator"
-
-
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
-def test_no_engine_module_outside_the_adapters_imports_argparse() -> None:
-    offenders = [str(path.relative_to(ENGINE)) for path in sorted(ENGINE.rglob("*.py"))
-                 if "adapters" not in path.parts and "argparse" in _imports(path)]
-    assert offenders == []
 
 
 def _leaves(commands: tuple[Command, ...]) -> list[Command]:

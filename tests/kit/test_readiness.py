@@ -21,8 +21,8 @@ from policyforge.kit._readiness import (
     assess,
     init_readiness,
     parse_readiness,
-    readiness_page,
 )
+from policyforge.kit._readiness_page import readiness_page
 from policyforge.model import Library, load_library
 from policyforge.program import Program, variant_program
 from policyforge.render import markdown_to_html

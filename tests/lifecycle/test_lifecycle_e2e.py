@@ -28,6 +28,9 @@ def check(repo: Path, *extra: str) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
+APPROVER_BLOCK = 'approver:\n    name: "Dana Whitfield"\n    email: "dana.whitfield@acme.example"'
+
+
 def edit(repo: Path, relative: str, old: str, new: str) -> None:
     path = repo / relative
     text = path.read_text(encoding="utf-8")
@@ -67,9 +70,12 @@ DEFECTS = {
                     "link to POL-99-nothing.md, which is not a policy"),
     "missing in scope": (lambda r: (r / "policies/POL-28-privacy.md").unlink(),
                          "POL-28 Privacy and Data Protection Policy is in scope"),
-    "present out of scope": (lambda r: edit(r, "company.yml", "privacy: true", "privacy: false"),
-                             "POL-28 belongs to privacy, which company.yml has out of scope"),
-    "stale codeowners": (lambda r: edit(r, "company.yml", '"dana.whitfield@acme.example"', '"ceo@acme.example"'),
+    "present out of scope": (lambda r: edit(r, "company.yml", "processing_integrity: true",
+                                            "processing_integrity: false"),
+                             "POL-29 belongs to processing_integrity, which company.yml has out of scope"),
+    # CODEOWNERS routes each policy to its approver, so changing the approver's address makes it stale.
+    "stale codeowners": (lambda r: edit(r, "company.yml", APPROVER_BLOCK,
+                                        APPROVER_BLOCK.replace("dana.whitfield@acme.example", "ceo@acme.example")),
                          ".github/CODEOWNERS: does not route each policy"),
 }
 
@@ -100,16 +106,18 @@ def test_changed_text_needs_an_approval_and_approve_fixes_it(repo: Path) -> None
     assert 'policyforge approve POL-13 --by' in out
 
     refused = run([POLICYFORGE, "approve", "POL-13", "--by", "Somebody Else", "--repo", str(repo)], check=False)
-    assert refused.returncode == 2 and "approved by the Chief Technology Officer, Rahul Mehta" in refused.stderr
+    assert refused.returncode == 2 and "approved by the Policy Approver, Dana Whitfield" in refused.stderr
 
-    run([POLICYFORGE, "approve", "POL-13", "--by", "Rahul Mehta", "--summary", "Requests carry an end date",
+    run([POLICYFORGE, "approve", "POL-13", "--by", "Dana Whitfield", "--summary", "Requests carry an end date",
          "--date", "2027-02-01", "--repo", str(repo)])
     front = yaml.safe_load((repo / POLICY).read_text(encoding="utf-8").split("---")[1])
     assert front["version"] == "1.1"
     assert str(front["effective_date"]) == "2027-02-01" and str(front["last_reviewed"]) == "2027-02-01"
-    assert front["history"][-1] == {"version": "1.1", "date": front["history"][-1]["date"],
-                                    "author": "Priya Natarajan", "approver": "Rahul Mehta",
-                                    "summary": "Requests carry an end date"}
+    last = front["history"][-1]
+    assert last["digest"].startswith("sha256:") and last["approver_role"] == "approver"
+    assert {k: v for k, v in last.items() if k not in ("digest", "approver_role")} == {
+        "version": "1.1", "date": last["date"], "author": "Priya Natarajan", "approver": "Dana Whitfield",
+        "summary": "Requests carry an end date"}
     code, out = check(repo, "--base", "HEAD")
     assert code == 0, out
 
@@ -126,7 +134,7 @@ def test_redline_shows_exactly_the_edited_sentence(repo: Path) -> None:
     words = statement.split()
     changed = statement.replace(words[3], "REPLACEDWORD", 1)
     edit(repo, POLICY, statement, changed)
-    run([POLICYFORGE, "approve", "POL-13", "--by", "rahul.mehta@acme.example", "--summary", "Wording",
+    run([POLICYFORGE, "approve", "POL-13", "--by", "dana.whitfield@acme.example", "--summary", "Wording",
          "--repo", str(repo)])
     run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "Edit POL-13"], cwd=repo)
     result = run([POLICYFORGE, "redline", "HEAD~1", "HEAD", "--repo", str(repo)])
@@ -164,7 +172,9 @@ def test_workflows_pin_actions_and_grant_least_privilege(repo: Path) -> None:
         assert "${{ secrets." not in text
 
 
-def test_codeowners_routes_each_policy_to_owner_and_approver(repo: Path) -> None:
+def test_codeowners_routes_each_policy_to_its_approver_and_names_its_owner(repo: Path) -> None:
     lines = (repo / ".github" / "CODEOWNERS").read_text().splitlines()
-    assert "/policies/POL-13-access-control.md priya.natarajan@acme.example rahul.mehta@acme.example" in lines
+    # only the approver: GitHub takes one review from any owner on the line (see the file's header)
+    assert "/policies/POL-13-access-control.md dana.whitfield@acme.example" in lines
+    assert "# POL-13: owner priya.natarajan@acme.example" in lines
     assert sum(1 for line in lines if line.startswith("/policies/")) == 29

@@ -22,6 +22,8 @@ UPDATE_DAY = "1830297600"
 CHECK_DAY = "1796083200"
 
 COMPANY_SCOPE = "This policy applies to every Acme lab as well:"
+# The library's sentence as the template holds it (the commitment is a named value, rendered per company).
+LIBRARY_REVIEWS = "**4.4.4** An account with no sign-in for {{ commit.inactive_account_disable }} is disabled"
 UPSTREAM_REVIEWS = "**4.4.4** An account unused for 60 days is disabled"
 COMPANY_LEAVER = "**4.4.1** Moves are recorded in Workday within 2 business days. When someone changes role"
 UPSTREAM_LEAVER = "**4.4.1** A change of team counts as a change of role. When someone changes role"
@@ -122,7 +124,7 @@ def edit_company_and_library(repo: Path, release: Path, company: tuple[str, str]
 def test_a_company_edit_far_from_an_upstream_change_keeps_both_and_needs_a_new_approval(
         repo: Path, release: Path) -> None:
     ours = edit_company_and_library(repo, release, ("This policy applies to:", COMPANY_SCOPE),
-                                    ("**4.4.4** An account with no sign-in for 90 days is disabled", UPSTREAM_REVIEWS))
+                                    (LIBRARY_REVIEWS, UPSTREAM_REVIEWS))
     head = git(repo, "rev-parse", "HEAD")
 
     code, out = update(repo, release)
@@ -213,7 +215,7 @@ def test_a_section_the_company_deleted_stays_deleted_unless_upstream_changed_it(
     (repo / POL13).write_text(text.replace(", ACC-08]", "]"), encoding="utf-8")
     commit(repo, "We have no service accounts")
     if upstream_edit == "elsewhere":
-        edit(release / TEMPLATE13, "**4.4.4** An account with no sign-in for 90 days is disabled", UPSTREAM_REVIEWS)
+        edit(release / TEMPLATE13, LIBRARY_REVIEWS, UPSTREAM_REVIEWS)
     else:
         edit(release / TEMPLATE13, "Service accounts cannot sign in interactively.",
              "Service accounts cannot sign in interactively and their keys rotate every 90 days.")
@@ -236,7 +238,7 @@ def test_a_section_the_company_deleted_stays_deleted_unless_upstream_changed_it(
 # ------------------------------------------------------------------------------------------- library changes
 def test_an_approved_policy_keeps_its_approval_and_takes_a_control_added_upstream(
         repo: Path, release: Path) -> None:
-    run([str(BIN / "policyforge"), "approve", "POL-13", "--by", "Rahul Mehta", "--summary", "Tighter wording",
+    run([str(BIN / "policyforge"), "approve", "POL-13", "--by", "Dana Whitfield", "--summary", "Tighter wording",
          "--date", "2027-03-01", "--repo", str(repo)], env=env_for(None))
     commit(repo, "Approve POL-13 1.1")
     controls = release / "controls" / "POL-13.yaml"
@@ -383,7 +385,7 @@ DIRTY = {
 
 @pytest.mark.parametrize("change", list(DIRTY))
 def test_update_refuses_uncommitted_changes_and_touches_nothing(repo: Path, release: Path, change: str) -> None:
-    edit(release / TEMPLATE13, "**4.4.4** An account with no sign-in for 90 days is disabled", UPSTREAM_REVIEWS)
+    edit(release / TEMPLATE13, LIBRARY_REVIEWS, UPSTREAM_REVIEWS)
     DIRTY[change](repo)
     status = git(repo, "status", "--porcelain", "--untracked-files=all")
     policy = read(repo, POL13)
@@ -404,7 +406,7 @@ def test_a_library_version_that_is_not_installed_is_refused(repo: Path) -> None:
 
 def test_a_second_update_to_the_same_release_changes_nothing(repo: Path, release: Path) -> None:
     edit_company_and_library(repo, release, ("This policy applies to:", COMPANY_SCOPE),
-                             ("**4.4.4** An account with no sign-in for 90 days is disabled", UPSTREAM_REVIEWS))
+                             (LIBRARY_REVIEWS, UPSTREAM_REVIEWS))
     assert update(repo, release)[0] == 0
     commit(repo, "Library 2026.2")
 

@@ -12,6 +12,7 @@ from policyforge import FactsError, dump_facts, facts_from_answers, parse_facts_
 from policyforge.model import FACT_SPECS, SPECS_BY_KEY, raw_defaults, resolve_answers
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+EMAIL = "write an address such as name@example.com"
 
 
 def problems_for(**overrides: object) -> list[str]:
@@ -45,39 +46,58 @@ def test_example_company_defaults_are_valid_and_complete() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
-        ("ceo_email", "not-an-email", "ceo_email: 'not-an-email' is not valid — write an address"),
-        ("company_slug", "Acme Cloud", "company_slug: 'Acme Cloud' is not valid — use lower-case letters"),
-        ("website", "http://acme.example", "website: 'http://acme.example' is not valid — write an https://"),
-        ("effective_date", "01/12/2026", "effective_date: '01/12/2026' is not a date — write it as YYYY-MM-DD"),
-        ("uptime_sla", "101", "uptime_sla: 101 is out of range — use a value from 90 to 99.999"),
-        ("rto_hours", "four", "rto_hours: 'four' is not a number"),
-        ("work_model", "nomadic", "'nomadic' is not one of the choices — choose from hybrid, remote, office"),
-        ("cloud_providers", "aws, oracle", "cloud_providers: unknown value 'oracle' — choose from aws, gcp, azure"),
-        ("byod_allowed", "perhaps", "byod_allowed: 'perhaps' is not yes or no"),
-        ("company_name", "", "company_name: is empty — give a value"),
-        ("company_name", "Acme\nCloud", "company_name: must be a single line — remove the line breaks"),
-        ("company_name", "A" * 5000, "company_name: is 5000 characters long — shorten it to at most 200"),
-        ("brand_color", "blue", "brand_color: 'blue' is not valid — write a hex colour"),
+        # A derived fact (approver_email follows ceo_email, slug and prefix follow the name) is reported too.
+        ("ceo_email", "not-an-email", ["ceo_email: 'not-an-email' is not valid — write an address such as "
+                                       "name@example.com",
+                                       "approver_email: 'not-an-email' is not valid — write an address such as "
+                                       "name@example.com"]),
+        ("company_slug", "Acme Cloud", ["company_slug: 'Acme Cloud' is not valid — use lower-case letters, digits "
+                                        "and single hyphens, e.g. acme-cloud"]),
+        ("website", "http://acme.example", ["website: 'http://acme.example' is not valid — write an https:// "
+                                            "address without spaces, quotes or brackets"]),
+        ("effective_date", "01/12/2026", ["effective_date: '01/12/2026' is not a date — write it as YYYY-MM-DD"]),
+        ("uptime_sla", "101", ["uptime_sla: 101 is out of range — use a value from 90 to 99.999"]),
+        ("rto_hours", "four", ["rto_hours: 'four' is not a number — write a whole number"]),
+        ("work_model", "nomadic", ["work_model: 'nomadic' is not one of the choices — choose from hybrid, remote, "
+                                   "office"]),
+        ("cloud_providers", "aws, oracle", ["cloud_providers: unknown value 'oracle' — choose from aws, gcp, azure"]),
+        ("byod_allowed", "perhaps", ["byod_allowed: 'perhaps' is not yes or no — write true or false"]),
+        ("company_name", "", ["company_name: is empty — give a value", "company_legal_name: is empty — give a value",
+                              "company_slug: is empty — give a value", "doc_prefix: is empty — give a value"]),
+        ("company_name", "Acme\nCloud", ["company_name: must be a single line — remove the line breaks",
+                                         "company_legal_name: must be a single line — remove the line breaks",
+                                         "product_name: must be a single line — remove the line breaks"]),
+        ("company_name", "A" * 5000, ["company_name: is 5000 characters long — shorten it to at most 200",
+                                      "company_legal_name: is 5000 characters long — shorten it to at most 200",
+                                      "company_slug: is 5000 characters long — shorten it to at most 200",
+                                      "product_name: is 5009 characters long — shorten it to at most 200"]),
+        ("brand_color", "blue", ["brand_color: 'blue' is not valid — write a hex colour such as #1f4e79"]),
     ],
 )
-def test_bad_fact_is_reported_with_field_and_fix(key: str, value: str, expected: str) -> None:
-    found = problems_for(**{key: value})
-    assert any(expected in problem for problem in found), found
+def test_bad_fact_is_reported_with_field_and_fix(key: str, value: str, expected: list[str]) -> None:
+    assert problems_for(**{key: value}) == [f"answers: {line}" for line in expected]
 
 
 def test_every_bad_field_is_reported_not_only_the_first() -> None:
-    found = problems_for(security_officer_email="x", cto_email="y", rto_hours="0")
-    assert len(found) == 3
+    assert problems_for(security_officer_email="x", cto_email="y", rto_hours="0") == [
+        f"answers: cto_email: 'y' is not valid — {EMAIL}",
+        f"answers: security_officer_email: 'x' is not valid — {EMAIL}",
+        "answers: rto_hours: 0 is out of range — use a value from 1 to 168",
+    ]
 
 
 def test_backups_slower_than_the_rpo_are_refused() -> None:
-    found = problems_for(backup_frequency_hours="24", rpo_hours="4")
-    assert any("backups every 24 hours cannot meet the RPO of 4 hours" in p for p in found)
+    assert problems_for(backup_frequency_hours="24", rpo_hours="4") == [
+        "answers: backup_frequency_hours: backups every 24 hours cannot meet the RPO of 4 hours — back up at least "
+        "as often as rpo_hours, or raise rpo_hours"]
 
 
 def test_remediation_deadlines_must_tighten_with_severity() -> None:
-    found = problems_for(remediation_days_critical="40", remediation_days_high="30")
-    assert any("remediation_days_critical" in p for p in found)
+    # Both values are in range on their own: only the cross-check can refuse them.
+    assert problems_for(remediation_days_critical="25", remediation_days_high="20") == [
+        "answers: remediation_days_critical: critical findings get longer (25 days) than high ones (20 days) — make "
+        "remediation_days_critical at most remediation_days_high"]
+    assert problems_for(remediation_days_critical="10", remediation_days_high="30") == []
 
 
 def test_unknown_answer_key_is_refused() -> None:

@@ -57,9 +57,12 @@ def test_control_pointing_at_a_missing_section_is_refused(tmp_path: Path) -> Non
 def test_optional_category_policy_appears_only_in_scope(mini_library: Path) -> None:
     library = load_library(mini_library)
     everything = program_from_library(facts_from_answers(resolve_answers()), library)
-    security = program_from_library(facts_from_answers(resolve_answers({"scope_privacy": False})), library)
+    security = program_from_library(facts_from_answers(resolve_answers({"scope_privacy": False, "data_pii": False})),
+                                    library)
+    personal = program_from_library(facts_from_answers(resolve_answers({"scope_privacy": False})), library)
     assert set(everything.policies) == {"POL-02", "POL-28"}
     assert set(security.policies) == {"POL-02"}
+    assert set(personal.policies) == {"POL-02", "POL-28"}  # personal data needs its policy whatever the scope
 
 
 def test_company_copy_round_trips_through_its_file(mini_library: Path) -> None:

@@ -8,7 +8,7 @@ from policyforge.model import resolve_answers
 from policyforge.program._lint import MAX_WORDS, MIN_WORDS, lint_library, word_count
 
 OPTIONAL = ("availability", "confidentiality", "processing_integrity", "privacy")
-SECURITY_ONLY = {f"scope_{c}": False for c in OPTIONAL}
+SECURITY_ONLY = {**{f"scope_{c}": False for c in OPTIONAL}, "data_pii": False}
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +44,16 @@ def test_security_only_gives_25_policies_covering_33_criteria(library) -> None: 
     rows = program.coverage()
     assert len(rows) == 33 and all(row.covered for row in rows)
     assert not [c for c in program.controls() if c.policy in ("POL-24", "POL-27", "POL-28", "POL-29")]
+
+
+def test_security_only_company_holding_personal_data_still_gets_the_data_protection_policy(library) -> None:  # type: ignore[no-untyped-def]
+    program = program_from_library(facts_from_answers(resolve_answers({**SECURITY_ONLY, "data_pii": True})), library)
+    assert "POL-28" in program.policies and len(program.policies) == 26
+    assert program.facts.categories == ("security",)
+    rows = program.coverage()
+    assert len(rows) == 33 and all(row.covered for row in rows)
+    shown = {crit for c in program.controls() if c.policy == "POL-28" for crit in program.scoped(c.criteria)}
+    assert shown and all(library.catalog.criteria[crit].category == "security" for crit in shown)
 
 
 def test_every_checklist_bullet_traces_to_a_statement_and_control_with_security_alone(library) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from policyforge import TemplateError
+from policyforge import Problem, TemplateError
 from policyforge.render import check_wording, join_and, markdown_text, markdown_to_html, render_markdown
 
 TRICKY = [
@@ -81,11 +81,14 @@ def test_join_and_reads_as_english() -> None:
 
 
 @pytest.mark.parametrize(
-    "sentence",
-    ["Access is reviewed periodically.", "Logs are kept as appropriate.", "We follow industry standard practice."],
+    ("sentence", "phrase"),
+    [("Access is reviewed periodically.", "periodically"), ("Logs are kept as appropriate.", "as appropriate"),
+     ("We follow industry standard practice.", "industry standard")],
 )
-def test_wording_check_fails_vague_phrases(sentence: str) -> None:
-    assert check_wording(sentence, "p.md")
+def test_wording_check_fails_vague_phrases(sentence: str, phrase: str) -> None:
+    assert check_wording(f"fine\n{sentence}", "p.md") == [Problem(
+        "p.md", f"vague wording {phrase!r}",
+        "say who does it, how often or by when (e.g. 'quarterly by the Security Officer')", 2)]
 
 
 @pytest.mark.parametrize(

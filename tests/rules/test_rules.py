@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from policyforge.rules import PENDING, RULES, library_view, run_rules
 POLICY = "policies/POL-02-policy-management.md"
 CONTROLS = "controls/POL-02.yaml"
 CATALOG = "catalog/commitments.yaml"
+AFTER_ADOPTION = dt.date(2026, 12, 2)  # approvals follow the first version (effective 2026-12-01)
 
 
 def make_library(tmp_path: Path, catalog_extra: str = "", **files: str) -> Path:
@@ -141,9 +143,18 @@ def test_claiming_no_gap_between_windows_with_a_6_month_window_is_caught(tmp_pat
 
 
 # ------------------------------------------------------------------------------------------------ SOD
+def test_without_an_alternate_the_cto_approves_what_the_ceo_approver_owns(tmp_path: Path) -> None:
+    root = make_library(tmp_path)
+    prog = program(root, security_officer_name="Dana Whitfield", security_officer_email="dana.whitfield@acme.example",
+                   alternate_approver_name="", alternate_approver_email="")
+    assert found(prog, "SOD001") == [] and found(prog, "SOD002") == []
+    assert prog.policies["POL-02"].history[0].approver == "Rahul Mehta"
+
+
 def test_owner_who_is_also_the_approver_without_an_alternate_is_caught(tmp_path: Path) -> None:
     root = make_library(tmp_path)
     prog = program(root, security_officer_name="Dana Whitfield", security_officer_email="dana.whitfield@acme.example",
+                   cto_name="Dana Whitfield", cto_email="dana.whitfield@acme.example",
                    alternate_approver_name="", alternate_approver_email="")
     routing = found(prog, "SOD002")
     assert routing and routing[0].where.endswith("POL-02-policy-management.md")
@@ -190,10 +201,10 @@ def test_approve_refuses_a_self_approval_and_routes_to_the_alternate(
                          alternate_approver_name="Rahul Mehta", alternate_approver_email="rahul.mehta@acme.example")
     # POL-02 is owned by the Security Officer (Priya) and approved by the CEO, now also Priya.
     with pytest.raises(PolicyforgeError, match="cannot also approve it"):
-        approve(repo, ["POL-02"], by="Priya Natarajan", summary="Tighter wording")
+        approve(repo, ["POL-02"], by="Priya Natarajan", summary="Tighter wording", on=AFTER_ADOPTION)
     with pytest.raises(PolicyforgeError, match="alternate approver, Rahul Mehta"):
-        approve(repo, ["POL-02"], by="Somebody Else", summary="Tighter wording")
-    [doc] = approve(repo, ["POL-02"], by="Rahul Mehta", summary="Tighter wording")
+        approve(repo, ["POL-02"], by="Somebody Else", summary="Tighter wording", on=AFTER_ADOPTION)
+    [doc] = approve(repo, ["POL-02"], by="Rahul Mehta", summary="Tighter wording", on=AFTER_ADOPTION)
     assert (doc.history[-1].author, doc.history[-1].approver) == ("Priya Natarajan", "Rahul Mehta")
 
 

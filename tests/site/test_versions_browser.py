@@ -33,7 +33,7 @@ def published(example_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     run([POLICYFORGE, "publish", "2026.1", "--no-pdf", "--repo", str(repo)])
     policy = repo / "policies" / "POL-13-access-control.md"
     policy.write_text(policy.read_text().replace("**4.1.1** ", "**4.1.1** Every request names an end date. ", 1))
-    run([POLICYFORGE, "approve", "POL-13", "--by", "Rahul Mehta", "--summary", "Requests name an end date",
+    run([POLICYFORGE, "approve", "POL-13", "--by", "Dana Whitfield", "--summary", "Requests name an end date",
          "--date", "2027-03-01", "--repo", str(repo)])
     run([*GIT, "commit", "-qam", "POL-13: requests name an end date"], cwd=repo)
     run([*GIT, "tag", "2026.2"], cwd=repo)

@@ -14,13 +14,13 @@ import contextlib
 import hashlib
 import json
 import os
-import subprocess
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
 from ..model._library import library_root
-from ._files import write_atomic
+from ..repo._files import write_atomic
+from ..repo._git import GitNotFound, git_bytes
 
 STATE_DIR = Path(".cache") / "build-state"
 # Folders of a company repository that hold outputs or caches, never inputs.
@@ -49,10 +49,9 @@ def _hash_tree(digest: hashlib._Hash, root: Path, skip: frozenset[str] = frozens
 
 def _git_refs(repo: Path) -> bytes:
     try:
-        result = subprocess.run(["git", "show-ref", "--head"], cwd=repo, capture_output=True, check=False)
-    except OSError:
+        return git_bytes(repo, "show-ref", "--head").stdout
+    except (GitNotFound, OSError):
         return b""
-    return result.stdout
 
 
 def _tool_versions() -> str:
@@ -77,7 +76,7 @@ def input_fingerprint(repo: Path, *options: str) -> str:
     if not library.is_relative_to(ENGINE):
         _hash_tree(digest, library)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    from ..program._program import build_date
+    from ._program import build_date
 
     for part in (_tool_versions(), epoch, build_date().isoformat(), *options):
         digest.update(part.encode("utf-8") + b"\0")

@@ -1,0 +1,105 @@
+"""Typed views of the company facts: ``facts.company.doc_prefix`` rather than a dotted-string lookup.
+
+Each group of ``company.yml`` that code reads by name has a frozen dataclass here, built once from the
+validated facts (``Facts.company``, ``Facts.people``, ``Facts.audit``, ``Facts.site``). Templates keep
+reading the nested ``facts.data``; a fact added to the schema is added here when code reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ._facts_schema import ReportType
+
+
+@dataclass(frozen=True)
+class CompanyFacts:
+    """Who the company is (``company.*``)."""
+
+    legal_name: str
+    name: str
+    slug: str
+    doc_prefix: str
+    product: str
+    website: str
+    email_domain: str
+    hq_country: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the library names by role: a name and an email address."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class PeopleFacts:
+    """The people who own, approve and answer for the program (``people.*``)."""
+
+    ceo: Person
+    cto: Person
+    security_officer: Person
+    privacy_officer: Person
+    head_of_people: Person
+    approver: Person
+    security_contact: str
+
+    def role(self, key: str) -> Person:
+        """Return the person holding a role named by its key (``security_officer``), as front matter names it."""
+        person = getattr(self, key, None)
+        if not isinstance(person, Person):
+            raise KeyError(key)
+        return person
+
+
+@dataclass(frozen=True)
+class AuditFacts:
+    """The SOC 2 audit (``audit.*``); the categories in scope are ``Facts.scope``."""
+
+    report_type: ReportType
+    observation_start: dt.date
+    observation_months: int
+    audit_firm: str
+    effective_date: dt.date
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    """The policy website (``site.*``)."""
+
+    brand_color: str
+    noindex: bool
+
+
+def company_view(data: dict[str, Any]) -> CompanyFacts:
+    """Return the ``company`` group of validated facts as a typed view."""
+    group = data["company"]
+    return CompanyFacts(group["legal_name"], group["name"], group["slug"], group["doc_prefix"], group["product"],
+                        group["website"], group["email_domain"], group["hq_country"])
+
+
+def people_view(data: dict[str, Any]) -> PeopleFacts:
+    """Return the ``people`` group of validated facts as a typed view."""
+    group = data["people"]
+
+    def person(role: str) -> Person:
+        return Person(group[role]["name"], group[role]["email"])
+
+    return PeopleFacts(person("ceo"), person("cto"), person("security_officer"), person("privacy_officer"),
+                       person("head_of_people"), person("approver"), group["security_contact"])
+
+
+def audit_view(data: dict[str, Any]) -> AuditFacts:
+    """Return the ``audit`` group of validated facts as a typed view."""
+    group = data["audit"]
+    return AuditFacts(ReportType(group["report_type"]), group["observation_start"], group["observation_months"],
+                      group["audit_firm"], group["effective_date"])
+
+
+def site_view(data: dict[str, Any]) -> SiteFacts:
+    """Return the ``site`` group of validated facts as a typed view."""
+    return SiteFacts(data["site"]["brand_color"], data["site"]["noindex"])

@@ -1,0 +1,82 @@
+"""Read the YAML people edit (company.yml, front matter) strictly: one meaning, or a line to fix.
+
+PyYAML's safe loader still accepts what reads wrong or stops a build: a key given twice (the last
+silently wins), an alias bomb (``&a [*a, *a, ...]`` nested ten deep is gigabytes), nesting
+thousands deep (a RecursionError), ``.nan``/``.inf`` numbers and dates such as 2026-02-30 (a
+ValueError, not a YAMLError). ``StrictLoader`` turns each into a ``yaml.YAMLError`` with the
+line it is on, so every caller's existing "file:line — fix" report covers it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+MAX_DEPTH = 40  # company.yml and front matter nest four or five levels
+
+
+class StrictLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys, aliases, deep nesting, NaN, infinity and impossible dates."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        """Refuse aliases (the shape of an alias bomb) and nesting deeper than MAX_DEPTH."""
+        if self.check_event(AliasEvent):
+            event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out",
+                                              event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
+                                                  self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """Refuse a key given twice in one mapping."""
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode):
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise ConstructorError(None, None, f"the key {key!r} is given twice; keep one",
+                                           key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        """Report an impossible date (2026-02-30) on its line instead of raising ValueError."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise ConstructorError(None, None, f"{node.value!r} is not a real date (YYYY-MM-DD)",
+                                   node.start_mark) from None
+
+    def construct_yaml_float(self, node: ScalarNode) -> float:
+        """Refuse .nan and .inf, which would print as "nan%" or "inf hours"."""
+        value = super().construct_yaml_float(node)
+        if math.isnan(value) or math.isinf(value):
+            raise ConstructorError(None, None, f"{node.value!r} is not a number a policy can state",
+                                   node.start_mark)
+        return value
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
+StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
+StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)  # type: ignore[type-var]
+
+
+def load_strict(text: str) -> Any:
+    """Parse YAML with ``StrictLoader``; every refusal is a ``yaml.YAMLError`` carrying its line."""
+    try:
+        return yaml.load(text.removeprefix("\ufeff"), Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise yaml.YAMLError(f"nesting deeper than {MAX_DEPTH} levels") from None

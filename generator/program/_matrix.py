@@ -1,0 +1,119 @@
+"""Contrasting companies the library must fit, with the words each must and must not read.
+
+Each company differs from the example in provider, size, work model, jurisdiction, scope and data
+types. ``lint-library --matrix`` renders the whole library for each and holds it to the lint; the
+vocabulary rules catch text that belongs to another kind of company (AWS services for a
+Google Cloud company, an office for a remote one, HIPAA without health data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+_AWS = r"\bAWS\b|\bAmazon\b"
+_GCP = r"Google Cloud|Cloud SQL|\bGKE\b|Security Command Center"
+_AZURE = r"\bAzure\b|Microsoft Entra|Defender for Cloud"
+_OFFICE = (r"[Ww]hiteboard|flip chart|[Oo]ffice badge list|[Vv]isitors sign in|[Ll]oss of an office|office coordinator"
+           r"|shredding bin")
+_PCI = r"PCI DSS (v4|requirement)|cardholder data sit"
+_BOARD = r"[Tt]he board of directors (oversees|reviews)|board minutes|board chair"
+_US_LAW = r"\bCCPA\b|US state|US residents"
+
+
+@dataclass(frozen=True)
+class MatrixCompany:
+    """A contrasting company: its answers and the patterns its pages must and must not contain."""
+
+    answers: dict[str, Any]
+    absent: tuple[str, ...] = ()
+    present: tuple[str, ...] = ()
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+MATRIX: dict[str, MatrixCompany] = {
+    "nimbus-uk": MatrixCompany(
+        {"company_name": "Nimbus Ledger", "company_legal_name": "Nimbus Ledger Ltd", "email_domain": "nimbus.example",
+         "product_name": "Nimbus Ledger", "status_page": "",
+         "website": "https://nimbus.example", "ceo_name": "Tom Reid", "ceo_email": "tom@nimbus.example",
+         "cto_name": "Mei Lin", "cto_email": "mei@nimbus.example", "security_officer_name": "Mei Lin",
+         "security_officer_email": "mei@nimbus.example", "privacy_officer_name": "Tom Reid",
+         "privacy_officer_email": "tom@nimbus.example", "head_of_people_name": "Tom Reid",
+         "head_of_people_email": "tom@nimbus.example", "alternate_approver_name": "Mei Lin",
+         "alternate_approver_email": "mei@nimbus.example", "cloud_providers": "gcp", "cloud_regions": "europe-west2",
+         "work_model": "remote", "headcount_band": "1-20", "has_board": False, "uses_contractors": False,
+         "byod_allowed": False, "hq_country": "United Kingdom", "data_residency": "United Kingdom",
+         "customer_regions": "uk, eu", "data_payment": True, "payment_role": "service_provider",
+         "scope_availability": False, "scope_confidentiality": False, "scope_processing_integrity": False,
+         "scope_privacy": False, "report_type": "type1", "identity_provider": "Google Workspace",
+         "logging_siem": "Google Security Operations", "vulnerability_scanner": "Tenable Nessus", "mdm": "Jamf Pro"},
+        absent=(_AWS, _AZURE, _OFFICE, r"HIPAA|business associate", r"zone-redundant",
+                r"every account and every region", r"US dollars", r"security committee", _BOARD,
+                r"europe-west1", r"every 12 months during the penetration test"),
+        present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
+                 r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
+                 r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy"),
+        notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency"),
+    "acme-us": MatrixCompany(
+        {"headcount_band": "51-200"},
+        absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner"),
+        present=(r"Amazon EKS", r"Amazon RDS", r"AWS Backup Vault Lock", r"security committee", r"board of directors",
+                 _US_LAW, r"US dollars"),
+        notes="the example: AWS, hybrid, 51-200, all categories, US"),
+    "berlin-aws-office": MatrixCompany(
+        {"company_name": "Kobalt Daten", "cloud_providers": "aws", "cloud_regions": "eu-central-1, eu-west-1",
+         "work_model": "office", "headcount_band": "201-500", "hq_country": "Germany",
+         "data_residency": "European Union", "customer_regions": "eu", "data_role": "controller",
+         "compute": "ecs", "database": "aurora", "iac_tool": "opentofu", "status_page": ""},
+        absent=(_GCP, _AZURE, _US_LAW, r"US dollars", r"HIPAA", r"Information Commissioner",
+                r"leadership security meeting"),
+        present=(r"euros", r"General Data Protection Regulation", r"supervisory authority",
+                 r"Amazon ECS on AWS Fargate", r"Amazon Aurora", r"tofu plan", r"[Vv]isitor"),
+        notes="AWS in the EU, office, 201-500, controller, Germany"),
+    "health-azure": MatrixCompany(
+        {"company_name": "Carewell", "cloud_providers": "azure", "cloud_regions": "eastus2, centralus",
+         "headcount_band": "21-50", "data_phi": True, "scope_confidentiality": False,
+         "scope_processing_integrity": False, "scope_privacy": False, "iac_tool": "bicep",
+         "identity_provider": "Microsoft Entra ID", "source_control": "Azure Repos", "ci_cd": "Azure Pipelines"},
+        absent=(_AWS, _GCP, _PCI, r"General Data Protection Regulation", r"security committee"),
+        present=(r"HIPAA", r"45 CFR 164\.410", r"business associate", r"Azure Kubernetes Service",
+                 r"zone-redundant storage \(ZRS\)", r"leadership security meeting", r"what-if deployment"),
+        notes="Azure, hybrid, 21-50 with a board, PHI, Security and Availability, US"),
+    "multicloud-merchant": MatrixCompany(
+        {"company_name": "Orbit Retail", "cloud_providers": "aws, gcp", "cloud_regions": "us-east-1, us-central1",
+         "work_model": "remote", "headcount_band": "501-1000", "data_payment": True, "payment_role": "merchant",
+         "uses_contractors": False},
+        absent=(_OFFICE, r"HIPAA", r"every 6 months and after any change"),
+        present=(r"Amazon GuardDuty is enabled in every account", r"Security Command Center Premium",
+                 r"AWS CloudTrail and Cloud Audit Logs", r"every 12 months during the penetration test",
+                 r"security committee", _PCI),
+        notes="AWS and GCP, remote, 501-1000, card data as a merchant, US"),
+    "maple-no-pii": MatrixCompany(
+        {"company_name": "Maple Ops", "cloud_providers": "aws", "cloud_regions": "ca-central-1",
+         "work_model": "office", "headcount_band": "1-20", "has_board": False, "hq_country": "Canada",
+         "data_residency": "Canada", "data_pii": False, "scope_privacy": False, "scope_availability": False,
+         "scope_processing_integrity": False, "customer_regions": "other"},
+        absent=(_GCP, _AZURE, r"HIPAA", _PCI, r"GDPR", _US_LAW, r"US dollars",
+                r"Privacy and Data Protection Policy\]", _BOARD),
+        present=(r"Canadian dollars", r"ca-west-1", r"outside security adviser", r"leadership security meeting"),
+        notes="AWS in Canada, office, 1-20, no board, no personal data, Security and Confidentiality"),
+    "uk-azure-hybrid": MatrixCompany(
+        {"company_name": "Thames Analytics", "cloud_providers": "azure", "cloud_regions": "uksouth, ukwest",
+         "headcount_band": "51-200", "hq_country": "United Kingdom", "data_residency": "United Kingdom",
+         "customer_regions": "uk, eu", "identity_provider": "Microsoft Entra ID"},
+        absent=(_AWS, _GCP, _US_LAW, r"US dollars", r"HIPAA"),
+        present=(r"UK GDPR", r"Information Commissioner's Office", r"General Data Protection Regulation",
+                 r"pounds sterling", r"ukwest", r"Azure Backup", r"[Vv]isitor"),
+        notes="Azure in the UK with two UK regions, hybrid, 51-200, processor with EU and UK customers"),
+    "gcp-cloudrun-us": MatrixCompany(
+        {"company_name": "Lumen Forms", "cloud_providers": "gcp", "cloud_regions": "us-central1, us-east1",
+         "work_model": "remote", "compute": "cloud-run", "backup_tool": "Cloud SQL automated backups",
+         "scope_confidentiality": False, "scope_privacy": False, "identity_provider": "Google Workspace"},
+        absent=(_AWS, _AZURE, _OFFICE, r"Each backup is locked with|Vault Lock",
+                r"separate project from\s+the production",
+                r"every account and every region", r"zone-redundant"),
+        present=(r"Cloud Run", r"cannot copy backups to another region", r"offers no immutability lock",
+                 r"Cloud SQL automated backups", r"activated at the organization level"),
+        notes="GCP with Cloud Run and Cloud SQL automated backups (no lock, no cross-region copy), remote, US"),
+}

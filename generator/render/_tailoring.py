@@ -1,0 +1,145 @@
+"""Words that make the text fit the company: its size, its architecture, its laws and its money.
+
+Templates branch on these instead of on raw facts, so that "who meets to govern the program",
+"what the backup service can promise" and "which breach law applies" are decided once, here,
+from the facts and the library's data, and read the same in every policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model._facts import Facts
+from ..model._places import PlaceData
+from ._render import join_and
+
+CURRENCY_WORDS: dict[str, tuple[str, str]] = {
+    "USD": ("US dollars", "$"), "EUR": ("euros", "€"), "GBP": ("pounds sterling", "£"),
+    "CAD": ("Canadian dollars", "CA$"), "AUD": ("Australian dollars", "A$"), "CHF": ("Swiss francs", "CHF "),
+    "SEK": ("Swedish kronor", "SEK "), "NOK": ("Norwegian kroner", "NOK "), "DKK": ("Danish kroner", "DKK "),
+    "PLN": ("Polish złoty", "PLN "), "JPY": ("yen", "¥"), "INR": ("Indian rupees", "₹"),
+    "SGD": ("Singapore dollars", "S$"), "NZD": ("New Zealand dollars", "NZ$"),
+}
+
+
+def governance_words(facts: Facts) -> dict[str, Any]:
+    """Return how the program is governed: the forum, its cadence, and who oversees management."""
+    small = facts.small
+    board = bool(facts.get("shape.has_board"))
+    return {
+        "small": small,
+        "large": not small,
+        "board": board,
+        # The body that sets objectives, reviews risks and test results.
+        "forum": "leadership security meeting" if small else "security committee",
+        "forum_cadence": "quarterly",
+        # Who oversees management independently: the board, or an outside adviser when there is none.
+        "overseer": "the board" if board else "the outside security adviser",
+        "chair": "the board chair" if board else "the outside security adviser",
+        "outside_testing": "every year" if small else "every quarter",
+    }
+
+
+def architecture_words(facts: Facts, places: PlaceData) -> dict[str, Any]:
+    """Return the chosen services by name and the protections the backup service can really give."""
+    stack = facts.data["stack"]
+    words: dict[str, Any] = {}
+    for kind in ("compute", "database", "object_storage", "secrets_manager", "iac_tool"):
+        record = places.service(kind, stack[kind]) or {"name": stack[kind]}
+        words[kind] = record["name"]
+        words[f"{kind}_record"] = record
+    storage = places.service("object_storage", stack["object_storage"]) or {}
+    words["storage_redundancy"] = storage.get("redundancy", "")
+    words["drift"] = (places.service("iac_tool", stack["iac_tool"]) or {}).get("drift", "")
+    backup = places.backup_by_name(stack["backup_tool"]) or {}
+    configured = set(stack.get("backup_configured") or [])
+    lock = str(backup.get("immutable") or "")
+    if not lock and "immutable" in configured:
+        lock = "a retention lock configured on the backup storage"
+    words["backup"] = {
+        "name": stack["backup_tool"],
+        "known": bool(backup),
+        "immutable": bool(lock),
+        "lock": lock,
+        "cross_region": bool(backup.get("cross_region")) or "cross_region" in configured,
+        "separate_account": bool(backup.get("separate_account")) or "separate_account" in configured,
+    }
+    return words
+
+
+def residency_words(facts: Facts, places: PlaceData) -> dict[str, Any]:
+    """Return the residency area and which regions of it the company uses for a second copy."""
+    found = places.residency_countries(facts.get("data.residency"))
+    name = found[0] if found else facts.get("data.residency")
+    regions = facts.get("stack.cloud_regions")
+    primary = places.region_country(facts.get("stack.cloud_providers"), regions[0])
+    spare: list[str] = []
+    if found and primary:
+        spare = [r for r in places.regions_in(primary[0], found[1]) if r not in regions]
+    # A single-region company names a recovery region only when its provider has one inside the area.
+    return {"area": name, "second_region": len(regions) > 1, "spare_regions": spare,
+            "recovery_region": spare[0] if spare else ""}
+
+
+def jurisdiction_words(facts: Facts, places: PlaceData, regulations: dict[str, Any]) -> dict[str, Any]:
+    """Return which laws shape the privacy, breach and payment text, and the company's role under them."""
+    home = places.jurisdiction(facts.get("company.hq_country"))
+    customers = set(facts.get("data.customer_regions"))
+    pii = bool(facts.get("data.pii"))
+    gdpr = pii and (home == "eu" or "eu" in customers)
+    uk = pii and (home == "uk" or "uk" in customers)
+    us = pii and (home == "us" or "us" in customers)
+    processor = facts.get("data.role") == "processor"
+    laws: list[str] = []
+    if gdpr:
+        laws.append("the EU General Data Protection Regulation (GDPR)")
+    if uk:
+        laws.append("the UK GDPR and the Data Protection Act 2018")
+    if us:
+        laws.append("the breach-notification laws of the US states where affected people live")
+        laws.append("the California Consumer Privacy Act as amended by the CPRA (CCPA)")
+    if facts.get("data.phi"):
+        laws.append("the HIPAA Privacy, Security and Breach Notification Rules")
+    service_provider = facts.get("data.payment_role") == "service_provider"
+    authority = join_and(a for a, on in (("the supervisory authority of each EU member state concerned", gdpr),
+                                         ("the Information Commissioner's Office (ICO)", uk)) if on)
+    return {
+        "home": home,
+        "gdpr": gdpr,
+        "uk_gdpr": uk,
+        "us_states": us,
+        "ccpa": us,
+        "hipaa": bool(facts.get("data.phi")),
+        "pci": bool(facts.get("data.payment")),
+        "pci_service_provider": bool(facts.get("data.payment")) and service_provider,
+        "processor": processor,
+        "controller": not processor,
+        "laws": join_and(laws),
+        "authority": authority,
+        "has_laws": bool(laws),
+    }
+
+
+def money_words(facts: Facts) -> dict[str, str]:
+    """Return the company's currency in words and as a symbol."""
+    code = facts.get("company.currency")
+    name, symbol = CURRENCY_WORDS[code]
+    return {"code": code, "name": name, "symbol": symbol}
+
+
+def cloud_vocabulary(facts: Facts, providers_catalog: dict[str, dict[str, str]],
+                     architecture: dict[str, Any]) -> dict[str, Any]:
+    """Return each vocabulary field joined over every provider the company lists, plus its chosen services."""
+    providers = facts.get("stack.cloud_providers")
+    words: dict[str, Any] = {}
+    fields = {field for key in providers for field in providers_catalog[key]}
+    for field in sorted(fields):
+        values = list(dict.fromkeys(providers_catalog[key][field] for key in providers
+                                    if field in providers_catalog[key]))
+        words[field] = join_and(values)
+    words["compute"] = architecture["compute"]
+    words["database"] = architecture["database"]
+    words["object_storage"] = architecture["object_storage"]
+    words["secrets"] = architecture["secrets_manager"]
+    words["each"] = [dict(providers_catalog[key], key=key) for key in providers]
+    return words
