@@ -23,7 +23,7 @@ from urllib.request import url2pathname
 from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc
 from ..model._roles import role_title
-from ..program._program import CATEGORY_TITLES, Program, release_date
+from ..program._program import CATEGORY_TITLES, CLASSIFICATION, Program, release_date
 from ..render._markdown import markdown_to_html
 
 STYLESHEET = Path(__file__).resolve().parents[1] / "assets" / "pdf.css"
@@ -76,7 +76,8 @@ def _policy_links(body: str, files: dict[str, str]) -> str:
 def _article(program: Program, doc: PolicyDoc, files: dict[str, str]) -> str:
     prefix = doc.id.lower()
     body = _policy_links(_scope_ids(markdown_to_html(program.render_page(doc)), prefix), files)
-    version = html.escape(f"{program.docid(doc)} version {doc.version}")
+    # The footer line: document, version and the one classification the block and the cover show too.
+    version = html.escape(f"{program.docid(doc)} version {doc.version} · {CLASSIFICATION}")
     return (f'<article class="policy" id="{prefix}">\n<p class="pf-running">{version}</p>\n{body}\n</article>\n')
 
 
@@ -110,7 +111,7 @@ def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
         ("Release", release),
         ("Effective date", f"{created.day} {created.strftime('%B %Y')}"),
         ("Approved by", f"{approver}, {role_title(facts, 'approver')}"),
-        ("Classification", "Confidential"),
+        ("Classification", CLASSIFICATION),
     ]
     table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return (
@@ -187,7 +188,8 @@ def appendix_parts(program: Program, release: str) -> list[Part]:
         document = (_head(program, f"{program.facts.get('company.name')} — {heading}",
                           _handbook_subject(program, release), created, "appendix")
                     + f'<article class="appendix" id="{anchor}">\n'
-                      f'<p class="pf-running">Release {html.escape(release)}</p>\n{fragment}\n</article>\n' + _TAIL)
+                      f'<p class="pf-running">Release {html.escape(release)} · {CLASSIFICATION}</p>\n{fragment}\n'
+                      '</article>\n' + _TAIL)
         parts.append(Part(anchor, heading, document, f"handbook-{anchor}", anchor))
     return parts
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
-from ..repo._git import DRAFT, current_release
+from ..repo._git import DRAFT, current_release, git
 
 RELEASE_TAG = re.compile(r"^\d{4}\.\d+$")
 
@@ -48,6 +48,12 @@ def check_release(repo: Path, version: str | None) -> None:
     if at_head != version:
         raise PolicyforgeError([Problem(version, f"is not the tag of the checked-out commit (HEAD is {at_head})",
                                         f"check out the release first: git checkout {version}")])
+    # A tag on a side branch would publish text nobody approved on main: the release must be on main.
+    branches = [ref for ref in ("origin/main", "main")
+                if git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0]
+    if branches and git(repo, "merge-base", "--is-ancestor", "HEAD", branches[0]).returncode != 0:
+        raise PolicyforgeError([Problem(version, f"is not on {branches[0]}: only an approved commit of main is "
+                                        "released", "merge the change into main, then tag a commit of main")])
 
 
 def publish(repo: Path, version: str | None, push: bool) -> list[str]:

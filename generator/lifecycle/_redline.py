@@ -17,7 +17,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc, is_policy_source, parse_policy
 from ..model._facts import Facts, load_facts, parse_facts_yaml
 from ..model._library import Library, load_library
-from ..program._program import Program
+from ..program._program import CLASSIFICATION, Program
 from ..render._markdown import markdown_to_html
 from ..repo._files import policy_files
 from ..repo._git import git
@@ -135,6 +135,7 @@ def redline_html(base: str, head: str, changes: list[PolicyChange], company: str
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
         f"<title>{html.escape(company)} — policy changes {html.escape(base)} to {html.escape(head)}</title>\n",
         f"<style>{REDLINE_CSS}</style>\n</head>\n<body>\n",
+        f'<p class="pf-running">Policy changes {html.escape(base)} to {html.escape(head)} · {CLASSIFICATION}</p>\n',
         f"<h1>Policy changes from {html.escape(base)} to {html.escape(head)}</h1>\n",
         f"<p>{len(changes)} polic{'y' if len(changes) == 1 else 'ies'} changed. Deleted text is "
         "<del>struck through</del>; inserted text is <ins>underlined</ins>.</p>\n",

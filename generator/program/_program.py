@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -377,11 +378,20 @@ class Program:
         ]
         for row in rows:
             controls = ", ".join(c.id for c in row.controls) or "**none**"
-            sections = ", ".join(
-                f"[{c.policy}]({docs[c.policy].filename}#{c.section})" for c in row.controls if c.policy in docs
-            ) or "**none**"
+            sections = "; ".join(_sections_by_policy(row.controls, docs)) or "**none**"
             out.append(f"| {row.criterion.id} | {_cell(row.criterion.title)} | {controls} | {sections} |")
         return "\n".join(out) + "\n"
+
+
+def _sections_by_policy(controls: Iterable[Control], docs: Mapping[str, PolicyDoc]) -> list[str]:
+    """Return each policy once with the sections that address a criterion: 'POL-13 §access requests, §reviews'."""
+    sections: dict[str, list[str]] = {}
+    for control in controls:
+        if control.policy in docs and control.section not in sections.setdefault(control.policy, []):
+            sections[control.policy].append(control.section)
+    return [f"{policy} " + ", ".join(f"[§{anchor.replace('-', ' ')}]({docs[policy].filename}#{anchor})"
+                                     for anchor in anchors)
+            for policy, anchors in sorted(sections.items())]
 
 
 def company_policy_from_template(template: PolicyDoc, library: Library, facts: Facts) -> PolicyDoc:

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BIN, REPO_ROOT, run
+from conftest import BIN, REPO_ROOT, collapse, run
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
@@ -49,13 +49,16 @@ def test_handbook_cover_metadata_and_page_footer(example_repo: Path) -> None:
     reader = PdfReader(handbook(example_repo))
     cover = reader.pages[0].extract_text()
     for text in ("Acme Cloud", "Information Security Policies", "draft", "1 December 2026", "Dana Whitfield",
-                 "Confidential"):
+                 "Internal"):
         assert text in cover
     # Each policy numbers its own pages, as a controlled document does, inside the handbook too.
     first_policy = next(i for i, label in enumerate(reader.page_labels) if label == "1")
     own = len(PdfReader(pdf_dir(example_repo) / "ACME-POL-01-information-security-v1.0.pdf").pages)
     assert f"Page 1 of {own}" in reader.pages[first_policy].extract_text()
-    assert "ACME-POL-01 version 1.0" in reader.pages[first_policy].extract_text()
+    page_text = reader.pages[first_policy].extract_text()
+    # One classification: the document-control block, the cover and every footer agree.
+    assert "ACME-POL-01 version 1.0 · Internal" in page_text and "Confidential" not in page_text
+    assert "Classification Internal" in collapse(page_text) and "Confidential" not in cover
     meta = reader.metadata
     assert meta.title == "Acme Cloud — Information Security Policies"
     assert meta.author == "Acme Cloud"

@@ -135,6 +135,7 @@ def test_redline_shows_exactly_the_edited_sentence(repo: Path) -> None:
     changed = statement.replace(words[3], "REPLACEDWORD", 1)
     edit(repo, POLICY, statement, changed)
     run([POLICYFORGE, "approve", "POL-13", "--by", "dana.whitfield@acme.example", "--summary", "Wording",
+         "--date", "2027-02-01",
          "--repo", str(repo)])
     run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "Edit POL-13"], cwd=repo)
     result = run([POLICYFORGE, "redline", "HEAD~1", "HEAD", "--repo", str(repo)])

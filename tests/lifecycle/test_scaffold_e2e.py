@@ -78,6 +78,7 @@ def test_site_builds_strictly_with_every_policy_filled(example_repo: Path) -> No
 def test_overrides_reach_every_page_and_scope_drops_optional_policies(tmp_path: Path) -> None:
     run([POLICYFORGE, "new", "--no-input", "-o", str(tmp_path), "company_name=Beta & Sons",
          "cloud_providers=gcp", "cloud_regions=europe-west1, europe-west4", "backup_tool=Backup and DR Service",
+         "data_residency=European Union", "customer_regions=eu", "data_pii=no",
          "scope_availability=no", "scope_confidentiality=no", "scope_processing_integrity=no", "scope_privacy=no"])
     repo = tmp_path / "beta-sons"
     facts = yaml.safe_load((repo / "company.yml").read_text())

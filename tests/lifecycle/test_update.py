@@ -260,6 +260,11 @@ def test_an_approved_policy_keeps_its_approval_and_takes_a_control_added_upstrea
     assert [entry["summary"] for entry in meta["history"]] == [
         "Initial adoption of the policy", "Tighter wording"]
     assert meta["controls"][-1] == "ACC-99" and "CC7.2" in meta["criteria"]
+    # The new control changes what readers see of version 1.1, so the approver approves it again.
+    code, out = check(repo, release)
+    assert code == 1 and "what readers see differs from what version 1.1 approved" in out, out
+    run([str(BIN / "policyforge"), "approve", "POL-13", "--by", "Dana Whitfield", "--summary", "Break-glass review",
+         "--date", "2027-03-02", "--repo", str(repo)], env=env_for(release))
     code, out = check(repo, release)
     assert code == 0, out
 
@@ -323,63 +328,64 @@ def test_a_policy_the_company_deleted_is_reported_and_not_resurrected(repo: Path
 
 # ------------------------------------------------------------------------------------------- scope changes
 def test_adding_privacy_to_the_scope_adds_POL_28_with_its_controls(tmp_path: Path) -> None:
-    run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(tmp_path), "scope_privacy=no"])
+    run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(tmp_path), "scope_processing_integrity=no"])
     repo = tmp_path / "acme-cloud"
-    assert not (repo / "policies/POL-28-privacy.md").exists()
-    edit(repo / "company.yml", "    privacy: false", "    privacy: true")
-    commit(repo, "Privacy in scope")
+    assert not (repo / "policies/POL-29-processing-integrity.md").exists()
+    edit(repo / "company.yml", "    processing_integrity: false", "    processing_integrity: true")
+    commit(repo, "Processing integrity in scope")
 
     code, out = update(repo, None)
 
     assert code == 0, out
-    assert "added     policies/POL-28-privacy.md" in out
-    meta = front(repo, "policies/POL-28-privacy.md")
-    assert "PRV-01" in meta["controls"] and "P1.1" in meta["criteria"]
+    assert "added     policies/POL-29-processing-integrity.md" in out
+    meta = front(repo, "policies/POL-29-processing-integrity.md")
+    assert "PIN-01" in meta["controls"] and "PI1.1" in meta["criteria"]
     code, out = check(repo, None)
     assert code == 0 and "29 policies, ok" in out, out
 
 
 def test_removing_privacy_retires_POL_28_and_adding_it_back_restores_the_company_text(repo: Path) -> None:
-    company = "Acme answers every access request within 15 days."
-    edit(repo / "policies/POL-28-privacy.md", "## 2. Scope", f"{company}\n\n## 2. Scope")
-    commit(repo, "Company edit to POL-28")
-    before = read(repo, "policies/POL-28-privacy.md")
-    edit(repo / "company.yml", "    privacy: true", "    privacy: false")
-    commit(repo, "Privacy out of scope")
+    company = "Acme reconciles every billing run before invoices are sent."
+    edit(repo / "policies/POL-29-processing-integrity.md", "## 2. Scope", f"{company}\n\n## 2. Scope")
+    commit(repo, "Company edit to POL-29")
+    before = read(repo, "policies/POL-29-processing-integrity.md")
+    edit(repo / "company.yml", "    processing_integrity: true", "    processing_integrity: false")
+    commit(repo, "Processing integrity out of scope")
 
     code, out = update(repo, None)
 
     assert code == 0, out
-    assert "retired   policies/POL-28-privacy.md -> policies/retired/POL-28-privacy.md" in out
-    assert read(repo, "policies/retired/POL-28-privacy.md") == before
-    assert not (repo / "policies/POL-28-privacy.md").exists()
+    assert "retired   policies/POL-29-processing-integrity.md -> policies/retired/POL-29-processing-integrity.md" in out
+    assert read(repo, "policies/retired/POL-29-processing-integrity.md") == before
+    assert not (repo / "policies/POL-29-processing-integrity.md").exists()
     code, out = check(repo, None)  # check reads policies/*.md only: the retired copy is not a policy
     assert code == 0 and "28 policies, ok" in out, out
 
-    commit(repo, "Retire POL-28")
-    edit(repo / "company.yml", "    privacy: false", "    privacy: true")
-    commit(repo, "Privacy back in scope")
+    commit(repo, "Retire POL-29")
+    edit(repo / "company.yml", "    processing_integrity: false", "    processing_integrity: true")
+    commit(repo, "Processing integrity back in scope")
     code, out = update(repo, None)
     assert code == 0, out
-    assert "restored  policies/retired/POL-28-privacy.md -> policies/POL-28-privacy.md" in out
-    assert read(repo, "policies/POL-28-privacy.md") == before
-    assert not (repo / "policies/retired/POL-28-privacy.md").exists()
+    assert "restored  policies/retired/POL-29-processing-integrity.md -> policies/POL-29-processing-integrity.md" in out
+    assert read(repo, "policies/POL-29-processing-integrity.md") == before
+    assert not (repo / "policies/retired/POL-29-processing-integrity.md").exists()
 
 
 def test_retired_policies_are_not_published_on_the_site(repo: Path) -> None:
-    edit(repo / "company.yml", "    privacy: true", "    privacy: false")
-    commit(repo, "Privacy out of scope")
+    edit(repo / "company.yml", "    processing_integrity: true", "    processing_integrity: false")
+    commit(repo, "Processing integrity out of scope")
     assert update(repo, None)[0] == 0
     run([str(BIN / "policyforge"), "build", "--no-pdf", "--repo", str(repo)], env=env_for(None))
-    assert not list((repo / "site").rglob("*POL-28*"))
-    assert "POL-28" not in read(repo, "site/search/search_index.json")
+    assert not list((repo / "site").rglob("*POL-29*"))
+    assert "POL-29" not in read(repo, "site/search/search_index.json")
 
 
 # ------------------------------------------------------------------------------------------- refusals
 DIRTY = {
     "edited policy": lambda r: edit(r / POL13, "This policy applies to:", COMPANY_SCOPE),
     "new untracked policy": lambda r: (r / "policies/POL-40-draft.md").write_text("draft\n", encoding="utf-8"),
-    "edited company.yml": lambda r: edit(r / "company.yml", "    privacy: true", "    privacy: false"),
+    "edited company.yml": lambda r: edit(r / "company.yml", "    processing_integrity: true",
+                                         "    processing_integrity: false"),
 }
 
 

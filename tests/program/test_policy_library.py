@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from policyforge import facts_from_answers, load_library, program_from_library
 from policyforge.model import resolve_answers
@@ -80,3 +82,14 @@ def test_policies_are_substantive(library) -> None:  # type: ignore[no-untyped-d
     for doc in program.ordered_policies():
         words = word_count(program.render_body(doc))
         assert MIN_WORDS <= words <= MAX_WORDS, (doc.id, words)
+
+
+def test_coverage_page_names_each_policy_once_with_its_sections(library) -> None:  # type: ignore[no-untyped-def]
+    program = program_from_library(facts_from_answers(resolve_answers()), library)
+    rows = [line for line in program.coverage_page().splitlines() if re.match(r"\| [A-Z]+\d", line)]
+    assert len(rows) == 61
+    for line in rows:
+        sections = line.split(" | ")[-1]
+        policies = re.findall(r"(?:^|; )(POL-\d\d) \[", sections)
+        assert policies and len(policies) == len(set(policies)) == len(re.findall(r"POL-\d\d ", sections)), line
+        assert policies == sorted(policies), line
