@@ -26,6 +26,17 @@ def article(phrase: object) -> str:
     return str(_engine().a(text))
 
 
+def possessive(name: object) -> str:
+    """Return a name in the possessive: ``Acme Cloud's``, ``Nimbus Labs'`` (a name ending in s takes the apostrophe).
+
+    Acronyms keep 's (``AWS's``): only a name ending in a lower-case s reads as a plural.
+    """
+    text = str(name).strip()
+    if not text:
+        return text
+    return f"{text}'" if text.endswith("s") else f"{text}'s"
+
+
 def plural(noun: str, count: int | float = 2) -> str:
     """Return the noun agreeing with ``count``: ``plural("business day")`` is ``business days``."""
     if count == 1:

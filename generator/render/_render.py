@@ -24,7 +24,7 @@ from markupsafe import Markup
 from .._errors import Problem, TemplateError
 from ..model._commitments import unit_phrase
 from ._escape import markdown_text
-from ._grammar import agree, article, plural, verb_for
+from ._grammar import agree, article, plural, possessive, verb_for
 
 
 def hours(number: float) -> str:
@@ -143,7 +143,8 @@ def _environment() -> ImmutableSandboxedEnvironment:
     )
     env.filters["format"] = _bounded_format
     env.filters.update(hours=hours, days=days, months=months, join_and=join_and, long_date=long_date,
-                       article=article, agree=agree, verb_for=verb_for, plural=plural)
+                       article=article, agree=agree, verb_for=verb_for, plural=plural,
+                       possessive=possessive)
     return env
 
 

@@ -34,24 +34,53 @@ def shadowed_commitments(view: RuleInput) -> Iterator[Problem]:
         yield from _shadows_in(source, entries, view)
 
 
+# How far (in words) a typed number may stand from a duty's phrase and still be that duty's number.
+NEAR_WORDS = 8
+# What ends the clause a phrase governs.
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:and|or|but|while|which|where|then|who)\b")
+
+
+def _phrase_spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Return where a governs phrase stands in a sentence, as whole words ("report" never matches "reporter")."""
+    words = r"\s+".join(re.escape(word) for word in phrase.split())
+    return [m.span() for m in re.finditer(rf"(?<![\w-]){words}(?![\w-])", text, re.IGNORECASE)]
+
+
+def governed_numbers(sentence: str, phrases: tuple[str, ...], pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """Return the typed numbers of a sentence that belong to a duty named by one of its phrases.
+
+    A phrase governs the number nearest to it on each side, in the same clause and within
+    ``NEAR_WORDS`` words: "acknowledged within 5 business days and resolved within 30 days" gives
+    the 30 days to another duty, and a sentence that names the duty only in passing ("the status page
+    shows incident history for the last 90 days") types a number the duty does not own.
+    """
+    numbers = list(pattern.finditer(sentence))
+    found: dict[int, re.Match[str]] = {}
+    for start, end in (span for phrase in phrases for span in _phrase_spans(sentence, phrase)):
+        after = [m for m in numbers if m.start() >= end][:1]
+        before = [m for m in numbers if m.end() <= start][-1:]
+        for match in after + before:
+            between = sentence[end:match.start()] if match.start() >= end else sentence[match.end():start]
+            if len(between.split()) <= NEAR_WORDS and not _CLAUSE_END.search(between):
+                found[match.start()] = match
+    return [found[key] for key in sorted(found)]
+
+
 def _shadows_in(source: Source, entries: list, view: RuleInput) -> Iterator[Problem]:  # type: ignore[type-arg]
     for offset, raw in _sentences(source.body):
         plain = strip_jinja(raw)
-        flat = " ".join(plain.lower().split())
         for entry in entries:
-            if not any(" ".join(phrase.lower().split()) in flat for phrase in entry.governs):
-                continue
             if f"commit.{entry.name}" in raw or (entry.fact and entry.fact in raw):
                 continue
             pattern = PERCENT if entry.unit == "percent" else DURATION if entry.unit in UNIT_HOURS else None
             if pattern is None:
                 continue
-            for match in pattern.finditer(plain):
+            for match in governed_numbers(plain, entry.governs, pattern):
                 value = view.program.commitments[entry.name]
                 yield Problem(
                     source.where,
-                    f"'{match.group(0)}' in a sentence about the {entry.title} retypes the commitment "
-                    f"{entry.name} ({unit_phrase(value.value, value.unit)})",
+                    f"'{' '.join(match.group(0).split())}' in a sentence about the {entry.title} retypes the "
+                    f"commitment {entry.name} ({unit_phrase(value.value, value.unit)})",
                     f"print it with {{{{ commit.{entry.name}.within }}}} (or .every, or {{{{ commit.{entry.name} }}}})"
                     " so one value governs the duty",
                     source.line_of(offset + match.start()),

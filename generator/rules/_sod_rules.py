@@ -10,8 +10,11 @@ from ..model._facts_schema import ROLE_TITLES
 from ..model._roles import OFFICES, approver_for, has_alternate, same_person
 from ._base import RuleInput
 
-_CHECKS = re.compile(r"\b(approv\w*|review\w*|tests?|tested|testing|audit\w*|verif\w*|grants?|granted|"
-                     r"signs? off|countersign\w*|independent\w*)\b", re.IGNORECASE)
+# Words of one person checking another's work. "audit" as the name of a thing ("files the report as
+# audit evidence", "the audit log") is no check, so only the verb counts.
+_CHECKS = re.compile(r"\b(approv\w*|review\w*|tests?|tested|testing|"
+                     r"audit(?:s|ed|ing)?(?!\s+(?:evidence|logs?|trails?|firm|report|window|period|cycle)\b)|"
+                     r"verif\w*|grants?|granted|signs? off|countersign\w*|independent\w*)\b", re.IGNORECASE)
 _ABBREVIATIONS: dict[str, tuple[str, ...]] = {"ceo": ("CEO",), "cto": ("CTO",)}
 
 

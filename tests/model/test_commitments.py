@@ -219,3 +219,9 @@ def test_grammar_filters_choose_articles_and_agreement_from_the_library(tmp_path
     assert render_markdown(source, "t.md", {}) == (
         "an AWS WAF rule; an Acme Cloud system; a Google Cloud Armor rule; AWS Backup backs up; "
         "Cloud SQL automated backups back up; business days")
+
+
+def test_possessive_of_a_name_ending_in_s_takes_the_apostrophe_alone() -> None:
+    source = ('{{ "Nimbus Labs" | possessive }} work; {{ "Acme Cloud" | possessive }} work; '
+              '{{ "AWS" | possessive }} report')
+    assert render_markdown(source, "t.md", {}) == "Nimbus Labs' work; Acme Cloud's work; AWS's report"

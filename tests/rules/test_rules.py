@@ -88,6 +88,23 @@ def test_sentence_that_prints_the_commitment_is_not_a_shadow(tmp_path: Path) -> 
     assert found(program(root), "COM001") == []
 
 
+def test_number_of_another_duty_in_a_sentence_that_names_the_duty_is_not_a_shadow(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Anyone reports a suspected incident to the Security Officer {{ commit.incident_report_staff.within }}. "
+        "The Security Officer acknowledges the reporter within 5 business days. "
+        "Staff who report a suspected incident stay on the call while the pager tool shows the incident history "
+        "of the last 90 days.")})
+    assert found(program(root), "COM001") == []
+
+
+def test_only_the_number_next_to_the_duty_in_its_clause_is_its_number(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Staff report a suspected incident within 4 hours and close the follow-up ticket within 30 days.")})
+    problems = found(program(root), "COM001")
+    assert [p.message.split("'")[1] for p in problems] == ["4 hours"]
+    assert problems[0].line == line_of(root / POLICY, "**2.2**")
+
+
 def test_record_class_kept_shorter_than_audit_evidence_is_caught_at_its_catalog_line(tmp_path: Path) -> None:
     extra = """  change_record_retention:
     title: how long change records are kept
@@ -179,6 +196,17 @@ def test_sentence_where_one_person_checks_their_own_work_is_caught(tmp_path: Pat
     assert len(problems) == 1 and problems[0].line == line_of(root / POLICY, "**2.2**")
     assert "alternate" in problems[0].fix
     assert found(program(root), "SOD003") == []  # different people: nothing to report
+
+
+def test_audit_evidence_is_not_one_role_checking_the_other(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "The Security Officer files the scan report as audit evidence and opens a ticket the CTO's team fixes.")})
+    same = program(root, security_officer_name="Rahul Mehta", security_officer_email="rahul.mehta@acme.example")
+    assert found(same, "SOD003") == []
+    audited = make_library(tmp_path / "b", **{POLICY: with_statement(
+        "The CTO audits the scan reports the Security Officer files each quarter.")})
+    assert len(found(program(audited, security_officer_name="Rahul Mehta",
+                             security_officer_email="rahul.mehta@acme.example"), "SOD003")) == 1
 
 
 def _company_repo(tmp_path: Path, root: Path, **answers: Any) -> Path:
