@@ -283,6 +283,21 @@ def test_a_control_carried_by_another_policy_is_in_both_and_may_cite_the_carrier
     assert "[PMG-02](POL-02-policy-management.md#rules)" in table
 
 
+def test_check_accepts_a_carried_control_stated_in_its_home_policy_and_names_a_missing_home(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    carried = with_control("The Privacy Officer confirms the privacy notice terms quarterly in a signed review.",
+                           evidence="EV-62", criteria="P1.1").replace(
+        "section: rules\n", "section: rules\n                carried_by: [POL-28]\n")
+    root = make_library(tmp_path, **{CONTROLS: carried})
+    monkeypatch.setenv("POLICYFORGE_LIBRARY", str(root))
+    repo = _company_repo(tmp_path, root)
+    assert [p for p in check_repository(repo).problems if "PMG-02" in p.message] == []
+    (repo / POLICY).unlink()
+    problems = [p for p in check_repository(repo).problems if "PMG-02" in p.message]
+    assert [p.message for p in problems] == ["control PMG-02 is stated in POL-02, which this repository does not have"]
+    assert problems[0].where.endswith("POL-28-privacy.md")
+
+
 def test_a_control_carried_by_an_unknown_policy_is_refused_with_its_file(tmp_path: Path) -> None:
     carried = with_control("The Security Officer reviews the rules quarterly and records it.").replace(
         "section: rules\n", "section: rules\n                carried_by: [POL-99]\n")
