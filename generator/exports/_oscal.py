@@ -86,7 +86,7 @@ class _Exporter:
         self.facts = program.facts
         self.slug: str = self.facts.company.slug
         self.modified = _timestamp(release_date(program))
-        self.carriers = {cid: doc for doc in program.ordered_policies() for cid in doc.controls}
+        self.carriers = program.carriers()
         self.sections = {doc.id: section_numbers(doc) for doc in program.ordered_policies()}
         self.system_uuid = stable_uuid(self.slug, "system", self.facts.company.product)
 

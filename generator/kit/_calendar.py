@@ -68,20 +68,21 @@ ACTIVITIES: tuple[Activity, ...] = (
              (("weekly", "backup job review"),)),
     Activity("training", "security awareness training", ("EV-10",), 10,
              (("quarterly", "phishing exercise and training report"),)),
-    Activity("policies", "policy acknowledgement and communication", ("EV-01", "EV-02"), 5),
+    Activity("policies", "policy acknowledgement and communication", ("EV-01", "EV-02", "EV-72"), 5),
     Activity("vendors", "vendor review", ("EV-49", "EV-50", "EV-51", "EV-52", "EV-64"), 12,
              (("weekly", "vendor breach and advisory check"),)),
     Activity("oversight", "management review of the security program", ("EV-04", "EV-05", "EV-06", "EV-15",
                                                                          "EV-16"), 28),
-    Activity("endpoints", "endpoint compliance review", ("EV-29", "EV-35"), 6),
+    Activity("endpoints", "endpoint compliance review", ("EV-29", "EV-35", "EV-70"), 6),
     Activity("monitoring", "monitoring, capacity and availability review", ("EV-39", "EV-40", "EV-53", "EV-54",
                                                                              "EV-65"), 3,
              (("weekly", "security log review"),)),
     Activity("change", "change management and secure development review", ("EV-43", "EV-44", "EV-45", "EV-46",
                                                                              "EV-47", "EV-48"), 14),
     Activity("data", "data inventory, encryption and retention review", ("EV-33", "EV-34", "EV-59", "EV-60",
-                                                                          "EV-61", "EV-62"), 16),
-    Activity("people", "people and conduct review", ("EV-03", "EV-07", "EV-08", "EV-09", "EV-11", "EV-12"), 11),
+                                                                          "EV-61", "EV-62", "EV-69"), 16),
+    Activity("people", "people and conduct review", ("EV-03", "EV-07", "EV-08", "EV-09", "EV-11", "EV-12",
+                                                     "EV-71"), 11),
     Activity("assets", "asset, network and facility review", ("EV-27", "EV-28", "EV-30", "EV-31", "EV-32"), 9,
              (("weekly", "cloud inventory check"),)),
     Activity("processing", "processing integrity review", ("EV-63", "EV-67"), 7),
@@ -147,7 +148,7 @@ def _roles(controls: Iterable[Control]) -> tuple[str, ...]:
 
 def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> list[CalendarEvent]:
     """Group scheduled controls by activity and cadence; return one event (series) per group."""
-    carriers = {cid: doc for doc in program.ordered_policies() for cid in doc.controls}
+    carriers = program.carriers()
     groups: dict[tuple[Activity, str], list[Control]] = {}
     for control in program.controls():
         cadence = schedule_of(control, program)

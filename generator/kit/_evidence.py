@@ -387,7 +387,7 @@ def _summary(plan: EvidencePlan) -> str:
 def evidence_page(program: Program, plan: EvidencePlan | None = None) -> str:
     """Return the site page "Evidence plan": the items grouped by the person who produces them."""
     plan = plan or evidence_plan(program)
-    carriers = {cid: doc for doc in program.ordered_policies() for cid in doc.controls}
+    carriers = program.carriers()
     out = ["# Evidence plan\n", markdown_text(_summary(plan)) + "\n", "| Kind | What the auditor receives |",
            "|---|---|"]
     out += [f"| {kind} | {words} |" for kind, words in KIND_TITLES.items()]

@@ -294,7 +294,7 @@ def load_entries(repo: Path, keys: Sequence[str]) -> dict[str, Entry] | None:
 # ---------------------------------------------------------------------------------------------- tracing
 def carrier(program: Program) -> dict[str, PolicyDoc]:
     """Map each in-scope control id to the company policy that carries it."""
-    return {cid: doc for doc in program.ordered_policies() for cid in doc.controls}
+    return program.carriers()
 
 
 def assess(program: Program, entries: dict[str, Entry] | None) -> Readiness:

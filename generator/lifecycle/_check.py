@@ -99,7 +99,13 @@ def _metadata_problems(doc: PolicyDoc, text: str, library: Library, program: Pro
     anchors = anchors_in(doc.body)
     for cid in doc.controls:
         control = catalog.controls.get(cid)
-        if control and control.section not in anchors:
+        if control and control.policy != doc.id:
+            # A shared control is stated in its home policy; that policy's own check looks for the heading.
+            if control.policy not in program.policies:
+                found.append(Problem(doc.path, f"control {cid} is stated in {control.policy}, which this repository "
+                                     "does not have", f"add {control.policy} or take {cid} off this list",
+                                     controls_line))
+        elif control and control.section not in anchors:
             found.append(Problem(doc.path, f"control {cid} is stated under #{control.section}, which this policy "
                                  "no longer has", "restore the heading id or move the control", controls_line))
     return found

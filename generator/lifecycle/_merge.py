@@ -111,7 +111,7 @@ def merge_policy(ours: PolicyDoc, base: PolicyDoc | None, theirs: PolicyDoc, lib
         control = library.catalog.controls.get(cid)
         if control is None:
             notes.append(f"dropped control {cid}: library {library.version} no longer has it")
-        elif control.section not in anchors:
+        elif control.policy == ours.id and control.section not in anchors:
             notes.append(f"did not carry control {cid}: its section #{control.section} is not in this policy")
         else:
             controls.append(cid)

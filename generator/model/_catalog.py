@@ -55,6 +55,13 @@ class Control:
     cadence: str | None = None
     # The frequency in a small company's lean program (``frequency_small:``), when it differs.
     frequency_small: str | None = None
+    # Other policies that carry this control too (``carried_by:``): one duty several policies rely on is
+    # one control, stated in its home policy's ``section`` and listed in each carrier's controls.
+    carried_by: tuple[str, ...] = ()
+
+    def carriers(self) -> tuple[str, ...]:
+        """Return every policy that carries the control: its home policy first."""
+        return (self.policy, *self.carried_by)
 
 
 @dataclass(frozen=True)
@@ -104,8 +111,8 @@ class Catalog:
     commitments: CommitmentCatalog = field(default_factory=lambda: CommitmentCatalog("", {}))
 
     def controls_for(self, policy_id: str) -> list[Control]:
-        """Return the controls a policy states, in id order."""
-        return sorted((c for c in self.controls.values() if c.policy == policy_id), key=lambda c: c.id)
+        """Return the controls a policy carries (those it states and those it shares), in id order."""
+        return sorted((c for c in self.controls.values() if policy_id in c.carriers()), key=lambda c: c.id)
 
 # libyaml's SafeLoader (same safe subset, same error marks) reads the library's 30 catalog files
 # about ten times faster than the pure-Python one; every command and every site build loads them.
@@ -219,6 +226,11 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                     bad(f"checklist item {item!r} does not exist", "use a key from catalog/checklist.yaml")
             if not raw["criteria"]:
                 bad("addresses no criteria", "list the criteria this control meets")
+            carried_by = raw.get("carried_by", [])
+            if not isinstance(carried_by, list) or not all(isinstance(p, str) for p in carried_by) \
+                    or data["policy"] in carried_by:
+                bad(f"carried_by {carried_by!r} is not a list of other policies' ids",
+                    "write carried_by: [POL-NN] with the ids of the other policies that rely on this control")
             if raw.get("frequency_small") not in (None, *FREQUENCIES):
                 bad(f"frequency_small {raw['frequency_small']!r} is unknown", f"choose from {', '.join(FREQUENCIES)}")
             if len(problems) > before:
@@ -228,7 +240,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 id=cid, statement=str(raw["statement"]).strip(), owner=raw["owner"], frequency=frequency,
                 criteria=tuple(raw["criteria"]), policy=data["policy"], section=raw["section"],
                 evidence=tuple(raw["evidence"]), checklist=tuple(raw["checklist"]), source=where,
-                cadence=cadence, frequency_small=raw.get("frequency_small"),
+                cadence=cadence, frequency_small=raw.get("frequency_small"), carried_by=tuple(carried_by),
             )
     return controls, problems
 

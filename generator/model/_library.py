@@ -107,6 +107,10 @@ def load_library_leniently(root: Path | None = None) -> tuple[Library, list[Prob
             problems.append(Problem(control.source, f"control {control.id}: policy {control.policy} has no template",
                                     "fix the policy id"))
             del catalog.controls[control.id]
+        elif unknown := [p for p in control.carried_by if p not in templates]:
+            problems.append(Problem(control.source, f"control {control.id}: carried_by names {', '.join(unknown)}, "
+                                    "which has no template", "fix the policy id"))
+            del catalog.controls[control.id]
         elif bad_names := unknown_commitments(control.statement, control.source, catalog):
             problems.extend(Problem(p.where, f"control {control.id}: {p.message}", p.fix) for p in bad_names)
             del catalog.controls[control.id]

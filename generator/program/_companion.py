@@ -77,7 +77,7 @@ class _Texts:
 
 def _links(program: Program, prefix: str) -> tuple[Callable[..., Markup], Callable[..., Markup]]:
     """Return link makers for controls and policy sections, as seen from a companion page."""
-    carrier = {cid: doc for doc in program.ordered_policies() for cid in doc.controls}
+    carrier = program.carriers()
 
     def control(cid: str) -> Markup:
         if cid not in carrier:

@@ -182,7 +182,16 @@ def lint_library(library: Library | None = None, variants: tuple[str, ...] = tup
                                             "put {% if %} and {% endif %} on lines of their own"))
             present = anchors_in(item.body)
             for cid in doc.controls:
-                section = library.catalog.controls[cid].section
+                control = library.catalog.controls[cid]
+                if control.policy != doc.id:
+                    # A shared control is stated in its home policy, which must be in force wherever it is carried.
+                    if control.policy not in program.policies:
+                        problems.append(Problem(control.source, f"[{name}] control {cid} is carried by {doc.id} but "
+                                                f"its home policy {control.policy} is not in force",
+                                                "state the control in the policy every carrier's company has, and "
+                                                "list the others under carried_by:"))
+                    continue
+                section = control.section
                 if section not in present:
                     problems.append(Problem(where, f"[{name}] section #{section} of control {cid} is not rendered",
                                             "keep the heading outside conditional blocks"))

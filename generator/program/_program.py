@@ -125,6 +125,20 @@ class Program:
         found = (self.control(cid) for cid in sorted(carried))
         return [control for control in found if control is not None]
 
+    def carriers(self) -> dict[str, PolicyDoc]:
+        """Map each carried control id to the policy whose section states it: its home policy when in force.
+
+        A control shared by several policies (``carried_by:``) is stated in its home policy, so links to
+        its section and its statement's wording go there; otherwise to the first policy carrying it.
+        """
+        out: dict[str, PolicyDoc] = {}
+        for doc in self.ordered_policies():
+            for cid in doc.controls:
+                control = self.library.catalog.controls.get(cid)
+                if cid not in out or (control is not None and control.policy == doc.id):
+                    out[cid] = doc
+        return out
+
     def criteria_in_scope(self) -> list[Criterion]:
         """Return the criteria of the categories in scope, in catalog order."""
         return self.facts.scope.criteria(self.library.catalog)
@@ -214,8 +228,11 @@ class Program:
             if control is None:
                 continue
             statement = self.render_statement(control, doc).replace("\n", " ")
+            home = self.policies.get(control.policy)
+            # A control shared with another policy links to the section of its home policy that states it.
+            target = f"{home.filename}#{control.section}" if home and home.id != doc.id else f"#{control.section}"
             lines.append(
-                f"| [{cid}](#{control.section}){{ #control-{cid.lower()} }} | {statement} | "
+                f"| [{cid}]({target}){{ #control-{cid.lower()} }} | {statement} | "
                 f"{role_title(self.facts, control.owner)} | {control.frequency} | "
                 f"{', '.join(self.scoped(control.criteria))} |"
             )
@@ -352,7 +369,9 @@ class Program:
             "|---|---|---|---|---|---|---|",
         ]
         for control in self.controls():
-            doc = next((d for d in docs.values() if control.id in d.controls), docs.get(control.policy))
+            home = docs.get(control.policy)
+            doc = home if home and control.id in home.controls else next(
+                (d for d in docs.values() if control.id in d.controls), home)
             if doc is None:
                 continue
             statement = self.render_statement(control, doc).replace("\n", " ")

@@ -91,8 +91,9 @@ class RuleInput:
         """Return each control's statement rendered for the company, in one line."""
         out: dict[str, str] = {}
         for control in self.program.controls():
-            doc = next((d for d in self.program.ordered_policies() if control.id in d.controls),
-                       self.program.policies.get(control.policy))
+            home = self.program.policies.get(control.policy)
+            doc = home if home and control.id in home.controls else next(
+                (d for d in self.program.ordered_policies() if control.id in d.controls), home)
             if doc is None:
                 continue
             try:

@@ -23,12 +23,14 @@ _CADENCE_WORDS: dict[str, str] = {
     "annually": "annual", "yearly": "annual", "every year": "annual", "each year": "annual",
     "once a year": "annual", "every 12 months": "annual",
 }
-_CADENCE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CADENCE_WORDS), key=len, reverse=True)) + r")\b",
-                      re.IGNORECASE)
+# A cadence word before a measured quantity ("monthly availability of 99.9%") names the period the
+# quantity is measured over, not how often the control runs.
+_CADENCE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CADENCE_WORDS), key=len, reverse=True)) + r")\b"
+                      r"(?!\s+(?:availability|uptime|downtime|error budget)\b)", re.IGNORECASE)
 SCHEDULED = ("daily", "weekly", "monthly", "quarterly", "semiannual", "annual")
 # Words that name the record a control leaves.
 _RECORD = re.compile(
-    r"\b(record|records|recorded|ticket|tickets|log|logs|logged|report|reports|reported|register|minutes|"
+    r"\b(record|records|recorded|recording|ticket|tickets|log|logs|logged|report|reports|reported|register|minutes|"
     r"evidence|export|exports|exported|signed|sign-off|acknowledg\w*|attest\w*|entry|entries|list|inventory|"
     r"screenshot|alert|alerts|pull request|merge request|issue|file|filed|form|result|results|history|"
     r"document|documented|archive|archived|approval|approved|plan|review|reviewed|retained|kept|audit trail|"
@@ -114,7 +116,8 @@ def evidence_on_subject(view: RuleInput) -> Iterator[Problem]:
     for control in view.controls():
         for eid in control.evidence:
             item = catalog.evidence.get(eid)
-            if item is None or control.policy in item.policies or set(control.criteria) & set(item.criteria):
+            if item is None or set(control.carriers()) & set(item.policies) \
+                    or set(control.criteria) & set(item.criteria):
                 continue
             where, line = view.control_location(control)
             yield Problem(where, f"control {control.id} ({control.policy}, {', '.join(control.criteria)}) cites {eid} "

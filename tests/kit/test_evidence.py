@@ -66,7 +66,7 @@ def test_example_company_plan_holds_every_catalog_item_once(library: Library) ->
     plan = evidence_plan(program_for(library))
     ids = [row.item.id for row in plan.rows]
     assert ids == sorted(library.catalog.evidence)
-    assert len(plan.controls) == 213
+    assert len(plan.controls) == 202
 
 
 def test_six_month_type2_window_counts_artefacts_from_the_sampling_table(library: Library) -> None:
@@ -200,10 +200,12 @@ def test_page_groups_items_by_owner_under_a_summary(library: Library) -> None:
     page = evidence_page(program_for(library))
     lines = page.splitlines()
     assert lines[0] == "# Evidence plan"
-    assert lines[2].startswith("68 evidence items prove the 213 controls in force (Security, Availability, ")
+    assert lines[2].startswith("72 evidence items prove the 202 controls in force (Security, Availability, ")
     assert "Type II observation window 1 January 2027 to 30 June 2027 (6 months): " in lines[2]
     headings = [line for line in lines if line.startswith("## ")]
-    assert headings == ["## Rahul Mehta, Chief Technology Officer", "## Priya Natarajan, Security Officer",
+    # The CEO approves payments and bank-detail changes (COC-05), so owns their evidence.
+    assert headings == ["## Dana Whitfield, Chief Executive Officer",
+                        "## Rahul Mehta, Chief Technology Officer", "## Priya Natarajan, Security Officer",
                         "## Tomás Ferreira, Privacy Officer", "## Grace Okafor, Head of People"]
     assert "[ACC-05](POL-13-access-control.md#control-acc-05)" in page
     html = markdown_to_html(page)
@@ -254,14 +256,15 @@ def set_tool(repo: Path, value: str) -> None:
 def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.csv"
     _, _, stderr = evidence(repo, "--format", "csv", "--out", str(out))
-    assert "Evidence plan: 68 items for 213 controls" in stderr
+    assert "Evidence plan: 72 items for 202 controls" in stderr
     with out.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     assert tuple(table[0]) == COLUMNS
-    assert len(table) == 69  # a header and the 68 evidence items
+    assert len(table) == 73  # a header and the 72 evidence items
     row = dict(zip(COLUMNS, next(r for r in table if r[0] == "EV-21"), strict=True))
     assert row["Evidence"] == "User access reviews"
-    assert (row["Kind"], row["Frequency"], row["Type I"], row["Needed"]) == ("periodic", "quarterly", "yes", "2")
+    # ACC-03's conflict review runs at its named cadence (monthly), the most frequent control EV-21 proves.
+    assert (row["Kind"], row["Frequency"], row["Type I"], row["Needed"]) == ("periodic", "monthly", "yes", "3")
     assert row["System"] == "Okta, Jira"
     assert row["Controls"] == "ACC-03, ACC-05, AUT-06, DCL-04"
     assert row["Criteria"] == "CC5.1, CC6.1, CC6.2, CC6.3, C1.1"
@@ -279,7 +282,7 @@ def test_xlsx_has_the_same_rows_a_frozen_filtered_header_and_set_widths(repo: Pa
     with (tmp_path / "plan.csv").open(encoding="utf-8", newline="") as handle:
         assert cells == list(csv.reader(handle))
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:L69"
+    assert sheet.auto_filter.ref == "A1:L73"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["C"].width == 70 and sheet.column_dimensions["A"].width == 8
     assert sheet["G2"].value == 1 and sheet["G2"].data_type == "n"  # counts are numbers, for sorting

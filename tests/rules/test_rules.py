@@ -281,6 +281,60 @@ def test_evidence_item_about_another_subject_is_caught(tmp_path: Path) -> None:
     assert len(problems) == 1 and "EV-28" in problems[0].message and "Physical access" in problems[0].message
 
 
+def test_a_cadence_word_before_availability_names_the_measuring_period_not_the_controls_cadence(
+        tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "Monthly availability of at least 99.9% is defined in the customer agreement, and the CTO reviews the "
+        "agreement every year, recording the review in Jira.", frequency="annual", criteria="A1.1")})
+    assert found(program(root), "CTL001") == []
+    root = make_library(tmp_path / "monthly", **{CONTROLS: with_control(
+        "The CTO reviews availability monthly and records the review in Jira.", frequency="annual")})
+    assert [p.line for p in found(program(root), "CTL001")] == [line_of(root / CONTROLS, "id: PMG-02")]
+
+
+def test_a_statement_recording_its_result_names_a_record(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "The Security Officer checks the settings quarterly, recording the check in Jira.")})
+    assert found(program(root), "CTL002") == []
+
+
+def test_a_control_carried_by_another_policy_is_in_both_and_may_cite_the_carriers_evidence(tmp_path: Path) -> None:
+    carried = with_control("The Privacy Officer confirms the privacy notice terms quarterly in a signed review.",
+                           evidence="EV-62", criteria="P1.1").replace(
+        "section: rules\n", "section: rules\n                carried_by: [POL-28]\n")
+    root = make_library(tmp_path, **{CONTROLS: carried})
+    prog = program(root)
+    assert "PMG-02" in prog.policies["POL-28"].controls and "PMG-02" in prog.policies["POL-02"].controls
+    assert [p for p in found(prog, "CTL004") if "PMG-02" in p.message] == []
+    # The carrier's table links to the section of the home policy that states the control.
+    table = prog.controls_section(prog.policies["POL-28"])
+    assert "[PMG-02](POL-02-policy-management.md#rules)" in table
+
+
+def test_check_accepts_a_carried_control_stated_in_its_home_policy_and_names_a_missing_home(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    carried = with_control("The Privacy Officer confirms the privacy notice terms quarterly in a signed review.",
+                           evidence="EV-62", criteria="P1.1").replace(
+        "section: rules\n", "section: rules\n                carried_by: [POL-28]\n")
+    root = make_library(tmp_path, **{CONTROLS: carried})
+    monkeypatch.setenv("POLICYFORGE_LIBRARY", str(root))
+    repo = _company_repo(tmp_path, root)
+    assert [p for p in check_repository(repo).problems if "PMG-02" in p.message] == []
+    (repo / POLICY).unlink()
+    problems = [p for p in check_repository(repo).problems if "PMG-02" in p.message]
+    assert [p.message for p in problems] == ["control PMG-02 is stated in POL-02, which this repository does not have"]
+    assert problems[0].where.endswith("POL-28-privacy.md")
+
+
+def test_a_control_carried_by_an_unknown_policy_is_refused_with_its_file(tmp_path: Path) -> None:
+    carried = with_control("The Security Officer reviews the rules quarterly and records it.").replace(
+        "section: rules\n", "section: rules\n                carried_by: [POL-99]\n")
+    root = make_library(tmp_path, **{CONTROLS: carried})
+    with pytest.raises(PolicyforgeError) as caught:
+        load_library(root)
+    assert any("PMG-02" in p.message and "POL-99" in p.message for p in caught.value.problems)
+
+
 # ------------------------------------------------------------------------------------------------ facts
 def test_company_backups_plus_copy_and_rerun_longer_than_the_regional_rpo_are_refused_at_scaffold() -> None:
     with pytest.raises(FactsError) as caught:
