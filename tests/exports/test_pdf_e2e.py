@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -57,8 +58,9 @@ def test_handbook_cover_metadata_and_page_footer(example_repo: Path) -> None:
     assert f"Page 1 of {own}" in reader.pages[first_policy].extract_text()
     page_text = reader.pages[first_policy].extract_text()
     # One classification: the document-control block, the cover and every footer agree.
-    assert "ACME-POL-01 version 1.0 · Internal" in page_text and "Confidential" not in page_text
-    assert "Classification Internal" in collapse(page_text) and "Confidential" not in cover
+    assert "ACME-POL-01 version 1.0 · Internal" in collapse(page_text)
+    assert "Classification Internal" in collapse(page_text)
+    assert not re.search(r"\bConfidential\b", page_text + cover)
     meta = reader.metadata
     assert meta.title == "Acme Cloud — Information Security Policies"
     assert meta.author == "Acme Cloud"

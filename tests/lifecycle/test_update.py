@@ -327,7 +327,17 @@ def test_a_policy_the_company_deleted_is_reported_and_not_resurrected(repo: Path
 
 
 # ------------------------------------------------------------------------------------------- scope changes
-def test_adding_privacy_to_the_scope_adds_POL_28_with_its_controls(tmp_path: Path) -> None:
+def approve_what_check_asks(repo: Path) -> list[str]:
+    """Approve every policy whose text a scope change altered, as the approver would; return their ids."""
+    _, out = check(repo, None)
+    ids = sorted(set(re.findall(r"run `policyforge approve (POL-\d+)", out)))
+    assert ids, out
+    run([str(BIN / "policyforge"), "approve", *ids, "--by", "Dana Whitfield", "--summary", "Scope change",
+         "--date", "2026-12-01", "--repo", str(repo)], env=env_for(None, CHECK_DAY))
+    return ids
+
+
+def test_adding_processing_integrity_to_the_scope_adds_POL_29_with_its_controls(tmp_path: Path) -> None:
     run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(tmp_path), "scope_processing_integrity=no"])
     repo = tmp_path / "acme-cloud"
     assert not (repo / "policies/POL-29-processing-integrity.md").exists()
@@ -340,11 +350,13 @@ def test_adding_privacy_to_the_scope_adds_POL_28_with_its_controls(tmp_path: Pat
     assert "added     policies/POL-29-processing-integrity.md" in out
     meta = front(repo, "policies/POL-29-processing-integrity.md")
     assert "PIN-01" in meta["controls"] and "PI1.1" in meta["criteria"]
+    # The new policy, and every policy whose text names the category, wait for the approver.
+    assert "POL-29" in approve_what_check_asks(repo)
     code, out = check(repo, None)
     assert code == 0 and "29 policies, ok" in out, out
 
 
-def test_removing_privacy_retires_POL_28_and_adding_it_back_restores_the_company_text(repo: Path) -> None:
+def test_removing_processing_integrity_retires_POL_29_and_adding_it_back_restores_the_company_text(repo: Path) -> None:
     company = "Acme reconciles every billing run before invoices are sent."
     edit(repo / "policies/POL-29-processing-integrity.md", "## 2. Scope", f"{company}\n\n## 2. Scope")
     commit(repo, "Company edit to POL-29")
@@ -358,6 +370,7 @@ def test_removing_privacy_retires_POL_28_and_adding_it_back_restores_the_company
     assert "retired   policies/POL-29-processing-integrity.md -> policies/retired/POL-29-processing-integrity.md" in out
     assert read(repo, "policies/retired/POL-29-processing-integrity.md") == before
     assert not (repo / "policies/POL-29-processing-integrity.md").exists()
+    approve_what_check_asks(repo)  # policies that named processing integrity changed
     code, out = check(repo, None)  # check reads policies/*.md only: the retired copy is not a policy
     assert code == 0 and "28 policies, ok" in out, out
 
