@@ -268,6 +268,14 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
                 f"{tighter} findings get longer ({a} days) than {looser} ones ({b} days)",
                 f"make remediation_days_{tighter} at most remediation_days_{looser}",
             ))
+    alternate = data.get("people", {}).get("alternate_approver") or {}
+    name, email = str(alternate.get("name") or "").strip(), str(alternate.get("email") or "").strip()
+    if bool(name) != bool(email):
+        found.append((
+            "alternate_approver_name" if email else "alternate_approver_email",
+            "the alternate approver needs both a name and an email",
+            "fill in both alternate_approver_name and alternate_approver_email, or leave both blank",
+        ))
     found += _fit_checks(data)
     return found
 

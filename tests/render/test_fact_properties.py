@@ -29,7 +29,8 @@ PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 # Derived defaults are pinned, so a problem is always reported against the fact under test.
 # Every default derived from another answer is pinned, so a property changes one fact at a time.
 PINNED = {**{key: value for key, value in resolve_answers().items() if "{{" in str(raw_defaults()[key])},
-          "approver_name": "Robin Ortiz", "approver_email": "robin@acme.example"}
+          "approver_name": "Robin Ortiz", "approver_email": "robin@acme.example",
+          "alternate_approver_name": "Alex Kim", "alternate_approver_email": "alex@acme.example"}
 TEXT_KEYS = [spec.key for spec in FACT_SPECS if spec.kind in ("text", "person")]
 
 YAML_SPECIALS = ["no", "yes", "on", "off", "y", "n", "~", "null", "Null", "true", "False", "2024-01-01",
