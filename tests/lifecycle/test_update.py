@@ -244,7 +244,7 @@ def test_an_approved_policy_keeps_its_approval_and_takes_a_control_added_upstrea
     controls = release / "controls" / "POL-13.yaml"
     edit(controls, "controls:\n", "controls:\n"
          "  - id: ACC-99\n"
-         "    statement: Every break-glass sign-in is reviewed by the Security Officer within 1 business day.\n"
+         "    statement: Every shared team mailbox has a named owner, recorded in the mailbox inventory.\n"
          "    owner: security_officer\n"
          "    frequency: per-event\n"
          "    criteria: [CC6.2, CC7.2]\n"
@@ -327,13 +327,13 @@ def test_a_policy_the_company_deleted_is_reported_and_not_resurrected(repo: Path
 
 
 # ------------------------------------------------------------------------------------------- scope changes
-def approve_what_check_asks(repo: Path) -> list[str]:
+def approve_what_check_asks(repo: Path, day: str = "2026-12-01") -> list[str]:
     """Approve every policy whose text a scope change altered, as the approver would; return their ids."""
     _, out = check(repo, None)
     ids = sorted(set(re.findall(r"run `policyforge approve (POL-\d+)", out)))
     assert ids, out
     run([str(BIN / "policyforge"), "approve", *ids, "--by", "Dana Whitfield", "--summary", "Scope change",
-         "--date", "2026-12-01", "--repo", str(repo)], env=env_for(None, CHECK_DAY))
+         "--date", day, "--repo", str(repo)], env=env_for(None, CHECK_DAY))
     return ids
 
 
@@ -351,7 +351,7 @@ def test_adding_processing_integrity_to_the_scope_adds_POL_29_with_its_controls(
     meta = front(repo, "policies/POL-29-processing-integrity.md")
     assert "PIN-01" in meta["controls"] and "PI1.1" in meta["criteria"]
     # The new policy, and every policy whose text names the category, wait for the approver.
-    assert "POL-29" in approve_what_check_asks(repo)
+    assert "POL-29" in approve_what_check_asks(repo, day="2028-01-01")  # the update added it on 2028-01-01
     code, out = check(repo, None)
     assert code == 0 and "29 policies, ok" in out, out
 
