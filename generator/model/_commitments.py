@@ -21,6 +21,7 @@ import yaml
 
 from .._errors import BadValue, Problem, TemplateError, yaml_problem
 from ._facts_schema import SPECS_BY_KEY
+from ._inflect import inflect_engine
 
 COMMITMENTS_FILE = "catalog/commitments.yaml"
 KINDS: tuple[str, ...] = ("deadline", "cadence", "retention", "threshold", "tier", "count")
@@ -162,11 +163,8 @@ def unit_word(unit: str, count: float = 1) -> str:
     return f"{head} {plural}".strip()
 
 
-@functools.lru_cache(maxsize=1)
 def _inflect() -> Any:
-    import inflect
-
-    return inflect.engine()
+    return inflect_engine()
 
 
 def unit_phrase(value: float, unit: str) -> str:
