@@ -13,6 +13,7 @@ import yaml
 
 from .._errors import Problem, TemplateError
 from ..model._catalog import FREQUENCIES
+from ..model._yaml import load_fast
 
 SAMPLING_FILE = "catalog/sampling.yaml"
 
@@ -36,7 +37,7 @@ def load_sampling(library: Path) -> SamplingTable:
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = load_fast(text)
     except FileNotFoundError:
         raise TemplateError([Problem(where, "not found", "add the sampling table (sizes: per frequency)")]) from None
     except yaml.YAMLError as exc:

@@ -22,6 +22,7 @@ import yaml
 from .._errors import BadValue, Problem, TemplateError, yaml_problem
 from ._facts_schema import SPECS_BY_KEY
 from ._inflect import inflect_engine
+from ._yaml import compose_fast, load_fast
 
 COMMITMENTS_FILE = "catalog/commitments.yaml"
 KINDS: tuple[str, ...] = ("deadline", "cadence", "retention", "threshold", "tier", "count")
@@ -197,7 +198,7 @@ def _key_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
     """Map each commitment name to the 1-based line of its key; also return names written twice."""
     lines: dict[str, int] = {}
     twice: list[tuple[str, int]] = []
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = compose_fast(text)
     if not isinstance(root, yaml.MappingNode):
         return lines, twice
     for key, value in root.value:
@@ -214,7 +215,7 @@ def _key_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
 def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Problem]]:
     """Parse and validate the commitment catalog; return it with every problem found."""
     try:
-        data = yaml.safe_load(text)
+        data = load_fast(text)
         lines, twice = _key_lines(text)
     except yaml.YAMLError as exc:
         raise TemplateError([yaml_problem(exc, where)]) from None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ._yaml import load_fast
 
 PROVIDER_NAMES: dict[str, str] = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
 
@@ -83,7 +83,7 @@ class PlaceData:
 
 
 def _read(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_fast(path.read_text(encoding="utf-8"))
 
 
 @functools.cache

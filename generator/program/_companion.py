@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from .._errors import Problem, TemplateError
 from ..model._facts_schema import ROLE_TITLES
+from ..model._yaml import load_fast
 from ..render._context import build_context
 from ..render._escape import markdown_text
 from ..render._render import render_markdown, safe
@@ -56,7 +57,7 @@ def _folder(program: Program) -> Path:
 def _data(folder: Path, name: str) -> Any:
     path = folder / name
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_fast(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise TemplateError([Problem(str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",

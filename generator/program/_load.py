@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from ..model._facts_schema import ROLE_TITLES
+from ..model._yaml import load_fast
 from ..render._escape import markdown_text
 from ._program import Program
 
@@ -33,7 +32,7 @@ class PersonLoad:
 
 
 def _effort(program: Program) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((program.library.root / "catalog" / "effort.yaml").read_text("utf-8"))
+    data: dict[str, Any] = load_fast((program.library.root / "catalog" / "effort.yaml").read_text("utf-8"))
     return data
 
 

@@ -16,6 +16,8 @@ import yaml
 
 from .._errors import PolicyforgeError, Problem
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present, as model/_yaml.py
+
 DRAFT = "draft"
 
 
@@ -84,7 +86,7 @@ def _front_version(text: str) -> str | None:
         return None
     end = text.find("\n---\n", 4)
     try:
-        meta = yaml.safe_load(text[4:end]) if end > 0 else None
+        meta = yaml.load(text[4:end], Loader=_SAFE_LOADER) if end > 0 else None  # noqa: S506 - SafeLoader in C
     except yaml.YAMLError:
         return None
     return str(meta.get("version")) if isinstance(meta, dict) and "version" in meta else None
