@@ -26,7 +26,6 @@ from ..model._catalog import Control, EvidenceItem
 from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..model._roles import role_title
-from ..model._yaml import load_fast
 from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
@@ -124,7 +123,7 @@ def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[st
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = load_fast(text)
+        data = yaml.safe_load(text)
     except FileNotFoundError:
         raise TemplateError([Problem(where, "not found", "add it with one `EV-NN: {system: [...]}` line per "
                                                          "evidence item of catalog/evidence.yaml")]) from None

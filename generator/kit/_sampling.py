@@ -13,7 +13,6 @@ import yaml
 
 from .._errors import Problem, TemplateError
 from ..model._catalog import FREQUENCIES
-from ..model._yaml import load_fast
 
 SAMPLING_FILE = "catalog/sampling.yaml"
 
@@ -37,7 +36,7 @@ def load_sampling(library: Path) -> SamplingTable:
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = load_fast(text)
+        data = yaml.safe_load(text)
     except FileNotFoundError:
         raise TemplateError([Problem(where, "not found", "add the sampling table (sizes: per frequency)")]) from None
     except yaml.YAMLError as exc:

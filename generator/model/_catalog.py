@@ -18,7 +18,6 @@ from .._errors import Problem, TemplateError, yaml_problem
 from ._commitments import TIME_UNITS, CommitmentCatalog, frequency_for, load_commitments
 from ._facts_schema import ROLE_TITLES
 from ._places import PlaceData, place_data
-from ._yaml import SAFE_LOADER
 
 FREQUENCIES: tuple[str, ...] = (
     "continuous", "per-event", "daily", "weekly", "monthly", "quarterly", "semiannual", "annual",
@@ -115,7 +114,9 @@ class Catalog:
         """Return the controls a policy carries (those it states and those it shares), in id order."""
         return sorted((c for c in self.controls.values() if policy_id in c.carriers()), key=lambda c: c.id)
 
-_SAFE_LOADER = SAFE_LOADER  # libyaml when present: see _yaml.SAFE_LOADER
+# libyaml's SafeLoader (same safe subset, same error marks) reads the library's 30 catalog files
+# about ten times faster than the pure-Python one; every command and every site build loads them.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load_yaml(path: Path) -> tuple[Any, str]:
