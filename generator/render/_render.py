@@ -25,6 +25,7 @@ from .._errors import Problem, TemplateError
 from ..model._commitments import unit_phrase
 from ._escape import markdown_text
 from ._grammar import agree, article, plural, possessive, verb_for
+from ._template_cache import TemplateCache
 
 
 def hours(number: float) -> str:
@@ -149,6 +150,7 @@ def _environment() -> ImmutableSandboxedEnvironment:
 
 
 _ENV = _environment()
+_CACHE: TemplateCache | None = None
 
 
 def _template_line(exc: BaseException, name: str) -> int | None:
@@ -165,8 +167,12 @@ def _template_line(exc: BaseException, name: str) -> int | None:
 @functools.lru_cache(maxsize=4096)
 def _compiled(source: str, name: str) -> jinja2.Template:
     """Compile a template once per (text, file): a page, the matrix and PDFs render the same statements."""
-    # Compile under the file's name so traceback frames carry it and errors get a line.
-    code = _ENV.compile(source, name=name, filename=name)
+    # Compile under the file's name so traceback frames carry it and errors get a line; the
+    # compiled code is kept between processes (see _template_cache).
+    global _CACHE
+    if _CACHE is None:
+        _CACHE = TemplateCache(_ENV)
+    code = _CACHE.compile(source, name)
     return _ENV.template_class.from_code(_ENV, code, _ENV.make_globals(None), None)
 
 
