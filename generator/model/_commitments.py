@@ -20,8 +20,8 @@ from typing import Any
 import yaml
 
 from .._errors import BadValue, Problem, TemplateError, yaml_problem
+from ._english import english
 from ._facts_schema import SPECS_BY_KEY
-from ._inflect import inflect_engine
 from ._yaml import compose_fast, load_fast
 
 COMMITMENTS_FILE = "catalog/commitments.yaml"
@@ -165,7 +165,7 @@ def unit_word(unit: str, count: float = 1) -> str:
 
 
 def _inflect() -> Any:
-    return inflect_engine()
+    return english()
 
 
 def unit_phrase(value: float, unit: str) -> str:

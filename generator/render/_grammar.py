@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model._inflect import inflect_engine
+from ..model._english import english
 
 
 def _engine() -> Any:
-    return inflect_engine()
+    return english()
 
 
 def article(phrase: object) -> str:

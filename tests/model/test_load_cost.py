@@ -26,8 +26,8 @@ def test_inflect_is_imported_without_typeguard_instrumentation_and_typeguard_is_
     out = _python(
         "import typeguard\n"
         "checked = typeguard.typechecked\n"
-        "from policyforge.model._inflect import inflect_engine\n"
-        "engine = inflect_engine()\n"
+        "from policyforge.model._english import english\n"
+        "engine = english()\n"
         "import inflect\n"
         # an instrumented method carries typeguard's check calls in its code; the plain one does not
         "names = inflect.engine.plural_noun.__code__.co_names\n"
