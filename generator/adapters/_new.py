@@ -101,7 +101,7 @@ def gather_answers(args: argparse.Namespace, interactive: bool) -> dict[str, Any
     """Return every answer for the new repository, validated."""
     from ..model._answers import resolve_answers
     from ..model._facts import facts_from_answers
-    from ..model._questionnaire import dated_defaults, interactive_defaults, load_answers_file
+    from ..model._questionnaire import interactive_defaults, load_answers_file
     from ..program._program import build_date
 
     given: dict[str, Any] = {}
@@ -118,8 +118,8 @@ def gather_answers(args: argparse.Namespace, interactive: bool) -> dict[str, Any
     elif args.replay or args.answers is not None:
         answers = interactive_defaults(given, today)
     else:
-        # What `cookiecutter --no-input <template> key=value` makes, dated from today.
-        answers = resolve_answers({**dated_defaults(today), **given})
+        # Exactly what `cookiecutter --no-input <template> key=value` makes (dated from today, as there).
+        answers = resolve_answers(given)
     facts_from_answers(answers, where="answers")
     return answers
 

@@ -64,8 +64,8 @@ def spec(key: str) -> FactSpec:
 def dated_defaults(today: dt.date) -> dict[str, str]:
     """Return the date answers a new company starts from: policies in effect today, the window from next month.
 
-    The example dates in ``cookiecutter.json`` are for plain cookiecutter; a company made with
-    ``policyforge new`` starts from the day it is made (once written to company.yml, a fact like any other).
+    ``cookiecutter.json`` derives the same from ``source_date()``; the questionnaire passes its own
+    day so it can be pinned. Once written to company.yml, the dates are facts like any other.
     """
     return {"effective_date": today.isoformat(), "observation_start": first_of_next_month(today)}
 

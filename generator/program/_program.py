@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from .._errors import Problem, TemplateError
 from ..model._catalog import Control, Criterion
 from ..model._commitments import CommitmentValue, frequency_for, resolve
+from ..model._derive import source_date
 from ..model._documents import (
     AREAS,
     REVIEW_CADENCES,
@@ -63,10 +63,7 @@ def release_date(program: Program) -> dt.date:
 
 def build_date() -> dt.date:
     """Return the date builds are made 'as of': SOURCE_DATE_EPOCH when set (reproducible), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
+    return source_date()
 
 
 @dataclass(frozen=True)

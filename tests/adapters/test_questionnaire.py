@@ -190,3 +190,9 @@ def test_an_answers_file_date_wins_over_today(monkeypatch: pytest.MonkeyPatch, t
     (tmp_path / "answers.yml").write_text("effective_date: 2027-05-01\n", encoding="utf-8")
     answers = gather_answers(new_args("--no-input", "--answers", str(tmp_path / "answers.yml")), interactive=False)
     assert (answers["effective_date"], answers["observation_start"]) == ("2027-05-01", "2028-04-01")
+
+
+def test_plain_cookiecutter_defaults_date_the_company_from_today_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1836691200")  # 2028-03-15
+    answers = resolve_answers({})
+    assert (answers["effective_date"], answers["observation_start"]) == ("2028-03-15", "2028-04-01")
