@@ -268,17 +268,18 @@ class _Exporter:
 
     def information_types(self) -> list[JsonObject]:
         facts = self.facts
+        held = facts.held_data
         kinds = [
-            ("pii", "Personal data", "Personal data of customers, their users and staff."),
-            ("phi", "Health data", "Protected health information held for customers."),
-            ("payment", "Payment card data", "Payment card data processed for customers."),
-            ("customer_confidential", "Customer confidential data",
+            ("pii", held.pii, "Personal data", "Personal data of customers, their users and staff."),
+            ("phi", held.phi, "Health data", "Protected health information held for customers."),
+            ("payment", held.payment, "Payment card data", "Payment card data processed for customers."),
+            ("customer_confidential", held.customer_confidential, "Customer confidential data",
              "Customers' confidential business data held in the service."),
         ]
         types = [
             {"uuid": stable_uuid(self.slug, "information-type", key), "title": title,
              "description": f"{text} It must reside in {_md(facts.held_data.residency)}."}
-            for key, title, text in kinds if facts.get(f"data.{key}")
+            for key, held_kind, title, text in kinds if held_kind
         ]
         types.append({
             "uuid": stable_uuid(self.slug, "information-type", "records"), "title": "Security and operational records",
