@@ -44,12 +44,12 @@ def _private(folder: Path) -> bool:
 
 
 def environment_signature(env: jinja2.Environment) -> str:
-    """Return what the compiled code depends on besides the text: Jinja, the environment's class and syntax."""
+    """Return what the compiled code depends on besides the text: Jinja, the environment's class, syntax and filters."""
     settings = (jinja2.__version__, type(env).__module__, type(env).__qualname__, env.block_start_string,
                 env.block_end_string, env.variable_start_string, env.variable_end_string, env.comment_start_string,
                 env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
                 env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.autoescape, env.optimized,
-                env.is_async, sorted(env.extensions))
+                env.is_async, sorted(env.extensions), sorted(env.filters), sorted(env.tests))
     return hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:16]
 
 
