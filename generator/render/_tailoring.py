@@ -7,6 +7,7 @@ from the facts and the library's data, and read the same in every policy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..model._facts import Facts
@@ -159,7 +160,7 @@ def cloud_vocabulary(facts: Facts, providers_catalog: dict[str, dict[str, str]],
     return words
 
 
-def per_provider(providers_catalog: dict[str, dict[str, str]], providers: list[str], field: str) -> str:
+def per_provider(providers_catalog: dict[str, dict[str, str]], providers: Sequence[str], field: str) -> str:
     """Return a vocabulary field with each provider's word said for that provider."""
     parts = [(providers_catalog[key][field], providers_catalog[key].get("short", key)) for key in providers
              if field in providers_catalog[key]]
