@@ -97,6 +97,9 @@ class Program:
     unwritten: frozenset[str] = frozenset()
     # file name -> {version: commit that recorded it}, read from git by load_program
     commits: dict[str, dict[str, Commit]] = field(default_factory=dict)
+    # context(): the policy-independent template variables, keyed by what they are built from
+    _contexts: dict[tuple[Any, ...], tuple[Facts, Library, dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ selection
     def ordered_policies(self) -> list[PolicyDoc]:
@@ -173,9 +176,18 @@ class Program:
         }
 
     def context(self, doc: PolicyDoc) -> dict[str, Any]:
-        """Return the template variables for one policy."""
-        return build_context(self.facts, self.library.catalog, self._links(), self._policy_vars(doc),
-                             self.unwritten)
+        """Return the template variables for one policy.
+
+        Everything but ``policy`` depends only on the facts, the catalog, the policies' links and
+        the unwritten ids, so it is built once per combination of those (a build renders hundreds
+        of statements) and copied; the sandbox lets no template change what the copies share.
+        """
+        key = (id(self.facts), id(self.library), tuple(sorted(self._links().items())), self.unwritten)
+        cached = self._contexts.get(key)
+        if cached is None or cached[0] is not self.facts or cached[1] is not self.library:
+            base = build_context(self.facts, self.library.catalog, self._links(), None, self.unwritten)
+            cached = self._contexts[key] = (self.facts, self.library, base)
+        return {**cached[2], "policy": self._policy_vars(doc)}
 
     def render_body(self, doc: PolicyDoc) -> str:
         """Render a policy's own text with the company's facts."""

@@ -25,10 +25,10 @@ GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
 
 
 @pytest.fixture(scope="module")
-def published(example_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def published(example_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Releases 2026.1 and 2026.2 (POL-13 edited and approved) and the draft, exported from gh-pages."""
     repo = tmp_path_factory.mktemp("releases") / "acme-cloud"
-    shutil.copytree(example_repo, repo, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    shutil.copytree(example_source, repo, symlinks=True)
     run([*GIT, "tag", "2026.1"], cwd=repo)
     run([POLICYFORGE, "publish", "2026.1", "--no-pdf", "--repo", str(repo)])
     policy = repo / "policies" / "POL-13-access-control.md"
