@@ -122,7 +122,7 @@ def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None 
 BIN = Path(sys.executable).parent
 
 
-EPOCH_ENV = {"SOURCE_DATE_EPOCH": "1796083200"}
+EPOCH_ENV = {"SOURCE_DATE_EPOCH": EXAMPLE_DAY_EPOCH}
 
 
 def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
