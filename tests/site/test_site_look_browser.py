@@ -43,7 +43,8 @@ TABLES = """() => {
     }
     const clipped = [];
     for (let e = table; e && e !== document.body; e = e.parentElement) {
-      if (getComputedStyle(e).overflowX === 'hidden' && e.scrollWidth > e.clientWidth + 1) { clipped.push(e.className); }
+      const hides = getComputedStyle(e).overflowX === 'hidden';
+      if (hides && e.scrollWidth > e.clientWidth + 1) { clipped.push(e.className); }
     }
     return {width: Math.ceil(table.getBoundingClientRect().width), article: article.clientWidth,
             scrollerWidth: scroller ? scroller.clientWidth : null,
@@ -111,7 +112,7 @@ def test_no_table_is_clipped_or_overflows_its_column_on_any_page_kind(browser: A
                 continue
             scroller = table["scrollerWidth"]
             if scroller is None or scroller > VIEWPORTS[size]["width"] or table["scrollerContent"] < table["width"]:
-                problems.append(f"{path} table {n}: {table['width']} px in a {table['article']} px column, no scroll box")
+                problems.append(f"{path} table {n}: {table['width']} px in {table['article']} px, no scroll box")
     assert problems == []
     assert tab.outside == []
     tab.context.close()
@@ -179,7 +180,10 @@ def test_links_meet_aa_contrast_in_both_schemes(browser: Any, site_url: str, sch
     colours = tab.evaluate("""() => {
       const link = document.querySelector('article p a:not(.headerlink), article td a');
       let e = link, bg = 'rgba(0, 0, 0, 0)';
-      while (e && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) { bg = getComputedStyle(e).backgroundColor; e = e.parentElement; }
+      while (e && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) {
+        bg = getComputedStyle(e).backgroundColor;
+        e = e.parentElement;
+      }
       return [getComputedStyle(link).color, bg];
     }""")
     tab.screenshot(path=str(tmp_path / f"{scheme}-policy.png"))
