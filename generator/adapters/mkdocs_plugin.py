@@ -25,9 +25,10 @@ from ..model._people import ROSTER_FILE
 from ..program._program import Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
-from ..repo._git import DRAFT, current_release
+from ..repo._git import DRAFT
 from ..repo._layout import COMPANY_FILE, PDF_DIR, READINESS_FILE
 from ..repo._published import PublishedSet, published_set
+from ..site._release import site_release
 from ..site._sitepages import WIDE_PAGES, company_pages, generated_pages, site_nav
 from ..site._theme import site_script, site_stylesheet
 
@@ -128,7 +129,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         nav = config.nav if config.nav is not None else site_nav(self.program, company_pages(self.repo))
         config.nav = _escaped_nav(nav)
         self.brand = brand_is_wanted(config.theme.get("palette"))
-        self.release = current_release(self.repo)
+        self.release = site_release(self.repo)
         config.copyright = footer_text(config.copyright, str(facts.get("company.name")), self.release)
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)

@@ -131,3 +131,16 @@ def test_scaffold_gives_a_light_dark_toggle_with_the_brand_colour() -> None:
     palette = yaml.safe_load(template.read_text())["theme"]["palette"]
     assert [p["scheme"] for p in palette] == ["default", "slate"]
     assert all(p["primary"] == "custom" and p["toggle"]["name"] for p in palette)
+
+
+def test_a_published_draft_is_a_draft_even_on_a_tagged_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policyforge.site import RELEASE_ENV, site_release
+
+    monkeypatch.setenv(RELEASE_ENV, "draft")
+    assert site_release(tmp_path) == "draft"
+    monkeypatch.setenv(RELEASE_ENV, "2026.2")
+    assert site_release(tmp_path) == "2026.2"
+    monkeypatch.setenv(RELEASE_ENV, "<script>")
+    assert site_release(tmp_path) == "draft"  # not a release tag: the untagged folder's own answer
+    monkeypatch.delenv(RELEASE_ENV)
+    assert site_release(tmp_path) == "draft"
