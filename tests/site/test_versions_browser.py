@@ -138,7 +138,7 @@ def test_accessibility_scan_finds_no_serious_violation(page: object, url: str, p
                                   "companion/risk-register.html"])
 def test_only_the_draft_version_says_it_is_not_approved(page: object, url: str, path: str) -> None:
     page.goto(f"{url}/draft/{path}")  # type: ignore[attr-defined]
-    assert "Draft, not approved" in page.inner_text(".pf-draft")  # type: ignore[attr-defined]
+    assert "draft, not approved" in page.inner_text(".pf-draft").lower()  # type: ignore[attr-defined]
     assert "Acme Cloud · Draft, not approved" in page.inner_text(".md-copyright")  # type: ignore[attr-defined]
     for release in ("2026.1", "2026.2"):
         page.goto(f"{url}/{release}/{path}")  # type: ignore[attr-defined]
