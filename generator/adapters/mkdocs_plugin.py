@@ -31,6 +31,7 @@ from ..site._sitepages import company_pages, generated_pages, site_nav
 
 STYLESHEET = "assets/policyforge.css"
 SCRIPT = "assets/policyforge.js"
+LOGO = "assets/company-logo"  # + the logo's suffix: where company.yml's layout.logo is published
 # Material wraps wide tables in scrollable boxes after load; keyboard users must be able to
 # focus them to scroll (WCAG 2.1.1), so each gets a tab stop and a name. The version selector
 # (drawn once versions.json arrives) is named "Select version" while it shows "2026.2"; its
@@ -117,6 +118,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self._pages: dict[str, tuple[str, str]] = {}
         self.rendered: list[str] = []  # the policies rendered by the last build, for the benchmark
         self.brand = True  # whether site.brand_color colours the site (mkdocs.yml leaves primary: custom)
+        self.logo: str | None = None  # where the company.yml logo is published, when the plugin shows it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
@@ -155,6 +157,11 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         nav = config.nav if config.nav is not None else site_nav(self.program, company_pages(self.repo))
         config.nav = _escaped_nav(nav)
         self.brand = brand_is_wanted(config.theme.get("palette"))
+        # The logo company.yml names shows in the header unless mkdocs.yml sets a logo by hand.
+        self.logo = None
+        if self.published.logo is not None and not config.theme.get("logo"):
+            self.logo = LOGO + Path(self.published.logo.name).suffix.lower()
+            config.theme["logo"] = self.logo
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
         return config
@@ -187,6 +194,8 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         brand = program.facts.get("site.brand_color") if self.brand else None
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(brand)))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
+        if self.logo is not None and self.published.logo is not None:  # checked by published_set in on_config
+            files.append(File.generated(config, self.logo, content=self.published.logo.path(self.repo).read_bytes()))
         return files
 
     def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:
