@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from .. import __version__
 from ..repo._layout import COMPANY_FILE, LAYOUT, PDF_DIR
 from ._command import Command, ExitCode, add_out_argument, add_repo_argument, date_option, fail, repo_path
 from ._commands_program import write_pdfs
@@ -177,11 +178,12 @@ def _print_update_report(result: UpdateResult) -> None:
     if result.new_in_force:
         print(f"Added to the policies in force; have each reviewed and approved: {', '.join(result.new_in_force)}")
     if result.conflicts:
-        count = "1 policy has" if len(result.conflicts) == 1 else f"{len(result.conflicts)} policies have"
-        print(f"\n{count} conflicts between your text and library {result.library_version}:", file=sys.stderr)
+        count = "1 file has" if len(result.conflicts) == 1 else f"{len(result.conflicts)} files have"
+        print(f"\n{count} conflicts between your text and library {result.library_version} (policies) or "
+              f"policyforge {__version__} (workflows, pre-commit):", file=sys.stderr)
         for conflict in result.conflicts:
             print(f"CONFLICT  {conflict}", file=sys.stderr)
-        print("Edit each file to resolve the <<<<<<< / >>>>>>> blocks, commit everything (policies/ and "
+        print("Edit each file to resolve the <<<<<<< / >>>>>>> blocks, commit everything (those files and "
               ".policyforge/), then run `policyforge update` again to finish.", file=sys.stderr)
     elif result.actions:
         print(f"\nUpdated to library {result.library_version}. Nothing is committed: review with `git diff`, "

@@ -149,7 +149,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         # mkdocs.yml is the company's: what it sets by hand wins and the plugin fills only what is
         # unset (an empty site_name, no nav, a `custom` primary colour), as its comments say.
         # MkDocs templates print site_name unescaped; either value is data, so escape it here.
-        config.site_name = html.escape(config.site_name.strip() or f"{facts.get('company.name')} policies")
+        config.site_name = html.escape(config.site_name.strip() or f"{facts.company.name} policies")
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -191,7 +191,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
-        brand = program.facts.get("site.brand_color") if self.brand else None
+        brand = program.facts.site.brand_color if self.brand else None
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(brand)))
         files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
         if self.logo is not None and self.published.logo is not None:  # checked by published_set in on_config

@@ -19,10 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
-from .._errors import Problem, TemplateError, yaml_problem
-from ..model._catalog import Control, EvidenceItem
+from .._errors import Problem, TemplateError
+from ..model._catalog import Control, EvidenceItem, line_of, read_catalog_yaml
 from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..model._roles import role_title
@@ -126,21 +124,11 @@ def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[st
     """Read ``catalog/evidence_systems.yaml``: for each evidence id, the facts naming its system."""
     path = library_root / SYSTEMS_FILE
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except FileNotFoundError:
-        raise TemplateError([Problem(where, "not found", "add it with one `EV-NN: {system: [...]}` line per "
-                                                         "evidence item of catalog/evidence.yaml")]) from None
-    except yaml.YAMLError as exc:
-        raise TemplateError([yaml_problem(exc, where)]) from None
+    data, text = read_catalog_yaml(path, "add it with one `EV-NN: {system: [...]}` line per "
+                                         "evidence item of catalog/evidence.yaml")
     entries = data.get("evidence") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise TemplateError([Problem(where, "must hold an `evidence:` mapping", "see the comment at its top")])
-
-    def line_of(key: str) -> int | None:
-        index = text.find(f"{key}:")
-        return text[:index].count("\n") + 1 if index >= 0 else None
 
     known = _fact_paths()
     problems: list[Problem] = []
@@ -148,17 +136,17 @@ def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[st
     for key, entry in entries.items():
         if key not in evidence_ids:
             problems.append(Problem(where, f"{key}: not an evidence id", "use an id from catalog/evidence.yaml",
-                                    line_of(str(key))))
+                                    line_of(text, f"{key}:")))
             continue
         paths = entry.get("system") if isinstance(entry, dict) else None
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
             problems.append(Problem(where, f"{key}: needs `system:` with a list", "write {system: [stack.ticketing]}",
-                                    line_of(key)))
+                                    line_of(text, f"{key}:")))
             continue
         for fact in paths:
             if fact != CLOUD and fact not in known:
                 problems.append(Problem(where, f"{key}: {fact!r} is not a tool fact",
-                                        "use `cloud` or a fact such as stack.ticketing", line_of(key)))
+                                        "use `cloud` or a fact such as stack.ticketing", line_of(text, f"{key}:")))
         systems[key] = tuple(paths)
     for missing in sorted(evidence_ids - set(entries)):
         problems.append(Problem(where, f"{missing}: no system given", f"add `{missing}: {{system: [...]}}`"))

@@ -128,7 +128,7 @@ def audit_windows_abut(view: RuleInput) -> Iterator[Problem]:
     gap = audit_gap_months(view.program.commitments, view.program.facts.data)
     if gap == 0:
         return
-    months = view.program.facts.get("audit.observation_months")
+    months = view.program.facts.audit.observation_months
     cycle = unit_phrase(view.program.commitments[AUDIT_CYCLE].value, "month")
     bridged = False
     for source in view.sources.values():
