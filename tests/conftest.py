@@ -17,6 +17,10 @@ from policyforge.render import markdown_to_html
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = REPO_ROOT / "policy_templates"
+# `policyforge new` dates a company from today (SOURCE_DATE_EPOCH when set); every test and the commands
+# it runs make the example company on its own effective date, 2026-12-01, unless the test pins another.
+EXAMPLE_DAY_EPOCH = "1796083200"
+os.environ.setdefault("SOURCE_DATE_EPOCH", EXAMPLE_DAY_EPOCH)
 
 
 def build_file_tree(root: Path, files: Mapping[str, str]) -> Path:

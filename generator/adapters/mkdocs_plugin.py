@@ -38,6 +38,7 @@ ARTICLE = '<article class="md-content__inner md-typeset">'
 # The page that opens every draft build: text on main is not approved until a release is tagged.
 DRAFT_BANNER = ('<div class="pf-draft" role="note"><strong>Draft, not approved.</strong> '
                 "The working copy on main: only a tagged release is approved text.</div>")
+LOGO = "assets/company-logo"  # + the logo's suffix: where company.yml's layout.logo is published
 
 
 class PolicyforgeConfig(base.Config):
@@ -91,6 +92,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self.rendered: list[str] = []  # the policies rendered by the last build, for the benchmark
         self.brand = True  # whether site.brand_color colours the site (mkdocs.yml leaves primary: custom)
         self.release = DRAFT  # the release tag at HEAD, or "draft": drafts carry a banner on every page
+        self.logo: str | None = None  # where the company.yml logo is published, when the plugin shows it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
@@ -121,7 +123,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         # mkdocs.yml is the company's: what it sets by hand wins and the plugin fills only what is
         # unset (an empty site_name, no nav, a `custom` primary colour), as its comments say.
         # MkDocs templates print site_name unescaped; either value is data, so escape it here.
-        config.site_name = html.escape(config.site_name.strip() or f"{facts.get('company.name')} policies")
+        config.site_name = html.escape(config.site_name.strip() or f"{facts.company.name} policies")
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -131,6 +133,11 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self.brand = brand_is_wanted(config.theme.get("palette"))
         self.release = site_release(self.repo)
         config.copyright = footer_text(config.copyright, str(facts.get("company.name")), self.release)
+        # The logo company.yml names shows in the header unless mkdocs.yml sets a logo by hand.
+        self.logo = None
+        if self.published.logo is not None and not config.theme.get("logo"):
+            self.logo = LOGO + Path(self.published.logo.name).suffix.lower()
+            config.theme["logo"] = self.logo
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
         return config
@@ -160,9 +167,11 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
-        brand = program.facts.get("site.brand_color") if self.brand else None
+        brand = program.facts.site.brand_color if self.brand else None
         files.append(File.generated(config, STYLESHEET, content=site_stylesheet(brand)))
         files.append(File.generated(config, SCRIPT, content=site_script()))
+        if self.logo is not None and self.published.logo is not None:  # checked by published_set in on_config
+            files.append(File.generated(config, self.logo, content=self.published.logo.path(self.repo).read_bytes()))
         return files
 
     def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:

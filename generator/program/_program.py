@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from .._errors import Problem, TemplateError
 from ..model._catalog import Control, Criterion
 from ..model._commitments import CommitmentValue, frequency_for, resolve
+from ..model._derive import source_date
 from ..model._documents import (
     AREAS,
     REVIEW_CADENCES,
@@ -63,10 +63,7 @@ def release_date(program: Program) -> dt.date:
 
 def build_date() -> dt.date:
     """Return the date builds are made 'as of': SOURCE_DATE_EPOCH when set (reproducible), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
+    return source_date()
 
 
 @dataclass(frozen=True)
@@ -265,11 +262,11 @@ class Program:
         and needs a new approval. What changes by itself (the as-of date, commit ids) stays out.
         """
         body = self.render_body(doc).strip("\n")
-        people = {role: self.facts.get(f"people.{getattr(doc, role)}") for role in ("owner", "approver")}
+        people = {role: self.facts.people.role(getattr(doc, role)) for role in ("owner", "approver")}
         content = {
             "id": doc.id, "title": doc.title, "area": doc.area, "category": doc.category, "summary": doc.summary,
-            "owner": [doc.owner, people["owner"]["name"], people["owner"]["email"]],
-            "approver": [doc.approver, people["approver"]["name"], people["approver"]["email"]],
+            "owner": [doc.owner, people["owner"].name, people["owner"].email],
+            "approver": [doc.approver, people["approver"].name, people["approver"].email],
             "classification": CLASSIFICATION, "review_cadence": doc.review_cadence, "version": doc.version,
             "effective_date": str(doc.effective_date), "last_reviewed": str(doc.last_reviewed),
             "controls": list(doc.controls), "criteria": list(doc.criteria), "docid": self._policy_vars(doc)["docid"],
@@ -295,7 +292,7 @@ class Program:
 
     def codeowners(self) -> str:
         """Return .github/CODEOWNERS: each policy routed to its owner and its approver."""
-        top = self.facts.get("people.approver.email")
+        top = self.facts.people.approver.email
         lines = [
             "# Generated from company.yml and the policies' owner/approver by `policyforge codeowners`;",
             "# `policyforge check` reports when it no longer matches.",
@@ -310,9 +307,9 @@ class Program:
         ]
         for doc in self.ordered_policies():
             # The approver, or the alternate approver when the approver owns (writes) the policy.
-            approver = approver_for(self.facts, doc.approver, self.facts.get(f"people.{doc.owner}.name"))
-            email = approver.email if approver else self.facts.get(f"people.{doc.approver}.email")
-            lines.append(f"# {doc.id}: owner {self.facts.get(f'people.{doc.owner}.email')}")
+            approver = approver_for(self.facts, doc.approver, self.facts.people.role(doc.owner).name)
+            email = approver.email if approver else self.facts.people.role(doc.approver).email
+            lines.append(f"# {doc.id}: owner {self.facts.people.role(doc.owner).email}")
             lines.append(f"/{POLICIES_DIR}/{doc.filename} {email}")
         return "\n".join(lines) + "\n"
 
