@@ -367,9 +367,20 @@ class Program:
             out.append("")
         return "\n".join(out)
 
+    def matrix_rows(self) -> list[tuple[Control, PolicyDoc]]:
+        """Return each control in force with the policy that states it (its home, else a carrier)."""
+        docs = {doc.id: doc for doc in self.policies.values()}
+        rows: list[tuple[Control, PolicyDoc]] = []
+        for control in self.controls():
+            home = docs.get(control.policy)
+            doc = home if home and control.id in home.controls else next(
+                (d for d in docs.values() if control.id in d.controls), home)
+            if doc is not None:
+                rows.append((control, doc))
+        return rows
+
     def matrix_page(self) -> str:
         """Return the control matrix: every control with owner, frequency, criteria, policy and evidence."""
-        docs = {doc.id: doc for doc in self.policies.values()}
         out = [
             "# Control matrix\n",
             f"Each control below is stated in a policy section and proved by the evidence listed. "
@@ -377,12 +388,7 @@ class Program:
             "| Control | Statement | Owner | Frequency | Criteria | Policy section | Evidence |",
             "|---|---|---|---|---|---|---|",
         ]
-        for control in self.controls():
-            home = docs.get(control.policy)
-            doc = home if home and control.id in home.controls else next(
-                (d for d in docs.values() if control.id in d.controls), home)
-            if doc is None:
-                continue
+        for control, doc in self.matrix_rows():
             statement = self.render_statement(control, doc).replace("\n", " ")
             out.append(
                 f"| {control.id} | {statement} | {self.person(control.owner)} | {control.frequency} | "

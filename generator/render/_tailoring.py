@@ -77,8 +77,18 @@ def residency_words(facts: Facts, places: PlaceData) -> dict[str, Any]:
     if found and primary:
         spare = [r for r in places.regions_in(primary[0], found[1]) if r not in regions]
     # A single-region company names a recovery region only when its provider has one inside the area.
+    recovery = spare[0] if spare else ""
+    cross_region = bool(architecture_words(facts, places)["backup"]["cross_region"])
     return {"area": name, "second_region": len(regions) > 1, "spare_regions": spare,
-            "recovery_region": spare[0] if spare else ""}
+            "recovery_region": recovery,
+            # The one test for "a copy of the data lives in another region": every duty about a recovery
+            # region, a second-region copy or a regional RPO is written under it (rule ARC001).
+            "regional_copy": len(regions) > 1 or bool(recovery and cross_region)}
+
+
+def has_regional_copy(facts: Facts, places: PlaceData) -> bool:
+    """Return whether backups are copied to a second region the company can recover in."""
+    return bool(residency_words(facts, places)["regional_copy"])
 
 
 def jurisdiction_words(facts: Facts, places: PlaceData, regulations: dict[str, Any]) -> dict[str, Any]:
