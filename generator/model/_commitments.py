@@ -159,18 +159,15 @@ _UNIT_WORDS: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def unit_word(unit: str, count: float = 1) -> str:
     """Return the unit's word agreeing with ``count`` (plurals from the inflect library)."""
     word = _UNIT_WORDS[unit]
     if count == 1:
         return word
     head, _, last = word.rpartition(" ")
-    plural = str(_inflect().plural_noun(last))
+    plural = str(english().plural_noun(last))
     return f"{head} {plural}".strip()
-
-
-def _inflect() -> Any:
-    return english()
 
 
 def unit_phrase(value: float, unit: str) -> str:

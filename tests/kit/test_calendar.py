@@ -246,9 +246,9 @@ def test_same_program_gives_identical_bytes(library: Library) -> None:
 
 # ------------------------------------------------------------------------------------------- the command
 @pytest.fixture
-def repo(example_repo: Path, tmp_path: Path) -> Path:
+def repo(example_source: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "acme-cloud"
-    shutil.copytree(example_repo, copy, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    shutil.copytree(example_source, copy, symlinks=True)
     return copy
 
 

@@ -44,9 +44,9 @@ def program(library: Library) -> Program:
 
 
 @pytest.fixture
-def repo(example_repo: Path, tmp_path: Path) -> Path:
+def repo(example_source: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "acme-cloud"
-    shutil.copytree(example_repo, copy, ignore=shutil.ignore_patterns("site", "out", ".cache", "strict-site"))
+    shutil.copytree(example_source, copy, symlinks=True)
     return copy
 
 
