@@ -90,6 +90,8 @@ def _redline_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("head", nargs="?", default="HEAD", help="the later revision (default: HEAD)")
     add_out_argument(parser, "out/redline")
     parser.add_argument("--no-pdf", action="store_true", help="write only the HTML")
+    parser.add_argument("--full", action="store_true",
+                        help="show every paragraph of a changed policy, not only the changes with their context")
     add_repo_argument(parser)
 
 
@@ -98,14 +100,16 @@ def run_redline(args: argparse.Namespace) -> ExitCode:
     import re
 
     from ..exports._pdf import render_pdf
-    from ..lifecycle._redline import changes_between, redline_html
+    from ..lifecycle._redline import CONTEXT, changes_between, redline_html
     from ..model._facts import load_facts
+    from ..model._sections import layout_settings
     from ..repo._files import write_atomic
 
     repo = repo_path(args)
     changes = changes_between(repo, args.base, args.head)
-    company = load_facts(repo / COMPANY_FILE).get("company.name")
-    document = redline_html(args.base, args.head, changes, company)
+    facts = load_facts(repo / COMPANY_FILE)
+    document = redline_html(args.base, args.head, changes, facts.get("company.name"),
+                            paper=layout_settings(repo, facts).paper_size, context=None if args.full else CONTEXT)
     out = (args.out or LAYOUT.output(repo, "redline")).resolve()
     stem = "redline-" + re.sub(r"[^A-Za-z0-9._-]", "-", f"{args.base}-{args.head}")
     write_atomic(out / f"{stem}.html", document)

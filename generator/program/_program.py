@@ -94,6 +94,9 @@ class Program:
     unwritten: frozenset[str] = frozenset()
     # file name -> {version: commit that recorded it}, read from git by load_program
     commits: dict[str, dict[str, Commit]] = field(default_factory=dict)
+    # context(): the policy-independent template variables, keyed by what they are built from
+    _contexts: dict[tuple[Any, ...], tuple[Facts, Library, dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ selection
     def ordered_policies(self) -> list[PolicyDoc]:
@@ -170,9 +173,18 @@ class Program:
         }
 
     def context(self, doc: PolicyDoc) -> dict[str, Any]:
-        """Return the template variables for one policy."""
-        return build_context(self.facts, self.library.catalog, self._links(), self._policy_vars(doc),
-                             self.unwritten)
+        """Return the template variables for one policy.
+
+        Everything but ``policy`` depends only on the facts, the catalog, the policies' links and
+        the unwritten ids, so it is built once per combination of those (a build renders hundreds
+        of statements) and copied; the sandbox lets no template change what the copies share.
+        """
+        key = (id(self.facts), id(self.library), tuple(sorted(self._links().items())), self.unwritten)
+        cached = self._contexts.get(key)
+        if cached is None or cached[0] is not self.facts or cached[1] is not self.library:
+            base = build_context(self.facts, self.library.catalog, self._links(), None, self.unwritten)
+            cached = self._contexts[key] = (self.facts, self.library, base)
+        return {**cached[2], "policy": self._policy_vars(doc)}
 
     def render_body(self, doc: PolicyDoc) -> str:
         """Render a policy's own text with the company's facts."""
@@ -355,9 +367,20 @@ class Program:
             out.append("")
         return "\n".join(out)
 
+    def matrix_rows(self) -> list[tuple[Control, PolicyDoc]]:
+        """Return each control in force with the policy that states it (its home, else a carrier)."""
+        docs = {doc.id: doc for doc in self.policies.values()}
+        rows: list[tuple[Control, PolicyDoc]] = []
+        for control in self.controls():
+            home = docs.get(control.policy)
+            doc = home if home and control.id in home.controls else next(
+                (d for d in docs.values() if control.id in d.controls), home)
+            if doc is not None:
+                rows.append((control, doc))
+        return rows
+
     def matrix_page(self) -> str:
         """Return the control matrix: every control with owner, frequency, criteria, policy and evidence."""
-        docs = {doc.id: doc for doc in self.policies.values()}
         out = [
             "# Control matrix\n",
             f"Each control below is stated in a policy section and proved by the evidence listed. "
@@ -365,12 +388,7 @@ class Program:
             "| Control | Statement | Owner | Frequency | Criteria | Policy section | Evidence |",
             "|---|---|---|---|---|---|---|",
         ]
-        for control in self.controls():
-            home = docs.get(control.policy)
-            doc = home if home and control.id in home.controls else next(
-                (d for d in docs.values() if control.id in d.controls), home)
-            if doc is None:
-                continue
+        for control, doc in self.matrix_rows():
             statement = self.render_statement(control, doc).replace("\n", " ")
             out.append(
                 f"| {control.id} | {statement} | {self.person(control.owner)} | {control.frequency} | "

@@ -372,3 +372,154 @@ def test_commitment_written_twice_in_the_catalog_is_refused_with_both_lines() ->
     entry = "  x_time:\n    title: t\n    kind: deadline\n    value: 1\n    unit: hour\n    source: s\n"
     _, problems = parse_commitments("commitments:\n" + entry + entry, "commitments.yaml")
     assert [(p.line, p.message) for p in problems] == [(8, "commitment x_time is written twice (first on line 2)")]
+
+
+# ------------------------------------------------------------------------------------------ one clock
+def test_breach_notice_clock_started_at_confirming_is_caught_with_file_line_and_fix(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Affected customers are notified within {{ commitments.breach_notification_hours | hours }} of confirming "
+        "a breach of their data.")})
+    problems = found(program(root), "COM005")
+    assert len(problems) == 1
+    assert problems[0].where.endswith("POL-02-policy-management.md")
+    assert problems[0].line == line_of(root / POLICY, "**2.2**")
+    assert "'confirming a breach of'" in problems[0].message and "breach_notification_hours" in problems[0].message
+    assert "becomes aware" in problems[0].fix
+
+
+def test_breach_notice_clock_from_awareness_and_a_deadline_named_without_a_clock_pass(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Affected customers are notified within {{ commitments.breach_notification_hours | hours }} after the "
+        "company becomes aware of a breach. No exception is granted to the "
+        "{{ commitments.breach_notification_hours | hours }} breach notice.")})
+    assert found(program(root), "COM005") == []
+
+
+def test_a_control_statement_that_starts_the_breach_clock_at_detection_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "Customers are notified {{ commit.breach_notification_hours.within }} of detecting a breach, recorded in "
+        "the incident ticket.", frequency="per-event")})
+    problems = found(program(root), "COM005")
+    assert [p.where.endswith("POL-02.yaml") for p in problems] == [True]
+
+
+def test_certificate_expiry_alert_retyped_in_a_second_policy_is_caught() -> None:
+    text = "Certificates renew automatically, with an alert 21 days before any certificate expires."
+    from policyforge.rules._commitment_rules import DURATION, governed_numbers
+
+    entry = load_library(LIBRARY).catalog.commitments.entries["certificate_expiry_alert"]
+    assert [m.group(0) for m in governed_numbers(text, entry.governs, DURATION)] == ["21 days"]
+
+
+# ------------------------------------------------------------------------------------------ deletion deadline
+def test_the_deletion_days_fact_sets_the_one_customer_data_deletion_commitment() -> None:
+    facts = facts_from_answers(resolve_answers({"deletion_days": "45"}))
+    prog = program_from_library(facts, load_library(LIBRARY))
+    assert prog.commitments["customer_data_deletion"].value == 45
+    assert "deletion_days" not in prog.library.catalog.commitments.entries
+
+
+def test_writing_customer_data_deletion_in_company_yml_is_refused_with_the_fact_to_use() -> None:
+    text = dump_facts(facts_from_answers(resolve_answers()))
+    lines = text.splitlines()
+    at = lines.index("  breach_notification_hours: 72") + 1
+    lines.insert(at, "  customer_data_deletion: 45")
+    with pytest.raises(FactsError) as caught:
+        parse_facts_yaml("\n".join(lines) + "\n")
+    problem = caught.value.problems[0]
+    assert problem.line == at + 1
+    assert "set by the fact commitments.deletion_days" in problem.message
+
+
+# ------------------------------------------------------------------------------------------ fit to the company
+SECOND_REGION_DUTY = "At least one restore test a year uses the second-region copy, recorded in the test ticket."
+OFFICE_DUTY = "The office coordinator keeps the visitor log and records it in the ticket."
+
+
+def test_second_region_duty_in_a_single_region_company_is_caught_with_file_and_line(tmp_path: Path) -> None:
+    from policyforge.program._lint import variant_answers
+
+    root = make_library(tmp_path, **{POLICY: with_statement(SECOND_REGION_DUTY)})
+    problems = found(program(root, **variant_answers("nimbus-uk")), "FIT001")
+    assert len(problems) == 1
+    assert problems[0].where.endswith("POL-02-policy-management.md")
+    assert problems[0].line == line_of(root / POLICY, "**2.2**")
+    assert "europe-west2" in problems[0].message and "residency.regional_copy" in problems[0].fix
+    assert found(program(root), "FIT001") == []  # the example company copies backups to a second region
+
+
+def test_a_single_region_company_may_be_told_it_has_no_second_region(tmp_path: Path) -> None:
+    from policyforge.program._lint import variant_answers
+
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "No backup is copied outside the region, so no recovery region holds a second-region copy.")})
+    assert found(program(root, **variant_answers("nimbus-uk")), "FIT001") == []
+
+
+def test_office_duty_in_a_remote_company_is_caught_in_policy_and_control(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(OFFICE_DUTY),
+                                     CONTROLS: with_control(OFFICE_DUTY, evidence="EV-01")})
+    problems = found(program(root, work_model="remote"), "FIT002")
+    assert sorted(p.where.rsplit("/", 1)[-1] for p in problems) == ["POL-02-policy-management.md", "POL-02.yaml"]
+    assert found(program(root, work_model="office"), "FIT002") == []
+
+
+def test_evidence_item_asking_a_remote_company_for_office_records_is_caught_at_its_catalog_line(
+        tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control("The Security Officer reviews premises, recorded in "
+                                                            "the ticket.", evidence="EV-28")})
+    catalog = root / "catalog" / "evidence.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    start = text.index("  - id: EV-28")
+    remote = text.index("    detail_remote:", start)
+    catalog.write_text(text[:remote] + text[text.index("\n", remote) + 1:], encoding="utf-8")
+    problems = found(program(root, work_model="remote"), "FIT002")
+    assert len(problems) == 1 and "EV-28" in problems[0].message and "badge" in problems[0].message.lower()
+    assert problems[0].line == line_of(catalog, "- id: EV-28")
+
+
+def test_ico_notice_printed_without_the_risk_exemption_of_article_33_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "The Information Commissioner's Office is notified {{ rules.uk_controller_notice.deadline }} "
+        "({{ rules.uk_controller_notice.source }}).")})
+    problems = found(program(root), "COM006")
+    assert len(problems) == 1 and problems[0].line == line_of(root / POLICY, "**2.2**")
+    assert "uk_controller_notice" in problems[0].message and "unlikely to result in a risk" in problems[0].message
+    root = make_library(tmp_path / "kept", **{POLICY: with_statement(
+        "The Information Commissioner's Office is notified {{ rules.uk_controller_notice.deadline }}, "
+        "{{ rules.uk_controller_notice.condition }} ({{ rules.uk_controller_notice.source }}).")})
+    assert found(program(root), "COM006") == []
+
+
+# ------------------------------------------------------------------------------------------ who checks whom
+def test_security_officer_own_access_lines_go_to_the_alternate_approver_when_the_cto_is_the_security_officer(
+) -> None:
+    from policyforge.program._lint import variant_program
+
+    library = load_library(LIBRARY)
+    answers = {"cto_name": "Mei Lin", "cto_email": "mei@acme.example", "security_officer_name": "Mei Lin",
+               "security_officer_email": "mei@acme.example", "alternate_approver_name": "Ana Ruiz",
+               "alternate_approver_email": "ana@acme.example"}
+    prog = variant_program("example", library, answers)
+    statement = library_view(prog).statements["ACC-03"]
+    assert "the Security Officer's own lines go to the alternate approver, Ana Ruiz;" in statement
+    # The variant names its alternate approver, who holds an office: that office checks them.
+    from policyforge.model._roles import alternate
+
+    other = variant_program("cto-security-officer", library)
+    instead = alternate(other.facts)
+    assert instead is not None and instead.title != "Security Officer"
+    assert f"own lines go to the {instead.title};" in library_view(other).statements["ACC-03"]
+
+
+def test_a_company_on_two_clouds_reads_each_clouds_network_terms_for_that_cloud() -> None:
+    from policyforge.program._lint import variant_program
+
+    library = load_library(LIBRARY)
+    prog = variant_program("multicloud-merchant", library)
+    body = prog.render_body(prog.policies["POL-15"])
+    assert "(security groups and network ACLs in AWS, and VPC firewall rules and hierarchical firewall policies in " \
+           "Google Cloud)" in body
+    assert "security groups and network ACLs and VPC firewall rules" not in body
+    statement = library_view(prog).statements["NET-02"]
+    assert "its own account in AWS, and project in Google Cloud" in statement
