@@ -15,6 +15,7 @@ from ._commitment_rules import (
     audit_windows_abut,
     availability_gap_stated,
     contradicting_values,
+    deadlines_agree,
     shadowed_commitments,
 )
 from ._control_rules import (
@@ -32,6 +33,8 @@ RULES: tuple[Rule, ...] = (
     Rule("COM003", "an RTO longer than the availability commitment allows states the gap", availability_gap_stated),
     Rule("COM004", "consecutive observation windows leave no gap, or the text says how it is bridged",
          audit_windows_abut),
+    Rule("COM005", "a sentence or control statement about a duty with a named deadline states that deadline, "
+         "not another", deadlines_agree),
     Rule("SOD001", "no revision-history row has the same author and approver", history_has_no_self_approval),
     Rule("SOD002", "a policy its owner would approve is routed to an alternate approver",
          approval_routing_names_alternate),
