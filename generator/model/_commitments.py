@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .._errors import BadValue, Problem, TemplateError, yaml_problem
+from ._english import english
 from ._facts_schema import SPECS_BY_KEY
 
 COMMITMENTS_FILE = "catalog/commitments.yaml"
@@ -162,11 +163,8 @@ def unit_word(unit: str, count: float = 1) -> str:
     return f"{head} {plural}".strip()
 
 
-@functools.lru_cache(maxsize=1)
 def _inflect() -> Any:
-    import inflect
-
-    return inflect.engine()
+    return english()
 
 
 def unit_phrase(value: float, unit: str) -> str:

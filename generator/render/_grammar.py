@@ -8,14 +8,13 @@ acronyms and the plurals of nouns and verbs.
 
 from __future__ import annotations
 
-import functools
+from typing import Any
 
-import inflect
+from ..model._english import english
 
 
-@functools.lru_cache(maxsize=1)
-def _engine() -> inflect.engine:
-    return inflect.engine()
+def _engine() -> Any:
+    return english()
 
 
 def article(phrase: object) -> str:
