@@ -44,13 +44,7 @@ fi
 groups=()
 [ "$with_test" = 1 ] && groups=(--group test --group lint)
 .venv/bin/python -m pip install -q -e . "${groups[@]}" 2>&1 | grep -v "^WARNING: Location" || true
-if [ "$with_test" = 1 ] && [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
-  # axe-core (accessibility rules) is injected into pages by the browser tests.
-  if ! command -v npm >/dev/null 2>&1; then
-    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-  fi
-  npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null
-fi
+# axe-core (accessibility rules) comes inside the axe-playwright-python wheel of the test group.
 if [ "$with_test" = 1 ] && [ ! -x .venv-trestle/bin/python ]; then
   # compliance-trestle validates the OSCAL export; it pins its own dependencies, so it gets its own venv.
   "$python" -m venv .venv-trestle

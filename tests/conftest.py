@@ -7,16 +7,22 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from policyforge.render import markdown_to_html
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = REPO_ROOT / "policy_templates"
+# `policyforge new` dates a company from today (SOURCE_DATE_EPOCH when set); every test and the commands
+# it runs make the example company on its own effective date, 2026-12-01, unless the test pins another.
+EXAMPLE_DAY_EPOCH = "1796083200"
+os.environ.setdefault("SOURCE_DATE_EPOCH", EXAMPLE_DAY_EPOCH)
 
 
 def build_file_tree(root: Path, files: Mapping[str, str]) -> Path:
@@ -116,14 +122,55 @@ def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None 
 BIN = Path(sys.executable).parent
 
 
+EPOCH_ENV = {"SOURCE_DATE_EPOCH": EXAMPLE_DAY_EPOCH}
+
+
+def shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
+    """Return what ``make(folder)`` made, made once for the whole test run and shared by every xdist worker.
+
+    The workers share the parent of their temporary folders; a file lock lets the first worker make
+    it while the others wait (the pattern pytest-xdist documents for session fixtures). ``make``
+    builds in a folder of its own that is renamed into place only when complete. Tests must not
+    change what this returns: copy it (``shutil.copytree``) first.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    home = root / "shared" / name
+    home.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(home) + ".lock"):
+        done = home.with_name(name + ".done")
+        if not done.is_file():
+            shutil.rmtree(home, ignore_errors=True)
+            work = Path(tempfile.mkdtemp(prefix=name + ".", dir=home.parent))
+            made = make(work)
+            work.rename(home)
+            done.write_text(str(made.relative_to(work)), encoding="utf-8")
+        return home / done.read_text(encoding="utf-8")
+
+
+def _scaffold_example(folder: Path) -> Path:
+    run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(folder)])
+    return folder / "acme-cloud"
+
+
 @pytest.fixture(scope="session")
-def example_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example company scaffolded with `policyforge new --no-input` and built (site and PDFs) once."""
-    out = tmp_path_factory.mktemp("example")
-    run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(out)])
-    repo = out / "acme-cloud"
-    run([str(BIN / "policyforge"), "build", "--repo", str(repo)], env={**os.environ, "SOURCE_DATE_EPOCH": "1796083200"})
-    return repo
+def example_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example company scaffolded with `policyforge new --no-input`, not built; read-only (copy it to change it)."""
+    return shared(tmp_path_factory, "example-source", _scaffold_example)
+
+
+@pytest.fixture(scope="session")
+def example_repo(tmp_path_factory: pytest.TempPathFactory, example_source: Path) -> Path:
+    """The example company scaffolded and built (site and PDFs) once per test run; read-only (copy it to change it)."""
+
+    def build(folder: Path) -> Path:
+        repo = folder / "acme-cloud"
+        shutil.copytree(example_source, repo, symlinks=True)
+        run([str(BIN / "policyforge"), "build", "--repo", str(repo)], env={**os.environ, **EPOCH_ENV})
+        return repo
+
+    return shared(tmp_path_factory, "example-built", build)
 
 
 class _TextOf(HTMLParser):

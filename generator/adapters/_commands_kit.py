@@ -61,12 +61,14 @@ def run_evidence(args: argparse.Namespace) -> ExitCode:
 def _calendar_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--out", default=None, metavar="DIR",
                         help="output folder for control-calendar.ics (default: out; '-' prints)")
+    parser.add_argument("--no-owners", action="store_true",
+                        help="write only the full calendar, not one control-calendar-<role>.ics per owner beside it")
     add_repo_argument(parser)
 
 
 def run_calendar(args: argparse.Namespace) -> ExitCode:
-    """Write the control calendar; exit 0, or 2 with file, line and fix when the inputs are wrong."""
-    from ..kit._calendar import calendar_events, control_calendar
+    """Write the control calendar and one per owner; exit 0, or 2 with file, line and fix when the inputs are wrong."""
+    from ..kit._calendar import calendar_events, control_calendar, owner_calendar_name, owner_calendars
     from ..kit._evidence import audit_window
     from ..program._program import load_program, release_date
     from ..repo._files import write_atomic
@@ -80,6 +82,11 @@ def run_calendar(args: argparse.Namespace) -> ExitCode:
         return ExitCode.OK
     out = output_file(args.out, repo, "control-calendar.ics")
     write_atomic(out.resolve(), data)
+    if not args.no_owners:
+        for role, owned in owner_calendars(program, release_date(program)).items():
+            beside = out.resolve().with_name(owner_calendar_name(role))
+            write_atomic(beside, owned)
+            print(f"{role}: {owned.count(b'BEGIN:VEVENT')} events -> {beside}", file=sys.stderr)
     recurring = sum(1 for e in events if e.cadence)
     print(f"Control calendar: {len(events)} events ({recurring} recurring) for "
           f"{audit_window(program.facts).describe()} -> {out}", file=sys.stderr)

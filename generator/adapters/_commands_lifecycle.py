@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from .. import __version__
 from ..repo._layout import COMPANY_FILE, LAYOUT, PDF_DIR
 from ._command import Command, ExitCode, add_out_argument, add_repo_argument, date_option, fail, repo_path
 from ._commands_program import write_pdfs
@@ -89,6 +90,8 @@ def _redline_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("head", nargs="?", default="HEAD", help="the later revision (default: HEAD)")
     add_out_argument(parser, "out/redline")
     parser.add_argument("--no-pdf", action="store_true", help="write only the HTML")
+    parser.add_argument("--full", action="store_true",
+                        help="show every paragraph of a changed policy, not only the changes with their context")
     add_repo_argument(parser)
 
 
@@ -97,14 +100,16 @@ def run_redline(args: argparse.Namespace) -> ExitCode:
     import re
 
     from ..exports._pdf import render_pdf
-    from ..lifecycle._redline import changes_between, redline_html
+    from ..lifecycle._redline import CONTEXT, changes_between, redline_html
     from ..model._facts import load_facts
+    from ..model._sections import layout_settings
     from ..repo._files import write_atomic
 
     repo = repo_path(args)
     changes = changes_between(repo, args.base, args.head)
-    company = load_facts(repo / COMPANY_FILE).get("company.name")
-    document = redline_html(args.base, args.head, changes, company)
+    facts = load_facts(repo / COMPANY_FILE)
+    document = redline_html(args.base, args.head, changes, facts.get("company.name"),
+                            paper=layout_settings(repo, facts).paper_size, context=None if args.full else CONTEXT)
     out = (args.out or LAYOUT.output(repo, "redline")).resolve()
     stem = "redline-" + re.sub(r"[^A-Za-z0-9._-]", "-", f"{args.base}-{args.head}")
     write_atomic(out / f"{stem}.html", document)
@@ -173,11 +178,12 @@ def _print_update_report(result: UpdateResult) -> None:
     if result.new_in_force:
         print(f"Added to the policies in force; have each reviewed and approved: {', '.join(result.new_in_force)}")
     if result.conflicts:
-        count = "1 policy has" if len(result.conflicts) == 1 else f"{len(result.conflicts)} policies have"
-        print(f"\n{count} conflicts between your text and library {result.library_version}:", file=sys.stderr)
+        count = "1 file has" if len(result.conflicts) == 1 else f"{len(result.conflicts)} files have"
+        print(f"\n{count} conflicts between your text and library {result.library_version} (policies) or "
+              f"policyforge {__version__} (workflows, pre-commit):", file=sys.stderr)
         for conflict in result.conflicts:
             print(f"CONFLICT  {conflict}", file=sys.stderr)
-        print("Edit each file to resolve the <<<<<<< / >>>>>>> blocks, commit everything (policies/ and "
+        print("Edit each file to resolve the <<<<<<< / >>>>>>> blocks, commit everything (those files and "
               ".policyforge/), then run `policyforge update` again to finish.", file=sys.stderr)
     elif result.actions:
         print(f"\nUpdated to library {result.library_version}. Nothing is committed: review with `git diff`, "

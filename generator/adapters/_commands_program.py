@@ -53,6 +53,7 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
         print(f"PDFs: {count} in {out} (0 rendered, {count} unchanged; nothing changed since the last build) "
               f"in {time.perf_counter() - started:.1f}s")
         return
+    from ..exports._pdf import pdf_look
     from ..exports._pdfbuild import build_pdfs
     from ..program._program import load_program
     from ..repo._git import current_release
@@ -64,7 +65,8 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
     cache = repo / ".cache" / "pdf" if use_cache else None
     with progress_reporter("PDF") as step:
         report = build_pdfs(program, release, out, pdfa=pdfa, cache_dir=cache, only=only, handbook=handbook,
-                            workers=jobs, progress=step, assets=published.asset_paths(repo))
+                            workers=jobs, progress=step, assets=published.asset_paths(repo),
+                            look=pdf_look(repo, program, release, published))
     if state is not None:
         state.save(inputs)
     written = len(report.files)

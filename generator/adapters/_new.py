@@ -102,6 +102,7 @@ def gather_answers(args: argparse.Namespace, interactive: bool) -> dict[str, Any
     from ..model._answers import resolve_answers
     from ..model._facts import facts_from_answers
     from ..model._questionnaire import interactive_defaults, load_answers_file
+    from ..program._program import build_date
 
     given: dict[str, Any] = {}
     if args.replay:
@@ -109,14 +110,16 @@ def gather_answers(args: argparse.Namespace, interactive: bool) -> dict[str, Any
     if args.answers is not None:
         given.update(load_answers_file(args.answers))
     given.update(parse_overrides(args.facts))
+    today = build_date()  # SOURCE_DATE_EPOCH pins it, for reproducible repositories
     if interactive:
         from .questionnaire import run_questionnaire
 
-        answers = run_questionnaire(given)
+        answers = run_questionnaire(given, today)
     elif args.replay or args.answers is not None:
-        answers = interactive_defaults(given)
+        answers = interactive_defaults(given, today)
     else:
-        answers = resolve_answers(given)  # exactly what `cookiecutter --no-input <template> key=value` makes
+        # Exactly what `cookiecutter --no-input <template> key=value` makes (dated from today, as there).
+        answers = resolve_answers(given)
     facts_from_answers(answers, where="answers")
     return answers
 

@@ -25,31 +25,20 @@ from ..model._people import ROSTER_FILE
 from ..program._program import Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
+from ..repo._git import DRAFT
 from ..repo._layout import COMPANY_FILE, PDF_DIR, READINESS_FILE
 from ..repo._published import PublishedSet, published_set
-from ..site._sitepages import company_pages, generated_pages, site_nav
+from ..site._release import site_release
+from ..site._sitepages import WIDE_PAGES, company_pages, generated_pages, site_nav
+from ..site._theme import site_script, site_stylesheet
 
 STYLESHEET = "assets/policyforge.css"
 SCRIPT = "assets/policyforge.js"
-# Material wraps wide tables in scrollable boxes after load; keyboard users must be able to
-# focus them to scroll (WCAG 2.1.1), so each gets a tab stop and a name. The version selector
-# (drawn once versions.json arrives) is named "Select version" while it shows "2026.2"; its
-# accessible name must contain what it shows (WCAG 2.5.3).
-SCRIPT_TEXT = """document$.subscribe(function () {
-  document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
-    box.tabIndex = 0;
-    box.setAttribute("role", "region");
-    box.setAttribute("aria-label", "Scrollable table");
-  });
-});
-function policyforgeNameVersion() {
-  document.querySelectorAll(".md-version__current").forEach(function (button) {
-    var label = "Version " + button.textContent.trim() + ", select another";
-    if (button.getAttribute("aria-label") !== label) { button.setAttribute("aria-label", label); }
-  });
-}
-new MutationObserver(policyforgeNameVersion).observe(document.body, {childList: true, subtree: true});
-"""
+ARTICLE = '<article class="md-content__inner md-typeset">'
+# The page that opens every draft build: text on main is not approved until a release is tagged.
+DRAFT_BANNER = ('<div class="pf-draft" role="note"><strong>Draft, not approved.</strong> '
+                "The working copy on main: only a tagged release is approved text.</div>")
+LOGO = "assets/company-logo"  # + the logo's suffix: where company.yml's layout.logo is published
 
 
 class PolicyforgeConfig(base.Config):
@@ -68,30 +57,15 @@ def brand_is_wanted(palette: Any) -> bool:
     return all(not isinstance(p, dict) or str(p.get("primary", "custom")).lower() == "custom" for p in palettes)
 
 
-def _stylesheet(brand: str | None) -> str:
-    colours = "" if brand is None else f""":root > * {{
-  --md-primary-fg-color: {brand};
-  --md-primary-fg-color--light: {brand};
-  --md-primary-fg-color--dark: {brand};
-}}
-"""
-    return colours + """.pf-meta table { font-size: 0.7rem; }
-.pf-meta td:first-child { font-weight: 600; white-space: nowrap; }
-.pf-readiness svg { max-width: 46rem; }
-/* Accessibility: links in text are underlined, not told apart by colour alone (WCAG 1.4.1),
-   and the footer's small print meets 4.5:1 contrast. */
-.md-typeset a { text-decoration: underline; text-underline-offset: 0.15em; }
-.md-typeset a.headerlink { text-decoration: none; }
-.md-copyright { color: #b3b3b3; }
-@media print {
-  .md-header, .md-sidebar, .md-footer, .md-top, .headerlink { display: none !important; }
-  .md-main__inner { margin: 0; }
-  .md-content { max-width: none; }
-  .md-typeset table:not([class]) { font-size: 9pt; }
-  h2, h3 { break-after: avoid; }
-  tr { break-inside: avoid; }
-}
-"""
+def footer_text(copyright: str | None, company: str, release: str) -> str:
+    """Return the footer's line: the company's own copyright (or its name) and the release shown, or "draft".
+
+    The company's copyright from mkdocs.yml stays as written; the name and release come from data
+    and are escaped, as MkDocs prints the copyright unescaped.
+    """
+    shown = "Draft, not approved" if release == DRAFT else f"Release {release}"
+    owner = copyright.strip() if copyright and copyright.strip() else html.escape(company)
+    return f"{owner} · {html.escape(shown)}"
 
 
 def _escaped_nav(nav: Any) -> Any:
@@ -117,6 +91,8 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self._pages: dict[str, tuple[str, str]] = {}
         self.rendered: list[str] = []  # the policies rendered by the last build, for the benchmark
         self.brand = True  # whether site.brand_color colours the site (mkdocs.yml leaves primary: custom)
+        self.release = DRAFT  # the release tag at HEAD, or "draft": drafts carry a banner on every page
+        self.logo: str | None = None  # where the company.yml logo is published, when the plugin shows it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
@@ -147,7 +123,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         # mkdocs.yml is the company's: what it sets by hand wins and the plugin fills only what is
         # unset (an empty site_name, no nav, a `custom` primary colour), as its comments say.
         # MkDocs templates print site_name unescaped; either value is data, so escape it here.
-        config.site_name = html.escape(config.site_name.strip() or f"{facts.get('company.name')} policies")
+        config.site_name = html.escape(config.site_name.strip() or f"{facts.company.name} policies")
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -155,6 +131,13 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         nav = config.nav if config.nav is not None else site_nav(self.program, company_pages(self.repo))
         config.nav = _escaped_nav(nav)
         self.brand = brand_is_wanted(config.theme.get("palette"))
+        self.release = site_release(self.repo)
+        config.copyright = footer_text(config.copyright, str(facts.get("company.name")), self.release)
+        # The logo company.yml names shows in the header unless mkdocs.yml sets a logo by hand.
+        self.logo = None
+        if self.published.logo is not None and not config.theme.get("logo"):
+            self.logo = LOGO + Path(self.published.logo.name).suffix.lower()
+            config.theme["logo"] = self.logo
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.append(SCRIPT)
         return config
@@ -184,9 +167,11 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
-        brand = program.facts.get("site.brand_color") if self.brand else None
-        files.append(File.generated(config, STYLESHEET, content=_stylesheet(brand)))
-        files.append(File.generated(config, SCRIPT, content=SCRIPT_TEXT))
+        brand = program.facts.site.brand_color if self.brand else None
+        files.append(File.generated(config, STYLESHEET, content=site_stylesheet(brand)))
+        files.append(File.generated(config, SCRIPT, content=site_script()))
+        if self.logo is not None and self.published.logo is not None:  # checked by published_set in on_config
+            files.append(File.generated(config, self.logo, content=self.published.logo.path(self.repo).read_bytes()))
         return files
 
     def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:
@@ -210,6 +195,8 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         # Themes print a front-matter title unescaped (header, <title>); it is data from a pull request.
         if "title" in page.meta:
             page.meta["title"] = html.escape(str(page.meta["title"]))
+        if page.file.src_uri in WIDE_PAGES:  # the tables get the width the table of contents took
+            page.meta["hide"] = ["toc"]
         doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
         if doc is None:
             return markdown
@@ -238,8 +225,13 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         if noindex:
             output = output.replace("<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
         # Material's search dialog has no accessible name; screen readers announce it as "Search".
-        return output.replace('data-md-component="search" role="dialog"',
-                              'data-md-component="search" role="dialog" aria-label="Search"', 1)
+        output = output.replace('data-md-component="search" role="dialog"',
+                                'data-md-component="search" role="dialog" aria-label="Search"', 1)
+        if page.file.src_uri in WIDE_PAGES:
+            output = output.replace("<body ", '<body class="pf-wide" ', 1)
+        if self.release == DRAFT:  # after the page is indexed: search results do not repeat the banner
+            output = output.replace(ARTICLE, ARTICLE + DRAFT_BANNER, 1)
+        return output
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""

@@ -127,7 +127,7 @@ class _Exporter:
             parties.append({"uuid": party, "type": "person", "name": facts.people.role(role).name,
                             "email-addresses": [facts.people.role(role).email], "member-of-organizations": [org]})
         if providers:
-            for key in facts.get("stack.cloud_providers"):
+            for key in facts.stack.cloud_providers:
                 words = self.program.library.catalog.providers[key]
                 parties.append({"uuid": self.provider_uuid(key), "type": "organization", "name": words["name"],
                                 "short-name": words["short"]})
@@ -268,33 +268,34 @@ class _Exporter:
 
     def information_types(self) -> list[JsonObject]:
         facts = self.facts
+        held = facts.held_data
         kinds = [
-            ("pii", "Personal data", "Personal data of customers, their users and staff."),
-            ("phi", "Health data", "Protected health information held for customers."),
-            ("payment", "Payment card data", "Payment card data processed for customers."),
-            ("customer_confidential", "Customer confidential data",
+            ("pii", held.pii, "Personal data", "Personal data of customers, their users and staff."),
+            ("phi", held.phi, "Health data", "Protected health information held for customers."),
+            ("payment", held.payment, "Payment card data", "Payment card data processed for customers."),
+            ("customer_confidential", held.customer_confidential, "Customer confidential data",
              "Customers' confidential business data held in the service."),
         ]
         types = [
             {"uuid": stable_uuid(self.slug, "information-type", key), "title": title,
-             "description": f"{text} It must reside in {_md(facts.get('data.residency'))}."}
-            for key, title, text in kinds if facts.get(f"data.{key}")
+             "description": f"{text} It must reside in {_md(facts.held_data.residency)}."}
+            for key, held_kind, title, text in kinds if held_kind
         ]
         types.append({
             "uuid": stable_uuid(self.slug, "information-type", "records"), "title": "Security and operational records",
             "description": f"Logs, configuration and tickets recording how the system is run, kept "
                            f"{facts.get('commitments.log_retention_days')} days in "
-                           f"{_md(facts.get('stack.logging_siem'))}.",
+                           f"{_md(facts.stack.logging_siem)}.",
         })
         return types
 
     def system_characteristics(self) -> JsonObject:
         facts = self.facts
         providers = self.program.library.catalog.providers
-        clouds = join_and(providers[p]["name"] for p in facts.get("stack.cloud_providers"))
-        regions = join_and(facts.get("stack.cloud_regions"))
+        clouds = join_and(providers[p]["name"] for p in facts.stack.cloud_providers)
+        regions = join_and(facts.stack.cloud_regions)
         product = _md(facts.company.product)
-        tools = ", ".join(_md(facts.get(f"stack.{key}")) for key in (
+        tools = ", ".join(_md(facts.stack.tool(key)) for key in (
             "identity_provider", "source_control", "ci_cd", "logging_siem", "remote_access", "backup_tool"))
         return {
             "system-ids": [{"identifier-type": "https://ietf.org/rfc/rfc4122", "id": self.system_uuid}],
@@ -302,7 +303,7 @@ class _Exporter:
             "system-name-short": facts.company.name,
             "description": f"{product} is the service {_md(facts.company.legal_name)} provides to its "
                            f"customers. It runs in {_md(clouds)}, regions {_md(regions)}; customer data resides in "
-                           f"{_md(facts.get('data.residency'))}.",
+                           f"{_md(facts.held_data.residency)}.",
             "system-information": {"information-types": self.information_types()},
             "status": {"state": "operational"},
             "authorization-boundary": {
@@ -324,7 +325,7 @@ class _Exporter:
             "status": {"state": "operational"},
             "responsible-roles": self.responsible_roles(["security_officer", "cto"]),
         }]
-        for key in facts.get("stack.cloud_providers"):
+        for key in facts.stack.cloud_providers:
             words = providers[key]
             leveraged.append({
                 "uuid": stable_uuid(self.slug, "leveraged", key), "title": _md(words["soc_report"]),

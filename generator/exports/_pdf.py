@@ -7,6 +7,7 @@ cores and content-addressed: a document whose HTML has not changed is copied fro
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import hashlib
@@ -23,13 +24,42 @@ from urllib.request import url2pathname
 from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc
 from ..model._roles import role_title
+from ..model._sections import layout_settings
 from ..program._program import CATEGORY_TITLES, CLASSIFICATION, Program, release_date
 from ..render._markdown import markdown_to_html
+from ..repo._git import DRAFT
+from ..repo._published import PublishedSet
 
 STYLESHEET = Path(__file__).resolve().parents[1] / "assets" / "pdf.css"
 _POLICY_LINK = re.compile(r'href="(POL-\d{2})-[a-z0-9-]+\.md(?:#([^"]*))?"')
 _ID = re.compile(r'\bid="([^"]+)"')
 _LOCAL_HREF = re.compile(r'href="#([^"]+)"')
+
+
+WATERMARK = "DRAFT — not approved"
+
+
+@dataclass(frozen=True)
+class PdfLook:
+    """How every PDF of one build looks: paper, logo and whether its pages are marked as a draft.
+
+    The logo travels as a ``data:`` URL of the checked file's bytes, so a part's HTML (its cache
+    key and PDF identifier) follows the logo's content and never the checkout's path.
+    """
+
+    paper: str = "A4"
+    logo: str | None = None
+    draft: bool = False
+
+
+def pdf_look(repo: Path, program: Program, release: str, published: PublishedSet) -> PdfLook:
+    """Return the look ``company.yml`` asks for: its paper size, its checked logo, a watermark on a draft."""
+    settings = layout_settings(repo, program.facts)
+    logo = None
+    if published.logo is not None:
+        data = base64.b64encode(published.logo.path(repo).read_bytes()).decode("ascii")
+        logo = f"data:{published.logo.media_type};base64,{data}"
+    return PdfLook(settings.paper_size, logo, release == DRAFT)
 
 
 def _weasyprint_html() -> type:
@@ -81,8 +111,20 @@ def _article(program: Program, doc: PolicyDoc, files: dict[str, str]) -> str:
     return (f'<article class="policy" id="{prefix}">\n<p class="pf-running">{version}</p>\n{body}\n</article>\n')
 
 
-def _head(program: Program, title: str, subject: str, created: dt.date, kind: str) -> str:
+def _page_style(look: PdfLook) -> str:
+    """Return the paper of every page, with wide appendices on the same paper turned to landscape."""
+    return f"@page {{ size: {look.paper}; }} @page wide {{ size: {look.paper} landscape; }}"
+
+
+def _watermark(look: PdfLook) -> str:
+    """Return the draft mark: a fixed box, which WeasyPrint repeats on every page of the document."""
+    return f'<div class="pf-watermark" aria-hidden="true">{html.escape(WATERMARK)}</div>\n' if look.draft else ""
+
+
+def _head(program: Program, title: str, subject: str, created: dt.date, kind: str,
+          look: PdfLook | None = None) -> str:
     facts = program.facts
+    look = look or PdfLook()
     stamp = f"{created.isoformat()}T00:00:00Z"
     keywords = ", ".join(["SOC 2", "information security", "policies", facts.company.name,
                           *(CATEGORY_TITLES[c] for c in facts.categories)])
@@ -95,15 +137,15 @@ def _head(program: Program, title: str, subject: str, created: dt.date, kind: st
         '<meta name="generator" content="policyforge">\n'
         f'<meta name="dcterms.created" content="{stamp}">\n'
         f'<meta name="dcterms.modified" content="{stamp}">\n'
-        f"<style>:root {{ --brand: {facts.get('site.brand_color')}; }}</style>\n"
-        f'</head>\n<body class="part-{kind}">\n'
+        f"<style>:root {{ --brand: {facts.get('site.brand_color')}; }} {_page_style(look)}</style>\n"
+        f'</head>\n<body class="part-{kind}">\n{_watermark(look)}'
     )
 
 
 _TAIL = "</body>\n</html>\n"
 
 
-def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
+def _cover(program: Program, release: str, created: dt.date, title: str, look: PdfLook) -> str:
     facts = program.facts
     approver = facts.people.approver.name
     rows = [
@@ -116,6 +158,8 @@ def _cover(program: Program, release: str, created: dt.date, title: str) -> str:
     table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return (
         '<section class="cover">\n<div class="band"></div>\n'
+        + (f'<img class="logo" src="{html.escape(look.logo)}" alt="{html.escape(facts.company.name)} logo">\n'
+           if look.logo else "") +
         f'<p class="company">{html.escape(facts.company.name)}</p>\n'
         f'<p class="doc-title">{html.escape(title)}</p>\n'
         f"<table>{table}</table>\n</section>\n"
@@ -140,19 +184,21 @@ class Part:
 HANDBOOK_TITLE = "Information Security Policies"
 APPENDICES = (("controls", "Appendix A. Control matrix", "# Control matrix"),
               ("coverage", "Appendix B. Criteria coverage", "# Criteria coverage"))
+WIDE_APPENDICES = frozenset({"controls"})  # seven columns: landscape pages
 
 
 def _policy_files(program: Program) -> dict[str, str]:
     return {d.id: policy_pdf_name(program, d) for d in program.policies.values()}
 
 
-def policy_part(program: Program, doc: PolicyDoc, files: dict[str, str] | None = None) -> Part:
+def policy_part(program: Program, doc: PolicyDoc, files: dict[str, str] | None = None,
+                look: PdfLook | None = None) -> Part:
     """Return one policy as a standalone document: its own PDF, and its pages in the handbook."""
     files = files if files is not None else _policy_files(program)
     created = doc.effective_date or release_date(program)
     subject = f"{doc.title}, version {doc.version}, of {program.facts.get('company.legal_name')}"
-    document = (_head(program, f"{program.facts.get('company.name')} — {doc.title}", subject, created, "policy")
-                + _article(program, doc, files) + _TAIL)
+    document = (_head(program, f"{program.facts.get('company.name')} — {doc.title}", subject, created, "policy",
+                      look) + _article(program, doc, files) + _TAIL)
     return Part(doc.id, doc.title, document, files[doc.id], doc.id.lower())
 
 
@@ -165,17 +211,21 @@ def _handbook_subject(program: Program, release: str) -> str:
     return f"SOC 2 policy handbook of {program.facts.get('company.legal_name')}, release {release}"
 
 
-def cover_part(program: Program, release: str) -> Part:
+def cover_part(program: Program, release: str, look: PdfLook | None = None) -> Part:
     """Return the cover; its document information becomes the handbook's (title, author, dates)."""
     created = release_date(program)
     head = _head(program, f"{program.facts.get('company.name')} — {HANDBOOK_TITLE}",
-                 _handbook_subject(program, release), created, "cover")
-    return Part("cover", "Cover", head + _cover(program, release, created, HANDBOOK_TITLE) + _TAIL,
+                 _handbook_subject(program, release), created, "cover", look)
+    cover = _cover(program, release, created, HANDBOOK_TITLE, look or PdfLook())
+    return Part("cover", "Cover", head + cover + _TAIL,
                 "handbook-cover", "cover")
 
 
-def appendix_parts(program: Program, release: str) -> list[Part]:
-    """Return the control matrix and criteria coverage appendices, each laid out on its own."""
+def appendix_parts(program: Program, release: str, look: PdfLook | None = None) -> list[Part]:
+    """Return the control matrix and criteria coverage appendices, each laid out on its own.
+
+    A wide appendix (``WIDE_APPENDICES``) is laid out on landscape pages, so its columns fit.
+    """
     files = _policy_files(program)
     created = release_date(program)
     parts = []
@@ -186,15 +236,16 @@ def appendix_parts(program: Program, release: str) -> list[Part]:
         fragment = _POLICY_LINK.sub(lambda m: f'href="{files[m.group(1)]}"' if m.group(1) in files else m.group(0),
                                     fragment)
         document = (_head(program, f"{program.facts.get('company.name')} — {heading}",
-                          _handbook_subject(program, release), created, "appendix")
-                    + f'<article class="appendix" id="{anchor}">\n'
+                          _handbook_subject(program, release), created, "appendix", look)
+                    + f'<article class="appendix{" wide" if key in WIDE_APPENDICES else ""}" id="{anchor}">\n'
                       f'<p class="pf-running">Release {html.escape(release)} · {CLASSIFICATION}</p>\n{fragment}\n'
                       '</article>\n' + _TAIL)
         parts.append(Part(anchor, heading, document, f"handbook-{anchor}", anchor))
     return parts
 
 
-def contents_part(program: Program, release: str, entries: list[tuple[Part, int]]) -> Part:
+def contents_part(program: Program, release: str, entries: list[tuple[Part, int]],
+                  look: PdfLook | None = None) -> Part:
     """Return the contents: each part with the handbook page it starts on (counted from the parts' lengths)."""
     rows = "".join(
         f'<li><a href="{html.escape(part.link)}">'
@@ -203,7 +254,7 @@ def contents_part(program: Program, release: str, entries: list[tuple[Part, int]
         for part, page in entries
     )
     head = _head(program, f"{program.facts.get('company.name')} — Contents", _handbook_subject(program, release),
-                 release_date(program), "contents")
+                 release_date(program), "contents", look)
     nav = f'<nav class="toc" id="contents"><h1>Contents</h1><ol>{rows}</ol></nav>\n'
     return Part("contents", "Contents", head + nav + _TAIL, "handbook-contents", "contents")
 

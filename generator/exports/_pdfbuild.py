@@ -24,6 +24,7 @@ from ..repo._files import write_atomic
 from ._pdf import (
     STYLESHEET,
     Part,
+    PdfLook,
     _policy_files,
     _weasyprint_html,
     appendix_parts,
@@ -162,14 +163,16 @@ def _pool(count: int) -> Executor:
 
 def build_pdfs(program: Program, release: str, out_dir: Path, *, pdfa: bool = False, cache_dir: Path | None = None,
                only: list[str] | None = None, handbook: bool = True, workers: int | None = None,
-               assets: Iterable[Path] = (), progress: Callable[[int, int, str], None] | None = None) -> PdfReport:
+               assets: Iterable[Path] = (), progress: Callable[[int, int, str], None] | None = None,
+               look: PdfLook | None = None) -> PdfReport:
     """Write the chosen policies' PDFs and (``handbook``) the handbook into ``out_dir``.
 
     ``progress(done, total, file name)`` is called as each PDF is written, so a long build can
     show how far it is.
 
     ``workers`` processes lay out the parts (default: one per core); ``assets`` are the files
-    inside the repository the documents may load (see ``closed_fetcher``).
+    inside the repository the documents may load (see ``closed_fetcher``); ``look`` is the paper,
+    logo and draft mark of every part (``pdf_look``).
     """
     _weasyprint_html()
     wanted = _select(program, only)
@@ -179,15 +182,15 @@ def build_pdfs(program: Program, release: str, out_dir: Path, *, pdfa: bool = Fa
     report = PdfReport()
     docs = [d for d in program.ordered_policies() if handbook or d.id in wanted]
     renderer = _Renderer(pdfa, cache_dir, min(workers or os.cpu_count() or 1, len(docs) + 2), report, tuple(assets))
-    cover = cover_part(program, release) if handbook else None
+    cover = cover_part(program, release, look) if handbook else None
     try:
         if cover is not None:
             renderer.submit(cover)  # short, and laid out first: the workers inherit the fonts it loads
-        appendices = appendix_parts(program, release) if handbook else []
+        appendices = appendix_parts(program, release, look) if handbook else []
         for part in appendices:  # the control matrix is the longest part: start it first
             renderer.submit(part)
         files = _policy_files(program)
-        policies = [policy_part(program, doc, files) for doc in docs]
+        policies = [policy_part(program, doc, files, look) for doc in docs]
         for part in policies:
             renderer.submit(part)
         total = sum(1 for part in policies if part.key in wanted) + (cover is not None)
@@ -197,7 +200,7 @@ def build_pdfs(program: Program, release: str, out_dir: Path, *, pdfa: bool = Fa
                 if progress is not None:
                     progress(len(report.files), total, part.link)
         if cover is not None:
-            book, fresh = _handbook(program, release, renderer, cover, policies, appendices)
+            book, fresh = _handbook(program, release, renderer, cover, policies, appendices, look)
             _write(out_dir, handbook_name(program, release), book, fresh, report)
             if progress is not None:
                 progress(len(report.files), total, handbook_name(program, release))
@@ -208,7 +211,7 @@ def build_pdfs(program: Program, release: str, out_dir: Path, *, pdfa: bool = Fa
 
 
 def _handbook(program: Program, release: str, renderer: _Renderer, cover: Part, policies: list[Part],
-              appendices: list[Part]) -> tuple[bytes, bool]:
+              appendices: list[Part], look: PdfLook | None) -> tuple[bytes, bool]:
     """Lay out the contents from the parts' page counts, then join (or take the join from the cache)."""
     from ._handbook import join_handbook
 
@@ -217,7 +220,7 @@ def _handbook(program: Program, release: str, renderer: _Renderer, cover: Part, 
     for part in body:
         entries.append((part, page))
         page += renderer.result(part)[1]
-    contents = contents_part(program, release, entries)
+    contents = contents_part(program, release, entries, look)
     renderer.submit(contents)
     ordered = [cover, contents, *body]
     digest = hashlib.sha256(f"join {JOIN_FORMAT}\0{renderer.versions}\0".encode())

@@ -6,6 +6,18 @@ a schedule (weekly to annual) is mapped to an activity through the evidence it p
 activity recurs over the observation window (Type II) or happens once before the as-of date
 (Type I). Policy reviews fall on each policy's next review date. Output is byte-identical for the
 same repository: UIDs come from control ids and dates, DTSTAMP from the release date.
+
+Activities are meetings people keep, so they fall on working days (Monday to Friday, not
+1 January) at ``START_TIME`` local time for ``DURATION``, with a reminder ``REMINDER`` before.
+The rule: an activity is due on its day of the month (or, weekly, on the window's first weekday);
+when that is not a working day it moves to the next working day, or to the working day before
+when the next one would leave the window. So the window holds exactly the occurrences the
+evidence plan counts. Each series is written as an RRULE (the day, or the first working day of
+the two after it) with EXDATE/RDATE for the few occurrences the rule alone would place
+differently. The time is floating (company.yml has no time zone fact): each attendee's calendar
+shows it at that hour where they are. A deadline (a policy review due) on a day off moves to the
+working day before; the audit window's first and last days are marked as all-day events on their
+true dates. Each owner role can have its own calendar of what it owns (``owner_calendars``).
 """
 
 from __future__ import annotations
@@ -14,16 +26,31 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..model._catalog import Control
 from ..model._roles import role_title
 from ..program._program import Program
 from ..render._context import add_months
 from ..render._markdown import markdown_to_html
-from ._evidence import CADENCE_FACTS, SCHEDULED, AuditWindow, audit_window, evidence_plan, owner_role
+from ._evidence import (
+    CADENCE_FACTS,
+    PERIOD_MONTHS,
+    SCHEDULED,
+    AuditWindow,
+    audit_window,
+    evidence_plan,
+    occurrences,
+    owner_role,
+)
 
 PRODID = "-//policyforge//Control calendar//EN"
+START_TIME = dt.time(10, 0)  # local working hours, floating (no time zone fact in company.yml)
+DURATION = dt.timedelta(hours=1)
+REMINDER = dt.timedelta(days=1)  # a VALARM this long before each activity and deadline
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
+SHIFT_DAYS = 2  # a weekend moves an activity at most this many days
 ADJECTIVES: dict[str, str] = {
     "weekly": "Weekly", "monthly": "Monthly", "quarterly": "Quarterly", "semiannual": "Six-monthly",
     "annual": "Annual",
@@ -92,7 +119,7 @@ OTHER = Activity("controls", "control review", (), 1)
 
 @dataclass(frozen=True)
 class CalendarEvent:
-    """One all-day event, recurring until ``until`` when that is set."""
+    """One event (timed, or all-day for ``all_day`` markers), recurring until ``until`` when that is set."""
 
     uid: str
     summary: str
@@ -103,6 +130,9 @@ class CalendarEvent:
     roles: tuple[str, ...]
     description: str
     category: str
+    all_day: bool = False
+    day: int = 0  # the activity's day of the month (the RRULE's anchor)
+    dates: tuple[dt.date, ...] = field(default=())  # every occurrence, on working days inside the window
 
 
 def activity_of(control: Control) -> Activity:
@@ -124,10 +154,45 @@ def schedule_of(control: Control, program: Program) -> str | None:
     return control.frequency
 
 
+def is_working_day(day: dt.date) -> bool:
+    """Return whether people work on ``day``: Monday to Friday, except 1 January."""
+    return day.weekday() < len(WEEKDAYS) and (day.month, day.day) != (1, 1)
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """Return ``day`` or the first working day after it."""
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def working_day_before(day: dt.date) -> dt.date:
+    """Return ``day`` or the last working day before it (a deadline is met early, never late)."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def on_working_day(nominal: dt.date, last: dt.date | None = None) -> dt.date:
+    """Move a due date to the next working day, or to the one before when the next lies after ``last``."""
+    moved = next_working_day(nominal)
+    return working_day_before(nominal) if last is not None and moved > last else moved
+
+
 def first_on_day(after: dt.date, day: int) -> dt.date:
     """Return the first date on or after ``after`` that falls on ``day`` of its month."""
     candidate = after.replace(day=day)
     return candidate if candidate >= after else add_months(candidate, 1)
+
+
+def nominal_dates(cadence: str, window: AuditWindow, day: int) -> list[dt.date]:
+    """Return the days a series is due in a Type II window, before moving them to working days."""
+    count = occurrences(cadence, window)
+    if cadence == "weekly":
+        return [window.start + dt.timedelta(weeks=n) for n in range(count)]
+    step = PERIOD_MONTHS[cadence]
+    first = first_on_day(window.start, day)
+    return [add_months(first, step * n) for n in range(count)]
 
 
 def _plain(markdown: str) -> str:
@@ -158,10 +223,13 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
     events: list[CalendarEvent] = []
     for (activity, cadence), controls in groups.items():
         if window.type2:
-            start = window.start if cadence == "weekly" else first_on_day(window.start, activity.day)
+            days = tuple(on_working_day(d, window.end) for d in nominal_dates(cadence, window, activity.day))
             until: dt.date | None = window.end
-        else:
-            start, until = first_on_day(add_months(window.start, -1), activity.day), None
+        else:  # once, in the month before the as-of date
+            days = (on_working_day(first_on_day(add_months(window.start, -1), activity.day),
+                                   window.start - dt.timedelta(days=1)),)
+            until = None
+        start = days[0]
         roles = _roles(controls)
         lines = [f"{activity.title(cadence)} at {program.facts.company.name} ({window.describe()}).",
                  f"Owner: {_person(program, roles[0])}"]
@@ -178,7 +246,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
             uid=f"{activity.key}-{cadence}-{controls[0].id.lower()}-{start:%Y%m%d}@{domain}",
             summary=activity.title(cadence), start=start, cadence=cadence if window.type2 else None, until=until,
             controls=tuple(c.id for c in controls), roles=roles, description="\n".join(lines),
-            category=activity.noun,
+            category=activity.noun, day=activity.day, dates=days,
         ))
     return events
 
@@ -191,6 +259,7 @@ def _policy_reviews(program: Program) -> list[CalendarEvent]:
         due = program.next_review(doc)
         if due is None:
             continue
+        due = working_day_before(due)
         roles = tuple(dict.fromkeys((doc.owner, doc.approver)))
         last = doc.last_reviewed.isoformat() if doc.last_reviewed else "never"
         description = "\n".join([
@@ -217,7 +286,7 @@ def _window_markers(program: Program, window: AuditWindow) -> list[CalendarEvent
              else [("as-of", window.start, "SOC 2 Type I as-of date")])
     return [CalendarEvent(uid=f"audit-window-{name}-{day:%Y%m%d}@{domain}", summary=summary, start=day, cadence=None,
                           until=None, controls=(), roles=("security_officer",),
-                          description=f"{window.describe()}, audited by {firm}.", category="audit")
+                          description=f"{window.describe()}, audited by {firm}.", category="audit", all_day=True)
             for name, day, summary in marks]
 
 
@@ -229,33 +298,108 @@ def calendar_events(program: Program) -> list[CalendarEvent]:
     return sorted(events, key=lambda e: (e.start, e.uid))
 
 
-def control_calendar(program: Program, stamp: dt.date) -> bytes:
-    """Return the calendar as RFC 5545 bytes; ``stamp`` (the release date) becomes every DTSTAMP."""
-    from icalendar import Calendar, Event, vCalAddress
+def _recurrence(item: CalendarEvent) -> tuple[dict[str, object], list[dt.date], list[dt.date]]:
+    """Return the RRULE of a series and the occurrences to drop (EXDATE) and add (RDATE) to match ``dates``.
+
+    The rule is "the day, or the first working day of the two after it" (weekly: the first
+    occurrence's weekday); dateutil expands it here so the corrections make the written calendar
+    hold exactly ``item.dates``.
+    """
+    from dateutil import rrule as du
+
+    assert item.cadence is not None and item.until is not None
+    rule: dict[str, object] = dict(RRULES[item.cadence])
+    weekdays = (du.MO, du.TU, du.WE, du.TH, du.FR)
+    options: dict[str, Any] = {}
+    if item.cadence == "weekly":
+        rule["byday"] = WEEKDAYS[item.start.weekday()]
+        options["byweekday"] = weekdays[item.start.weekday()]
+    else:
+        monthdays = [item.day + n for n in range(SHIFT_DAYS + 1)]
+        rule.update(bymonthday=monthdays, byday=list(WEEKDAYS), bysetpos=1)
+        options.update(bymonthday=monthdays, byweekday=weekdays, bysetpos=1)
+        if item.cadence == "annual":
+            rule["bymonth"] = item.start.month
+            options["bymonth"] = item.start.month
+    until = dt.datetime.combine(item.until, dt.time(23, 59, 59))
+    rule["until"] = until
+    options["freq"] = {"weekly": du.WEEKLY, "monthly": du.MONTHLY, "yearly": du.YEARLY}[str(rule["freq"])]
+    expanded = {moment.date() for moment in du.rrule(
+        dtstart=dt.datetime.combine(item.start, START_TIME), until=until,
+        interval=int(str(rule.get("interval", 1))), **options)}
+    wanted = set(item.dates)
+    return rule, sorted(expanded - wanted), sorted(wanted - expanded)
+
+
+def _event(program: Program, item: CalendarEvent, stamped: dt.datetime) -> object:
+    from icalendar import Alarm, Event, vCalAddress
+
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", stamped)
+    if item.all_day:
+        event.add("dtstart", item.start)
+        event.add("dtend", item.start + dt.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+    else:
+        begins = dt.datetime.combine(item.start, START_TIME)
+        event.add("dtstart", begins)
+        event.add("dtend", begins + DURATION)
+        event.add("transp", "OPAQUE")
+    if item.cadence is not None and item.until is not None:
+        rule, dropped, added = _recurrence(item)
+        event.add("rrule", rule)
+        for day in dropped:
+            event.add("exdate", dt.datetime.combine(day, START_TIME))
+        for day in added:
+            event.add("rdate", dt.datetime.combine(day, START_TIME))
+    event.add("summary", item.summary)
+    event.add("description", item.description)
+    event.add("categories", ["SOC 2", item.category])
+    for role in item.roles:
+        attendee = vCalAddress(f"mailto:{program.facts.people.role(role).email}")
+        attendee.params["cn"] = str(program.facts.people.role(role).name)
+        attendee.params["role"] = "REQ-PARTICIPANT" if role == item.roles[0] else "OPT-PARTICIPANT"
+        event.add("attendee", attendee)
+    if not item.all_day:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Tomorrow: {item.summary}")
+        alarm.add("trigger", -REMINDER)
+        event.add_component(alarm)
+    return event
+
+
+def _calendar(program: Program, stamp: dt.date, events: list[CalendarEvent], name: str) -> bytes:
+    from icalendar import Calendar
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{program.facts.company.name} SOC 2 control calendar")
+    calendar.add("x-wr-calname", name)
     stamped = dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.UTC)
-    for item in calendar_events(program):
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", stamped)
-        event.add("dtstart", item.start)
-        event.add("dtend", item.start + dt.timedelta(days=1))
-        if item.cadence is not None and item.until is not None:
-            event.add("rrule", {**RRULES[item.cadence], "until": item.until})
-        event.add("summary", item.summary)
-        event.add("description", item.description)
-        event.add("categories", ["SOC 2", item.category])
-        event.add("transp", "TRANSPARENT")
-        for role in item.roles:
-            attendee = vCalAddress(f"mailto:{program.facts.people.role(role).email}")
-            attendee.params["cn"] = str(program.facts.people.role(role).name)
-            attendee.params["role"] = "REQ-PARTICIPANT" if role == item.roles[0] else "OPT-PARTICIPANT"
-            event.add("attendee", attendee)
-        calendar.add_component(event)
+    for item in events:
+        calendar.add_component(_event(program, item, stamped))  # type: ignore[arg-type]
     return bytes(calendar.to_ical())
+
+
+def control_calendar(program: Program, stamp: dt.date) -> bytes:
+    """Return the calendar as RFC 5545 bytes; ``stamp`` (the release date) becomes every DTSTAMP."""
+    return _calendar(program, stamp, calendar_events(program),
+                     f"{program.facts.company.name} SOC 2 control calendar")
+
+
+def owner_calendars(program: Program, stamp: dt.date) -> dict[str, bytes]:
+    """Return one calendar per owner role: the activities, reviews and markers that role owns."""
+    events = calendar_events(program)
+    owners = dict.fromkeys(item.roles[0] for item in events if item.roles)
+    return {role: _calendar(program, stamp, [item for item in events if item.roles and item.roles[0] == role],
+                            f"{program.facts.company.name} SOC 2 calendar: {role_title(program.facts, role)}")
+            for role in sorted(owners)}
+
+
+def owner_calendar_name(role: str) -> str:
+    """Return the file name of a role's own calendar, beside control-calendar.ics."""
+    return f"control-calendar-{role.replace('_', '-')}.ics"

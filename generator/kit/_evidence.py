@@ -19,10 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
-from .._errors import Problem, TemplateError, yaml_problem
-from ..model._catalog import Control, EvidenceItem
+from .._errors import Problem, TemplateError
+from ..model._catalog import Control, EvidenceItem, line_of, read_catalog_yaml
 from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..model._roles import role_title
@@ -51,10 +49,15 @@ KIND_TITLES: dict[str, str] = {
     "config": "timestamped exports of a setting, as many as the sampling table asks for the control it proves",
     "document": "the current dated and approved version",
 }
+# The export's columns. "Needed" is always a number (sortable); "Basis" says what it counts. Status,
+# Due, Assignee and Link are for the people collecting: Status starts at the first of STATUSES, Due
+# is the last day of the window (the as-of date for Type I), Assignee is the owner, Link is where the
+# collector records the artefact's location.
 COLUMNS: tuple[str, ...] = (
-    "ID", "Evidence", "Detail", "Kind", "Frequency", "Type I", "Needed", "Owner", "Owner email", "System",
-    "Controls", "Criteria",
+    "ID", "Evidence", "Detail", "Kind", "Frequency", "Type I", "Needed", "Basis", "Status", "Due", "Assignee",
+    "Link", "Owner", "Owner email", "System", "Controls", "Criteria",
 )
+STATUSES: tuple[str, ...] = ("Not started", "Requested", "Collected", "Accepted by auditor")
 FORMATS: tuple[str, ...] = ("md", "csv", "xlsx")
 _PERIOD_WORD = re.compile(r"\b(semi-annual|semiannual|annual|quarterly|monthly|weekly|daily|continuous|"
                           r"point-in-time|on change)\b")
@@ -121,21 +124,11 @@ def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[st
     """Read ``catalog/evidence_systems.yaml``: for each evidence id, the facts naming its system."""
     path = library_root / SYSTEMS_FILE
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except FileNotFoundError:
-        raise TemplateError([Problem(where, "not found", "add it with one `EV-NN: {system: [...]}` line per "
-                                                         "evidence item of catalog/evidence.yaml")]) from None
-    except yaml.YAMLError as exc:
-        raise TemplateError([yaml_problem(exc, where)]) from None
+    data, text = read_catalog_yaml(path, "add it with one `EV-NN: {system: [...]}` line per "
+                                         "evidence item of catalog/evidence.yaml")
     entries = data.get("evidence") if isinstance(data, dict) else None
     if not isinstance(entries, dict):
         raise TemplateError([Problem(where, "must hold an `evidence:` mapping", "see the comment at its top")])
-
-    def line_of(key: str) -> int | None:
-        index = text.find(f"{key}:")
-        return text[:index].count("\n") + 1 if index >= 0 else None
 
     known = _fact_paths()
     problems: list[Problem] = []
@@ -143,17 +136,17 @@ def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[st
     for key, entry in entries.items():
         if key not in evidence_ids:
             problems.append(Problem(where, f"{key}: not an evidence id", "use an id from catalog/evidence.yaml",
-                                    line_of(str(key))))
+                                    line_of(text, f"{key}:")))
             continue
         paths = entry.get("system") if isinstance(entry, dict) else None
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
             problems.append(Problem(where, f"{key}: needs `system:` with a list", "write {system: [stack.ticketing]}",
-                                    line_of(key)))
+                                    line_of(text, f"{key}:")))
             continue
         for fact in paths:
             if fact != CLOUD and fact not in known:
                 problems.append(Problem(where, f"{key}: {fact!r} is not a tool fact",
-                                        "use `cloud` or a fact such as stack.ticketing", line_of(key)))
+                                        "use `cloud` or a fact such as stack.ticketing", line_of(text, f"{key}:")))
         systems[key] = tuple(paths)
     for missing in sorted(evidence_ids - set(entries)):
         problems.append(Problem(where, f"{missing}: no system given", f"add `{missing}: {{system: [...]}}`"))
@@ -265,11 +258,38 @@ class EvidenceRow:
     owner_email: str
     systems: tuple[str, ...]
 
-    def values(self) -> tuple[str | int, ...]:
-        """Return the row's cells in ``COLUMNS`` order (numbers stay numbers for spreadsheets)."""
+    assignee: str = ""
+    due: dt.date | None = None
+
+    @property
+    def needed_count(self) -> int:
+        """Return how many artefacts the owner hands over: a population export counts as one."""
+        if isinstance(self.needed, int):
+            return self.needed
+        if self.needed.startswith("population + "):
+            return 1 + int(self.needed.rsplit(" ", 1)[1])
+        return 1  # "population" (one full export) or "as of <date>" (one artefact, Type I)
+
+    @property
+    def basis(self) -> str:
+        """Return what ``needed_count`` counts, in words."""
+        if isinstance(self.needed, int):
+            return "the current approved version" if self.item.kind == "document" else \
+                f"{self.needed} dated artefact{'s' if self.needed != 1 else ''} (sampling table, {self.frequency})"
+        if self.needed == "population":
+            return "1 full population export; the auditor samples from it"
+        if self.needed.startswith("population + "):
+            count = int(self.needed.rsplit(" ", 1)[1])
+            return (f"1 full population export, plus {count} dated artefact{'s' if count != 1 else ''} "
+                    f"(sampling table, {self.frequency.rsplit(' + ', 1)[-1]})")
+        return f"1 artefact {self.needed}"
+
+    def values(self) -> tuple[str | int | dt.date, ...]:
+        """Return the row's cells in ``COLUMNS`` order (numbers and dates stay typed for spreadsheets)."""
         return (
             self.item.id, self.item.item, self.item.detail, self.item.kind, self.frequency,
-            "yes" if self.item.type1 else "no", self.needed, self.owner, self.owner_email,
+            "yes" if self.item.type1 else "no", self.needed_count, self.basis, STATUSES[0],
+            self.due if self.due is not None else "", self.assignee, "", self.owner, self.owner_email,
             ", ".join(self.systems) or "documents", ", ".join(self.controls), ", ".join(self.criteria),
         )
 
@@ -363,6 +383,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
             frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window, sampling), owner_role=role,
             owner=f"{program.facts.people.role(role).name}, {role_title(program.facts, role)}",
             owner_email=program.facts.people.role(role).email, systems=system_names(systems[eid], program),
+            assignee=program.facts.people.role(role).name, due=window.end,
         ))
     return EvidencePlan(program.facts.company.name, window, program.facts.categories, tuple(rows),
                         tuple(c.id for c in controls), tuple(design_only), sampling.source)
@@ -414,9 +435,9 @@ def evidence_page(program: Program, plan: EvidencePlan | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- exports
-def spreadsheet_safe(value: str | int) -> str:
+def spreadsheet_safe(value: str | int | dt.date) -> str:
     """Return a cell a spreadsheet will not run as a formula (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``)."""
-    text = str(value)
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
@@ -431,8 +452,9 @@ def evidence_csv(plan: EvidencePlan) -> str:
 
 
 _WIDTHS: dict[str, int] = {
-    "ID": 8, "Evidence": 36, "Detail": 70, "Kind": 11, "Frequency": 20, "Type I": 8, "Needed": 16, "Owner": 32,
-    "Owner email": 32, "System": 30, "Controls": 30, "Criteria": 26,
+    "ID": 8, "Evidence": 36, "Detail": 70, "Kind": 11, "Frequency": 20, "Type I": 8, "Needed": 9, "Basis": 40,
+    "Status": 18, "Due": 12, "Assignee": 22, "Link": 40, "Owner": 32, "Owner email": 32, "System": 30,
+    "Controls": 30, "Criteria": 26,
 }
 
 
@@ -446,6 +468,7 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date,
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
@@ -463,9 +486,15 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date,
                 # Text stays text: a value starting with "=" must never become a formula.
                 cell.data_type = "s"
                 cell.quotePrefix = value.startswith(_FORMULA_START)
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
             cell.alignment = Alignment(vertical="top", wrap_text=COLUMNS[column - 1] in ("Detail", "Controls"))
     last = get_column_letter(len(COLUMNS))
     sheet.auto_filter.ref = f"A1:{last}{len(plan.rows) + 1}"
+    status = get_column_letter(COLUMNS.index("Status") + 1)
+    choices = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
+    choices.add(f"{status}2:{status}{len(plan.rows) + 1}")
+    sheet.add_data_validation(choices)
     sheet.freeze_panes = "A2"
     for column, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS[name]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..model._documents import PolicyDoc
@@ -204,8 +205,10 @@ def readiness_page(program: Program, repo_root: Path) -> str:
     used = sorted({ev for item in readiness.items for ev in item.evidence})
     out += ["## Evidence named above { #evidence }\n",
             "| Evidence | What the auditor asks for | Kind | Refreshed | Type I |", "|---|---|---|---|---|"]
+    work_model = program.facts.get("shape.work_model")
     for ev in used:
         record = evidence[ev]
+        record = replace(record, detail=record.detail_for(work_model))
         out.append(f'| <span id="{ev.lower()}">{ev}</span> | **{markdown_text(record.item)}**: '
                    f"{markdown_text(record.detail)} | {record.kind} | {markdown_text(record.frequency)} | "
                    f"{'requested' if record.type1 else 'not requested'} |")

@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .._errors import Problem, TemplateError
-from ..model._catalog import FREQUENCIES
+from ..model._catalog import FREQUENCIES, line_of, read_catalog_yaml
 
 SAMPLING_FILE = "catalog/sampling.yaml"
 
@@ -34,20 +32,7 @@ def load_sampling(library: Path) -> SamplingTable:
     """Read and validate ``catalog/sampling.yaml``; every scheduled frequency needs a positive size."""
     path = library / SAMPLING_FILE
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except FileNotFoundError:
-        raise TemplateError([Problem(where, "not found", "add the sampling table (sizes: per frequency)")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TemplateError([Problem(where, f"not valid YAML: {getattr(exc, 'problem', exc)}", "fix the syntax",
-                                     mark.line + 1 if mark else None)]) from None
-
-    def line_of(key: str) -> int | None:
-        index = text.find(f"{key}:")
-        return text[:index].count("\n") + 1 if index >= 0 else None
-
+    data, text = read_catalog_yaml(path, "add the sampling table (sizes: per frequency)")
     problems: list[Problem] = []
     sizes = data.get("sizes") if isinstance(data, dict) else None
     if not isinstance(sizes, dict):
@@ -58,18 +43,19 @@ def load_sampling(library: Path) -> SamplingTable:
         size = sizes.get(frequency)
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             problems.append(Problem(where, f"sizes.{frequency}: {size!r} is not a positive whole number",
-                                    f"give the sample size for a {frequency} control", line_of(frequency)))
+                                    f"give the sample size for a {frequency} control", line_of(text, f"{frequency}:")))
     for frequency in sizes:
         if frequency not in FREQUENCIES:
             problems.append(Problem(where, f"sizes.{frequency}: not a control frequency",
-                                    f"use one of {', '.join(FREQUENCIES)}", line_of(str(frequency))))
+                                    f"use one of {', '.join(FREQUENCIES)}", line_of(text, f"{frequency}:")))
     per_event = data.get("per_event")
     if not isinstance(per_event, int) or isinstance(per_event, bool) or per_event < 1:
         problems.append(Problem(where, f"per_event: {per_event!r} is not a positive whole number",
-                                "give the sample drawn from a per-event population", line_of("per_event")))
+                                "give the sample drawn from a per-event population", line_of(text, "per_event:")))
     source = data.get("source")
     if not isinstance(source, str) or not source.strip():
-        problems.append(Problem(where, "source: missing", "name the public basis of the figures", line_of("source")))
+        problems.append(Problem(where, "source: missing", "name the public basis of the figures",
+                                line_of(text, "source:")))
     if problems:
         raise TemplateError(problems)
     return SamplingTable(dict(sizes), int(per_event), str(source).strip())

@@ -66,7 +66,7 @@ def _check_approver(doc: PolicyDoc, facts: Facts, by: str, author: str) -> Perso
             doc.path, f"{doc.id}'s approver wrote this change and {COMPANY_FILE} names no other approver",
             f"name someone else as people.alternate_approver in {COMPANY_FILE}")])
     if given not in (expected.name.lower(), expected.email.lower()):
-        usual = facts.get(f"people.{role}.name")
+        usual = facts.people.role(role).name
         if expected.name != usual:
             reason = f"{doc.id} is approved by the alternate approver, {expected.name}"
         elif changed:
@@ -83,8 +83,8 @@ def _check_approver(doc: PolicyDoc, facts: Facts, by: str, author: str) -> Perso
 
 
 def _names(facts: Facts, role: str) -> tuple[str, str]:
-    person = facts.get(f"people.{role}")
-    return str(person["name"]).lower(), str(person["email"]).lower()
+    person = facts.people.role(role)
+    return person.name.lower(), person.email.lower()
 
 
 def _check_text(option: str, value: str | None) -> None:
@@ -121,7 +121,7 @@ def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool 
     for policy in policies:
         path = _find(repo, policy)
         doc = parse_policy(path.read_text(encoding="utf-8"), f"{POLICIES_DIR}/{path.name}", company=True)
-        wrote = author or facts.get(f"people.{doc.owner}.name")
+        wrote = author or facts.people.role(doc.owner).name
         approver = _check_approver(doc, facts, by, wrote)
         if doc.history and day < doc.history[-1].date:
             raise PolicyforgeError([Problem(

@@ -238,7 +238,7 @@ def _role_change_problems(repo: Path, base: str, doc: PolicyDoc, before: PolicyD
         facts = parse_facts_yaml(shown.stdout, where=f"{base}:{COMPANY_FILE}") if shown.returncode == 0 else None
     except PolicyforgeError:
         facts = None
-    current = facts.get(f"people.{before.approver}.name") if facts else None
+    current = facts.people.role(before.approver).name if facts else None
     added = doc.history[len(before.history):]
     if current and any(entry.approver == current for entry in added):
         return []

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
 from ..repo._git import DRAFT, current_release, git
+from ..site._release import RELEASE_ENV
 
 RELEASE_TAG = re.compile(r"^\d{4}\.\d+$")
 
@@ -62,7 +63,8 @@ def publish(repo: Path, version: str | None, push: bool) -> list[str]:
     title = f"{version}" if version else "draft (main)"
     ran: list[str] = []
     # mike runs `mkdocs` by name: make this environment's tools the ones it finds.
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+           RELEASE_ENV: version or DRAFT}  # the draft is marked as one even when main's HEAD is tagged
     for command in mike_commands(version, push, title):
         result = subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False, env=env)
         ran.append(" ".join(command[1:]))

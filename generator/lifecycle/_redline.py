@@ -1,8 +1,10 @@
 """``policyforge redline``: what changed in the policies between two git revisions.
 
 Reviewers and auditors ("what changed in the period?") read the policies as rendered for the
-company, with deleted words struck through and inserted words underlined; unchanged paragraphs
-are shown for context but not marked.
+company, with deleted words struck through and inserted words underlined. A small change is
+shown as hunks: the changed paragraphs with ``CONTEXT`` unchanged paragraphs either side and the
+heading of the section they are in; the rest is folded into a line saying how much was left out.
+``full=True`` shows every paragraph.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..repo._git import git
 from ..repo._layout import COMPANY_FILE, POLICIES_DIR
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
+CONTEXT = 2  # unchanged paragraphs shown before and after each change
 
 
 @dataclass(frozen=True)
@@ -104,13 +107,41 @@ def _mark_words(old: str, new: str) -> str:
     return "".join(out)
 
 
-def redline_markdown(old: str, new: str) -> str:
-    """Return Markdown of the new text with changes marked, paragraph by paragraph."""
+def _folded(count: int) -> str:
+    return f'<p class="pf-folded">… {count} unchanged paragraph{"" if count == 1 else "s"} …</p>'
+
+
+def _unchanged(blocks: list[str], first: bool, last: bool, context: int | None) -> list[str]:
+    """Return a run of unchanged paragraphs: all of it, or ``context`` either side of the changes around it.
+
+    A heading in the folded part that names the section of the next change is kept above it.
+    """
+    if context is None:
+        return blocks
+    head = [] if first else blocks[:context]
+    rest = blocks[len(head):]
+    tail = [] if last else rest[max(0, len(rest) - context):]
+    hidden = rest[:len(rest) - len(tail)]
+    if not hidden:
+        return blocks
+    heading = None
+    if not last and not any(block.startswith("#") for block in tail):
+        heading = next((block for block in reversed(hidden) if block.startswith("#")), None)
+    folded = len(hidden) - (heading is not None)
+    return [*head, *([_folded(folded)] if folded else []), *([heading] if heading else []), *tail]
+
+
+def redline_markdown(old: str, new: str, context: int | None = CONTEXT) -> str:
+    """Return Markdown of the new text with changes marked, paragraph by paragraph.
+
+    ``context`` unchanged paragraphs are kept either side of each change (None: the whole text).
+    """
     a, b = _blocks(old), _blocks(new)
     out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for number, (op, i1, i2, j1, j2) in enumerate(opcodes):
         if op == "equal":
-            out += b[j1:j2]
+            out += _unchanged(b[j1:j2], number == 0, number == len(opcodes) - 1, context)
         elif op == "replace" and i2 - i1 == j2 - j1:
             out += [_mark_words(x, y) for x, y in zip(a[i1:i2], b[j1:j2], strict=True)]
         else:
@@ -123,18 +154,20 @@ REDLINE_CSS = """
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; max-width: 52rem; margin: 2rem auto; }
 ins { background: #e3f6e3; color: #0b5d0b; text-decoration: underline; }
 del { background: #fbe4e4; color: #8a1111; text-decoration: line-through; }
+.pf-folded { color: #666; font-style: italic; text-align: center; }
 section.policy { border-top: 2px solid #444; margin-top: 2rem; }
 table { border-collapse: collapse; } td, th { border: 1px solid #bbb; padding: 2px 6px; }
-@page { size: A4; margin: 18mm; @bottom-right { content: "Page " counter(page) " of " counter(pages); } }
+@page { size: %(paper)s; margin: 18mm; @bottom-right { content: "Page " counter(page) " of " counter(pages); } }
 """
 
 
-def redline_html(base: str, head: str, changes: list[PolicyChange], company: str) -> str:
-    """Return the redline document for a list of changes."""
+def redline_html(base: str, head: str, changes: list[PolicyChange], company: str, *, paper: str = "A4",
+                 context: int | None = CONTEXT) -> str:
+    """Return the redline document for a list of changes on ``paper``, in hunks (``context`` None: whole texts)."""
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
         f"<title>{html.escape(company)} — policy changes {html.escape(base)} to {html.escape(head)}</title>\n",
-        f"<style>{REDLINE_CSS}</style>\n</head>\n<body>\n",
+        f"<style>{REDLINE_CSS % {'paper': paper}}</style>\n</head>\n<body>\n",
         f'<p class="pf-running">Policy changes {html.escape(base)} to {html.escape(head)} · {CLASSIFICATION}</p>\n',
         f"<h1>Policy changes from {html.escape(base)} to {html.escape(head)}</h1>\n",
         f"<p>{len(changes)} polic{'y' if len(changes) == 1 else 'ies'} changed. Deleted text is "
@@ -152,7 +185,7 @@ def redline_html(base: str, head: str, changes: list[PolicyChange], company: str
             for entry in added:
                 parts.append(f"<p>Approved {entry.date.isoformat()} by {html.escape(entry.approver)}: "
                              f"{html.escape(entry.summary)}</p>\n")
-        parts.append(markdown_to_html(redline_markdown(change.before_text, change.after_text)))
+        parts.append(markdown_to_html(redline_markdown(change.before_text, change.after_text, context)))
         parts.append("\n</section>\n")
     parts.append("</body>\n</html>\n")
     return "".join(parts)

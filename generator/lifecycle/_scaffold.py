@@ -25,6 +25,7 @@ from ..repo._layout import (
     SOURCE_FILE,
     VENDOR_DIR,
 )
+from ._kit_files import record_kit_base
 from ._pin import HOOK_FILE, EnginePin, engine_pin, engine_text, lock_text
 
 
@@ -75,6 +76,7 @@ def scaffold_company(repo: Path, facts: Facts, library: Library) -> list[Path]:
     program = load_program(repo, library)
     write_atomic(repo / CODEOWNERS_FILE, program.codeowners())
     written.append(repo / CODEOWNERS_FILE)
+    written += record_kit_base(repo)
     pin = engine_pin()
     written += write_install_files(repo, pin)
     source = {

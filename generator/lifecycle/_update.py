@@ -56,6 +56,7 @@ from ..repo._layout import (
     STATE_DIR,
     VENDOR_DIR,
 )
+from ._kit_files import kit_files, refuse_conflict_markers, update_kit_files
 from ._merge import Labels as Labels
 from ._merge import MergedPolicy as MergedPolicy
 from ._merge import has_conflict_markers as has_conflict_markers
@@ -66,13 +67,13 @@ GUARDED_PATHS = (POLICIES_DIR, COMPANY_FILE, STATE_DIR, CODEOWNERS_FILE, REQUIRE
 
 
 # ---------------------------------------------------------------------------------------------- the repository
-def require_clean_tree(repo: Path) -> None:
-    """Refuse to run unless what update writes is committed, so no edit can be lost."""
+def require_clean_tree(repo: Path, *also: str) -> None:
+    """Refuse to run unless what update writes (GUARDED_PATHS and ``also``) is committed, so no edit is lost."""
     if git(repo, "rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
         raise PolicyforgeError([Problem(str(repo), "is not a git repository",
                                         "run `git init && git add -A && git commit -m \"Policies\"` first, so "
                                         "the update can be reviewed and undone")])
-    status = git(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", *GUARDED_PATHS)
+    status = git(repo, "status", "--porcelain=v1", "--untracked-files=all", "--", *GUARDED_PATHS, *also)
     if status.returncode != 0:
         raise PolicyforgeError([Problem(str(repo), f"git status failed: {status.stderr.strip()}",
                                         "check that git works in this repository")])
@@ -260,6 +261,7 @@ def _refresh_generated(repo: _Repo, engine_library: bool) -> None:
             repo.result.actions.append(("rewrote", CODEOWNERS_FILE))
     requirements = repo.root / REQUIREMENTS_FILE
     if engine_library and requirements.is_file():
+        _update_kit(repo)
         from ._scaffold import write_install_files
 
         watched = [requirements, repo.root / ENGINE_FILE, *sorted((repo.root / VENDOR_DIR).glob("*.whl"))]
@@ -270,9 +272,21 @@ def _refresh_generated(repo: _Repo, engine_library: bool) -> None:
             repo.result.actions.append(("pinned", f"{REQUIREMENTS_FILE} and {ENGINE_FILE}: policyforge {__version__}"))
 
 
+def _update_kit(repo: _Repo) -> None:
+    """Bring the workflows, pre-commit files and hook to the running engine's, keeping the company's edits."""
+    old = repo.source.get("policyforge_version")
+    labels = Labels("company", f"policyforge {old}" if old else "base", f"policyforge {__version__}")
+    kit = update_kit_files(repo.root, labels)
+    repo.result.actions += kit.actions
+    repo.result.conflicts += kit.conflicts
+    repo.result.notes += kit.notes
+
+
 def update_repository(root: Path, library: Library, day: dt.date, engine_library: bool = True) -> UpdateResult:
     """Merge the library into the company's policies and apply the scope in ``company.yml``."""
-    require_clean_tree(root)
+    kit = kit_files() if engine_library and (root / REQUIREMENTS_FILE).is_file() else {}
+    require_clean_tree(root, *kit)
+    refuse_conflict_markers(root, kit)
     facts = load_facts(root / COMPANY_FILE)
     source_path = root / SOURCE_FILE
     source = yaml.safe_load(source_path.read_text(encoding="utf-8")) if source_path.is_file() else {}

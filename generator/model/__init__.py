@@ -10,9 +10,11 @@ from ._facts import Facts, dump_facts, facts_from_answers, load_facts, parse_fac
 from ._facts_schema import FACT_SPECS, ROLE_TITLES, SPECS_BY_KEY, FactSpec, ReportType
 from ._library import Library, library_root, load_library, load_library_leniently, template_root
 from ._scope import CATEGORY_TITLES, Category, Scope
+from ._sections import PAPER_SIZES, LayoutSettings, layout_settings
 
 __all__ = [
     "ReportType",
+    "PAPER_SIZES", "LayoutSettings", "layout_settings",
     "CATEGORY_TITLES", "Category", "Scope",
     "AREAS", "FACT_SPECS", "REVIEW_CADENCES", "ROLE_TITLES", "SPECS_BY_KEY", "Catalog", "ChecklistItem", "Control",
     "Criterion", "EvidenceItem", "FactSpec", "Facts", "HistoryEntry", "Library", "PolicyDoc", "dump_facts",

@@ -119,21 +119,31 @@ class Catalog:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _load_yaml(path: Path) -> tuple[Any, str]:
+def read_catalog_yaml(path: Path, missing_fix: str | None = None) -> tuple[Any, str]:
+    """Read one library catalog file as (data, text); a missing file or bad YAML is a TemplateError.
+
+    ``missing_fix`` says what to add when the file is absent; without it a missing file is an OSError,
+    as for the catalogs every library has. The text comes back so callers can point at a key's line.
+    """
     try:
         text = path.read_text(encoding="utf-8")
         return yaml.load(text, Loader=_SAFE_LOADER), text  # noqa: S506 - the C build of SafeLoader
+    except FileNotFoundError:
+        if missing_fix is None:
+            raise
+        raise TemplateError([Problem(str(path), "not found", missing_fix)]) from None
     except yaml.YAMLError as exc:
         raise TemplateError([yaml_problem(exc, str(path))]) from None
 
 
-def _line(text: str, needle: str) -> int | None:
+def line_of(text: str, needle: str) -> int | None:
+    """Return the 1-based line of the first ``needle`` in a catalog file's text, or None."""
     index = text.find(needle)
     return text[:index].count("\n") + 1 if index >= 0 else None
 
 
 def _load_criteria(path: Path) -> dict[str, Criterion]:
-    data, _ = _load_yaml(path)
+    data, _ = read_catalog_yaml(path)
     return {
         c["id"]: Criterion(c["id"], c["category"], c["series"], c["title"], c["summary"])
         for c in data["criteria"]
@@ -141,7 +151,7 @@ def _load_criteria(path: Path) -> dict[str, Criterion]:
 
 
 def _load_evidence(path: Path) -> dict[str, EvidenceItem]:
-    data, _ = _load_yaml(path)
+    data, _ = read_catalog_yaml(path)
     return {
         e["id"]: EvidenceItem(e["id"], e["item"], e["detail"], e["kind"], str(e["frequency"]), e["owner_role"],
                               tuple(e["tsc"]), tuple(e["policy"]), bool(e["type1"]),
@@ -152,7 +162,7 @@ def _load_evidence(path: Path) -> dict[str, EvidenceItem]:
 
 
 def _load_checklist(path: Path) -> dict[str, ChecklistItem]:
-    data, _ = _load_yaml(path)
+    data, _ = read_catalog_yaml(path)
     items: dict[str, ChecklistItem] = {}
     for area, body in data["areas"].items():
         for key, text in body["items"].items():
@@ -190,14 +200,14 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
     controls: dict[str, Control] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.yaml")):
-        data, text = _load_yaml(path)
+        data, text = read_catalog_yaml(path)
         where = str(path)
         if not isinstance(data, dict) or not isinstance(data.get("controls"), list) or "policy" not in data:
             problems.append(Problem(where, "must hold `policy:` and a `controls:` list", "see AUTHORING.md"))
             continue
         for raw in data["controls"]:
             cid = raw.get("id", "?") if isinstance(raw, dict) else "?"
-            line = _line(text, f"id: {cid}")
+            line = line_of(text, f"id: {cid}")
 
             before = len(problems)
 
@@ -253,7 +263,7 @@ def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
     checklist = _load_checklist(folder / "checklist.yaml")
     commitments, problems = load_commitments(library)
     controls, control_problems = _load_controls(library / "controls", criteria, evidence, checklist, commitments)
-    providers, _ = _load_yaml(folder / "providers.yaml")
-    regulations, _ = _load_yaml(folder / "regulations.yaml")
+    providers, _ = read_catalog_yaml(folder / "providers.yaml")
+    regulations, _ = read_catalog_yaml(folder / "regulations.yaml")
     return Catalog(criteria, controls, evidence, checklist, providers, place_data(library), regulations,
                    commitments), problems + control_problems

@@ -58,7 +58,8 @@ _FREQUENCY_HOURS: tuple[tuple[str, float], ...] = (
 
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-_FIELDS = ("title", "kind", "value", "unit", "fact", "source", "governs", "needed_by", "retention_of")
+_FIELDS = ("title", "kind", "value", "unit", "fact", "source", "governs", "needed_by", "retention_of", "starts",
+           "not_started_by")
 # What a retention period keeps, for the retention rules: records outlive audit evidence, logs cover
 # the observation window (``model._consistency.retention``).
 RETENTION_OF: tuple[str, ...] = ("record", "log", "backup", "data")
@@ -81,6 +82,11 @@ class Commitment:
     # Commitments (recovery tiers) whose systems need this one's to run or recover.
     needed_by: tuple[str, ...] = ()
     retention_of: str | None = None
+    # The one event a deadline runs from ("the company becomes aware of the breach"), and the words of
+    # events that must never start it ("confirm"): a sentence printing the deadline "of confirming" is
+    # a second clock (rule COM005).
+    starts: str | None = None
+    not_started_by: tuple[str, ...] = ()
 
     @property
     def hours(self) -> float | None:
@@ -153,18 +159,15 @@ _UNIT_WORDS: dict[str, str] = {
 }
 
 
+@functools.lru_cache(maxsize=256)
 def unit_word(unit: str, count: float = 1) -> str:
     """Return the unit's word agreeing with ``count`` (plurals from the inflect library)."""
     word = _UNIT_WORDS[unit]
     if count == 1:
         return word
     head, _, last = word.rpartition(" ")
-    plural = str(_inflect().plural_noun(last))
+    plural = str(english().plural_noun(last))
     return f"{head} {plural}".strip()
-
-
-def _inflect() -> Any:
-    return english()
 
 
 def unit_phrase(value: float, unit: str) -> str:
@@ -278,11 +281,20 @@ def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Pr
         if retention_of is not None and (kind != "retention" or retention_of not in RETENTION_OF):
             bad(f"retention_of {retention_of!r} is not valid here",
                 f"use it on a retention with one of {', '.join(RETENTION_OF)}")
+        starts, not_started_by = raw.get("starts"), raw.get("not_started_by", [])
+        if starts is not None and (kind != "deadline" or not isinstance(starts, str) or not starts.strip()):
+            bad("starts is only for a deadline, as a phrase", "write starts: \"the company becomes aware\"")
+        if not isinstance(not_started_by, list) or not all(isinstance(w, str) and w.strip() for w in not_started_by) \
+                or (not_started_by and starts is None):
+            bad("not_started_by must be a list of words beside starts", "write not_started_by: [confirm, discover]")
+            not_started_by = []
         if len(problems) > before:
             continue
         assert value is not None
         found[name] = Commitment(name, raw["title"].strip(), kind, value, unit, raw["source"].strip(), fact,
-                                 tuple(g.strip() for g in governs), line, tuple(needed_by), retention_of)
+                                 tuple(g.strip() for g in governs), line, tuple(needed_by), retention_of,
+                                 starts.strip() if isinstance(starts, str) else None,
+                                 tuple(w.strip().lower() for w in not_started_by))
     for entry in found.values():
         for other in entry.needed_by:
             if other not in found:

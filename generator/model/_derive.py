@@ -13,6 +13,7 @@ when only cookiecutter is installed.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -77,6 +78,24 @@ def short_name(company: Any) -> str:
     return _slug(str(company), "-").split("-")[0][:30] or "company"
 
 
+def source_date() -> dt.date:
+    """Return today, or the day SOURCE_DATE_EPOCH names when it is set (reproducible builds and repositories)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+def today(_: object = None) -> str:
+    """Return ``source_date()`` as YYYY-MM-DD: the day a new company's policies take effect by default."""
+    return source_date().isoformat()
+
+
+def month_after(day: str) -> str:
+    """Return the first day of the month after a YYYY-MM-DD day: the default start of the observation window."""
+    return first_of_next_month(dt.date.fromisoformat(day))
+
+
 def first_of_next_month(today: dt.date | None = None) -> str:
     """Return the first day of next month, the earliest sensible start of an observation window."""
     day = today or dt.date.today()
@@ -90,4 +109,6 @@ FILTERS: dict[str, Callable[..., str]] = {
     "regions_for": regions_for,
     "ci_for": ci_for,
     "short_name": short_name,
+    "today": today,
+    "month_after": month_after,
 }

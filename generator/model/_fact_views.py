@@ -1,8 +1,9 @@
 """Typed views of the company facts: ``facts.company.doc_prefix`` rather than a dotted-string lookup.
 
 Each group of ``company.yml`` that code reads by name has a frozen dataclass here, built once from the
-validated facts (``Facts.company``, ``Facts.people``, ``Facts.audit``, ``Facts.site``). Templates keep
-reading the nested ``facts.data``; a fact added to the schema is added here when code reads it.
+validated facts (``Facts.company``, ``.people``, ``.shape``, ``.stack``, ``.held_data``, ``.audit``,
+``.site``). Templates keep reading the nested ``facts.data``; a fact added to the schema is added here
+when code reads it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class CompanyFacts:
     website: str
     email_domain: str
     hq_country: str
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class PeopleFacts:
     head_of_people: Person
     approver: Person
     security_contact: str
+    alternate_approver: Person  # name and email are "" when the company names none
 
     def role(self, key: str) -> Person:
         """Return the person holding a role named by its key (``security_officer``), as front matter names it."""
@@ -54,6 +57,46 @@ class PeopleFacts:
         if not isinstance(person, Person):
             raise KeyError(key)
         return person
+
+
+@dataclass(frozen=True)
+class ShapeFacts:
+    """How the company is shaped (``shape.*``)."""
+
+    headcount_band: str
+    work_model: str
+    contractors: bool
+    byod_allowed: bool
+    has_board: bool
+
+
+@dataclass(frozen=True)
+class StackFacts:
+    """The systems the company runs on (``stack.*``); ``tool(key)`` reads a tool named by its key."""
+
+    cloud_providers: tuple[str, ...]
+    cloud_regions: tuple[str, ...]
+    logging_siem: str
+    status_page: str
+    tools: dict[str, str]  # every single-valued stack fact (ticketing, hr_system, ...) by key
+
+    def tool(self, key: str) -> str:
+        """Return the system a stack fact names (``ticketing`` -> "Linear"); KeyError for no such fact."""
+        return self.tools[key]
+
+
+@dataclass(frozen=True)
+class DataFacts:
+    """The data the company holds and its role for it (``data.*``)."""
+
+    pii: bool
+    phi: bool
+    payment: bool
+    customer_confidential: bool
+    residency: str
+    customer_regions: tuple[str, ...]
+    role: str
+    payment_role: str
 
 
 @dataclass(frozen=True)
@@ -79,7 +122,7 @@ def company_view(data: dict[str, Any]) -> CompanyFacts:
     """Return the ``company`` group of validated facts as a typed view."""
     group = data["company"]
     return CompanyFacts(group["legal_name"], group["name"], group["slug"], group["doc_prefix"], group["product"],
-                        group["website"], group["email_domain"], group["hq_country"])
+                        group["website"], group["email_domain"], group["hq_country"], group["currency"])
 
 
 def people_view(data: dict[str, Any]) -> PeopleFacts:
@@ -87,10 +130,35 @@ def people_view(data: dict[str, Any]) -> PeopleFacts:
     group = data["people"]
 
     def person(role: str) -> Person:
-        return Person(group[role]["name"], group[role]["email"])
+        held = group.get(role) or {}
+        return Person(str(held.get("name") or ""), str(held.get("email") or ""))
 
     return PeopleFacts(person("ceo"), person("cto"), person("security_officer"), person("privacy_officer"),
-                       person("head_of_people"), person("approver"), group["security_contact"])
+                       person("head_of_people"), person("approver"), group["security_contact"],
+                       person("alternate_approver"))
+
+
+def shape_view(data: dict[str, Any]) -> ShapeFacts:
+    """Return the ``shape`` group of validated facts as a typed view."""
+    group = data["shape"]
+    return ShapeFacts(group["headcount_band"], group["work_model"], bool(group["contractors"]),
+                      bool(group["byod_allowed"]), bool(group["has_board"]))
+
+
+def stack_view(data: dict[str, Any]) -> StackFacts:
+    """Return the ``stack`` group of validated facts as a typed view."""
+    group = data["stack"]
+    tools = {key: value for key, value in group.items() if isinstance(value, str)}
+    return StackFacts(tuple(group["cloud_providers"]), tuple(group["cloud_regions"]), group["logging_siem"],
+                      str(group.get("status_page") or ""), tools)
+
+
+def data_view(data: dict[str, Any]) -> DataFacts:
+    """Return the ``data`` group of validated facts as a typed view."""
+    group = data["data"]
+    return DataFacts(bool(group["pii"]), bool(group["phi"]), bool(group["payment"]),
+                     bool(group["customer_confidential"]), group["residency"], tuple(group["customer_regions"]),
+                     group["role"], group["payment_role"])
 
 
 def audit_view(data: dict[str, Any]) -> AuditFacts:

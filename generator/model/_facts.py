@@ -24,12 +24,18 @@ from ._commitments import CommitmentCatalog, commitments_of, override_value, res
 from ._fact_views import (
     AuditFacts,
     CompanyFacts,
+    DataFacts,
     PeopleFacts,
+    ShapeFacts,
     SiteFacts,
+    StackFacts,
     audit_view,
     company_view,
+    data_view,
     people_view,
+    shape_view,
     site_view,
+    stack_view,
 )
 from ._facts_schema import (
     FACT_SPECS,
@@ -108,6 +114,21 @@ class Facts:
     def people(self) -> PeopleFacts:
         """Return the people the library names, typed (``people.*``); ``people.role(key)`` by role key."""
         return people_view(self.data)
+
+    @functools.cached_property
+    def shape(self) -> ShapeFacts:
+        """Return how the company is shaped, typed (``shape.*``)."""
+        return shape_view(self.data)
+
+    @functools.cached_property
+    def stack(self) -> StackFacts:
+        """Return the systems the company runs on, typed (``stack.*``)."""
+        return stack_view(self.data)
+
+    @functools.cached_property
+    def held_data(self) -> DataFacts:
+        """Return the data the company holds, typed (``data.*``; ``data`` is the raw nested mapping)."""
+        return data_view(self.data)
 
     @functools.cached_property
     def audit(self) -> AuditFacts:

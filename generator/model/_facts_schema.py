@@ -99,6 +99,7 @@ GROUP_TITLES: dict[str, str] = {
 SECTIONS_READ_ELSEWHERE: dict[str, str] = {
     "acknowledgements": "model._sections (policy acknowledgement settings)",
     "trust": "model._sections (the public trust site)",
+    "layout": "model._sections (paper size and logo of the PDFs and the site)",
 }
 
 

@@ -9,6 +9,7 @@ a service with a protection it does not have.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ class PlaceData:
             return self.countries[code]["name"], frozenset({code})
         return None
 
-    def region_country(self, providers: list[str], region: str) -> tuple[str, str] | None:
+    def region_country(self, providers: Sequence[str], region: str) -> tuple[str, str] | None:
         """Return (provider, country code) of a region of one of the providers, or None."""
         for provider in providers:
             code = self.regions.get(provider, {}).get(region)

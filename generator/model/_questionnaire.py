@@ -61,6 +61,15 @@ def spec(key: str) -> FactSpec:
     return SPECS_BY_KEY[key]
 
 
+def dated_defaults(today: dt.date) -> dict[str, str]:
+    """Return the date answers a new company starts from: policies in effect today, the window from next month.
+
+    ``cookiecutter.json`` derives the same from ``source_date()``; the questionnaire passes its own
+    day so it can be pinned. Once written to company.yml, the dates are facts like any other.
+    """
+    return {"effective_date": today.isoformat(), "observation_start": first_of_next_month(today)}
+
+
 def interactive_defaults(given: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
     """Return every answer: the ones given, the rest derived from them.
 
@@ -68,13 +77,8 @@ def interactive_defaults(given: Mapping[str, Any], today: dt.date | None = None)
     today, its Security Officer as Privacy Officer and its CEO as Head of People until it names
     others, and no example audit firm.
     """
-    day = today or dt.date.today()
     chosen = dict(given)
-    extra: dict[str, Any] = {
-        "effective_date": day.isoformat(),
-        "observation_start": first_of_next_month(day),
-        "audit_firm": AUDIT_FIRM_PLACEHOLDER,
-    }
+    extra: dict[str, Any] = {**dated_defaults(today or dt.date.today()), "audit_firm": AUDIT_FIRM_PLACEHOLDER}
     if "security_officer_name" in chosen:
         extra["privacy_officer_name"] = chosen["security_officer_name"]
     if "ceo_name" in chosen:

@@ -27,8 +27,8 @@ class Person:
 
 
 def _key(facts: Facts, role: str) -> str:
-    person = facts.get(f"people.{role}")
-    return str(person.get("email") or person.get("name") or "").strip().lower()
+    person = facts.people.role(role)
+    return (person.email or person.name).strip().lower()
 
 
 def same_person(facts: Facts, role_a: str, role_b: str) -> bool:
@@ -49,8 +49,8 @@ def role_title(facts: Facts, role: str) -> str:
 
 def person(facts: Facts, role: str) -> Person:
     """Return a role's holder with the one title they are shown with."""
-    data = facts.get(f"people.{role}")
-    return Person(str(data["name"]), str(data["email"]), role_title(facts, role))
+    data = facts.people.role(role)
+    return Person(data.name, data.email, role_title(facts, role))
 
 
 def has_alternate(facts: Facts) -> bool:

@@ -1,8 +1,9 @@
 """Optional sections of ``company.yml`` that configure tools rather than the policy text.
 
-``acknowledgements:`` says whether ``policyforge acknowledge`` demands signed commits; ``trust:``
-says where the public trust site is published and who receives SOC 2 report requests. Both are
-optional: a company that never writes them gets the defaults documented here.
+``layout:`` sets the PDFs' paper and the company's logo. ``acknowledgements:`` says whether
+``policyforge acknowledge`` demands signed commits; ``trust:`` says where the public trust site
+is published and who receives SOC 2 report requests. All are optional: a company that never
+writes them gets the defaults documented here.
 
     acknowledgements:
       signed_commits: true              # refuse an acknowledgement whose commit is not signed
@@ -12,6 +13,9 @@ optional: a company that never writes them gets the defaults documented here.
       languages: [en, de]               # languages reports may be written in (security.txt)
       locations:                        # where a subprocessor processes data (default: data.residency)
         Datadog: United States and Germany
+    layout:
+      paper_size: Letter                # A4 or Letter (default: Letter in the US and Canada, else A4)
+      logo: brand/logo.svg              # a PNG or SVG in the repository, on the PDF covers and the site header
 """
 
 from __future__ import annotations
@@ -120,3 +124,40 @@ def trust_settings(repo: Path | None, facts: Facts) -> TrustSettings:
     if problems:
         raise FactsError(problems)
     return TrustSettings(str(url).rstrip("/"), str(requests), tuple(languages), dict(locations))
+
+
+PAPER_SIZES: tuple[str, ...] = ("A4", "Letter")
+# Where Letter is the usual office paper; everywhere else uses A4 (ISO 216).
+LETTER_COUNTRIES: frozenset[str] = frozenset({
+    "united states", "united states of america", "usa", "us", "u.s.", "u.s.a.", "america", "canada", "ca",
+})
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """How the PDFs look: the paper they are laid out on and the company's logo (a path in the repository)."""
+
+    paper_size: str
+    logo: str | None = None
+
+
+def default_paper_size(facts: Facts) -> str:
+    """Return Letter for a company headquartered in the United States or Canada, else A4."""
+    country = str(facts.get("company.hq_country")).strip().lower()
+    return "Letter" if country in LETTER_COUNTRIES else "A4"
+
+
+def layout_settings(repo: Path | None, facts: Facts) -> LayoutSettings:
+    """Return the ``layout:`` settings; the logo file itself is checked with the published files."""
+    section, lines = _section(repo, "layout") if repo is not None else ({}, {})
+    problems = _unknown("layout", section, ("paper_size", "logo"), lines)
+    paper = section.get("paper_size", default_paper_size(facts))
+    chosen = next((size for size in PAPER_SIZES if isinstance(paper, str) and paper.strip().lower() == size.lower()),
+                  None)
+    if chosen is None:
+        problems.append(Problem(COMPANY_FILE, f"layout.paper_size: {paper!r} is not a paper size",
+                                "write A4 or Letter", lines.get("layout.paper_size")))
+    logo = section.get("logo")  # the file is checked (inside the repository, its type) by repo._published
+    if problems:
+        raise FactsError(problems)
+    return LayoutSettings(chosen or "A4", logo.strip() if isinstance(logo, str) and logo.strip() else None)

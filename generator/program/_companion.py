@@ -104,7 +104,7 @@ def _cloud_vendors(program: Program) -> list[dict[str, Any]]:
          "why": safe("it stores and processes customer data; it is a subservice organisation (carve-out)"),
          "recovery_tier": 1, "owner": "cto", "kind": "cloud", "customer_data": True, "subservice": True,
          "part_of": "", "assurance": providers[key]["soc_report"]}
-        for key in program.facts.get("stack.cloud_providers")
+        for key in program.facts.stack.cloud_providers
     ]
 
 
@@ -117,7 +117,7 @@ def vendors(program: Program, texts: _Texts, data: Mapping[str, Any]) -> list[di
     rows = _cloud_vendors(program)
     by_name: dict[str, dict[str, Any]] = {}
     for key, spec in data["tools"].items():
-        name = str(program.facts.get(f"stack.{key}"))
+        name = str(program.facts.stack.tool(key))
         provider = next((row for row in rows if name.lower().startswith(str(row["short"]).lower())), None)
         row = {"key": key, "name": name, "service": texts(spec["service"]), "data": texts(spec["data"]),
                "tier": spec["tier"], "why": texts(spec["why"]), "recovery_tier": int(spec["recovery_tier"]),
@@ -176,7 +176,7 @@ def companion_context(program: Program, link_prefix: str = "../") -> dict[str, A
         uncovered=[row.criterion.id for row in program.coverage() if not row.covered],
         controls_count=len(program.controls()),
         providers=[{"key": key, **program.library.catalog.providers[key]}
-                   for key in program.facts.get("stack.cloud_providers")],
+                   for key in program.facts.stack.cloud_providers],
         policies=[{"id": doc.id, "title": doc.title, "version": doc.version, "effective": doc.effective_date,
                    "link": safe(f"[{markdown_text(doc.title)}]({link_prefix}{doc.filename})")}
                   for doc in program.ordered_policies()],

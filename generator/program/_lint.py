@@ -204,7 +204,7 @@ def lint_library(library: Library | None = None, variants: tuple[str, ...] = tup
                     problems.append(Problem(where, f"carries {len(doc.controls)} controls",
                                             f"state at least {MIN_CONTROLS} testable controls"))
             if name != "example":
-                used = {program.facts.get(f"stack.{key}") for key in TOOL_KEYS}
+                used = {program.facts.stack.tool(key) for key in TOOL_KEYS}
                 for key, tool in example_tools.items():
                     if tool not in used and re.search(rf"\b{re.escape(tool)}\b", item.body):
                         problems.append(Problem(where, f"[{name}] names {tool!r}, a tool this company does not use",

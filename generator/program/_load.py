@@ -44,12 +44,12 @@ def owner_loads(program: Program) -> list[PersonLoad]:
     plausible: dict[str, dict[str, float]] = effort["plausible"]
     people: dict[str, dict[str, Any]] = {}
     for role in ROLE_TITLES:
-        email = str(program.facts.get(f"people.{role}.email")).lower()
-        entry = people.setdefault(email, {"name": program.facts.get(f"people.{role}.name"), "roles": [],
+        email = str(program.facts.people.role(role).email).lower()
+        entry = people.setdefault(email, {"name": program.facts.people.role(role).name, "roles": [],
                                           "controls": [], "hours": 0.0})
         entry["roles"].append(role)
     for control in program.controls():
-        email = str(program.facts.get(f"people.{control.owner}.email")).lower()
+        email = str(program.facts.people.role(control.owner).email).lower()
         rate = rates[control.frequency]
         people[email]["controls"].append(control.id)
         people[email]["hours"] += rate["per_year"] * rate["hours"]
@@ -73,11 +73,11 @@ def owner_loads(program: Program) -> list[PersonLoad]:
 def program_page(program: Program) -> str:
     """Return the program page: how the program is governed and what it asks of each person."""
     small = program.facts.small
-    board = program.facts.get("shape.has_board")
+    board = program.facts.shape.has_board
     loads = owner_loads(program)
     out = [
         "# Who carries the program\n",
-        f"Headcount {markdown_text(program.facts.get('shape.headcount_band'))}: "
+        f"Headcount {markdown_text(program.facts.shape.headcount_band)}: "
         + ("a lean program governed in the leadership security meeting, with outside testing once a year"
            if small else "a security committee with a quorum, and internal testing every quarter")
         + ("; oversight by the board of directors." if board else

@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from .._errors import Problem, TemplateError
 from ..model._catalog import Control, Criterion
 from ..model._commitments import CommitmentValue, frequency_for, resolve
+from ..model._derive import source_date
 from ..model._documents import (
     AREAS,
     REVIEW_CADENCES,
@@ -63,10 +63,7 @@ def release_date(program: Program) -> dt.date:
 
 def build_date() -> dt.date:
     """Return the date builds are made 'as of': SOURCE_DATE_EPOCH when set (reproducible), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
+    return source_date()
 
 
 @dataclass(frozen=True)
@@ -97,6 +94,9 @@ class Program:
     unwritten: frozenset[str] = frozenset()
     # file name -> {version: commit that recorded it}, read from git by load_program
     commits: dict[str, dict[str, Commit]] = field(default_factory=dict)
+    # context(): the policy-independent template variables, keyed by what they are built from
+    _contexts: dict[tuple[Any, ...], tuple[Facts, Library, dict[str, Any]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ selection
     def ordered_policies(self) -> list[PolicyDoc]:
@@ -173,9 +173,18 @@ class Program:
         }
 
     def context(self, doc: PolicyDoc) -> dict[str, Any]:
-        """Return the template variables for one policy."""
-        return build_context(self.facts, self.library.catalog, self._links(), self._policy_vars(doc),
-                             self.unwritten)
+        """Return the template variables for one policy.
+
+        Everything but ``policy`` depends only on the facts, the catalog, the policies' links and
+        the unwritten ids, so it is built once per combination of those (a build renders hundreds
+        of statements) and copied; the sandbox lets no template change what the copies share.
+        """
+        key = (id(self.facts), id(self.library), tuple(sorted(self._links().items())), self.unwritten)
+        cached = self._contexts.get(key)
+        if cached is None or cached[0] is not self.facts or cached[1] is not self.library:
+            base = build_context(self.facts, self.library.catalog, self._links(), None, self.unwritten)
+            cached = self._contexts[key] = (self.facts, self.library, base)
+        return {**cached[2], "policy": self._policy_vars(doc)}
 
     def render_body(self, doc: PolicyDoc) -> str:
         """Render a policy's own text with the company's facts."""
@@ -265,11 +274,11 @@ class Program:
         and needs a new approval. What changes by itself (the as-of date, commit ids) stays out.
         """
         body = self.render_body(doc).strip("\n")
-        people = {role: self.facts.get(f"people.{getattr(doc, role)}") for role in ("owner", "approver")}
+        people = {role: self.facts.people.role(getattr(doc, role)) for role in ("owner", "approver")}
         content = {
             "id": doc.id, "title": doc.title, "area": doc.area, "category": doc.category, "summary": doc.summary,
-            "owner": [doc.owner, people["owner"]["name"], people["owner"]["email"]],
-            "approver": [doc.approver, people["approver"]["name"], people["approver"]["email"]],
+            "owner": [doc.owner, people["owner"].name, people["owner"].email],
+            "approver": [doc.approver, people["approver"].name, people["approver"].email],
             "classification": CLASSIFICATION, "review_cadence": doc.review_cadence, "version": doc.version,
             "effective_date": str(doc.effective_date), "last_reviewed": str(doc.last_reviewed),
             "controls": list(doc.controls), "criteria": list(doc.criteria), "docid": self._policy_vars(doc)["docid"],
@@ -295,7 +304,7 @@ class Program:
 
     def codeowners(self) -> str:
         """Return .github/CODEOWNERS: each policy routed to its owner and its approver."""
-        top = self.facts.get("people.approver.email")
+        top = self.facts.people.approver.email
         lines = [
             "# Generated from company.yml and the policies' owner/approver by `policyforge codeowners`;",
             "# `policyforge check` reports when it no longer matches.",
@@ -310,9 +319,9 @@ class Program:
         ]
         for doc in self.ordered_policies():
             # The approver, or the alternate approver when the approver owns (writes) the policy.
-            approver = approver_for(self.facts, doc.approver, self.facts.get(f"people.{doc.owner}.name"))
-            email = approver.email if approver else self.facts.get(f"people.{doc.approver}.email")
-            lines.append(f"# {doc.id}: owner {self.facts.get(f'people.{doc.owner}.email')}")
+            approver = approver_for(self.facts, doc.approver, self.facts.people.role(doc.owner).name)
+            email = approver.email if approver else self.facts.people.role(doc.approver).email
+            lines.append(f"# {doc.id}: owner {self.facts.people.role(doc.owner).email}")
             lines.append(f"/{POLICIES_DIR}/{doc.filename} {email}")
         return "\n".join(lines) + "\n"
 
@@ -358,9 +367,20 @@ class Program:
             out.append("")
         return "\n".join(out)
 
+    def matrix_rows(self) -> list[tuple[Control, PolicyDoc]]:
+        """Return each control in force with the policy that states it (its home, else a carrier)."""
+        docs = {doc.id: doc for doc in self.policies.values()}
+        rows: list[tuple[Control, PolicyDoc]] = []
+        for control in self.controls():
+            home = docs.get(control.policy)
+            doc = home if home and control.id in home.controls else next(
+                (d for d in docs.values() if control.id in d.controls), home)
+            if doc is not None:
+                rows.append((control, doc))
+        return rows
+
     def matrix_page(self) -> str:
         """Return the control matrix: every control with owner, frequency, criteria, policy and evidence."""
-        docs = {doc.id: doc for doc in self.policies.values()}
         out = [
             "# Control matrix\n",
             f"Each control below is stated in a policy section and proved by the evidence listed. "
@@ -368,12 +388,7 @@ class Program:
             "| Control | Statement | Owner | Frequency | Criteria | Policy section | Evidence |",
             "|---|---|---|---|---|---|---|",
         ]
-        for control in self.controls():
-            home = docs.get(control.policy)
-            doc = home if home and control.id in home.controls else next(
-                (d for d in docs.values() if control.id in d.controls), home)
-            if doc is None:
-                continue
+        for control, doc in self.matrix_rows():
             statement = self.render_statement(control, doc).replace("\n", " ")
             out.append(
                 f"| {control.id} | {statement} | {self.person(control.owner)} | {control.frequency} | "

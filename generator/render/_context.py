@@ -46,14 +46,14 @@ def add_months(day: dt.date, count: int) -> dt.date:
 
 def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
     """Vocabulary of every cloud provider in use, with the company's chosen services."""
-    providers = facts.get("stack.cloud_providers")
+    providers = facts.stack.cloud_providers
     words: dict[str, Any] = cloud_vocabulary(facts, catalog.providers, architecture_words(facts, catalog.places))
     words["names"] = join_and(catalog.providers[p]["name"] for p in providers)
     words["multi"] = len(providers) > 1
     words["providers"] = list(providers)
-    regions = facts.get("stack.cloud_regions")
+    regions = facts.stack.cloud_regions
     words["primary_region"] = regions[0]
-    words["secondary_regions"] = regions[1:]
+    words["secondary_regions"] = list(regions[1:])
     words["multi_region"] = len(regions) > 1
     return words
 

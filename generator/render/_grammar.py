@@ -8,13 +8,31 @@ acronyms and the plurals of nouns and verbs.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
 
 from ..model._english import english
 
 
-def _engine() -> Any:
-    return english()
+# inflect's answers depend only on the word, and a build asks about the same few words thousands of times.
+@functools.lru_cache(maxsize=4096)
+def _with_article(text: str) -> str:
+    return str(english().a(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plural_noun(word: str) -> str:
+    return str(english().plural_noun(word))
+
+
+@functools.lru_cache(maxsize=4096)
+def _singular_noun(word: str) -> str | bool:
+    singular: str | bool = english().singular_noun(word)
+    return singular
+
+
+@functools.lru_cache(maxsize=4096)
+def _plural_verb(word: str) -> str:
+    return str(english().plural_verb(word))
 
 
 def article(phrase: object) -> str:
@@ -22,7 +40,7 @@ def article(phrase: object) -> str:
     text = str(phrase).strip()
     if not text:
         return text
-    return str(_engine().a(text))
+    return _with_article(text)
 
 
 def possessive(name: object) -> str:
@@ -41,7 +59,7 @@ def plural(noun: str, count: int | float = 2) -> str:
     if count == 1:
         return noun
     words = noun.split(" ")
-    words[-1] = str(_engine().plural_noun(words[-1]))
+    words[-1] = _plural_noun(words[-1])
     return " ".join(words)
 
 
@@ -51,7 +69,7 @@ def is_plural(phrase: object) -> bool:
     if not words:
         return False
     last = words[-1]
-    singular = _engine().singular_noun(last)
+    singular = _singular_noun(last)
     # inflect strips the "s" of a name that is no plural ("Kubernetes", "Atlas"); a capitalised
     # last word is a product name and reads as one thing.
     return bool(singular) and not last[:1].isupper()
@@ -64,7 +82,7 @@ def agree(subject: object, verb: str) -> str:
     """
     head, _, rest = verb.partition(" ")
     if is_plural(subject):
-        head = str(_engine().plural_verb(head))
+        head = _plural_verb(head)
     return f"{subject} {head}{' ' + rest if rest else ''}"
 
 

@@ -25,7 +25,7 @@ CURRENCY_WORDS: dict[str, tuple[str, str]] = {
 def governance_words(facts: Facts) -> dict[str, Any]:
     """Return how the program is governed: the forum, its cadence, and who oversees management."""
     small = facts.small
-    board = bool(facts.get("shape.has_board"))
+    board = bool(facts.shape.has_board)
     return {
         "small": small,
         "large": not small,
@@ -69,27 +69,37 @@ def architecture_words(facts: Facts, places: PlaceData) -> dict[str, Any]:
 
 def residency_words(facts: Facts, places: PlaceData) -> dict[str, Any]:
     """Return the residency area and which regions of it the company uses for a second copy."""
-    found = places.residency_countries(facts.get("data.residency"))
-    name = found[0] if found else facts.get("data.residency")
-    regions = facts.get("stack.cloud_regions")
-    primary = places.region_country(facts.get("stack.cloud_providers"), regions[0])
+    found = places.residency_countries(facts.held_data.residency)
+    name = found[0] if found else facts.held_data.residency
+    regions = facts.stack.cloud_regions
+    primary = places.region_country(facts.stack.cloud_providers, regions[0])
     spare: list[str] = []
     if found and primary:
         spare = [r for r in places.regions_in(primary[0], found[1]) if r not in regions]
     # A single-region company names a recovery region only when its provider has one inside the area.
+    recovery = spare[0] if spare else ""
+    cross_region = bool(architecture_words(facts, places)["backup"]["cross_region"])
     return {"area": name, "second_region": len(regions) > 1, "spare_regions": spare,
-            "recovery_region": spare[0] if spare else ""}
+            "recovery_region": recovery,
+            # The one test for "a copy of the data lives in another region": every duty about a recovery
+            # region, a second-region copy or a regional RPO is written under it (rule ARC001).
+            "regional_copy": len(regions) > 1 or bool(recovery and cross_region)}
+
+
+def has_regional_copy(facts: Facts, places: PlaceData) -> bool:
+    """Return whether backups are copied to a second region the company can recover in."""
+    return bool(residency_words(facts, places)["regional_copy"])
 
 
 def jurisdiction_words(facts: Facts, places: PlaceData, regulations: dict[str, Any]) -> dict[str, Any]:
     """Return which laws shape the privacy, breach and payment text, and the company's role under them."""
-    home = places.jurisdiction(facts.get("company.hq_country"))
-    customers = set(facts.get("data.customer_regions"))
-    pii = bool(facts.get("data.pii"))
+    home = places.jurisdiction(facts.company.hq_country)
+    customers = set(facts.held_data.customer_regions)
+    pii = bool(facts.held_data.pii)
     gdpr = pii and (home == "eu" or "eu" in customers)
     uk = pii and (home == "uk" or "uk" in customers)
     us = pii and (home == "us" or "us" in customers)
-    processor = facts.get("data.role") == "processor"
+    processor = facts.held_data.role == "processor"
     laws: list[str] = []
     if gdpr:
         laws.append("the EU General Data Protection Regulation (GDPR)")
@@ -98,9 +108,9 @@ def jurisdiction_words(facts: Facts, places: PlaceData, regulations: dict[str, A
     if us:
         laws.append("the breach-notification laws of the US states where affected people live")
         laws.append("the California Consumer Privacy Act as amended by the CPRA (CCPA)")
-    if facts.get("data.phi"):
+    if facts.held_data.phi:
         laws.append("the HIPAA Privacy, Security and Breach Notification Rules")
-    service_provider = facts.get("data.payment_role") == "service_provider"
+    service_provider = facts.held_data.payment_role == "service_provider"
     authority = join_and(a for a, on in (("the supervisory authority of each EU member state concerned", gdpr),
                                          ("the Information Commissioner's Office (ICO)", uk)) if on)
     return {
@@ -109,9 +119,9 @@ def jurisdiction_words(facts: Facts, places: PlaceData, regulations: dict[str, A
         "uk_gdpr": uk,
         "us_states": us,
         "ccpa": us,
-        "hipaa": bool(facts.get("data.phi")),
-        "pci": bool(facts.get("data.payment")),
-        "pci_service_provider": bool(facts.get("data.payment")) and service_provider,
+        "hipaa": bool(facts.held_data.phi),
+        "pci": bool(facts.held_data.payment),
+        "pci_service_provider": bool(facts.held_data.payment) and service_provider,
         "processor": processor,
         "controller": not processor,
         "laws": join_and(laws),
@@ -122,7 +132,7 @@ def jurisdiction_words(facts: Facts, places: PlaceData, regulations: dict[str, A
 
 def money_words(facts: Facts) -> dict[str, str]:
     """Return the company's currency in words and as a symbol."""
-    code = facts.get("company.currency")
+    code = facts.company.currency
     name, symbol = CURRENCY_WORDS[code]
     return {"code": code, "name": name, "symbol": symbol}
 
@@ -130,7 +140,7 @@ def money_words(facts: Facts) -> dict[str, str]:
 def cloud_vocabulary(facts: Facts, providers_catalog: dict[str, dict[str, str]],
                      architecture: dict[str, Any]) -> dict[str, Any]:
     """Return each vocabulary field joined over every provider the company lists, plus its chosen services."""
-    providers = facts.get("stack.cloud_providers")
+    providers = facts.stack.cloud_providers
     words: dict[str, Any] = {}
     fields = {field for key in providers for field in providers_catalog[key]}
     for field in sorted(fields):

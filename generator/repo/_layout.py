@@ -36,6 +36,16 @@ class RepoLayout:
         return f"{self.state}/pending"
 
     @property
+    def kit_base(self) -> str:
+        """Return the folder of the kit files (workflows, pre-commit) as generated, their merge base."""
+        return f"{self.state}/kit"
+
+    @property
+    def kit_pending(self) -> str:
+        """Return the folder of new kit files waiting for their conflicts to be resolved."""
+        return f"{self.pending}/kit"
+
+    @property
     def source(self) -> str:
         """Return the record of the library version and scope the policies came from."""
         return f"{self.state}/source.yml"
@@ -63,5 +73,7 @@ VENDOR_DIR = LAYOUT.vendor
 STATE_DIR = LAYOUT.state
 BASE_DIR = LAYOUT.base
 PENDING_DIR = LAYOUT.pending
+KIT_BASE_DIR = LAYOUT.kit_base
+KIT_PENDING_DIR = LAYOUT.kit_pending
 SOURCE_FILE = LAYOUT.source
 PDF_DIR = LAYOUT.pdf

@@ -4,7 +4,8 @@ MkDocs copies every file of its docs folder to the site and follows symbolic lin
 request adding ``policies/env.txt -> /proc/self/environ`` would publish the build's secrets. The
 publishing set is decided here, once, from the files themselves: regular Markdown files at the
 top of ``policies/`` (policies and the company's own pages) and the logo or favicon named in
-``mkdocs.yml``, checked to be a regular file of its type inside the folder. ``check`` and
+``mkdocs.yml``, checked to be a regular file of its type inside the folder, and the logo
+``company.yml`` names (``layout.logo``, checked by ``_logo``). ``check`` and
 ``build`` refuse anything else with its file and the fix; the MkDocs plugin drops it from the
 site, and the PDF fetcher allows exactly these assets.
 """
@@ -22,6 +23,7 @@ import yaml
 
 from .._errors import Problem
 from ._layout import POLICIES_DIR, RETIRED_DIR
+from ._logo import Logo, check_logo
 
 DOCS_DIR = POLICIES_DIR
 RETIRED = RETIRED_DIR.removeprefix(f"{POLICIES_DIR}/")  # retired policies stay in the repository, never on the site
@@ -49,10 +51,12 @@ class PublishedSet:
     pages: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    logo: Logo | None = None
 
     def asset_paths(self, repo: Path) -> tuple[Path, ...]:
-        """Return the named assets as absolute paths, for the PDF fetcher's allowlist."""
-        return tuple(repo / DOCS_DIR / name for name in self.assets)
+        """Return the named assets and the logo as absolute paths, for the PDF fetcher's allowlist."""
+        logo = (self.logo.path(repo),) if self.logo is not None else ()
+        return (*(repo / DOCS_DIR / name for name in self.assets), *logo)
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -114,7 +118,8 @@ def published_set(repo: Path) -> PublishedSet:
     """Decide which files of ``policies/`` are published; every other file there is a problem."""
     folder = repo / DOCS_DIR
     assets = named_assets(repo)
-    problems: list[Problem] = []
+    logo, logo_problem = check_logo(repo)
+    problems: list[Problem] = [logo_problem] if logo_problem else []
     wanted_assets: list[str] = []
     for option, name in sorted(assets.items()):
         found = _asset_problem(folder, option, name)
@@ -126,7 +131,7 @@ def published_set(repo: Path) -> PublishedSet:
     if not folder.is_dir() or folder.is_symlink():
         if folder.is_symlink():
             problems.append(Problem(DOCS_DIR, "is a symbolic link", f"make {DOCS_DIR}/ a real folder"))
-        return PublishedSet((), tuple(wanted_assets), problems)
+        return PublishedSet((), tuple(wanted_assets), problems, logo)
     link_fix = "commit the file itself, not a link (links can point at secrets outside the repository)"
     for root, dirs, files in os.walk(folder, followlinks=False):
         base = Path(root)
@@ -163,4 +168,4 @@ def published_set(repo: Path) -> PublishedSet:
                                             "resolve each <<<<<<< / ======= / >>>>>>> block, keeping the text you "
                                             "want", text[: marker.start()].count("\n") + 1))
                 pages.append(relative)
-    return PublishedSet(tuple(pages), tuple(wanted_assets), problems)
+    return PublishedSet(tuple(pages), tuple(wanted_assets), problems, logo)

@@ -16,6 +16,8 @@ from ._commitment_rules import (
     availability_gap_stated,
     contradicting_values,
     deadlines_agree,
+    legal_conditions_kept,
+    one_clock_per_deadline,
     shadowed_commitments,
 )
 from ._control_rules import (
@@ -24,6 +26,7 @@ from ._control_rules import (
     one_cadence_per_control,
     one_record_per_control,
 )
+from ._fit_rules import office_duty_needs_an_office, second_region_duty_needs_a_second_region
 from ._sod_rules import approval_routing_names_alternate, history_has_no_self_approval, roles_do_not_check_themselves
 
 RULES: tuple[Rule, ...] = (
@@ -33,7 +36,14 @@ RULES: tuple[Rule, ...] = (
     Rule("COM003", "an RTO longer than the availability commitment allows states the gap", availability_gap_stated),
     Rule("COM004", "consecutive observation windows leave no gap, or the text says how it is bridged",
          audit_windows_abut),
-    Rule("COM005", "a sentence or control statement about a duty with a named deadline states that deadline, "
+    Rule("COM005", "a deadline runs from its one named start (no sentence starts it at another event)",
+         one_clock_per_deadline),
+    Rule("FIT001", "a company whose backups stay in one region has no duty about a second region",
+         second_region_duty_needs_a_second_region),
+    Rule("FIT002", "a fully remote company has no office duty in its policies, controls or evidence plan",
+         office_duty_needs_an_office),
+    Rule("COM006", "a legal deadline the law makes conditional is printed with its condition", legal_conditions_kept),
+    Rule("COM007", "a sentence or control statement about a duty with a named deadline states that deadline, "
          "not another", deadlines_agree),
     Rule("SOD001", "no revision-history row has the same author and approver", history_has_no_self_approval),
     Rule("SOD002", "a policy its owner would approve is routed to an alternate approver",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from .._errors import Problem
-from ..model._commitments import UNIT_HOURS, unit_phrase
+from ..model._commitments import UNIT_HOURS, Commitment, unit_phrase
 from ..model._consistency import AUDIT_CYCLE, UPTIME, audit_gap_months, downtime_allowance_hours, value_findings
 from ._base import RuleInput, Source, strip_jinja
 
@@ -128,7 +129,7 @@ def audit_windows_abut(view: RuleInput) -> Iterator[Problem]:
     gap = audit_gap_months(view.program.commitments, view.program.facts.data)
     if gap == 0:
         return
-    months = view.program.facts.get("audit.observation_months")
+    months = view.program.facts.audit.observation_months
     cycle = unit_phrase(view.program.commitments[AUDIT_CYCLE].value, "month")
     bridged = False
     for source in view.sources.values():
@@ -220,3 +221,67 @@ def _disagreements(sentence: str, allowed: dict[str, set[float]], titles: dict[s
             seen.add(match.start())
             yield (f"'{match.group(0)}' times the duty '{phrase}' by another event than its named deadline "
                    f"{named}", fix)
+
+
+# The words after a printed deadline that say when its clock starts: "72 hours of confirming a breach".
+_CLOCK = re.compile(r"\s*(?:of|after|from|since|following|once)\s+((?:[\w'-]+\s+){0,3}[\w'-]+)", re.IGNORECASE)
+
+
+def _clock_starts(raw: str, entry: Commitment) -> Iterator[tuple[int, str]]:
+    """Yield (offset, words) for each clock start written after the deadline is printed in a template text."""
+    names = [f"commit.{entry.name}"] + ([entry.fact] if entry.fact else [])
+    for expression in re.finditer(r"\{\{(.*?)\}\}", raw, re.DOTALL):
+        if not any(re.search(rf"\b{re.escape(name)}\b", expression.group(1)) for name in names):
+            continue
+        clock = _CLOCK.match(raw, expression.end())
+        if clock:
+            yield clock.start(1), clock.group(1)
+
+
+def _wrong_start(words: str, entry: Commitment) -> str | None:
+    """Return the word that starts the clock at another event than the deadline's one start, if any."""
+    word: str
+    for word in re.findall(r"[\w'-]+", words.lower()):
+        if any(word.startswith(stem) for stem in entry.not_started_by):
+            return word
+    return None
+
+
+def one_clock_per_deadline(view: RuleInput) -> Iterator[Problem]:
+    """A deadline runs from its one named start everywhere: no sentence starts it at another event."""
+    entries = [e for e in view.program.library.catalog.commitments.entries.values() if e.not_started_by]
+    if not entries:
+        return
+    texts: list[tuple[str, str, Any]] = [(s.where, s.body, s.line_of) for s in view.sources.values()]
+    for control in view.controls():
+        where, line = view.control_location(control)
+        texts.append((where, control.statement, lambda _offset, line=line: line))
+    for where, text, line_of in texts:
+        for entry in entries:
+            for offset, words in _clock_starts(text, entry):
+                wrong = _wrong_start(words, entry)
+                if wrong:
+                    yield Problem(where, f"the {entry.title} runs here from '{' '.join(words.split())}', but "
+                                  f"{entry.name} runs from one event everywhere: {entry.starts}",
+                                  f"write the clock as '{entry.starts}' (one start for every sentence that prints "
+                                  f"{{{{ commit.{entry.name} }}}})", line_of(offset))
+
+
+def legal_conditions_kept(view: RuleInput) -> Iterator[Problem]:
+    """A legal deadline the law attaches a condition to is never printed without that condition.
+
+    UK GDPR and EU GDPR Article 33(1) require notice to the authority *unless the breach is unlikely
+    to result in a risk*: a sentence that prints the 72 hours alone commits the company to notify
+    every breach, which is a duty the law does not impose and an auditor would test.
+    """
+    regulations = view.program.library.catalog.regulations
+    conditional = [key for key, entry in regulations.items() if isinstance(entry, dict) and entry.get("condition")]
+    for source in view.sources.values():
+        for offset, raw in _sentences(source.body):
+            for key in conditional:
+                deadline = re.search(rf"\brules\.{re.escape(key)}\.deadline\b", raw)
+                if deadline and f"rules.{key}.condition" not in raw:
+                    yield Problem(source.where, f"prints the deadline of {key} ({regulations[key].get('source')}) "
+                                  f"without its condition: {regulations[key]['condition']}",
+                                  f"print {{{{ rules.{key}.condition }}}} in the same sentence",
+                                  source.line_of(offset + deadline.start()))

@@ -36,7 +36,7 @@ def approval_routing_names_alternate(view: RuleInput) -> Iterator[Problem]:
     """A policy whose owner is also its approver is routed to the alternate approver, who must exist."""
     facts = view.program.facts
     for doc in view.program.ordered_policies():
-        author = facts.get(f"people.{doc.owner}.name")
+        author = facts.people.role(doc.owner).name
         if approver_for(facts, doc.approver, author) is not None:
             continue
         source = view.sources.get(doc.id)
@@ -65,7 +65,7 @@ def roles_do_not_check_themselves(view: RuleInput) -> Iterator[Problem]:
     pairs = [(a, b) for i, a in enumerate(OFFICES) for b in OFFICES[i + 1:] if same_person(facts, a, b)]
     if not pairs:
         return
-    alternate = str(facts.get("people.alternate_approver.name") or "") if has_alternate(facts) else ""
+    alternate = str(facts.people.alternate_approver.name or "") if has_alternate(facts) else ""
     for source in view.sources.values():
         for number, sentence in view.sentences(source.policy_id):
             if not _CHECKS.search(sentence) or "alternate" in sentence.lower() or (alternate and alternate in sentence):
@@ -73,7 +73,7 @@ def roles_do_not_check_themselves(view: RuleInput) -> Iterator[Problem]:
             for a, b in pairs:
                 if not _checks_between(sentence, _mentions(sentence, a), _mentions(sentence, b)):
                     continue
-                person = facts.get(f"people.{a}.name")
+                person = facts.people.role(a).name
                 yield Problem(source.where, f"{person} is both {ROLE_TITLES[a]} and {ROLE_TITLES[b]}, so this sentence "
                               f"has them check their own work: {sentence[:90]!r}",
                               "branch on the roles being one person and name the alternate approver "

@@ -23,6 +23,7 @@ from ..program._program import Program
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..repo._files import write_atomic
 from ._changes import changes_page, release_changes
+from ._matrix import grouped_matrix_page
 
 PAGE_TITLES: dict[str, str] = {
     "index.md": "Home",
@@ -34,6 +35,12 @@ PAGE_TITLES: dict[str, str] = {
     "readiness.md": "Readiness checklist",
     "acknowledgements.md": "Policy acknowledgements",
 }
+# Pages of wide tables: shown without a table of contents, across the whole window.
+WIDE_PAGES: frozenset[str] = frozenset({
+    "controls.md", "coverage.md", "evidence.md", "acknowledgements.md",
+    *(f"companion/{stem}.md" for stem in ("risk-register", "asset-inventory", "vendor-inventory",
+                                           "business-impact-analysis", "exception-register")),
+})
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ def generated_pages(program: Program, repo: Path, pdfs: dict[str, str] | None = 
     pages = {
         "index.md": program.home_page(pdfs),
         "changes.md": changes_page(program, found),
-        "controls.md": program.matrix_page(),
+        "controls.md": grouped_matrix_page(program),
         "program.md": program_page(program),
         "coverage.md": program.coverage_page(),
         "evidence.md": evidence_page(program),

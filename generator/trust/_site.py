@@ -91,8 +91,8 @@ def subprocessors(program: Program, settings: TrustSettings) -> list[Subprocesso
     A tool sold by a cloud provider in use is part of that provider's entry, as in the inventory.
     """
     context = companion_context(program)
-    residency = str(program.facts.get("data.residency"))
-    regions = program.facts.get("stack.cloud_regions")
+    residency = str(program.facts.held_data.residency)
+    regions = program.facts.stack.cloud_regions
     found: list[Subprocessor] = []
     for vendor in context["vendors"]:
         if not vendor["customer_data"] or vendor["part_of"]:
@@ -164,7 +164,7 @@ def trust_markdown(program: Program, settings: TrustSettings, today: dt.date) ->
               f"Report a security concern or a vulnerability to [{contact}](mailto:{contact}). How we handle "
               f"reports is described on the [vulnerability disclosure page](disclosure.html); the machine-readable "
               f"contact is [security.txt]({WELL_KNOWN})."]
-    status = str(facts.get("stack.status_page") or "")
+    status = str(facts.stack.status_page or "")
     if status:
         index.append(f"\nService status and incidents are published at [{markdown_text(status)}]"
                      f"({markdown_text(status)}).")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -11,6 +12,7 @@ import pytest
 import yaml
 from conftest import BIN, run
 from policyforge import FactsError
+from policyforge.adapters._new import gather_answers, new_arguments
 from policyforge.model._answers import raw_defaults, resolve_answers
 from policyforge.model._facts import check_answer, facts_from_answers
 from policyforge.model._facts_schema import FACT_SPECS, HEADCOUNT_BANDS
@@ -166,4 +168,31 @@ def test_the_questionnaire_in_a_real_terminal_re_asks_wrong_answers_at_once(tmp_
     assert facts["people"]["ceo"]["email"] == "ana.lima@beta.io"
     assert facts["shape"]["headcount_band"] == "21-50"
     assert str(facts["audit"]["observation_start"]) == "2027-03-01"
-    assert str(facts["audit"]["effective_date"]) == dt.date.today().isoformat()
+    assert str(facts["audit"]["effective_date"]) == "2026-12-01"  # today, as conftest pins it
+
+
+def new_args(*extra: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    new_arguments(parser)
+    return parser.parse_args(list(extra))
+
+
+@pytest.mark.parametrize("extra", [("--no-input",), ("--no-input", "company_name=Beta Labs")])
+def test_no_input_dates_the_company_from_today_as_source_date_epoch_pins_it(
+        monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...]) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1836691200")  # 2028-03-15
+    answers = gather_answers(new_args(*extra), interactive=False)
+    assert (answers["effective_date"], answers["observation_start"]) == ("2028-03-15", "2028-04-01")
+
+
+def test_an_answers_file_date_wins_over_today(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1836691200")
+    (tmp_path / "answers.yml").write_text("effective_date: 2027-05-01\n", encoding="utf-8")
+    answers = gather_answers(new_args("--no-input", "--answers", str(tmp_path / "answers.yml")), interactive=False)
+    assert (answers["effective_date"], answers["observation_start"]) == ("2027-05-01", "2028-04-01")
+
+
+def test_plain_cookiecutter_defaults_date_the_company_from_today_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1836691200")  # 2028-03-15
+    answers = resolve_answers({})
+    assert (answers["effective_date"], answers["observation_start"]) == ("2028-03-15", "2028-04-01")

@@ -197,3 +197,71 @@ def test_hostile_company_name_renders_on_the_cover(tmp_path: Path) -> None:
         run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", str(handbook(repo)),
              str(ARTIFACTS / "hostile-handbook")])
         assert (ARTIFACTS / "hostile-handbook.png").is_file()
+
+
+def tiny_png() -> bytes:
+    """A real 2x2 PNG (WeasyPrint decodes it), written with the standard library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\0" + b"\x1e\x4e\x79" * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+LETTER, A4 = (612.0, 792.0), (595.28, 841.89)
+
+
+def sizes(reader: PdfReader) -> list[tuple[float, float]]:
+    return [(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2)) for p in reader.pages]
+
+
+def appendix_pages(reader: PdfReader, title: str) -> list[int]:
+    start = next(i for i, page in enumerate(reader.pages) if title in (page.extract_text() or ""))
+    rest = next((i for i in range(start + 1, len(reader.pages))
+                 if "Appendix" in (reader.pages[i].extract_text() or "").split("\n", 3)[1]), len(reader.pages))
+    return list(range(start, rest))
+
+
+def test_a_draft_marks_every_page_and_a_us_company_gets_letter_paper(example_repo: Path) -> None:
+    reader = PdfReader(handbook(example_repo))
+    assert all(squashed("DRAFT — not approved") in squashed(page.extract_text()) for page in reader.pages)
+    policy = PdfReader(pdf_dir(example_repo) / "ACME-POL-13-access-control-v1.0.pdf")
+    assert all(squashed("DRAFT — not approved") in squashed(page.extract_text()) for page in policy.pages)
+    assert set(sizes(policy)) == {LETTER}
+    matrix = appendix_pages(reader, "Appendix A. Control matrix")
+    page_sizes = sizes(reader)
+    assert len(matrix) >= 10 and {page_sizes[i] for i in matrix} == {(792.0, 612.0)}  # landscape Letter
+    assert {size for i, size in enumerate(page_sizes) if i not in matrix} == {LETTER}
+
+
+def test_a_release_on_a4_with_a_logo_has_it_on_the_cover_and_no_draft_mark(example_repo: Path,
+                                                                          tmp_path: Path) -> None:
+    repo = tmp_path / "acme-cloud"
+    shutil.copytree(example_repo, repo, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    (repo / "brand").mkdir()
+    (repo / "brand" / "logo.png").write_bytes(tiny_png())
+    with (repo / "company.yml").open("a", encoding="utf-8") as handle:
+        handle.write("layout:\n  paper_size: A4\n  logo: brand/logo.png\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    run([*git, "add", "-A"], cwd=repo)
+    run([*git, "commit", "-qm", "Logo and A4"], cwd=repo)
+    run([*git, "tag", "2027.1"], cwd=repo)
+    run([str(BIN / "policyforge"), "pdf", "--repo", str(repo), "POL-13", "--handbook"], env=EPOCH)
+    reader = PdfReader(pdf_dir(repo) / "ACME-policy-handbook-2027.1.pdf")
+    assert not any("DRAFT" in (page.extract_text() or "") for page in reader.pages)
+    cover_images = reader.pages[0].images
+    assert len(cover_images) == 1 and cover_images[0].image.size == (2, 2)
+    assert all(not page.images for page in reader.pages[1:3])
+    matrix = appendix_pages(reader, "Appendix A. Control matrix")
+    page_sizes = sizes(reader)
+    assert {page_sizes[i] for i in matrix} == {(841.89, 595.28)}  # landscape A4
+    assert {size for i, size in enumerate(page_sizes) if i not in matrix} == {A4}
+    assert set(sizes(PdfReader(pdf_dir(repo) / "ACME-POL-13-access-control-v1.0.pdf"))) == {A4}

@@ -10,10 +10,17 @@ from pathlib import Path
 
 import pytest
 from conftest import BIN, run
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rruleset, rrulestr
 from icalendar import Calendar
 from icalendar.cal import Component
-from policyforge.kit._calendar import ACTIVITIES, PRODID, control_calendar
+from policyforge.kit._calendar import (
+    ACTIVITIES,
+    PRODID,
+    START_TIME,
+    control_calendar,
+    owner_calendar_name,
+    owner_calendars,
+)
 from policyforge.kit._evidence import SCHEDULED, AuditWindow, evidence_plan, occurrences
 from policyforge.model import Library, facts_from_answers, load_library, resolve_answers
 from policyforge.program import Program, program_from_library
@@ -42,13 +49,24 @@ def events_of(library: Library, **answers: str) -> list[Component]:
     return parse(control_calendar(program_for(library, **answers), RELEASE))
 
 
+def day_of(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def dates(event: Component) -> list[dt.date]:
-    """Expand an event's recurrence with dateutil, independently of the code under test."""
-    start: dt.date = event.decoded("dtstart")
+    """Expand an event's recurrence (RRULE, EXDATE, RDATE) with dateutil, independently of the code under test."""
+    start = event.decoded("dtstart")
     if "RRULE" not in event:
-        return [start]
-    rule = rrulestr(event["RRULE"].to_ical().decode(), dtstart=dt.datetime.combine(start, dt.time()))
-    return [moment.date() for moment in rule]
+        return [day_of(start)]
+    begins = start if isinstance(start, dt.datetime) else dt.datetime.combine(start, dt.time())
+    rules = rruleset()
+    rules.rrule(rrulestr(event["RRULE"].to_ical().decode(), dtstart=begins))
+    for name, add in (("EXDATE", rules.exdate), ("RDATE", rules.rdate)):
+        values = event.get(name, [])
+        for value in values if isinstance(values, list) else [values]:
+            for moment in value.dts:
+                add(moment.dt)
+    return sorted(moment.date() for moment in rules)
 
 
 def by_summary(events: list[Component]) -> dict[str, Component]:
@@ -69,8 +87,13 @@ def test_calendar_is_rfc5545_with_required_properties(library: Library) -> None:
     assert len(set(uids)) == len(uids)
     for event in events:
         start = event.decoded("dtstart")
-        assert type(start) is dt.date, "all-day events"
-        assert event.decoded("dtend") == start + dt.timedelta(days=1)
+        if "audit" in str(event["CATEGORIES"].to_ical()):
+            assert type(start) is dt.date, "the window's first and last days are all-day markers"
+            assert event.decoded("dtend") == start + dt.timedelta(days=1)
+        else:
+            assert type(start) is dt.datetime and start.tzinfo is None, "floating local time"
+            assert start.time() == START_TIME == dt.time(10, 0)
+            assert event.decoded("dtend") == start + dt.timedelta(hours=1)
         assert event.decoded("dtstamp") == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 
 
@@ -151,7 +174,7 @@ def test_type1_has_single_events_in_the_month_before_the_as_of_date(library: Lib
                   ("Weekly", "Monthly", "Quarterly", "Six-monthly", "Annual")]
     assert len(activities) > 30
     for event in activities:
-        assert dt.date(2026, 12, 1) <= event.decoded("dtstart") < START, event["SUMMARY"]
+        assert dt.date(2026, 12, 1) <= day_of(event.decoded("dtstart")) < START, event["SUMMARY"]
     assert by_summary(events)["SOC 2 Type I as-of date"].decoded("dtstart") == START
 
 
@@ -180,7 +203,7 @@ def test_policy_reviews_fall_on_each_policys_next_review_date(library: Library) 
     reviews = [e for e in parse(control_calendar(program, RELEASE)) if str(e["SUMMARY"]).startswith("Policy review")]
     assert len(reviews) == len(program.policies) == 29
     expected = {f"Policy review due: {doc.title}": program.next_review(doc) for doc in program.policies.values()}
-    assert {str(e["SUMMARY"]): e.decoded("dtstart") for e in reviews} == expected
+    assert {str(e["SUMMARY"]): day_of(e.decoded("dtstart")) for e in reviews} == expected  # 1 Dec 2027: a Wednesday
     assert set(expected.values()) == {dt.date(2027, 12, 1)}
 
 
@@ -223,9 +246,9 @@ def test_same_program_gives_identical_bytes(library: Library) -> None:
 
 # ------------------------------------------------------------------------------------------- the command
 @pytest.fixture
-def repo(example_repo: Path, tmp_path: Path) -> Path:
+def repo(example_source: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "acme-cloud"
-    shutil.copytree(example_repo, copy, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    shutil.copytree(example_source, copy, symlinks=True)
     return copy
 
 
@@ -251,3 +274,58 @@ def test_calendar_command_refuses_a_folder_without_company_yml(tmp_path: Path) -
     code, stderr = calendar(tmp_path, check=False)
     assert code == 2
     assert "company.yml: not found — run policyforge inside the company repository" in stderr
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and (day.month, day.day) != (1, 1)
+
+
+@pytest.mark.parametrize(("start", "months"), [("2027-01-01", 6), ("2028-01-01", 12), ("2027-02-28", 3),
+                                               ("2026-11-20", 12)])
+def test_every_activity_falls_on_a_working_day_never_on_1_january(library: Library, start: str,
+                                                                  months: int) -> None:
+    program = program_for(library, observation_start=start, observation_months=str(months))
+    events = [e for e in parse(control_calendar(program, RELEASE)) if "audit" not in str(e["CATEGORIES"].to_ical())]
+    seen = [(str(e["SUMMARY"]), day) for e in events for day in dates(e)]
+    assert len(seen) > 100
+    assert [item for item in seen if not is_working_day(item[1])] == []
+    window = AuditWindow("type2", dt.date.fromisoformat(start), months)
+    weekly = [e for e in events if str(e["SUMMARY"]).startswith("Weekly")]
+    assert weekly and all(len(dates(e)) == occurrences("weekly", window) for e in weekly)
+
+
+def test_a_policy_review_due_on_new_years_day_moves_to_the_working_day_before(library: Library) -> None:
+    program = program_for(library, effective_date="2027-01-01")
+    assert {program.next_review(doc) for doc in program.policies.values()} == {dt.date(2028, 1, 1)}  # a Saturday
+    reviews = [e for e in parse(control_calendar(program, RELEASE)) if str(e["SUMMARY"]).startswith("Policy review")]
+    assert len(reviews) == 29
+    assert {day_of(e.decoded("dtstart")) for e in reviews} == {dt.date(2027, 12, 31)}  # the Friday before
+
+
+def test_every_timed_event_has_a_reminder_the_day_before(library: Library) -> None:
+    for event in events_of(library):
+        alarms = [c for c in event.subcomponents if c.name == "VALARM"]
+        if "audit" in str(event["CATEGORIES"].to_ical()):
+            assert alarms == []
+            continue
+        (alarm,) = alarms
+        assert str(alarm["ACTION"]) == "DISPLAY" and alarm.decoded("trigger") == -dt.timedelta(days=1)
+        assert str(event["SUMMARY"]) in str(alarm["DESCRIPTION"])
+
+
+def test_each_owner_has_a_calendar_of_the_events_they_own(library: Library) -> None:
+    program = program_for(library)
+    full = parse(control_calendar(program, RELEASE))
+    owned = owner_calendars(program, RELEASE)
+    assert "security_officer" in owned and len(owned) >= 4
+    assert owner_calendar_name("security_officer") == "control-calendar-security-officer.ics"
+    uids: list[str] = []
+    for role, data in owned.items():
+        person = program.facts.people.role(role)
+        calendar = Calendar.from_ical(data)
+        assert role.replace("_", " ") in str(calendar["X-WR-CALNAME"]).lower() or str(calendar["X-WR-CALNAME"])
+        for event in calendar.walk("VEVENT"):
+            first = event["ATTENDEE"][0] if isinstance(event["ATTENDEE"], list) else event["ATTENDEE"]
+            assert str(first) == f"mailto:{person.email}"
+            uids.append(str(event["UID"]))
+    assert sorted(uids) == sorted(str(e["UID"]) for e in full)  # each event in exactly one owner's calendar

@@ -232,9 +232,9 @@ def test_ordinary_cells_are_left_alone(value: str) -> None:
 
 # ------------------------------------------------------------------------------------------- the command
 @pytest.fixture
-def repo(example_repo: Path, tmp_path: Path) -> Path:
+def repo(example_source: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "acme-cloud"
-    shutil.copytree(example_repo, copy, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    shutil.copytree(example_source, copy, symlinks=True)
     return copy
 
 
@@ -265,6 +265,9 @@ def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> Non
     assert row["Evidence"] == "User access reviews"
     # ACC-03's conflict review runs at its named cadence (monthly), the most frequent control EV-21 proves.
     assert (row["Kind"], row["Frequency"], row["Type I"], row["Needed"]) == ("periodic", "monthly", "yes", "3")
+    assert row["Basis"] == "3 dated artefacts (sampling table, monthly)"
+    assert (row["Status"], row["Due"], row["Link"]) == ("Not started", "2027-06-30", "")
+    assert row["Assignee"] == row["Owner"].split(",")[0]
     assert row["System"] == "Okta, Jira"
     assert row["Controls"] == "ACC-03, ACC-05, AUT-06, DCL-04"
     assert row["Criteria"] == "CC5.1, CC6.1, CC6.2, CC6.3, C1.1"
@@ -278,14 +281,27 @@ def test_xlsx_has_the_same_rows_a_frozen_filtered_header_and_set_widths(repo: Pa
     evidence(repo, "--format", "xlsx", "--out", str(tmp_path / "plan.xlsx"))
     book = load_workbook(tmp_path / "plan.xlsx")
     sheet = book["Evidence plan"]
-    cells = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
+    cells = [[("" if v is None else v.date().isoformat() if isinstance(v, dt.datetime) else str(v)) for v in row]
+             for row in sheet.iter_rows(values_only=True)]
     with (tmp_path / "plan.csv").open(encoding="utf-8", newline="") as handle:
         assert cells == list(csv.reader(handle))
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:L73"
+    assert sheet.auto_filter.ref == "A1:Q73"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["C"].width == 70 and sheet.column_dimensions["A"].width == 8
     assert sheet["G2"].value == 1 and sheet["G2"].data_type == "n"  # counts are numbers, for sorting
+    header = [cell.value for cell in sheet[1]]
+    for name in ("Status", "Due", "Assignee", "Link", "Basis"):
+        assert name in header
+    column = {name: header.index(name) for name in header}
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert all(isinstance(row[column["Needed"]], int) and row[column["Needed"]] >= 1 for row in rows)
+    assert {row[column["Due"]] for row in rows} == {dt.datetime(2027, 6, 30)}  # the window's last day, as a date
+    assert {row[column["Status"]] for row in rows} == {"Not started"}
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.type == "list" and "Accepted by auditor" in str(validation.formula1)
+    population = next(row for row in rows if row[column["Basis"]].startswith("1 full population export;"))
+    assert population[column["Needed"]] == 1
     assert book.properties.created == book.properties.modified == dt.datetime(2026, 12, 1)
 
 
@@ -344,3 +360,20 @@ def test_bad_inputs_exit_2_with_the_fix(repo: Path, tmp_path: Path) -> None:
                     encoding="utf-8")
     code, _, stderr = evidence(repo, check=False)
     assert code == 2 and "report_type" in stderr and "choose from type2, type1" in stderr
+
+
+def test_needed_is_a_number_for_every_row_and_the_basis_says_what_it_counts(library: Library) -> None:
+    for answers in ({}, {"report_type": "type1"}):
+        plan = evidence_plan(program_for(library, **answers))
+        for row in plan.rows:
+            cells = dict(zip(COLUMNS, row.values(), strict=True))
+            assert isinstance(cells["Needed"], int) and cells["Needed"] >= 1, row.item.id
+            if row.needed == "population":
+                assert (cells["Needed"], cells["Basis"]) == (1, "1 full population export; the auditor samples from it")
+            elif str(row.needed).startswith("population + "):
+                extra = int(str(row.needed).rsplit(" ", 1)[1])
+                assert cells["Needed"] == extra + 1 and f"plus {extra} dated artefact" in str(cells["Basis"])
+            elif str(row.needed).startswith("as of "):
+                assert cells["Basis"] == f"1 artefact {row.needed}"
+            assert cells["Due"] == plan.window.end and cells["Status"] == "Not started"
+            assert cells["Assignee"] and str(cells["Owner"]).startswith(str(cells["Assignee"]))

@@ -44,9 +44,9 @@ def program(library: Library) -> Program:
 
 
 @pytest.fixture
-def repo(example_repo: Path, tmp_path: Path) -> Path:
+def repo(example_source: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "acme-cloud"
-    shutil.copytree(example_repo, copy, ignore=shutil.ignore_patterns("site", "out", ".cache", "strict-site"))
+    shutil.copytree(example_source, copy, symlinks=True)
     return copy
 
 
@@ -356,3 +356,13 @@ def test_readiness_page_is_the_same_for_the_same_input(program: Program, tmp_pat
 def test_readiness_page_without_a_file_says_how_to_create_it(program: Program, tmp_path: Path) -> None:
     page = readiness_page(program, tmp_path)
     assert "No readiness.yml yet" in page and "0 of 60" in page.replace("*", "")
+
+
+def test_a_remote_company_is_asked_for_the_evidence_it_has_not_for_office_badges_or_visitor_logs(
+        library: Library, tmp_path: Path) -> None:
+    remote = readiness_page(variant_program("example", library, {"work_model": "remote"}), tmp_path)
+    row = next(line for line in remote.splitlines() if 'id="ev-28"' in line)
+    assert "holds no premises" in row and "SOC 2 report" in row
+    assert not re.search(r"[Bb]adge|[Vv]isitor log", row)
+    office = readiness_page(variant_program("example", library, {"work_model": "office"}), tmp_path)
+    assert "visitor log" in next(line for line in office.splitlines() if 'id="ev-28"' in line)

@@ -146,6 +146,12 @@ def test_redline_shows_exactly_the_edited_sentence(repo: Path) -> None:
     assert len(re.findall(r"<del>(.*?)</del>", html)) == 1
     assert "version 1.0 → 1.1" in html and "Approved" in html
     assert (html_file.with_suffix(".pdf")).stat().st_size > 1000
+    # A one-word change shows its paragraph with context, not the whole policy; --full shows everything.
+    full = repo / "out" / "full"
+    run([POLICYFORGE, "redline", "HEAD~1", "HEAD", "--full", "--no-pdf", "--out", str(full), "--repo", str(repo)])
+    whole = next(full.glob("*.html")).read_text(encoding="utf-8").split('<section class="policy">', 1)[1]
+    assert re.findall(r"<ins>(.*?)</ins>", whole) == ["REPLACEDWORD"] and "pf-folded" not in whole
+    assert "unchanged paragraphs …" in html and len(html) * 4 < len(whole)
 
 
 def test_check_prints_github_annotations(repo: Path) -> None:

@@ -162,3 +162,20 @@ def test_unknown_and_missing_facts_in_company_yml_are_named() -> None:
 def test_flat_answers_round_trip_through_facts() -> None:
     facts = facts_from_answers(resolve_answers())
     assert facts_from_answers(facts.flat()) == facts
+
+
+def test_the_typed_views_hold_every_fact_code_reads_by_name() -> None:
+    facts = facts_from_answers(resolve_answers({"data_phi": "yes", "cloud_providers": "aws, gcp",
+                                                "alternate_approver_name": "Ana Lima",
+                                                "alternate_approver_email": "ana@acme.example"}))
+    for spec in FACT_SPECS:
+        group, key = spec.path[0], spec.path[-1]
+        if group == "stack" and spec.kind not in ("choice_list", "text_list"):
+            assert facts.stack.tool(key) == facts.get(spec.dotted), spec.key
+        elif group in ("shape", "data") or (group == "stack" and key in ("cloud_providers", "cloud_regions")):
+            view = {"shape": facts.shape, "data": facts.held_data, "stack": facts.stack}[group]
+            value = facts.get(spec.dotted)
+            assert getattr(view, key) == (tuple(value) if isinstance(value, list) else value), spec.key
+    assert facts.held_data.phi and facts.stack.cloud_providers == ("aws", "gcp")
+    assert facts.people.role("alternate_approver").name == "Ana Lima"
+    assert facts.company.currency == facts.get("company.currency")

@@ -110,7 +110,7 @@ def test_control_statement_timing_an_acknowledgement_by_another_event_is_caught_
     root = make_library(tmp_path, **{CONTROLS: with_control(
         "Personnel acknowledge the policy set in Rippling before their Okta account is activated, and the Head "
         "of People keeps the signed records.", frequency="annual")})
-    problems = found(program(root), "COM005")
+    problems = found(program(root), "COM007")
     assert len(problems) == 1
     problem = problems[0]
     assert "PMG-02" in problem.message and "before their Okta account is activated" in problem.message
@@ -122,7 +122,7 @@ def test_control_statement_timing_an_acknowledgement_by_another_event_is_caught_
 def test_a_sentence_whose_acknowledgement_deadline_disagrees_with_the_named_one_is_caught(tmp_path: Path) -> None:
     root = make_library(tmp_path, **{POLICY: with_statement(
         "Each person acknowledges the policy set within 14 days of their start date.")})
-    problems = found(program(root), "COM005")
+    problems = found(program(root), "COM007")
     assert [p.message.split("'")[1] for p in problems] == ["14 days"]
     assert problems[0].line == line_of(root / POLICY, "**2.2**")
 
@@ -132,9 +132,9 @@ def test_acknowledgement_sentences_that_print_the_named_deadlines_agree(tmp_path
         "Each person acknowledges the policy set {{ commit.acknowledgement_new_hire_days.within }} of their start "
         "date, again {{ commit.acknowledgement_renewal.within }} of their last acknowledgement, and "
         "{{ commit.acknowledgement_material_change_days.within }} of a material change.")})
-    assert found(program(root), "COM005") == []
+    assert found(program(root), "COM007") == []
     # A company that sets its own joiner deadline reads it in the same sentence: still one value.
-    assert found(program(root, overrides={"acknowledgement_new_hire_days": 14}), "COM005") == []
+    assert found(program(root, overrides={"acknowledgement_new_hire_days": 14}), "COM007") == []
 
 
 def test_record_class_kept_shorter_than_audit_evidence_is_caught_at_its_catalog_line(tmp_path: Path) -> None:
@@ -404,3 +404,120 @@ def test_commitment_written_twice_in_the_catalog_is_refused_with_both_lines() ->
     entry = "  x_time:\n    title: t\n    kind: deadline\n    value: 1\n    unit: hour\n    source: s\n"
     _, problems = parse_commitments("commitments:\n" + entry + entry, "commitments.yaml")
     assert [(p.line, p.message) for p in problems] == [(8, "commitment x_time is written twice (first on line 2)")]
+
+
+# ------------------------------------------------------------------------------------------ one clock
+def test_breach_notice_clock_started_at_confirming_is_caught_with_file_line_and_fix(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Affected customers are notified within {{ commitments.breach_notification_hours | hours }} of confirming "
+        "a breach of their data.")})
+    problems = found(program(root), "COM005")
+    assert len(problems) == 1
+    assert problems[0].where.endswith("POL-02-policy-management.md")
+    assert problems[0].line == line_of(root / POLICY, "**2.2**")
+    assert "'confirming a breach of'" in problems[0].message and "breach_notification_hours" in problems[0].message
+    assert "becomes aware" in problems[0].fix
+
+
+def test_breach_notice_clock_from_awareness_and_a_deadline_named_without_a_clock_pass(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Affected customers are notified within {{ commitments.breach_notification_hours | hours }} after the "
+        "company becomes aware of a breach. No exception is granted to the "
+        "{{ commitments.breach_notification_hours | hours }} breach notice.")})
+    assert found(program(root), "COM005") == []
+
+
+def test_a_control_statement_that_starts_the_breach_clock_at_detection_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "Customers are notified {{ commit.breach_notification_hours.within }} of detecting a breach, recorded in "
+        "the incident ticket.", frequency="per-event")})
+    problems = found(program(root), "COM005")
+    assert [p.where.endswith("POL-02.yaml") for p in problems] == [True]
+
+
+def test_certificate_expiry_alert_retyped_in_a_second_policy_is_caught() -> None:
+    text = "Certificates renew automatically, with an alert 21 days before any certificate expires."
+    from policyforge.rules._commitment_rules import DURATION, governed_numbers
+
+    entry = load_library(LIBRARY).catalog.commitments.entries["certificate_expiry_alert"]
+    assert [m.group(0) for m in governed_numbers(text, entry.governs, DURATION)] == ["21 days"]
+
+
+# ------------------------------------------------------------------------------------------ deletion deadline
+def test_the_deletion_days_fact_sets_the_one_customer_data_deletion_commitment() -> None:
+    facts = facts_from_answers(resolve_answers({"deletion_days": "45"}))
+    prog = program_from_library(facts, load_library(LIBRARY))
+    assert prog.commitments["customer_data_deletion"].value == 45
+    assert "deletion_days" not in prog.library.catalog.commitments.entries
+
+
+def test_writing_customer_data_deletion_in_company_yml_is_refused_with_the_fact_to_use() -> None:
+    text = dump_facts(facts_from_answers(resolve_answers()))
+    lines = text.splitlines()
+    at = lines.index("  breach_notification_hours: 72") + 1
+    lines.insert(at, "  customer_data_deletion: 45")
+    with pytest.raises(FactsError) as caught:
+        parse_facts_yaml("\n".join(lines) + "\n")
+    problem = caught.value.problems[0]
+    assert problem.line == at + 1
+    assert "set by the fact commitments.deletion_days" in problem.message
+
+
+# ------------------------------------------------------------------------------------------ fit to the company
+SECOND_REGION_DUTY = "At least one restore test a year uses the second-region copy, recorded in the test ticket."
+OFFICE_DUTY = "The office coordinator keeps the visitor log and records it in the ticket."
+
+
+def test_second_region_duty_in_a_single_region_company_is_caught_with_file_and_line(tmp_path: Path) -> None:
+    from policyforge.program._lint import variant_answers
+
+    root = make_library(tmp_path, **{POLICY: with_statement(SECOND_REGION_DUTY)})
+    problems = found(program(root, **variant_answers("nimbus-uk")), "FIT001")
+    assert len(problems) == 1
+    assert problems[0].where.endswith("POL-02-policy-management.md")
+    assert problems[0].line == line_of(root / POLICY, "**2.2**")
+    assert "europe-west2" in problems[0].message and "residency.regional_copy" in problems[0].fix
+    assert found(program(root), "FIT001") == []  # the example company copies backups to a second region
+
+
+def test_a_single_region_company_may_be_told_it_has_no_second_region(tmp_path: Path) -> None:
+    from policyforge.program._lint import variant_answers
+
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "No backup is copied outside the region, so no recovery region holds a second-region copy.")})
+    assert found(program(root, **variant_answers("nimbus-uk")), "FIT001") == []
+
+
+def test_office_duty_in_a_remote_company_is_caught_in_policy_and_control(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(OFFICE_DUTY),
+                                     CONTROLS: with_control(OFFICE_DUTY, evidence="EV-01")})
+    problems = found(program(root, work_model="remote"), "FIT002")
+    assert sorted(p.where.rsplit("/", 1)[-1] for p in problems) == ["POL-02-policy-management.md", "POL-02.yaml"]
+    assert found(program(root, work_model="office"), "FIT002") == []
+
+
+def test_evidence_item_asking_a_remote_company_for_office_records_is_caught_at_its_catalog_line(
+        tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control("The Security Officer reviews premises, recorded in "
+                                                            "the ticket.", evidence="EV-28")})
+    catalog = root / "catalog" / "evidence.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    start = text.index("  - id: EV-28")
+    remote = text.index("    detail_remote:", start)
+    catalog.write_text(text[:remote] + text[text.index("\n", remote) + 1:], encoding="utf-8")
+    problems = found(program(root, work_model="remote"), "FIT002")
+    assert len(problems) == 1 and "EV-28" in problems[0].message and "badge" in problems[0].message.lower()
+    assert problems[0].line == line_of(catalog, "- id: EV-28")
+
+
+def test_ico_notice_printed_without_the_risk_exemption_of_article_33_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "The Information Commissioner's Office is notified {{ rules.uk_controller_notice.deadline }} "
+        "({{ rules.uk_controller_notice.source }}).")})
+    problems = found(program(root), "COM006")
+    assert len(problems) == 1 and problems[0].line == line_of(root / POLICY, "**2.2**")
+    assert "uk_controller_notice" in problems[0].message and "unlikely to result in a risk" in problems[0].message
+    root = make_library(tmp_path / "kept", **{POLICY: with_statement(
+        "The Information Commissioner's Office is notified {{ rules.uk_controller_notice.deadline }}, "
+        "{{ rules.uk_controller_notice.condition }} ({{ rules.uk_controller_notice.source }}).")})
+    assert found(program(root), "COM006") == []

@@ -18,11 +18,11 @@ Every new starter reads the [Information Security Policy](POL-01-information-sec
 
 
 @pytest.fixture(scope="module")
-def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example company, scaffolded but not built (the tests build what they need)."""
-    out = tmp_path_factory.mktemp("company")
-    run([POLICYFORGE, "new", "--no-input", "-o", str(out)])
-    return out / "acme-cloud"
+def scaffolded(example_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example company, scaffolded but not built (the tests build what they need): this module's copy."""
+    copy = tmp_path_factory.mktemp("company") / "acme-cloud"
+    shutil.copytree(example_source, copy, symlinks=True)
+    return copy
 
 
 @pytest.fixture

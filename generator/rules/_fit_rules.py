@@ -1,0 +1,107 @@
+"""Rules that hold the text to the company it describes: no duty its architecture or work model rules out.
+
+The library branches its text on facts (one region or several, remote or office). A sentence written
+outside its branch reads as a duty the company cannot perform, which an auditor tests as an
+exception: a single-region company asked to check "a current copy in the second region", or a remote
+company asked for "office badge list reviews".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .._errors import Problem
+from ..render._tailoring import has_regional_copy
+from ._base import RuleInput
+
+# A duty that needs a copy of the data in another region.
+SECOND_REGION_DUTY = re.compile(
+    r"second[- ]region|recovery region|cross-region cop|copied to (?:another|a second) region|"
+    r"regional (?:RPO|recovery point)|fails? over to (?:another|the other|a second) region|"
+    r"\b\d+ (?:minutes?|hours?|days?) after the loss of (?:a|the|that|its) (?:primary )?region", re.IGNORECASE)
+# Sentences that say the company has no such copy are true for it, not duties.
+_NO_SECOND_REGION = re.compile(
+    r"\bno (?:recovery|second) region\b|\bno backup is copied\b|\bcannot copy\b|\bnot copied\b|"
+    r"\bno recovery region holds\b|\bhas no second region\b", re.IGNORECASE)
+# A duty only an office can carry.
+OFFICE_DUTY = re.compile(
+    r"office badge|badge list|\bbadges? (?:is|are) (?:issued|deactivated|collected)|visitor log|visitors sign in|"
+    r"visitor badge|office coordinator|office walk-through|walks through each office|[Ww]hiteboard|flip chart|"
+    r"shredding bin|loss of an office|reception desk", re.IGNORECASE)
+# ... unless the sentence says there is no office. A sentence about what happens before an office is
+# leased names the duties the new policy text will carry, not the controls of another company's policy.
+_NO_OFFICE = re.compile(r"\b(?:has|is) no office\b|\bno office,", re.IGNORECASE)
+
+
+def _texts(view: RuleInput) -> Iterator[tuple[str, int | None, str]]:
+    """Yield (file, line, sentence) for each rendered sentence of the policies and each control statement."""
+    for policy_id, source in view.sources.items():
+        for number, sentence in view.sentences(policy_id):
+            yield source.where, None, f"{number or ''}\x00{sentence}"
+    for control in view.controls():
+        statement = view.statements.get(control.id)
+        if statement is not None:
+            where, line = view.control_location(control)
+            yield where, line, f"\x00{statement}"
+
+
+def _located(view: RuleInput, where: str, line: int | None, packed: str) -> tuple[str, int | None]:
+    number, sentence = packed.split("\x00", 1)
+    if line is None:
+        source = next((s for s in view.sources.values() if s.where == where), None)
+        line = source.locate(number or None, sentence) if source else None
+    return sentence, line
+
+
+def second_region_duty_needs_a_second_region(view: RuleInput) -> Iterator[Problem]:
+    """A company whose backups stay in one region is given no duty about a recovery region or its copy."""
+    facts = view.program.facts
+    if has_regional_copy(facts, view.program.library.catalog.places):
+        return
+    region = facts.get("stack.cloud_regions")[0]
+    for where, line, packed in _texts(view):
+        if not SECOND_REGION_DUTY.search(packed) or _NO_SECOND_REGION.search(packed):
+            continue
+        sentence, at = _located(view, where, line, packed)
+        found = SECOND_REGION_DUTY.search(sentence)
+        assert found is not None
+        yield Problem(where, f"'{found.group(0)}' is a duty for a company with a copy in a second region, but this "
+                      f"company's backups stay in {region}: …{sentence[:120]}…",
+                      "write it under {% if residency.regional_copy %} and say what holds with one region "
+                      "(the loss of the region is an accepted risk) in the {% else %}", at)
+
+
+def office_duty_needs_an_office(view: RuleInput) -> Iterator[Problem]:
+    """A fully remote company is given no office duty, in its policies, controls or evidence plan."""
+    if view.program.facts.get("shape.work_model") != "remote":
+        return
+    for where, line, packed in _texts(view):
+        if not OFFICE_DUTY.search(packed) or _NO_OFFICE.search(packed):
+            continue
+        sentence, at = _located(view, where, line, packed)
+        found = OFFICE_DUTY.search(sentence)
+        assert found is not None
+        yield Problem(where, f"'{found.group(0)}' is an office duty, but this company is fully remote: "
+                      f"…{sentence[:120]}…",
+                      "write it under {% if shape.work_model != \"remote\" %} and say what protects a remote "
+                      "company instead (the provider's controls, home-working and device controls)", at)
+    catalog = view.program.library.catalog
+    path = Path(view.program.library.root) / "catalog" / "evidence.yaml"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    cited = {eid for control in view.controls() for eid in control.evidence}
+    for eid in sorted(cited):
+        item = catalog.evidence.get(eid)
+        if item is None:
+            continue
+        detail = item.detail_for("remote")
+        found = OFFICE_DUTY.search(detail)
+        if found and not _NO_OFFICE.search(detail):
+            at = next((n for n, text in enumerate(lines, 1) if text.strip() == f"- id: {eid}"), None)
+            yield Problem(str(path), f"{eid} asks a remote company for '{found.group(0)}': "
+                          f"…{detail[:120]}…",
+                          f"give {eid} a detail_remote: that names the evidence a remote company has", at)
