@@ -71,6 +71,17 @@ def alternate(facts: Facts) -> Person | None:
     return None if same_person(facts, "approver", fallback) else person(facts, fallback)
 
 
+def independent_reviewer(facts: Facts, role: str) -> Person | None:
+    """Return who checks a role holder's own lines (access reviews, requests): never that person.
+
+    The CTO, unless the CTO holds the role; then the alternate approver (``alternate``), unless that is
+    the same person too; then the CEO.
+    """
+    holder = _key(facts, role)
+    candidates = [person(facts, "cto"), alternate(facts), person(facts, "ceo")]
+    return next((p for p in candidates if p is not None and (p.email or p.name).strip().lower() != holder), None)
+
+
 def approver_for(facts: Facts, approver_role: str, author: str) -> Person | None:
     """Return who approves a change written by ``author`` (a name or email), or None when nobody can.
 

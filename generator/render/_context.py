@@ -17,7 +17,7 @@ from ..model._commitments import resolve
 from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES, ReportType
-from ..model._roles import alternate, role_title, same_person
+from ..model._roles import alternate, independent_reviewer, role_title, same_person
 from ._commit import CommitContext
 from ._escape import markdown_text
 from ._render import join_and, safe
@@ -75,6 +75,13 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     instead = alternate(facts)
     people["alternate_approver"] = ({"title": instead.title, "name": instead.name, "email": instead.email}
                                     if instead else {"title": "", "name": "", "email": ""})
+    # Who checks the Security Officer's own access lines: the CTO, else the alternate approver, else the CEO.
+    reviewer = independent_reviewer(facts, "security_officer")
+    people["security_officer_reviewer"] = (
+        {"title": reviewer.title, "name": reviewer.name, "email": reviewer.email,
+         "phrase": f"the {reviewer.title}" if reviewer.title != "Alternate Approver"
+         else f"the alternate approver, {reviewer.name}"} if reviewer else
+        {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names"})
     people["privacy_contact"] = data["people"]["privacy_contact"]
     audit = dict(data["audit"])
     start: dt.date = audit["observation_start"]

@@ -7,6 +7,7 @@ from the facts and the library's data, and read the same in every policy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..model._facts import Facts
@@ -152,4 +153,18 @@ def cloud_vocabulary(facts: Facts, providers_catalog: dict[str, dict[str, str]],
     words["object_storage"] = architecture["object_storage"]
     words["secrets"] = architecture["secrets_manager"]
     words["each"] = [dict(providers_catalog[key], key=key) for key in providers]
+    # One provider's term per provider ("security groups and network ACLs in AWS, and VPC firewall rules
+    # and hierarchical firewall policies in Google Cloud"), so a company on two clouds never reads one
+    # list that mixes them; with one provider it is that provider's word.
+    words["per"] = {field: per_provider(providers_catalog, providers, field) for field in sorted(fields)}
     return words
+
+
+def per_provider(providers_catalog: dict[str, dict[str, str]], providers: Sequence[str], field: str) -> str:
+    """Return a vocabulary field with each provider's word said for that provider."""
+    parts = [(providers_catalog[key][field], providers_catalog[key].get("short", key)) for key in providers
+             if field in providers_catalog[key]]
+    if len(parts) == 1:
+        return parts[0][0]
+    said = [f"{word} in {short}" for word, short in parts]
+    return ", ".join(said[:-1]) + ", and " + said[-1] if len(said) > 1 else ""

@@ -521,3 +521,37 @@ def test_ico_notice_printed_without_the_risk_exemption_of_article_33_is_caught(t
         "The Information Commissioner's Office is notified {{ rules.uk_controller_notice.deadline }}, "
         "{{ rules.uk_controller_notice.condition }} ({{ rules.uk_controller_notice.source }}).")})
     assert found(program(root), "COM006") == []
+
+
+# ------------------------------------------------------------------------------------------ who checks whom
+def test_security_officer_own_access_lines_go_to_the_alternate_approver_when_the_cto_is_the_security_officer(
+) -> None:
+    from policyforge.program._lint import variant_program
+
+    library = load_library(LIBRARY)
+    answers = {"cto_name": "Mei Lin", "cto_email": "mei@acme.example", "security_officer_name": "Mei Lin",
+               "security_officer_email": "mei@acme.example", "alternate_approver_name": "Ana Ruiz",
+               "alternate_approver_email": "ana@acme.example"}
+    prog = variant_program("example", library, answers)
+    statement = library_view(prog).statements["ACC-03"]
+    assert "the Security Officer's own lines go to the alternate approver, Ana Ruiz;" in statement
+    # The variant names its alternate approver, who holds an office: that office checks them.
+    from policyforge.model._roles import alternate
+
+    other = variant_program("cto-security-officer", library)
+    instead = alternate(other.facts)
+    assert instead is not None and instead.title != "Security Officer"
+    assert f"own lines go to the {instead.title};" in library_view(other).statements["ACC-03"]
+
+
+def test_a_company_on_two_clouds_reads_each_clouds_network_terms_for_that_cloud() -> None:
+    from policyforge.program._lint import variant_program
+
+    library = load_library(LIBRARY)
+    prog = variant_program("multicloud-merchant", library)
+    body = prog.render_body(prog.policies["POL-15"])
+    assert "(security groups and network ACLs in AWS, and VPC firewall rules and hierarchical firewall policies in " \
+           "Google Cloud)" in body
+    assert "security groups and network ACLs and VPC firewall rules" not in body
+    statement = library_view(prog).statements["NET-02"]
+    assert "its own account in AWS, and project in Google Cloud" in statement

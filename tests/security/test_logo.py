@@ -163,3 +163,29 @@ def test_check_names_a_logo_outside_the_repository(scaffolded: Path, tmp_path: P
     # check reports it among its findings (exit 1); build and pdf refuse to start (exit 2)
     line = one_logo_line(run([str(BIN / "policyforge"), "check", "--repo", str(repo)], check=False), code=1)
     assert "layout.logo: '/etc/hostname.png' is not a path inside the repository" in line
+
+
+@pytest.mark.slow
+def test_the_site_header_shows_the_logo_unless_mkdocs_yml_sets_one(scaffolded: Path, tmp_path: Path) -> None:
+    from conftest import REPO_ROOT
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    repo = Path(shutil.copytree(scaffolded, tmp_path / "acme", symlinks=True))
+    shutil.copy(REPO_ROOT / "{{cookiecutter.company_slug}}" / "mkdocs.yml", repo / "mkdocs.yml")
+    (repo / "brand").mkdir()
+    (repo / "brand" / "logo.svg").write_bytes(SVG)
+    text = (repo / "company.yml").read_text(encoding="utf-8")
+    (repo / "company.yml").write_text(text + "layout:\n  logo: brand/logo.svg\n", encoding="utf-8")
+    config = load_config(str(repo / "mkdocs.yml"))
+    config = config.plugins.on_config(config)  # as MkDocs runs the events, every plugin in turn
+    assert config.theme["logo"] == "assets/company-logo.svg"
+    files = config.plugins.on_files(Files([]), config=config)
+    (logo,) = [f for f in files if f.src_uri == "assets/company-logo.svg"]
+    assert logo.content_bytes == SVG
+    mkdocs_yml = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+    (repo / "policies" / "own.png").write_bytes(PNG)
+    (repo / "mkdocs.yml").write_text(mkdocs_yml.replace("theme:\n", "theme:\n  logo: own.png\n", 1), encoding="utf-8")
+    config = load_config(str(repo / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    assert config.theme["logo"] == "own.png"  # the company's own mkdocs.yml setting wins
