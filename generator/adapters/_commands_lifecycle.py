@@ -108,7 +108,7 @@ def run_redline(args: argparse.Namespace) -> ExitCode:
     repo = repo_path(args)
     changes = changes_between(repo, args.base, args.head)
     facts = load_facts(repo / COMPANY_FILE)
-    document = redline_html(args.base, args.head, changes, facts.get("company.name"),
+    document = redline_html(args.base, args.head, changes, facts.company.name,
                             paper=layout_settings(repo, facts).paper_size, context=None if args.full else CONTEXT)
     out = (args.out or LAYOUT.output(repo, "redline")).resolve()
     stem = "redline-" + re.sub(r"[^A-Za-z0-9._-]", "-", f"{args.base}-{args.head}")

@@ -39,7 +39,9 @@ PEOPLE = Command("people", "keep the roster of people who acknowledge the polici
 # ---------------------------------------------------------------------------------------------- acknowledgements
 def _status_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", default=None, help="the day to report for, YYYY-MM-DD (default: today)")
-    parser.add_argument("--within", type=int, default=30, help="also list renewals due within this many days")
+    parser.add_argument("--within", type=int, default=None,
+                        help="also list renewals due within this many days (default: the commitment "
+                             "acknowledgement_renewal_notice, when the Head of People assigns them)")
     add_repo_argument(parser)
 
 
@@ -48,7 +50,7 @@ def run_status(args: argparse.Namespace) -> ExitCode:
     from ..kit._acknowledgement import load_status, status_lines
     from ..program._program import load_program
 
-    if args.within < 0:
+    if args.within is not None and args.within < 0:
         fail("--within", f"{args.within} is negative", "give a number of days, such as 30")
     repo = repo_path(args)
     today = date_option("--as-of", args.as_of)

@@ -132,7 +132,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         config.nav = _escaped_nav(nav)
         self.brand = brand_is_wanted(config.theme.get("palette"))
         self.release = site_release(self.repo)
-        config.copyright = footer_text(config.copyright, str(facts.get("company.name")), self.release)
+        config.copyright = footer_text(config.copyright, facts.company.name, self.release)
         # The logo company.yml names shows in the header unless mkdocs.yml sets a logo by hand.
         self.logo = None
         if self.published.logo is not None and not config.theme.get("logo"):

@@ -2,9 +2,11 @@
 
 A person owes a policy when they have not accepted its latest material version (the first version,
 a new major version, or one whose history entry says ``acknowledge: required``), or when their
-last acceptance is older than the yearly renewal. The deadlines are the named commitments the
-policies state (``acknowledgement_new_hire_days``, ``acknowledgement_material_change_days``,
-``acknowledgement_renewal``), so the policy text and this report cannot disagree.
+last acceptance is older than the yearly renewal (a rolling anniversary of that person's last
+acknowledgement of the policy). The deadlines are the named commitments the policies state
+(``acknowledgement_new_hire_days``, ``acknowledgement_material_change_days``, ``acknowledgement_renewal``,
+``acknowledgement_renewal_notice`` and ``overdue_suspension``), so the policy text and this report cannot
+disagree.
 """
 
 from __future__ import annotations
@@ -30,11 +32,14 @@ from ._evidence import AuditWindow, audit_window, spreadsheet_safe
 NEW_HIRE = "acknowledgement_new_hire_days"
 MATERIAL_CHANGE = "acknowledgement_material_change_days"
 RENEWAL = "acknowledgement_renewal"
-COMMITMENTS: tuple[str, ...] = (NEW_HIRE, MATERIAL_CHANGE, RENEWAL)
+RENEWAL_NOTICE = "acknowledgement_renewal_notice"
+SUSPENSION = "overdue_suspension"
+COMMITMENTS: tuple[str, ...] = (NEW_HIRE, MATERIAL_CHANGE, RENEWAL, RENEWAL_NOTICE, SUSPENSION)
+# Which deadline an acknowledgement owed falls under, as the status names it.
 REASONS: dict[str, str] = {
-    "joined": "new joiner",
-    "version": "material change",
-    "renewal": "yearly renewal",
+    "joined": "joiner deadline",
+    "version": "material change deadline",
+    "renewal": "yearly renewal deadline",
 }
 
 
@@ -65,18 +70,29 @@ class Period:
 
 @dataclass(frozen=True)
 class Deadlines:
-    """The three acknowledgement deadlines the policies commit to."""
+    """The acknowledgement deadlines the policies commit to, and the follow-up of a missed one."""
 
     new_hire: Period
     material_change: Period
     renewal: Period
+    renewal_notice: Period
+    suspension: Period
+
+    def rule(self, reason: str) -> str:
+        """Return the deadline a reason falls under, in the policies' words: ``within 30 days of the start date``."""
+        if reason == "joined":
+            return f"within {_words(self.new_hire)} of the start date"
+        if reason == "version":
+            return f"within {_words(self.material_change)} of the version's approval"
+        return f"within {_words(self.renewal)} of the last acknowledgement"
 
 
 def deadlines(program: Program) -> Deadlines:
     """Return the company's acknowledgement deadlines from the named commitments."""
     values = program.commitments
     periods = {name: Period(values[name].value, values[name].unit) for name in COMMITMENTS}
-    return Deadlines(periods[NEW_HIRE], periods[MATERIAL_CHANGE], periods[RENEWAL])
+    return Deadlines(periods[NEW_HIRE], periods[MATERIAL_CHANGE], periods[RENEWAL], periods[RENEWAL_NOTICE],
+                     periods[SUSPENSION])
 
 
 # ---------------------------------------------------------------------------------------------- versions
@@ -118,6 +134,10 @@ class Owed:
         """Return whether the deadline has passed."""
         return self.due < today
 
+    def suspension(self, limits: Deadlines) -> dt.date:
+        """Return the day access is suspended if the acknowledgement is still not made (POL-02's one escalation)."""
+        return limits.suspension.after(self.due)
+
 
 @dataclass(frozen=True)
 class AckStatus:
@@ -151,8 +171,12 @@ def _latest(records: Iterable[Record], minimum: str) -> Record | None:
 
 
 def acknowledgement_status(program: Program, people: Iterable[Person], records: Iterable[Record],
-                           today: dt.date | None = None, lookahead_days: int = 30) -> AckStatus:
-    """Return who owes which policy: joiners, people behind a material change, and yearly renewals."""
+                           today: dt.date | None = None, lookahead_days: int | None = None) -> AckStatus:
+    """Return who owes which policy: joiners, people behind a material change, and yearly renewals.
+
+    Renewals are listed from the day the Head of People assigns them (``acknowledgement_renewal_notice``
+    before they fall due) unless ``lookahead_days`` says otherwise.
+    """
     today = today or program.as_of
     limits = deadlines(program)
     people = tuple(people)
@@ -177,13 +201,15 @@ def acknowledgement_status(program: Program, people: Iterable[Person], records: 
             joined_after = person.start > needed.date
             due = max(limits.new_hire.after(person.start), limits.material_change.after(needed.date))
             owed.append(Owed(person, doc, needed.version, "joined" if joined_after and not mine else "version", due))
-    horizon = today + dt.timedelta(days=lookahead_days)
+    horizon = (limits.renewal_notice.after(today) if lookahead_days is None
+               else today + dt.timedelta(days=lookahead_days))
     kept = [o for o in owed if o.reason != "renewal" or o.due <= horizon]
     kept.sort(key=lambda o: (o.due, o.person.email, o.policy.id))
     return AckStatus(today, limits, people, records, policies, tuple(kept), horizon)
 
 
-def load_status(program: Program, repo: Path, today: dt.date | None = None, lookahead_days: int = 30) -> AckStatus:
+def load_status(program: Program, repo: Path, today: dt.date | None = None,
+                lookahead_days: int | None = None) -> AckStatus:
     """Read the roster and the records of a company repository, check them, and return the status."""
     from ..model._acknowledgements import RECORDS_FILE
 
@@ -201,10 +227,17 @@ def load_status(program: Program, repo: Path, today: dt.date | None = None, look
 def status_lines(status: AckStatus) -> list[str]:
     """Return the terminal report: one line per acknowledgement owed, overdue first, then a summary."""
     lines: list[str] = []
+    limits = status.deadlines
     for item in sorted(status.owed, key=lambda o: (not o.overdue(status.today), o.due, o.person.email)):
-        state = f"OVERDUE since {item.due}" if item.overdue(status.today) else f"due {item.due}"
+        late = item.overdue(status.today)
+        state = f"OVERDUE since {item.due}" if late else f"due {item.due}"
+        follow_up = f"; access suspended from {item.suspension(limits)} until it is made" if late else ""
         lines.append(f"{state}: {item.person.name} <{item.person.email}> ({item.person.team or 'no team'}) "
-                     f"{item.policy.id} {item.version} — {REASONS[item.reason]}")
+                     f"{item.policy.id} {item.version} — {REASONS[item.reason]}, {limits.rule(item.reason)}"
+                     f"{follow_up}")
+    late_by = {reason: sum(1 for o in status.overdue() if o.reason == reason) for reason in REASONS}
+    if any(late_by.values()):
+        lines.append("past deadline: " + ", ".join(f"{count} {REASONS[reason]}" for reason, count in late_by.items()))
     pairs = len(status.active) * len(status.policies)
     done = pairs - sum(1 for o in status.owed if o.reason != "renewal" or o.overdue(status.today))
     lines.append(f"{len(status.active)} people x {len(status.policies)} policies: {done} of {pairs} acknowledged "
@@ -231,8 +264,9 @@ def acknowledgement_page(program: Program, repo: Path) -> str:
     out.append(markdown_text(
         f"As of {long_date(status.today)}: {len(status.active)} people, {len(status.policies)} policies. "
         f"Joiners acknowledge each policy within {_words(limits.new_hire)} of their start date, everyone "
-        f"accepts a material change within {_words(limits.material_change)} of its approval, and renews every "
-        f"{_words(limits.renewal)}.") + "\n")
+        f"accepts a material change within {_words(limits.material_change)} of its approval, and renews each policy "
+        f"within {_words(limits.renewal)} of their last acknowledgement of it. Access is suspended "
+        f"{_words(limits.suspension)} after a missed deadline until the acknowledgement is made.") + "\n")
     late = {(o.person.email, o.policy.id) for o in status.owed if o.reason != "renewal" or o.overdue(status.today)}
     overdue = {(o.person.email, o.policy.id) for o in status.overdue()}
     out += ["## By policy {#by-policy}\n", "| Policy | Version to acknowledge | People | Acknowledged | Overdue | "

@@ -205,7 +205,7 @@ def readiness_page(program: Program, repo_root: Path) -> str:
     used = sorted({ev for item in readiness.items for ev in item.evidence})
     out += ["## Evidence named above { #evidence }\n",
             "| Evidence | What the auditor asks for | Kind | Refreshed | Type I |", "|---|---|---|---|---|"]
-    work_model = program.facts.get("shape.work_model")
+    work_model = program.facts.shape.work_model
     for ev in used:
         record = evidence[ev]
         record = replace(record, detail=record.detail_for(work_model))

@@ -143,7 +143,7 @@ class LayoutSettings:
 
 def default_paper_size(facts: Facts) -> str:
     """Return Letter for a company headquartered in the United States or Canada, else A4."""
-    country = str(facts.get("company.hq_country")).strip().lower()
+    country = facts.company.hq_country.strip().lower()
     return "Letter" if country in LETTER_COUNTRIES else "A4"
 
 

@@ -15,6 +15,7 @@ from ._commitment_rules import (
     audit_windows_abut,
     availability_gap_stated,
     contradicting_values,
+    deadlines_agree,
     legal_conditions_kept,
     one_clock_per_deadline,
     shadowed_commitments,
@@ -42,6 +43,8 @@ RULES: tuple[Rule, ...] = (
     Rule("FIT002", "a fully remote company has no office duty in its policies, controls or evidence plan",
          office_duty_needs_an_office),
     Rule("COM006", "a legal deadline the law makes conditional is printed with its condition", legal_conditions_kept),
+    Rule("COM007", "a sentence or control statement about a duty with a named deadline states that deadline, "
+         "not another", deadlines_agree),
     Rule("SOD001", "no revision-history row has the same author and approver", history_has_no_self_approval),
     Rule("SOD002", "a policy its owner would approve is routed to an alternate approver",
          approval_routing_names_alternate),

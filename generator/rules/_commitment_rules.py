@@ -150,6 +150,79 @@ def audit_windows_abut(view: RuleInput) -> Iterator[Problem]:
                       "cycle is stated, or set audit.observation_months to 12", line)
 
 
+# A duty timed by an event instead of a period ("before starting work", "at hire"): in a sentence about a
+# duty whose deadline is a named commitment, it is a second deadline that contradicts the named one.
+EVENT_TIMING = re.compile(
+    r"\b(?:before (?:starting|joining|their (?:first day|start date|account)|the (?:first day|start date|account)"
+    r"|(?:their|the|an?) [\w-]+ account is activated|access is granted)|prior to (?:starting|joining|their start)"
+    r"|at hire|upon (?:hire|joining)|on (?:their|the) first day)\b", re.IGNORECASE)
+_WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
+def duration_hours(match: re.Match[str]) -> float:
+    """Return the length of a DURATION match in hours ("3 business days" is 3 working days)."""
+    raw, unit = match.group(1).lower(), match.group(2).lower()
+    number = float(_WORD_NUMBERS.get(raw, 0) or raw)
+    unit = unit.rstrip("s").replace("working ", "business ").replace(" ", "_")
+    return number * UNIT_HOURS[unit]
+
+
+def deadlines_agree(view: RuleInput) -> Iterator[Problem]:
+    """Every sentence and control statement about a duty with a named deadline states that deadline, not another.
+
+    Read in the rendered program, so a control statement or a company's own edit that times the duty
+    otherwise ("before starting work", "within 14 days" against a 30-day commitment) is caught even
+    when no number is typed in the template.
+    """
+    entries = [e for e in view.program.library.catalog.commitments.entries.values()
+               if e.governs and e.unit in UNIT_HOURS]
+    values = view.program.commitments
+    allowed: dict[str, set[float]] = {}
+    titles: dict[str, list[str]] = {}
+    for entry in entries:
+        for phrase in entry.governs:
+            hours = values[entry.name].hours
+            if hours is not None:
+                allowed.setdefault(phrase, set()).add(round(hours, 3))
+                titles.setdefault(phrase, []).append(entry.name)
+    for source in view.sources.values():
+        for number, sentence in view.sentences(source.policy_id):
+            for message, fix in _disagreements(sentence, allowed, titles, values):
+                yield Problem(source.where, message, fix, source.locate(number, sentence))
+    for control in view.controls():
+        statement = view.statements.get(control.id)
+        if statement is None:
+            continue
+        for message, fix in _disagreements(statement, allowed, titles, values):
+            where, line = view.control_location(control)
+            yield Problem(where, f"control {control.id}: {message}", fix, line)
+
+
+def _disagreements(sentence: str, allowed: dict[str, set[float]], titles: dict[str, list[str]],
+                   values: dict) -> Iterator[tuple[str, str]]:  # type: ignore[type-arg]
+    seen: set[int] = set()
+    for phrase, hours in allowed.items():
+        if not _phrase_spans(sentence, phrase):
+            continue
+        names = titles[phrase]
+        named = ", ".join(f"{n} ({unit_phrase(values[n].value, values[n].unit)})" for n in names)
+        fix = ("state the deadline with " + " or ".join(f"{{{{ commit.{n}.within }}}}" for n in names)
+               + " and nothing else")
+        for match in governed_numbers(sentence, (phrase,), DURATION):
+            if match.start() in seen or any(abs(duration_hours(match) - h) < 1e-6 for h in hours):
+                continue
+            seen.add(match.start())
+            yield (f"'{' '.join(match.group(0).split())}' times the duty '{phrase}', whose deadline is the named "
+                   f"commitment {named}", fix)
+        for match in governed_numbers(sentence, (phrase,), EVENT_TIMING):
+            if match.start() in seen:
+                continue
+            seen.add(match.start())
+            yield (f"'{match.group(0)}' times the duty '{phrase}' by another event than its named deadline "
+                   f"{named}", fix)
+
+
 # The words after a printed deadline that say when its clock starts: "72 hours of confirming a breach".
 _CLOCK = re.compile(r"\s*(?:of|after|from|since|following|once)\s+((?:[\w'-]+\s+){0,3}[\w'-]+)", re.IGNORECASE)
 

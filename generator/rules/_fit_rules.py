@@ -60,7 +60,7 @@ def second_region_duty_needs_a_second_region(view: RuleInput) -> Iterator[Proble
     facts = view.program.facts
     if has_regional_copy(facts, view.program.library.catalog.places):
         return
-    region = facts.get("stack.cloud_regions")[0]
+    region = facts.stack.cloud_regions[0]
     for where, line, packed in _texts(view):
         if not SECOND_REGION_DUTY.search(packed) or _NO_SECOND_REGION.search(packed):
             continue
@@ -75,7 +75,7 @@ def second_region_duty_needs_a_second_region(view: RuleInput) -> Iterator[Proble
 
 def office_duty_needs_an_office(view: RuleInput) -> Iterator[Problem]:
     """A fully remote company is given no office duty, in its policies, controls or evidence plan."""
-    if view.program.facts.get("shape.work_model") != "remote":
+    if view.program.facts.shape.work_model != "remote":
         return
     for where, line, packed in _texts(view):
         if not OFFICE_DUTY.search(packed) or _NO_OFFICE.search(packed):

@@ -143,8 +143,9 @@ def trust_markdown(program: Program, settings: TrustSettings, today: dt.date) ->
         "## What the program covers {#program}\n",
         f"- **Trust Services categories in scope:** {join_and(categories)}",
         f"- **Report type:** SOC 2 {'Type II' if audit_window(facts).type2 else 'Type I'}",
-        f"- **Policies in force:** {len(program.policies)}, each approved, versioned and reviewed at least every "
-        "year; every employee and contractor acknowledges them at hire and every year.\n",
+        f"- **Policies in force:** {len(program.policies)}, each approved, versioned and reviewed at least "
+        f"{_period(program, 'policy_review', 'every year', every=True)}; everyone who works for {company} "
+        f"acknowledges them {_acknowledgement_deadlines(program)}.\n",
         "| Area | Policies |", "|---|---|",
     ]
     for area, title in AREAS.items():
@@ -154,7 +155,8 @@ def trust_markdown(program: Program, settings: TrustSettings, today: dt.date) ->
     index += ["", "## SOC 2 report {#soc2}\n", _report_paragraph(program, settings, today) + "\n",
               "## Subprocessors {#subprocessors}\n",
               f"These vendors process customer data on behalf of {company}. Each is assessed before use and "
-              "reviewed every year under our vendor management program.\n",
+              f"reassessed {_period(program, 'vendor_reassessment_critical', 'every year', every=True)} under our "
+              "vendor management program.\n",
               "| Subprocessor | Purpose | Location |", "|---|---|---|"]
     for sub in subprocessors(program, settings):
         index.append(f"| {markdown_text(sub.name)} | {sub.purpose} | {markdown_text(sub.location)} |")
@@ -183,6 +185,29 @@ def trust_markdown(program: Program, settings: TrustSettings, today: dt.date) ->
         "disclose it. We will not pursue legal action against research done this way.",
     ]
     return {"index": "\n".join(index) + "\n", "disclosure": "\n".join(disclosure) + "\n"}
+
+
+def _acknowledgement_deadlines(program: Program) -> str:
+    """Return when people acknowledge the policies, from the commitments the policies and the status read."""
+    values = program.commitments
+    if "acknowledgement_new_hire_days" not in values or "acknowledgement_renewal" not in values:
+        return "at hire and every year"
+    return (f"{_period(program, 'acknowledgement_new_hire_days', '')} of joining and again "
+            f"{_period(program, 'acknowledgement_renewal', '')} of their last acknowledgement")
+
+
+def _period(program: Program, name: str, fallback: str, every: bool = False) -> str:
+    """Return "within 30 days" (or "every 12 months") from a named commitment, else ``fallback``.
+
+    The public page and the policies then state one value.
+    """
+    found = program.commitments.get(name)
+    if found is None:
+        return fallback
+    from ..render._commit import CommitText
+
+    text = CommitText(found)
+    return text.every if every else text.within
 
 
 def _vuln_ack(program: Program) -> str:

@@ -224,10 +224,11 @@ def sizes(reader: PdfReader) -> list[tuple[float, float]]:
 
 
 def appendix_pages(reader: PdfReader, title: str) -> list[int]:
-    start = next(i for i, page in enumerate(reader.pages) if title in (page.extract_text() or ""))
-    rest = next((i for i in range(start + 1, len(reader.pages))
-                 if "Appendix" in (reader.pages[i].extract_text() or "").split("\n", 3)[1]), len(reader.pages))
-    return list(range(start, rest))
+    """Return the handbook pages of one part, from its bookmark to the next top-level bookmark."""
+    starts = sorted(reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list))
+    (start,) = [reader.get_destination_page_number(item) for item in reader.outline
+                if not isinstance(item, list) and item.title == title]
+    return list(range(start, next((page for page in starts if page > start), len(reader.pages))))
 
 
 def test_a_draft_marks_every_page_and_a_us_company_gets_letter_paper(example_repo: Path) -> None:

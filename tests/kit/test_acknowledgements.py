@@ -219,7 +219,7 @@ def test_completion_page_shows_each_policy_and_team(library: Library, tmp_path: 
     page = acknowledgement_page(program, repo)
     assert "| [Information Security Policy](POL-01-information-security.md) | 1.0 | 50 | 49 | 1 | 98% |" in page
     assert "| Engineering | 10 | 9 | 1 | 90% |" in page
-    assert f"| {people[0].first} {people[0].last} | Engineering | POL-01 | 1.0 | material change |" in page
+    assert f"| {people[0].first} {people[0].last} | Engineering | POL-01 | 1.0 | material change deadline |" in page
 
 
 def test_completion_page_without_a_roster_says_how_to_start(library: Library, tmp_path: Path) -> None:

@@ -105,6 +105,38 @@ def test_only_the_number_next_to_the_duty_in_its_clause_is_its_number(tmp_path: 
     assert problems[0].line == line_of(root / POLICY, "**2.2**")
 
 
+def test_control_statement_timing_an_acknowledgement_by_another_event_is_caught_at_the_control(
+        tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "Personnel acknowledge the policy set in Rippling before their Okta account is activated, and the Head "
+        "of People keeps the signed records.", frequency="annual")})
+    problems = found(program(root), "COM007")
+    assert len(problems) == 1
+    problem = problems[0]
+    assert "PMG-02" in problem.message and "before their Okta account is activated" in problem.message
+    assert "acknowledgement_new_hire_days (30 days)" in problem.message
+    assert problem.where.endswith("POL-02.yaml") and problem.line == line_of(root / CONTROLS, "id: PMG-02")
+    assert "{{ commit.acknowledgement_new_hire_days.within }}" in problem.fix
+
+
+def test_a_sentence_whose_acknowledgement_deadline_disagrees_with_the_named_one_is_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Each person acknowledges the policy set within 14 days of their start date.")})
+    problems = found(program(root), "COM007")
+    assert [p.message.split("'")[1] for p in problems] == ["14 days"]
+    assert problems[0].line == line_of(root / POLICY, "**2.2**")
+
+
+def test_acknowledgement_sentences_that_print_the_named_deadlines_agree(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Each person acknowledges the policy set {{ commit.acknowledgement_new_hire_days.within }} of their start "
+        "date, again {{ commit.acknowledgement_renewal.within }} of their last acknowledgement, and "
+        "{{ commit.acknowledgement_material_change_days.within }} of a material change.")})
+    assert found(program(root), "COM007") == []
+    # A company that sets its own joiner deadline reads it in the same sentence: still one value.
+    assert found(program(root, overrides={"acknowledgement_new_hire_days": 14}), "COM007") == []
+
+
 def test_record_class_kept_shorter_than_audit_evidence_is_caught_at_its_catalog_line(tmp_path: Path) -> None:
     extra = """  change_record_retention:
     title: how long change records are kept
