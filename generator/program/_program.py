@@ -33,6 +33,7 @@ from ..model._facts import Facts, load_facts
 from ..model._library import Library, load_library
 from ..model._roles import approver_for, role_title
 from ..model._scope import CATEGORY_TITLES as CATEGORY_TITLES
+from ..render._commit import CommitText
 from ..render._context import add_months, build_context
 from ..render._escape import markdown_text
 from ..render._render import long_date, render_markdown
@@ -325,6 +326,15 @@ class Program:
             lines.append(f"/{POLICIES_DIR}/{doc.filename} {email}")
         return "\n".join(lines) + "\n"
 
+    def _acknowledgement_deadlines(self) -> str:
+        """Return when people acknowledge the policies, from the commitments POL-02 and POL-04 read."""
+        values = self.commitments
+        names = ("acknowledgement_new_hire_days", "acknowledgement_renewal")
+        if any(name not in values for name in names):
+            return "at hire and every year"
+        joining, renewal = (CommitText(values[name]).within for name in names)
+        return f"{joining} of joining and again {renewal} of their last acknowledgement"
+
     # ------------------------------------------------------------------ program pages
     def home_page(self, pdfs: dict[str, str] | None = None) -> str:
         """Return the home page: the program at a glance; ``pdfs`` maps labels to PDF links."""
@@ -337,7 +347,7 @@ class Program:
             f"# {company} information security policies\n",
             f"These are the policies in force at {_cell(self.facts.company.legal_name)} for "
             f"{_cell(self.facts.company.product)}. Every employee and contractor reads and acknowledges "
-            f"them at hire and every year. Questions go to the Security Officer, "
+            f"them {self._acknowledgement_deadlines()}. Questions go to the Security Officer, "
             f"{_cell(self.facts.people.security_officer.name)} "
             f"({_cell(self.facts.people.security_officer.email)}).\n",
             "| Program at a glance | |",
