@@ -80,8 +80,12 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     people["security_officer_reviewer"] = (
         {"title": reviewer.title, "name": reviewer.name, "email": reviewer.email,
          "phrase": f"the {reviewer.title}" if reviewer.title != "Alternate Approver"
-         else f"the alternate approver, {reviewer.name}"} if reviewer else
-        {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names"})
+         else f"the alternate approver, {reviewer.name}",
+         # The phrase as a sentence subject: a name in apposition is closed by a comma.
+         "subject": f"the {reviewer.title}" if reviewer.title != "Alternate Approver"
+         else f"the alternate approver, {reviewer.name},"} if reviewer else
+        {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names",
+         "subject": "an outside reviewer the Policy Approver names"})
     people["privacy_contact"] = data["people"]["privacy_contact"]
     audit = dict(data["audit"])
     start: dt.date = audit["observation_start"]

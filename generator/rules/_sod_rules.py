@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 
 from .._errors import Problem
+from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
-from ..model._roles import OFFICES, approver_for, has_alternate, same_person
+from ..model._roles import ALTERNATE, OFFICES, approver_for, has_alternate, independent_reviewer, same_person
 from ._base import RuleInput
 
 # Words of one person checking another's work. "audit" as the name of a thing ("files the report as
@@ -59,23 +60,44 @@ def _checks_between(sentence: str, first: list[int], second: list[int]) -> bool:
     return any(min(a, b) < v < max(a, b) for a in first for b in second for v in verbs)
 
 
+def _names_someone_else(facts: Facts, sentence: str, holder_role: str) -> bool:
+    """Return whether a sentence names a checker who is not the holder of ``holder_role``.
+
+    The alternate approver counts only when they are not that holder: an alternate who is the
+    Security Officer would otherwise be named to check the Security Officer's own work.
+    """
+    if has_alternate(facts) and not same_person(facts, ALTERNATE, holder_role):
+        name = str(facts.people.alternate_approver.name or "")
+        if "alternate" in sentence.lower() or (name and name in sentence):
+            return True
+    if "independent assessor" in sentence.lower():
+        return True
+    reviewer = independent_reviewer(facts, holder_role)
+    if reviewer is None or reviewer.title == "Alternate Approver":
+        return False
+    roles = [role for role in OFFICES if role != holder_role and ROLE_TITLES[role] == reviewer.title]
+    return bool(reviewer.name and reviewer.name in sentence) or any(_mentions(sentence, role) for role in roles)
+
+
 def roles_do_not_check_themselves(view: RuleInput) -> Iterator[Problem]:
-    """A sentence where one role checks another's work names the alternate when one person holds both."""
+    """A sentence where one role checks another's work names someone else when one person holds both."""
     facts = view.program.facts
     pairs = [(a, b) for i, a in enumerate(OFFICES) for b in OFFICES[i + 1:] if same_person(facts, a, b)]
     if not pairs:
         return
-    alternate = str(facts.people.alternate_approver.name or "") if has_alternate(facts) else ""
     for source in view.sources.values():
         for number, sentence in view.sentences(source.policy_id):
-            if not _CHECKS.search(sentence) or "alternate" in sentence.lower() or (alternate and alternate in sentence):
+            if not _CHECKS.search(sentence):
                 continue
             for a, b in pairs:
                 if not _checks_between(sentence, _mentions(sentence, a), _mentions(sentence, b)):
                     continue
+                if _names_someone_else(facts, sentence, a):
+                    continue
                 person = facts.people.role(a).name
                 yield Problem(source.where, f"{person} is both {ROLE_TITLES[a]} and {ROLE_TITLES[b]}, so this sentence "
                               f"has them check their own work: {sentence[:90]!r}",
-                              "branch on the roles being one person and name the alternate approver "
-                              "({{ people.alternate_approver.name }}) for the check",
+                              "branch on the roles being one person and name someone else for the check "
+                              "({{ people.security_officer_reviewer.phrase }}, never an alternate approver "
+                              "who is that same person)",
                               source.locate(number, sentence))

@@ -230,6 +230,17 @@ def test_sentence_where_one_person_checks_their_own_work_is_caught(tmp_path: Pat
     assert found(program(root), "SOD003") == []  # different people: nothing to report
 
 
+def test_alternate_approver_who_is_the_security_officer_never_checks_their_own_work(tmp_path: Path) -> None:
+    same_person = {"security_officer_name": "Rahul Mehta", "security_officer_email": "rahul.mehta@acme.example",
+                   "alternate_approver_name": "Rahul Mehta", "alternate_approver_email": "rahul.mehta@acme.example"}
+    own = make_library(tmp_path / "own", **{POLICY: with_statement(
+        "The Security Officer's controls are tested by the alternate approver, Rahul Mehta, for the CTO.")})
+    assert len(found(program(own, **same_person), "SOD003")) == 1
+    ceo = make_library(tmp_path / "ceo", **{POLICY: with_statement(
+        "The Security Officer's controls are tested by the Chief Executive Officer for the CTO.")})
+    assert found(program(ceo, **same_person), "SOD003") == []
+
+
 def test_audit_evidence_is_not_one_role_checking_the_other(tmp_path: Path) -> None:
     root = make_library(tmp_path, **{POLICY: with_statement(
         "The Security Officer files the scan report as audit evidence and opens a ticket the CTO's team fixes.")})
