@@ -23,11 +23,12 @@ def git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    # The example company's policies take effect on 2026-12-01; the commands run as of 2027-03-01.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 3, 1, tzinfo=dt.UTC).timestamp())))
+    # The example company is made on the suite's example day, so its policies take effect on 2026-12-01;
+    # the commands then run as of 2027-03-01 (SOURCE_DATE_EPOCH is "today" for new companies and builds alike).
     root = tmp_path / "acme"
     scaffold_company(root, facts_from_answers(resolve_answers({})), load_library())
     assert git_init_commit(root, "Start")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 3, 1, tzinfo=dt.UTC).timestamp())))
     git(root, "config", "user.name", "Ada Abara")
     git(root, "config", "user.email", "ada.abara0@acme.example")
     git(root, "config", "commit.gpgsign", "false")
