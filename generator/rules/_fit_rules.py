@@ -55,19 +55,26 @@ def _located(view: RuleInput, where: str, line: int | None, packed: str) -> tupl
     return sentence, line
 
 
+def _duties(view: RuleInput, duty: re.Pattern[str], exempt: re.Pattern[str],
+            ) -> Iterator[tuple[str, int | None, str, str]]:
+    """Yield (file, line, sentence, matched words) for each sentence that states `duty` and not `exempt`."""
+    for where, line, packed in _texts(view):
+        if not duty.search(packed) or exempt.search(packed):
+            continue
+        sentence, at = _located(view, where, line, packed)
+        found = duty.search(sentence)
+        assert found is not None
+        yield where, at, sentence, found.group(0)
+
+
 def second_region_duty_needs_a_second_region(view: RuleInput) -> Iterator[Problem]:
     """A company whose backups stay in one region is given no duty about a recovery region or its copy."""
     facts = view.program.facts
     if has_regional_copy(facts, view.program.library.catalog.places):
         return
     region = facts.stack.cloud_regions[0]
-    for where, line, packed in _texts(view):
-        if not SECOND_REGION_DUTY.search(packed) or _NO_SECOND_REGION.search(packed):
-            continue
-        sentence, at = _located(view, where, line, packed)
-        found = SECOND_REGION_DUTY.search(sentence)
-        assert found is not None
-        yield Problem(where, f"'{found.group(0)}' is a duty for a company with a copy in a second region, but this "
+    for where, at, sentence, words in _duties(view, SECOND_REGION_DUTY, _NO_SECOND_REGION):
+        yield Problem(where, f"'{words}' is a duty for a company with a copy in a second region, but this "
                       f"company's backups stay in {region}: …{sentence[:120]}…",
                       "write it under {% if residency.regional_copy %} and say what holds with one region "
                       "(the loss of the region is an accepted risk) in the {% else %}", at)
@@ -77,13 +84,8 @@ def office_duty_needs_an_office(view: RuleInput) -> Iterator[Problem]:
     """A fully remote company is given no office duty, in its policies, controls or evidence plan."""
     if view.program.facts.shape.work_model != "remote":
         return
-    for where, line, packed in _texts(view):
-        if not OFFICE_DUTY.search(packed) or _NO_OFFICE.search(packed):
-            continue
-        sentence, at = _located(view, where, line, packed)
-        found = OFFICE_DUTY.search(sentence)
-        assert found is not None
-        yield Problem(where, f"'{found.group(0)}' is an office duty, but this company is fully remote: "
+    for where, at, sentence, words in _duties(view, OFFICE_DUTY, _NO_OFFICE):
+        yield Problem(where, f"'{words}' is an office duty, but this company is fully remote: "
                       f"…{sentence[:120]}…",
                       "write it under {% if shape.work_model != \"remote\" %} and say what protects a remote "
                       "company instead (the provider's controls, home-working and device controls)", at)
