@@ -193,3 +193,22 @@ def visible_text(markdown: str) -> str:
     parser.feed(markdown_to_html(markdown))
     parser.close()
     return collapse("".join(parser.parts))
+
+
+# The headless Chromium the browser tests share: Debian's chromium, driven by Playwright, offline.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One browser per test module; a missing chromium fails with the set-up step that installs it."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()

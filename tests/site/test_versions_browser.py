@@ -17,9 +17,6 @@ from conftest import BIN, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 POLICYFORGE = str(BIN / "policyforge")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com"]
 
 
@@ -56,15 +53,6 @@ def url(published: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
