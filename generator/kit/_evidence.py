@@ -16,6 +16,7 @@ import math
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,8 +37,10 @@ CLOUD = "cloud"
 # For a Type I report, a control whose evidence is all operating evidence is shown by its design:
 # the approved policy that states it (plus the auditor's walk-through).
 DESIGN_EVIDENCE = "EV-01"
-# Evidence whose cadence is the company's own choice rather than the catalog's.
-CADENCE_FACTS: dict[str, str] = {"EV-21": "commitments.access_review_cadence"}
+# Evidence whose cadence is the company's own choice rather than the catalog's: the fact that sets it.
+COMPANY_CADENCES: dict[str, Callable[[Facts], str]] = {
+    "EV-21": lambda facts: facts.commitments.access_review_cadence,
+}
 PERIOD_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 # Schedules people keep (calendar entries), most frequent first.
 SCHEDULED: tuple[str, ...] = ("weekly", "monthly", "quarterly", "semiannual", "annual")
@@ -161,9 +164,9 @@ def system_names(paths: tuple[str, ...], program: Program) -> tuple[str, ...]:
     for path in paths:
         if path == CLOUD:
             providers = program.library.catalog.providers
-            names += [providers[p]["name"] for p in program.facts.get("stack.cloud_providers")]
+            names += [providers[p]["name"] for p in program.facts.stack.cloud_providers]
         else:
-            value = str(program.facts.get(path) or "").strip()
+            value = program.facts.named_text(path)
             if value:
                 names.append(value)
     return tuple(dict.fromkeys(names))
@@ -190,8 +193,8 @@ def cadence(item: EvidenceItem, facts: Facts) -> Cadence:
     is the one the control must meet. A recurring (periodic) item named "continuous (reviewed
     quarterly)" is produced by its review, so a period wins over "continuous" there.
     """
-    if item.id in CADENCE_FACTS:
-        return Cadence(False, str(facts.get(CADENCE_FACTS[item.id])))
+    if item.id in COMPANY_CADENCES:
+        return Cadence(False, COMPANY_CADENCES[item.id](facts))
     text = item.frequency.lower()
     words = [w.replace("semi-annual", "semiannual") for w in _PERIOD_WORD.findall(text)]
     if item.kind == "periodic":
@@ -369,7 +372,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
     rows: list[EvidenceRow] = []
     for eid in sorted(links):
         item = catalog.evidence[eid]
-        item = replace(item, detail=item.detail_for(program.facts.get("shape.work_model")))
+        item = replace(item, detail=item.detail_for(program.facts.shape.work_model))
         proved = sorted(links[eid], key=lambda c: c.id)
         criteria = set(program.scoped(item.criteria))
         for control in proved:
