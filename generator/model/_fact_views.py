@@ -50,6 +50,7 @@ class PeopleFacts:
     approver: Person
     security_contact: str
     alternate_approver: Person  # name and email are "" when the company names none
+    privacy_contact: str  # the role mailbox for privacy requests
 
     def role(self, key: str) -> Person:
         """Return the person holding a role named by its key (``security_officer``), as front matter names it."""
@@ -148,7 +149,7 @@ def people_view(data: dict[str, Any]) -> PeopleFacts:
 
     return PeopleFacts(person("ceo"), person("cto"), person("security_officer"), person("privacy_officer"),
                        person("head_of_people"), person("approver"), group["security_contact"],
-                       person("alternate_approver"))
+                       person("alternate_approver"), group["privacy_contact"])
 
 
 def shape_view(data: dict[str, Any]) -> ShapeFacts:
