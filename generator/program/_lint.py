@@ -261,7 +261,7 @@ def lint_vocabulary(name: str, library: Library | None = None) -> list[Problem]:
     problems: list[Problem] = []
     for pattern in company.absent:
         for page, text in texts.items():
-            found = re.search(pattern, text)
+            found = re.search(pattern, text, re.IGNORECASE if company.ignore_case else 0)
             if found:
                 context = " ".join(text[max(0, found.start() - 60): found.end() + 40].split())
                 problems.append(Problem(page, f"[{name}] reads {found.group(0)!r}, which does not fit this company: "

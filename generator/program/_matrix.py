@@ -19,6 +19,8 @@ _OFFICE = (r"[Ww]hiteboard|flip chart|[Oo]ffice badge list|[Vv]isitors sign in|[
 _PCI = r"PCI DSS (v4|requirement)|cardholder data sit"
 _BOARD = r"[Tt]he board of directors (oversees|reviews)|board minutes|board chair"
 _US_LAW = r"\bCCPA\b|US state|US residents"
+# A lean company governs in a leadership meeting: no text may send anyone to a committee's meetings or minutes.
+_COMMITTEE = r"security committee|committee (meeting|minutes|member)|the committee\b"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class MatrixCompany:
     absent: tuple[str, ...] = ()
     present: tuple[str, ...] = ()
     notes: str = ""
+    # Absent patterns also match at the start of a sentence or in a heading ("Security committee").
+    ignore_case: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -49,12 +53,13 @@ MATRIX: dict[str, MatrixCompany] = {
          "scope_privacy": False, "report_type": "type1", "identity_provider": "Google Workspace",
          "logging_siem": "Google Security Operations", "vulnerability_scanner": "Tenable Nessus", "mdm": "Jamf Pro"},
         absent=(_AWS, _AZURE, _OFFICE, r"HIPAA|business associate", r"zone-redundant",
-                r"every account and every region", r"US dollars", r"security committee", _BOARD,
-                r"europe-west1", r"every 12 months during the penetration test"),
+                r"every account and every region", r"US dollars", _COMMITTEE, _BOARD,
+                r"europe-west1", r"every 12 months during the penetration test", r"by the board\b"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy"),
-        notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency"),
+        notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency",
+        ignore_case=True),
     "acme-us": MatrixCompany(
         {"headcount_band": "51-200"},
         absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner"),

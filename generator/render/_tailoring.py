@@ -33,6 +33,10 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         "board": board,
         # The body that sets objectives, reviews risks and test results.
         "forum": "leadership security meeting" if small else "security committee",
+        # One name for the body everywhere it is mentioned: its meeting, its minutes, its members.
+        "forum_heading": "Leadership security meeting" if small else "Security committee",
+        "meeting": "leadership security meeting" if small else "security committee meeting",
+        "member": "member of the leadership security meeting" if small else "committee member",
         "forum_cadence": "quarterly",
         # Who oversees management independently: the board, or an outside adviser when there is none.
         "overseer": "the board" if board else "the outside security adviser",

@@ -8,6 +8,8 @@ time with the field and the fix.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from policyforge._errors import FactsError
 from policyforge.model._answers import resolve_answers
@@ -153,3 +155,35 @@ def test_check_refuses_a_company_yml_whose_region_leaves_the_residency_area_nami
     assert problem.line == next(n for n, line in enumerate(text.splitlines(), 1) if "cloud_regions:" in line)
     assert "stack.cloud_regions: europe-west1 is in Belgium" in problem.message
     assert "Google Cloud has one region in United Kingdom: europe-west2" in problem.fix
+
+
+def test_a_company_without_a_board_sends_conflicts_of_its_chief_executive_to_the_outside_adviser(
+        library: Library) -> None:
+    small = variant_program("nimbus-uk", library)
+    conduct = " ".join(small.render_body(small.policies["POL-03"]).split())
+    assert "involving the Chief Executive Officer by the outside security adviser" in conduct
+    assert "by the board" not in conduct
+    large = variant_program("acme-us", library)
+    assert "involving the Chief Executive Officer by the board." in " ".join(
+        large.render_body(large.policies["POL-03"]).split())
+
+
+def test_a_lean_company_names_its_leadership_security_meeting_and_never_a_committee(library: Library) -> None:
+    program = variant_program("nimbus-uk", library)
+    security = program.render_body(program.policies["POL-01"])
+    assert "### 4.3 Leadership security meeting" in security
+    assert "every leadership security meeting" in " ".join(security.split())
+    assert not re.search(r"(?i)security committee|committee (meeting|minutes|member)|the committee\b", security)
+
+
+def test_the_vocabulary_check_of_the_lean_company_ignores_case(library: Library) -> None:
+    from policyforge.program import _matrix
+
+    original = _matrix.MATRIX["nimbus-uk"]
+    _matrix.MATRIX["nimbus-uk"] = _matrix.MatrixCompany(original.answers, absent=(r"leadership SECURITY meeting",),
+                                                        ignore_case=True)
+    try:
+        messages = [p.message for p in lint_vocabulary("nimbus-uk", library)]
+    finally:
+        _matrix.MATRIX["nimbus-uk"] = original
+    assert any("leadership security meeting" in m.lower() for m in messages)
