@@ -35,7 +35,6 @@ from ..program._program import Program
 from ..render._context import add_months
 from ..render._markdown import markdown_to_html
 from ._evidence import (
-    CADENCE_FACTS,
     PERIOD_MONTHS,
     SCHEDULED,
     AuditWindow,
@@ -145,13 +144,12 @@ def activity_of(control: Control) -> Activity:
 
 
 def schedule_of(control: Control, program: Program) -> str | None:
-    """Return how often people run a control, or None for automated, continuous or per-event ones."""
-    if control.frequency not in SCHEDULED:
-        return None
-    for evidence, fact in CADENCE_FACTS.items():
-        if evidence in control.evidence:
-            return str(program.facts.get(fact))
-    return control.frequency
+    """Return how often people run a control, or None for automated, continuous or per-event ones.
+
+    ``control`` comes from ``program.controls()``: its frequency is the company's value of the named
+    commitment its statement prints, so the calendar, the evidence plan and the policy agree.
+    """
+    return control.frequency if control.frequency in SCHEDULED else None
 
 
 def is_working_day(day: dt.date) -> bool:
