@@ -82,8 +82,9 @@ MATRIX: dict[str, MatrixCompany] = {
          "scope_processing_integrity": False, "scope_privacy": False, "iac_tool": "bicep",
          "identity_provider": "Microsoft Entra ID", "source_control": "Azure Repos", "ci_cd": "Azure Pipelines"},
         absent=(_AWS, _GCP, _PCI, r"General Data Protection Regulation", r"security committee"),
-        present=(r"HIPAA", r"45 CFR 164\.410", r"business associate", r"BAAs where health data \(PHI\)", r"Azure Kubernetes Service",
-                 r"zone-redundant storage \(ZRS\)", r"leadership security meeting", r"what-if deployment"),
+        present=(r"HIPAA", r"45 CFR 164\.410", r"business associate", r"BAAs where health data \(PHI\)",
+                 r"Azure Kubernetes Service", r"zone-redundant storage \(ZRS\)", r"leadership security meeting",
+                 r"what-if deployment"),
         notes="Azure, hybrid, 21-50 with a board, PHI, Security and Availability, US"),
     "multicloud-merchant": MatrixCompany(
         {"company_name": "Orbit Retail", "cloud_providers": "aws, gcp", "cloud_regions": "us-east-1, us-central1",
