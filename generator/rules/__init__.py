@@ -21,6 +21,7 @@ from ._commitment_rules import (
     shadowed_commitments,
 )
 from ._control_rules import (
+    evidence_criteria_within_controls,
     evidence_on_subject,
     near_duplicate_controls,
     one_cadence_per_control,
@@ -59,6 +60,8 @@ RULES: tuple[Rule, ...] = (
          "it proves, and its text no other cadence", evidence_cadences_agree),
     Rule("FIT003", "the evidence plan and readiness page ask for nothing the company's facts rule out (second region, "
          "office, board, health data)", kit_text_fits_the_company),
+    Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",
+         evidence_criteria_within_controls),
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 # Rules whose findings in the current library text are still being fixed (issue #12): they run and
