@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import math
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +26,9 @@ from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
-from ..repo._files import normalized_zip
 from ._evidence_text import Schedule, company_items, schedule, schedule_text
 from ._sampling import SamplingTable, load_sampling
+from ._workbook import workbook_bytes
 
 SYSTEMS_FILE = "catalog/evidence_systems.yaml"
 CLOUD = "cloud"
@@ -160,9 +159,9 @@ def system_names(paths: tuple[str, ...], program: Program) -> tuple[str, ...]:
     for path in paths:
         if path == CLOUD:
             providers = program.library.catalog.providers
-            names += [providers[p]["name"] for p in program.facts.get("stack.cloud_providers")]
+            names += [providers[p]["name"] for p in program.facts.stack.cloud_providers]
         else:
-            value = str(program.facts.get(path) or "").strip()
+            value = program.facts.named_text(path)
             if value:
                 names.append(value)
     return tuple(dict.fromkeys(names))
@@ -453,7 +452,6 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date,
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
     sheet = book.active
@@ -486,14 +484,4 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date,
         from ._acknowledgement import add_sheets
 
         add_sheets(book, populations)
-    moment = dt.datetime(created.year, created.month, created.day)
-    props = book.properties
-    props.creator = props.lastModifiedBy = "policyforge"
-    props.title = f"{plan.company} evidence plan"
-    props.subject = plan.window.describe()
-    props.created = props.modified = moment
-    buffer = io.BytesIO()
-    # ExcelWriter rather than Workbook.save: save() stamps "modified" with the current time.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return normalized_zip(buffer.getvalue(), created)
+    return workbook_bytes(book, f"{plan.company} evidence plan", created, plan.window.describe())
