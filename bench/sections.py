@@ -23,6 +23,7 @@ from measure import (
     CHANGED_POLICY,
     POLICY_ID_LIMIT,
     REPO_ROOT,
+    BenchError,
     Run,
     TreeSampler,
     child_env,
@@ -84,7 +85,7 @@ def bench_site(ctx: Context) -> dict[str, Any]:
         return measure([BIN / "mkdocs", "build", "--strict", "-q", "-f", plain / "mkdocs.yml", "-d", plain_site])
 
     series = interleaved(ctx.repeats, {"plugin": ours, "plain": baseline})
-    same, total = identical_pages(ours_site, plain_site, project.post_page)
+    identity = identical_pages(ours_site, plain_site, project.post_page)
     events = json.loads(measure(task_command("plugin-events", example, ctx.work / "site-events")).stdout)
     serving = ctx.work / "serve-company"
     shutil.copytree(example, serving, ignore=shutil.ignore_patterns("site", ".cache"))
@@ -93,7 +94,9 @@ def bench_site(ctx: Context) -> dict[str, Any]:
                  ratio_vs_full_build=ratio(serve["rebuild_seconds"], series["plugin"].best.seconds),
                  ratio_vs_first_serve_build=ratio(serve["rebuild_seconds"], serve["first_seconds"]))
     return {
-        "pages": project.pages, "identical_html_pages": same, "html_pages": total, "plugin_events": events,
+        "pages": project.pages, "html_pages": identity.pages, "byte_identical_html_pages": identity.byte_identical,
+        "identical_html_pages": identity.identical_as_serialised, "differing_html_pages": list(identity.differing),
+        "plugin_events": events,
         "serve": serve,
         "ours": series["plugin"].summary(), "baseline": series["plain"].summary(),
         "ratio": ratio(series["plugin"].best.seconds, series["plain"].best.seconds),
@@ -123,6 +126,22 @@ def _baseline_env(ctx: Context) -> dict[str, str]:
     return child_env(PYTHONPATH=str(ctx.work / "baseline" / "pkg"))
 
 
+def baseline_company(ctx: Context) -> Path:
+    """Scaffold the example company with the baseline's own ``policyforge new --no-input``.
+
+    company.yml's schema has grown since ``BASELINE_COMMIT`` and the old engine refuses today's
+    file, so each side reads a company made by its own scaffold from the same default answers.
+    """
+    target = ctx.work / "baseline-company"
+    if not target.exists():
+        target.mkdir(parents=True)
+        run = measure([*baseline_cli(ctx), "new", "--no-input", "-o", target], env=_baseline_env(ctx))
+        created = re.search(r"Company repository: (.+)$", run.stdout, re.MULTILINE)
+        if not created:
+            raise BenchError(f"the baseline's policyforge new did not say where it wrote the company:\n{run.stdout}")
+    return next(p for p in target.iterdir() if (p / "company.yml").is_file())
+
+
 def bench_pdfs(ctx: Context) -> dict[str, Any]:
     """Our PDF pipeline against today's (the baseline commit) and WeasyPrint alone on the same parts' HTML."""
     assert ctx.example is not None
@@ -144,12 +163,12 @@ def bench_pdfs(ctx: Context) -> dict[str, Any]:
         (html_dir / f"{part.key}.html").write_text(part.html, encoding="utf-8")
     workers = min(len(parts), os.cpu_count() or 1)
     out = ctx.work / "pdf-out"
-    old = baseline_cli(ctx)
+    old, old_example = baseline_cli(ctx), baseline_company(ctx)
     variants: dict[str, Callable[[int], Run]] = {
         "policyforge pdf --no-cache": lambda i: measure(
             [BIN / "policyforge", "pdf", "--no-cache", "--repo", example, "--out", out / f"ours-{i}"]),
         "today's policyforge pdf --no-cache": lambda i: measure(
-            [*old, "pdf", "--no-cache", "--repo", example, "--out", out / f"today-{i}"], env=_baseline_env(ctx)),
+            [*old, "pdf", "--no-cache", "--repo", old_example, "--out", out / f"today-{i}"], env=_baseline_env(ctx)),
         "weasyprint parallel": lambda i: measure(task_command("weasyprint", html_dir, out / f"par-{i}", str(workers))),
     }
     series = interleaved(max(1, ctx.repeats - 1), variants)
