@@ -141,9 +141,10 @@ def plain_mkdocs_project(repo: Path, target: Path) -> PlainProject:
 
     def post_page(path: str, html: str) -> str:
         file = by_path.get(path)
-        if file is None or not hasattr(plugin, "on_post_page"):
+        edit = getattr(plugin, "_edit_page", None)  # on_post_page's edits (its other handler reuses serve layouts)
+        if file is None or edit is None:
             return html
-        return str(plugin.on_post_page(html, page=Page(None, file, config), config=config))
+        return str(edit(html, page=Page(None, file, config), config=config))
 
     return PlainProject(pages, post_page)
 
