@@ -131,11 +131,15 @@ def verdicts(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     if "content_fit" in scale:
         met, value, reason = _linear_reason(scale)
         out["linear_library"] = {"value": value, "met": met, "reason": reason}
-    if "fit_elapsed_vs_count" in batch:
-        fit = batch["fit_elapsed_vs_count"]
-        out["linear_batch"] = {"value": f"R² {fit['r2']}, curvature {fit['curvature']}, {fit['slope']} s per company",
-                               "met": fit["linear"],
-                               "reason": "elapsed time is not proportional to the number of companies"}
+    if "per_company_wall_growth" in batch:
+        growth, small, large = batch["per_company_wall_growth"], *batch["sizes"]
+        runs = batch["runs"]
+        out["linear_batch"] = {
+            "value": f"per company {runs[str(small)]['per_company_seconds']} s at {small}, "
+                     f"{runs[str(large)]['per_company_seconds']} s at {large} ({growth}×)",
+            "met": growth <= 1.15 and batch["tree_memory_growth"] <= 1.5,
+            "reason": f"per-company wall time grew {growth}× and CPU time {batch['per_company_cpu_growth']}× from "
+                      f"{small} to {large} companies; the tree's memory grew {batch['tree_memory_growth']}×"}
     if "full_example_seconds" in warm:
         full = warm["full_example_seconds"]
         out["full_example"] = {
@@ -223,17 +227,17 @@ def _main_rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str, str | N
                          _fmt_s(s[kind][top]["site"]["seconds"]) + " site",
                          _fmt_s(s[kind]["1"]["site"]["seconds"]) + " site", growth,
                          f"{s[kind][top]['site']['peak_rss_mb']:.0f} MB site", "linear_library"))
-    if "checkpoints" in r.get("batch", {}):
+    if "runs" in r.get("batch", {}):
         s = r["batch"]
-        points = ", ".join(f"{n}: {c['per_company_seconds']:.2f} s" for n, c in s["checkpoints"].items())
-        fit = s["fit_elapsed_vs_count"]
-        rows.append((f"Batch of {s['companies']} companies with PDFs (`new` + `build --jobs 1`, {s['workers']} at a "
-                     f"time); per company at {points}; {s['mean_company_cpu_seconds']:.1f} CPU s a company",
-                     _fmt_s(s["wall_seconds"]) + " total", "—",
-                     f"{fit['slope']:.2f} s/company {fit['intercept']:+.1f} s (R² {fit['r2']})",
-                     f"{s['peak_rss_mb_first']:.0f} MB first tenth, {s['peak_rss_mb_last']:.0f} MB last; "
-                     f"{s['tree_rss_mb']:.0f} MB whole batch",
-                     "linear_batch"))
+        for size in s["sizes"]:
+            b = s["runs"][str(size)]
+            rows.append((f"Batch of {size} companies with PDFs (`policyforge batch`, {s['workers']} at a time): "
+                         f"{b['per_company_seconds']:.1f} s and {b['per_company_cpu_seconds']:.1f} CPU s per company",
+                         _fmt_s(b["wall_seconds"]) + " total", "—",
+                         f"per company ×{s['per_company_wall_growth']} from {s['sizes'][0]} to {s['sizes'][1]}"
+                         if size == s["sizes"][1] else "—",
+                         f"{b['largest_company_process_mb']} MB largest company build; {b['tree_rss_mb']:.0f} MB "
+                         "whole batch", "linear_batch" if size == s["sizes"][1] else None))
     return rows
 
 
