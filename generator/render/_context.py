@@ -88,6 +88,10 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
          else f"the alternate approver, {reviewer.name},"} if reviewer else
         {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names",
          "subject": "an outside reviewer the Policy Approver names"})
+    # Who approves and reviews a duty conflict that the Security Officer's reviewer holds (POL-13 4.2.3). That
+    # reviewer is already the alternate approver when there is one, so the conflict goes outside the company.
+    outside = "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
+    people["conflict_fallback"] = {"phrase": outside, "subject": outside}
     people["privacy_contact"] = facts.people.privacy_contact
     audit = dict(data["audit"])
     window = facts.audit
