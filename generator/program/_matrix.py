@@ -25,6 +25,12 @@ _COMMITTEE = r"security committee|committee (meeting|minutes|member)|the committ
 _BOARD_EVIDENCE = r"Board / leadership|board, advisory"
 _SECOND_REGION_EVIDENCE = r"second-region copy|cross-region/account|multi-AZ/region|copies to the recovery region"
 _PHI_EVIDENCE = r"DPAs/BAAs|\bBAAs where"
+# Each provider has its own unit of isolation: an AWS account, a Google Cloud project, an Azure subscription.
+_NOT_GCP_UNITS = (r"accounts, projects|account, project|projects or subscriptions|\bsubscriptions?\b"
+                  r"|Google Cloud accounts?|production account\b|cloud account owner|every account and\b"
+                  r"|cloud accounts")
+_NOT_AZURE_UNITS = (r"accounts, projects|account, project|projects or subscriptions|Azure accounts?\b|Azure projects?\b"
+                    r"|production (account|project)\b|cloud account owner|every (account|project) and\b|cloud accounts")
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ MATRIX: dict[str, MatrixCompany] = {
         absent=(_AWS, _AZURE, _OFFICE, r"HIPAA|business associate", r"zone-redundant",
                 r"every account and every region", r"US dollars", _COMMITTEE, _BOARD,
                 r"europe-west1", r"every 12 months during the penetration test", _BOARD_EVIDENCE,
-                _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE, r"by the board\b"),
+                _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE, r"by the board\b", _NOT_GCP_UNITS),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy"),
@@ -86,7 +92,7 @@ MATRIX: dict[str, MatrixCompany] = {
          "headcount_band": "21-50", "data_phi": True, "scope_confidentiality": False,
          "scope_processing_integrity": False, "scope_privacy": False, "iac_tool": "bicep",
          "identity_provider": "Microsoft Entra ID", "source_control": "Azure Repos", "ci_cd": "Azure Pipelines"},
-        absent=(_AWS, _GCP, _PCI, r"General Data Protection Regulation", r"security committee"),
+        absent=(_AWS, _GCP, _PCI, r"General Data Protection Regulation", r"security committee", _NOT_AZURE_UNITS),
         present=(r"HIPAA", r"45 CFR 164\.410", r"business associate", r"BAAs where health data \(PHI\)",
                  r"Azure Kubernetes Service", r"zone-redundant storage \(ZRS\)", r"leadership security meeting",
                  r"what-if deployment"),
@@ -113,7 +119,7 @@ MATRIX: dict[str, MatrixCompany] = {
         {"company_name": "Thames Analytics", "cloud_providers": "azure", "cloud_regions": "uksouth, ukwest",
          "headcount_band": "51-200", "hq_country": "United Kingdom", "data_residency": "United Kingdom",
          "customer_regions": "uk, eu", "identity_provider": "Microsoft Entra ID"},
-        absent=(_AWS, _GCP, _US_LAW, r"US dollars", r"HIPAA"),
+        absent=(_AWS, _GCP, _US_LAW, r"US dollars", r"HIPAA", _NOT_AZURE_UNITS),
         present=(r"UK GDPR", r"Information Commissioner's Office", r"General Data Protection Regulation",
                  r"pounds sterling", r"ukwest", r"Azure Backup", r"[Vv]isitor"),
         notes="Azure in the UK with two UK regions, hybrid, 51-200, processor with EU and UK customers"),

@@ -17,6 +17,7 @@ from ..model._commitments import resolve
 from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES, ReportType
+from ..model._questionnaire import AUDIT_FIRM_PLACEHOLDER
 from ..model._roles import alternate, independent_reviewer, role_title, same_person
 from ._commit import CommitContext
 from ._escape import markdown_text
@@ -97,6 +98,9 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     window = facts.audit
     audit["observation_end"] = add_months(window.observation_start, window.observation_months) - dt.timedelta(days=1)
     audit["type2"] = window.report_type is ReportType.TYPE2
+    # Until the company names its firm the fact holds a description ("an independent CPA firm"), which no
+    # sentence may present as the firm that does or does not test something.
+    audit["firm_named"] = window.audit_firm != AUDIT_FIRM_PLACEHOLDER
     in_scope = {category: category in facts.categories for category in
                 ("security", "availability", "confidentiality", "processing_integrity", "privacy")}
 

@@ -161,6 +161,13 @@ def cloud_vocabulary(facts: Facts, providers_catalog: dict[str, dict[str, str]],
     # and hierarchical firewall policies in Google Cloud"), so a company on two clouds never reads one
     # list that mixes them; with one provider it is that provider's word.
     words["per"] = {field: per_provider(providers_catalog, providers, field) for field in sorted(fields)}
+    # The provider's own unit of isolation (AWS account, Google Cloud project, Azure subscription), said for
+    # each provider in use, so no company reads another provider's word for it.
+    words["units_in"] = join_and(f"{providers_catalog[key]['accounts']} in {providers_catalog[key]['short']}"
+                                 for key in providers)
+    words["top_admin"] = join_and((providers_catalog[key]["top_admin"] for key in providers), last="or")
+    words["unit_in"] = join_and(f"{providers_catalog[key]['account']} in {providers_catalog[key]['short']}"
+                                for key in providers)
     return words
 
 

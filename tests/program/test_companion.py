@@ -307,3 +307,15 @@ def test_a_companion_citation_of_an_anchor_the_policy_lacks_is_refused(library: 
     with pytest.raises((TemplateError, KeyError)) as caught:
         companion_pages(variant_program("example", load_library(root)))
     assert "risk-levels" in str(caught.value)
+
+
+def test_the_carve_out_sentence_names_the_companys_own_service_auditor_even_before_a_firm_is_named(
+        library: Library) -> None:
+    from policyforge.model._questionnaire import AUDIT_FIRM_PLACEHOLDER
+
+    program = variant_program("nimbus-uk", library, {"audit_firm": AUDIT_FIRM_PLACEHOLDER})
+    unnamed = " ".join(companion_pages(program)["companion/system-description.md"].split())
+    assert "not tested by an independent CPA firm" not in unnamed
+    assert "excluded from this examination and not tested by Nimbus Ledger's service auditor" in unnamed
+    assert "makes no commitment to customers" not in unnamed
+    assert "chose not to have them examined" in unnamed

@@ -187,3 +187,14 @@ def test_the_vocabulary_check_of_the_lean_company_ignores_case(library: Library)
     finally:
         _matrix.MATRIX["nimbus-uk"] = original
     assert any("leadership security meeting" in m.lower() for m in messages)
+
+
+def test_each_provider_names_its_own_unit_of_isolation_and_no_other_providers(library: Library) -> None:
+    gcp = variant_program("nimbus-uk", library)
+    development = " ".join(gcp.render_body(gcp.policies["POL-20"]).split())
+    assert "run in separate projects in Google Cloud, with separate credentials" in development
+    assert "accounts, projects or subscriptions" not in development
+    both = variant_program("multicloud-merchant", library)
+    logging = " ".join(both.render_body(both.policies["POL-18"]).split())
+    assert "the accounts in AWS and projects in Google Cloud and their control plane" in logging
+    assert "use of the AWS account root user or Organization Administrator role" in logging
