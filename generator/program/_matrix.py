@@ -65,7 +65,8 @@ MATRIX: dict[str, MatrixCompany] = {
         absent=(_AWS, _AZURE, _OFFICE, r"HIPAA|business associate", r"zone-redundant",
                 r"every account and every region", r"US dollars", _COMMITTEE, _BOARD,
                 r"europe-west1", r"every 12 months during the penetration test", _BOARD_EVIDENCE,
-                _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE, r"by the board\b", _NOT_GCP_UNITS),
+                _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE, r"by the board\b", _NOT_GCP_UNITS,
+                r"acquiring bank|authorisation or refund needs it"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy"),
@@ -104,7 +105,7 @@ MATRIX: dict[str, MatrixCompany] = {
         absent=(_OFFICE, r"HIPAA", r"every 6 months and after any change"),
         present=(r"Amazon GuardDuty is enabled in every account", r"Security Command Center Premium",
                  r"AWS CloudTrail and Cloud Audit Logs", r"every 12 months during the penetration test",
-                 r"security committee", _PCI),
+                 r"security committee", _PCI, r"notifies the acquiring bank", r"authorisation or refund needs it"),
         notes="AWS and GCP, remote, 501-1000, card data as a merchant, US"),
     "maple-no-pii": MatrixCompany(
         {"company_name": "Maple Ops", "cloud_providers": "aws", "cloud_regions": "ca-central-1",
