@@ -319,3 +319,19 @@ def test_the_carve_out_sentence_names_the_companys_own_service_auditor_even_befo
     assert "excluded from this examination and not tested by Nimbus Ledger's service auditor" in unnamed
     assert "makes no commitment to customers" not in unnamed
     assert "chose not to have them examined" in unnamed
+
+
+@pytest.mark.parametrize("variant", ["example", "nimbus-uk", "gcp-cloudrun-us", "uk-azure-hybrid"])
+def test_the_business_impact_analysis_states_the_tier_1_recovery_point_of_the_continuity_policy(
+        library: Library, variant: str) -> None:
+    program = variant_program(variant, library)
+
+    def tier_1_rpo(text: str) -> str:
+        row = next(line for line in text.splitlines() if line.startswith("| 1 Customer-facing"))
+        return row.rstrip(" |").rsplit("|", 1)[1].strip()
+
+    policy = tier_1_rpo(program.render_body(program.policies["POL-22"]))
+    pages = companion_pages(program)
+    assert tier_1_rpo(pages["companion/business-impact-analysis.md"]) == policy
+    copies = "| Backup copies |" in pages["companion/asset-inventory.md"]
+    assert copies == ("accepted risk" not in policy)
