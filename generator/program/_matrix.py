@@ -25,6 +25,8 @@ _COMMITTEE = r"security committee|committee (meeting|minutes|member)|the committ
 _BOARD_EVIDENCE = r"Board / leadership|board, advisory"
 _SECOND_REGION_EVIDENCE = r"second-region copy|cross-region/account|multi-AZ/region|copies to the recovery region"
 _PHI_EVIDENCE = r"DPAs/BAAs|\bBAAs where"
+# Phrases a machine writes: a service name carrying its own parentheses, a doubled verb, a bare plural.
+_MACHINE_GRAMMAR = r"Kubernetes Engine \(regional|enforces the enforced|hours recovery time and"
 # Each provider has its own unit of isolation: an AWS account, a Google Cloud project, an Azure subscription.
 _NOT_GCP_UNITS = (r"accounts, projects|account, project|projects or subscriptions|\bsubscriptions?\b"
                   r"|Google Cloud accounts?|production account\b|cloud account owner|every account and\b"
@@ -66,7 +68,7 @@ MATRIX: dict[str, MatrixCompany] = {
                 r"every account and every region", r"US dollars", _COMMITTEE, _BOARD,
                 r"europe-west1", r"every 12 months during the penetration test", _BOARD_EVIDENCE,
                 _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE, r"by the board\b", _NOT_GCP_UNITS,
-                r"acquiring bank|authorisation or refund needs it"),
+                r"acquiring bank|authorisation or refund needs it", _MACHINE_GRAMMAR),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy"),
@@ -74,7 +76,7 @@ MATRIX: dict[str, MatrixCompany] = {
         ignore_case=True),
     "acme-us": MatrixCompany(
         {"headcount_band": "51-200"},
-        absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner"),
+        absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner", _MACHINE_GRAMMAR),
         present=(r"Amazon EKS", r"Amazon RDS", r"AWS Backup Vault Lock", r"security committee", r"board of directors",
                  _US_LAW, r"US dollars", _BOARD_EVIDENCE, r"a copy in the recovery region of every inventoried"),
         notes="the example: AWS, hybrid, 51-200, all categories, US"),

@@ -22,7 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .._errors import BadValue, Problem, TemplateError
-from ..model._commitments import unit_phrase
+from ..model._commitments import number_text, unit_phrase, unit_word
 from ._escape import markdown_text
 from ._grammar import agree, article, plural, possessive, verb_for
 from ._template_cache import TemplateCache
@@ -31,6 +31,13 @@ from ._template_cache import TemplateCache
 def hours(number: float) -> str:
     """Format a number of hours for prose: ``1 hour``, ``24 hours``, ``15 minutes`` for 0.25."""
     return unit_phrase(number, "hour")
+
+
+def hour_adjective(number: float) -> str:
+    """Format hours as a compound adjective before a noun: ``the 8-hour recovery time objective``."""
+    if 0 < number < 1:
+        return f"{number_text(round(number * 60))}-{unit_word('minute')}"
+    return f"{number_text(number)}-{unit_word('hour')}"
 
 
 def days(number: float) -> str:
@@ -143,7 +150,8 @@ def _environment() -> ImmutableSandboxedEnvironment:
         comment_end_string="##}",
     )
     env.filters["format"] = _bounded_format
-    env.filters.update(hours=hours, days=days, months=months, join_and=join_and, long_date=long_date,
+    env.filters.update(hours=hours, hour_adjective=hour_adjective, days=days, months=months, join_and=join_and,
+                       long_date=long_date,
                        article=article, agree=agree, verb_for=verb_for, plural=plural,
                        possessive=possessive)
     return env

@@ -106,3 +106,8 @@ def test_wording_check_accepts_vague_word_followed_by_a_value(sentence: str) -> 
 def test_wording_check_finds_leftover_placeholders_with_line() -> None:
     assert check_wording("fine\nTODO: write this\n", "p.md") == [
         Problem("p.md", "leftover placeholder 'TODO'", "replace it with the real text", 2)]
+
+
+def test_hours_before_a_noun_read_as_a_compound_adjective() -> None:
+    assert render_markdown("the {{ h | hour_adjective }} objective", "t.md", {"h": 8}) == "the 8-hour objective"
+    assert render_markdown("the {{ h | hour_adjective }} objective", "t.md", {"h": 0.25}) == "the 15-minute objective"
