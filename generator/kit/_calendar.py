@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model._catalog import Control
-from ..model._commitments import UNIT_HOURS, CommitmentValue, unit_phrase
+from ..model._commitments import CommitmentValue, unit_phrase
 from ..model._roles import role_title
 from ..program._program import Program
-from ..render._context import add_months
+from ..render._context import add_months, lead_deadline
 from ..render._markdown import markdown_to_html
 from ..render._render import long_date
 from ._evidence import (
@@ -156,15 +156,6 @@ def activity_of(control: Control) -> Activity:
     return OTHER
 
 
-def before(day: dt.date, lead: CommitmentValue) -> dt.date:
-    """Return the day a lead time before ``day``: whole months by the calendar, other units by their length."""
-    if lead.unit == "month" and lead.value == int(lead.value):
-        return add_months(day, -int(lead.value))
-    if lead.unit == "year" and lead.value == int(lead.value):
-        return add_months(day, -12 * int(lead.value))
-    return day - dt.timedelta(hours=lead.value * UNIT_HOURS[lead.unit])
-
-
 def lead_of(control: Control, program: Program) -> CommitmentValue | None:
     """Return the lead time before the window's end by which a control's yearly run is finished, if any."""
     name = SMALL_LEADS.get(control.cadence or "") if program.facts.small else None
@@ -251,7 +242,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
     for (activity, cadence, lead_name), controls in groups.items():
         # A run with a lead time is finished by then: on the working day before, never later.
         lead = program.commitments[lead_name] if lead_name else None
-        deadline = working_day_before(before(window.end, lead)) if lead else None
+        deadline = working_day_before(lead_deadline(program.facts, lead)[0]) if lead else None
         if window.type2:
             days = tuple(on_working_day(d, window.end) for d in nominal_dates(cadence, window, activity.day))
             if deadline is not None:
@@ -271,8 +262,13 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
                  f"Owner: {_person(program, roles[0])}"]
         if lead:
             end_words = "the observation window ends" if window.type2 else "the as-of date"
-            lines.append(f"Finished at least {unit_phrase(lead.value, lead.unit)} before {end_words} "
-                         f"({long_date(window.end)}), as POL-26 section 4.4.1 sets.")
+            if lead_deadline(program.facts, lead)[1]:
+                lines.append(f"The first round is finished by {long_date(deadline or start)}: the policies take "
+                             f"effect less than {unit_phrase(lead.value, lead.unit)} before {end_words} "
+                             f"({long_date(window.end)}), as POL-26 section 4.4.1 sets.")
+            else:
+                lines.append(f"Finished at least {unit_phrase(lead.value, lead.unit)} before {end_words} "
+                             f"({long_date(window.end)}), as POL-26 section 4.4.1 sets.")
         lines += [f"With: {_person(program, role)}" for role in roles[1:]]
         lines.append("Controls:")
         for control in controls:
@@ -339,7 +335,7 @@ def _milestones(program: Program, window: AuditWindow) -> list[CalendarEvent]:
         lead = program.commitments.get(name)
         if lead is None:
             continue
-        day = working_day_before(before(window.end, lead))
+        day = working_day_before(lead_deadline(program.facts, lead)[0])
         description = text.format(firm=program.facts.audit.audit_firm, lead=unit_phrase(lead.value, lead.unit),
                                   end=f"{end_words} ({long_date(window.end)})")
         events.append(CalendarEvent(uid=f"audit-{name.replace('_', '-')}-{day:%Y%m%d}@{domain}", summary=summary,

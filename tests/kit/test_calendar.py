@@ -178,9 +178,9 @@ def test_type1_has_single_events_in_the_month_before_the_as_of_date(library: Lib
                   ("Weekly", "Monthly", "Quarterly", "Six-monthly", "Annual")]
     assert len(activities) > 30
     for event in activities:
-        # The small company's yearly independent test finishes its lead time (3 months) before the as-of date.
-        earliest = dt.date(2026, 10, 1) if "MON-03" in str(event["DESCRIPTION"]) else dt.date(2026, 12, 1)
-        assert earliest <= day_of(event.decoded("dtstart")) < START, event["SUMMARY"]
+        # Nothing falls before the policies take effect (1 December 2026), not even the yearly independent
+        # test, whose 3-month lead before the as-of date cannot be kept in the first year.
+        assert RELEASE <= day_of(event.decoded("dtstart")) < START, event["SUMMARY"]
     assert by_summary(events)["SOC 2 Type I as-of date"].decoded("dtstart") == START
 
 
@@ -188,26 +188,32 @@ def test_type1_has_single_events_in_the_month_before_the_as_of_date(library: Lib
 def test_audit_milestones_fall_their_named_lead_time_before_the_window_ends(library: Library,
                                                                            report_type: str) -> None:
     end = START if report_type == "type1" else END
+
+    def due(nominal: dt.date) -> list[dt.date]:
+        """The nominal day or the working day before it; a day before the policies take effect (the first
+        Type I, a month after adoption) becomes the day before the as-of date, as POL-26 then says."""
+        day = nominal if nominal >= RELEASE else end - dt.timedelta(days=1)
+        return [day - dt.timedelta(days=n) for n in range(4)]
+
     default = by_summary(events_of(library, report_type=report_type))
     # 60 days and 3 months before the end, moved to the working day before when they fall on a day off.
-    preparation = end - dt.timedelta(days=60)
     assert day_of(default["SOC 2 audit preparation: confirm scope with the audit firm"].decoded("dtstart")) \
-        in [preparation - dt.timedelta(days=n) for n in range(4)]
+        in due(end - dt.timedelta(days=60))
     # The small company's yearly independent test is finished 3 months before the end.
     test = default["Annual independent test of key controls"]
     assert "- MON-03 " in str(test["DESCRIPTION"])
-    assert max(dates(test)) <= add_months(end, -3)
+    assert max(dates(test)) <= max(due(add_months(end, -3)))
+    assert min(dates(test)) >= RELEASE
     if report_type == "type1":
-        assert max(dates(test)) == dt.date(2026, 10, 1)
+        assert max(dates(test)) == dt.date(2026, 12, 31)
+        assert "The first round is finished by 31 December 2026" in " ".join(str(test["DESCRIPTION"]).split())
     # A company that chooses other lead times gets other dates: the calendar reads the commitments.
     facts = facts_from_answers(resolve_answers({"report_type": report_type}),
                                overrides={"audit_preparation_lead": 30, "assessor_test_lead": 4})
     chosen = by_summary(parse(control_calendar(program_from_library(facts, library, as_of=START), RELEASE)))
     assert day_of(chosen["SOC 2 audit preparation: confirm scope with the audit firm"].decoded("dtstart")) \
-        in [end - dt.timedelta(days=30 + n) for n in range(4)]
-    assert max(dates(chosen["Annual independent test of key controls"])) <= add_months(end, -4)
-    if report_type == "type1":
-        assert max(dates(chosen["Annual independent test of key controls"])) == dt.date(2026, 9, 1)
+        in due(end - dt.timedelta(days=30))
+    assert max(dates(chosen["Annual independent test of key controls"])) <= max(due(add_months(end, -4)))
 
 
 def test_a_large_company_has_no_small_company_test_deadline(library: Library) -> None:
