@@ -212,6 +212,14 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+def drawn_images(page: object) -> int:
+    """Return how many times a page paints an image (WeasyPrint shares one resource dictionary between pages)."""
+    resources = page["/Resources"]  # type: ignore[index]
+    names = [name for name, ref in resources.get("/XObject", {}).items() if ref.get_object()["/Subtype"] == "/Image"]
+    content = page.get_contents().get_data()  # type: ignore[attr-defined]
+    return sum(content.count(f"{name} Do".encode()) for name in names)
+
+
 def squashed(text: str) -> str:
     return "".join(text.split())
 
@@ -264,8 +272,8 @@ def test_a_release_on_a4_with_a_logo_has_it_on_the_cover_and_no_draft_mark(examp
     assert all(not page.images for page in reader.pages[1:policy_start])  # the contents
     # A policy's own PDF has no cover: the logo heads its first page, and only that page.
     policy = PdfReader(pdf_dir(repo) / "ACME-POL-13-access-control-v1.0.pdf")
-    assert [len(page.images) for page in policy.pages] == [1] + [0] * (len(policy.pages) - 1)
     assert policy.pages[0].images[0].image.size == (2, 2)
+    assert [drawn_images(page) for page in policy.pages] == [1] + [0] * (len(policy.pages) - 1)
     matrix = appendix_pages(reader, "Appendix A. Control matrix")
     page_sizes = sizes(reader)
     assert {page_sizes[i] for i in matrix} == {(841.89, 595.28)}  # landscape A4
