@@ -33,10 +33,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model._catalog import Control
+from ..model._commitments import UNIT_HOURS, CommitmentValue, unit_phrase
 from ..model._roles import role_title
 from ..program._program import Program
 from ..render._context import add_months
 from ..render._markdown import markdown_to_html
+from ..render._render import long_date
 from ._evidence import (
     CADENCE_FACTS,
     PERIOD_MONTHS,
@@ -118,6 +120,17 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("processing", "processing integrity review", ("EV-63", "EV-67"), 7),
 )
 OTHER = Activity("controls", "control review", (), 1)
+# A small company's yearly independent test (MON-03, cadence control_testing) finishes the named lead
+# time before the window ends (the as-of date of a Type I report), as POL-26 section 4.4.1 says.
+SMALL_LEADS: dict[str, str] = {"control_testing": "assessor_test_lead"}
+# One-off audit milestones POL-26 times before the end of the window, each read from its commitment:
+# (commitment, small companies only, summary, what happens on the day).
+MILESTONES: tuple[tuple[str, str, str], ...] = (
+    ("audit_preparation_lead", "SOC 2 audit preparation: confirm scope with the audit firm",
+     "The Security Officer confirms scope, criteria and system description with {firm}, {lead} before {end} "
+     "(POL-26 section 5.2)."),
+)
+LEAD_TITLE = "independent test of key controls"
 
 
 @dataclass(frozen=True)
@@ -145,6 +158,21 @@ def activity_of(control: Control) -> Activity:
             if evidence in activity.evidence:
                 return activity
     return OTHER
+
+
+def before(day: dt.date, lead: CommitmentValue) -> dt.date:
+    """Return the day a lead time before ``day``: whole months by the calendar, other units by their length."""
+    if lead.unit == "month" and lead.value == int(lead.value):
+        return add_months(day, -int(lead.value))
+    if lead.unit == "year" and lead.value == int(lead.value):
+        return add_months(day, -12 * int(lead.value))
+    return day - dt.timedelta(hours=lead.value * UNIT_HOURS[lead.unit])
+
+
+def lead_of(control: Control, program: Program) -> CommitmentValue | None:
+    """Return the lead time before the window's end by which a control's yearly run is finished, if any."""
+    name = SMALL_LEADS.get(control.cadence or "") if program.facts.small else None
+    return program.commitments.get(name) if name else None
 
 
 def schedule_of(control: Control, program: Program) -> str | None:
@@ -217,25 +245,39 @@ def _roles(controls: Iterable[Control]) -> tuple[str, ...]:
 def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> list[CalendarEvent]:
     """Group scheduled controls by activity and cadence; return one event (series) per group."""
     carriers = program.carriers()
-    groups: dict[tuple[Activity, str], list[Control]] = {}
+    groups: dict[tuple[Activity, str, str], list[Control]] = {}
     for control in program.controls():
         cadence = schedule_of(control, program)
         if cadence is not None and control.id in carriers:
-            groups.setdefault((activity_of(control), cadence), []).append(control)
+            lead = lead_of(control, program)
+            groups.setdefault((activity_of(control), cadence, lead.name if lead else ""), []).append(control)
     domain = program.facts.company.email_domain
     events: list[CalendarEvent] = []
-    for (activity, cadence), controls in groups.items():
+    for (activity, cadence, lead_name), controls in groups.items():
+        # A run with a lead time is finished by then: on the working day before, never later.
+        lead = program.commitments[lead_name] if lead_name else None
+        deadline = working_day_before(before(window.end, lead)) if lead else None
         if window.type2:
             days = tuple(on_working_day(d, window.end) for d in nominal_dates(cadence, window, activity.day))
+            if deadline is not None:
+                # By the deadline, but inside the window its evidence is counted for (a window shorter
+                # than the lead time leaves only its first working day).
+                days = tuple(sorted({max(min(d, deadline), next_working_day(window.start)) for d in days}))
             until: dt.date | None = window.end
-        else:  # once, in the month before the as-of date
-            days = (on_working_day(first_on_day(add_months(window.start, -1), activity.day),
+        else:  # once, in the month before the as-of date, or by its lead time
+            days = (deadline if deadline is not None else
+                    on_working_day(first_on_day(add_months(window.start, -1), activity.day),
                                    window.start - dt.timedelta(days=1)),)
             until = None
         start = days[0]
         roles = _roles(controls)
-        lines = [f"{activity.title(cadence)} at {program.facts.company.name} ({window.describe()}).",
+        title = f"{ADJECTIVES[cadence]} {LEAD_TITLE}" if lead else activity.title(cadence)
+        lines = [f"{title} at {program.facts.company.name} ({window.describe()}).",
                  f"Owner: {_person(program, roles[0])}"]
+        if lead:
+            end_words = "the observation window ends" if window.type2 else "the as-of date"
+            lines.append(f"Finished at least {unit_phrase(lead.value, lead.unit)} before {end_words} "
+                         f"({long_date(window.end)}), as POL-26 section 4.4.1 sets.")
         lines += [f"With: {_person(program, role)}" for role in roles[1:]]
         lines.append("Controls:")
         for control in controls:
@@ -247,7 +289,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
         lines.append("Evidence to keep: " + "; ".join(f"{e} {catalog[e].item}" for e in kept))
         events.append(CalendarEvent(
             uid=f"{activity.key}-{cadence}-{controls[0].id.lower()}-{start:%Y%m%d}@{domain}",
-            summary=activity.title(cadence), start=start, cadence=cadence if window.type2 else None, until=until,
+            summary=title, start=start, cadence=cadence if window.type2 else None, until=until,
             controls=tuple(c.id for c in controls), roles=roles, description="\n".join(lines),
             category=activity.noun, day=activity.day, dates=days,
         ))
@@ -293,11 +335,30 @@ def _window_markers(program: Program, window: AuditWindow) -> list[CalendarEvent
             for name, day, summary in marks]
 
 
+def _milestones(program: Program, window: AuditWindow) -> list[CalendarEvent]:
+    """Return the one-off audit milestones POL-26 times before the window's end, on working days."""
+    domain = program.facts.company.email_domain
+    end_words = "the observation window ends" if window.type2 else "the as-of date"
+    events: list[CalendarEvent] = []
+    for name, summary, text in MILESTONES:
+        lead = program.commitments.get(name)
+        if lead is None:
+            continue
+        day = working_day_before(before(window.end, lead))
+        description = text.format(firm=program.facts.audit.audit_firm, lead=unit_phrase(lead.value, lead.unit),
+                                  end=f"{end_words} ({long_date(window.end)})")
+        events.append(CalendarEvent(uid=f"audit-{name.replace('_', '-')}-{day:%Y%m%d}@{domain}", summary=summary,
+                                    start=day, cadence=None, until=None, controls=(), roles=("security_officer",),
+                                    description=description, category="milestone"))
+    return events
+
+
 def calendar_events(program: Program) -> list[CalendarEvent]:
     """Return every event of the company's control calendar, in date order."""
     window = audit_window(program.facts)
     evidence_ids = {row.item.id for row in evidence_plan(program).rows}
-    events = _series(program, window, evidence_ids) + _policy_reviews(program) + _window_markers(program, window)
+    events = (_series(program, window, evidence_ids) + _policy_reviews(program) + _window_markers(program, window)
+              + _milestones(program, window))
     return sorted(events, key=lambda e: (e.start, e.uid))
 
 

@@ -21,6 +21,7 @@ from ._commitment_rules import (
     shadowed_commitments,
 )
 from ._control_rules import (
+    evidence_criteria_within_controls,
     evidence_on_subject,
     near_duplicate_controls,
     one_cadence_per_control,
@@ -54,6 +55,8 @@ RULES: tuple[Rule, ...] = (
     Rule("CTL002", "a control's statement names the record it leaves", one_record_per_control),
     Rule("CTL003", "no two controls state nearly the same thing", near_duplicate_controls),
     Rule("CTL004", "evidence items prove only controls of the policies they are about", evidence_on_subject),
+    Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",
+         evidence_criteria_within_controls),
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 # Rules whose findings in the current library text are still being fixed (issue #12): they run and

@@ -125,3 +125,39 @@ def evidence_on_subject(view: RuleInput) -> Iterator[Problem]:
                           f"({', '.join(item.criteria)})",
                           f"cite evidence about this control's subject, or add {control.policy} to {eid}'s policy "
                           "list in catalog/evidence.yaml if it truly proves it", line)
+
+
+def _evidence_line(path: str, evidence_id: str) -> int | None:
+    """Return the line of an evidence item's ``id:`` in the evidence catalog."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    index = text.find(f"id: {evidence_id}\n")
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def evidence_criteria_within_controls(view: RuleInput) -> Iterator[Problem]:
+    """An evidence item claims only criteria that the controls it proves address.
+
+    Criteria are met by controls; evidence only shows that a control ran. So an item's criteria must
+    be a subset of the union of its controls' criteria: a criterion no control it proves addresses is a
+    claim no auditor can trace to a control. The reverse (each control's criteria inside each of its
+    items') would be wrong: a control often needs several items, each proving a part of it.
+    """
+    catalog = view.program.library.catalog
+    served: dict[str, set[str]] = {}
+    for control in catalog.controls.values():
+        for eid in control.evidence:
+            served.setdefault(eid, set()).update(control.criteria)
+    where = str(view.program.library.root / "catalog" / "evidence.yaml")
+    for eid, item in sorted(catalog.evidence.items()):
+        extra = sorted(set(item.criteria) - served.get(eid, set()))
+        if eid not in served or not extra:
+            continue
+        users = sorted(c.id for c in catalog.controls.values() if eid in c.evidence)
+        yield Problem(where, f"evidence {eid} '{item.item}' maps {', '.join(extra)}, which none of the controls it "
+                      f"proves ({', '.join(users)}) addresses",
+                      f"add {', '.join(extra)} to the control whose duty meets it, or drop it from {eid}'s tsc list",
+                      _evidence_line(where, eid))

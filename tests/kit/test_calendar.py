@@ -25,6 +25,7 @@ from policyforge.kit._calendar import (
 from policyforge.kit._evidence import SCHEDULED, AuditWindow, evidence_plan, occurrences
 from policyforge.model import Library, facts_from_answers, load_library, resolve_answers
 from policyforge.program import Program, program_from_library
+from policyforge.render._context import add_months
 
 slow = pytest.mark.slow
 RELEASE = dt.date(2026, 12, 1)
@@ -175,8 +176,42 @@ def test_type1_has_single_events_in_the_month_before_the_as_of_date(library: Lib
                   ("Weekly", "Monthly", "Quarterly", "Six-monthly", "Annual")]
     assert len(activities) > 30
     for event in activities:
-        assert dt.date(2026, 12, 1) <= day_of(event.decoded("dtstart")) < START, event["SUMMARY"]
+        # The small company's yearly independent test finishes its lead time (3 months) before the as-of date.
+        earliest = dt.date(2026, 10, 1) if "MON-03" in str(event["DESCRIPTION"]) else dt.date(2026, 12, 1)
+        assert earliest <= day_of(event.decoded("dtstart")) < START, event["SUMMARY"]
     assert by_summary(events)["SOC 2 Type I as-of date"].decoded("dtstart") == START
+
+
+@pytest.mark.parametrize("report_type", ["type1", "type2"])
+def test_audit_milestones_fall_their_named_lead_time_before_the_window_ends(library: Library,
+                                                                           report_type: str) -> None:
+    end = START if report_type == "type1" else END
+    default = by_summary(events_of(library, report_type=report_type))
+    # 60 days and 3 months before the end, moved to the working day before when they fall on a day off.
+    preparation = end - dt.timedelta(days=60)
+    assert day_of(default["SOC 2 audit preparation: confirm scope with the audit firm"].decoded("dtstart")) \
+        in [preparation - dt.timedelta(days=n) for n in range(4)]
+    # The small company's yearly independent test is finished 3 months before the end.
+    test = default["Annual independent test of key controls"]
+    assert "- MON-03 " in str(test["DESCRIPTION"])
+    assert max(dates(test)) <= add_months(end, -3)
+    if report_type == "type1":
+        assert max(dates(test)) == dt.date(2026, 10, 1)
+    # A company that chooses other lead times gets other dates: the calendar reads the commitments.
+    facts = facts_from_answers(resolve_answers({"report_type": report_type}),
+                               overrides={"audit_preparation_lead": 30, "assessor_test_lead": 4})
+    chosen = by_summary(parse(control_calendar(program_from_library(facts, library, as_of=START), RELEASE)))
+    assert day_of(chosen["SOC 2 audit preparation: confirm scope with the audit firm"].decoded("dtstart")) \
+        in [end - dt.timedelta(days=30 + n) for n in range(4)]
+    assert max(dates(chosen["Annual independent test of key controls"])) <= add_months(end, -4)
+    if report_type == "type1":
+        assert max(dates(chosen["Annual independent test of key controls"])) == dt.date(2026, 9, 1)
+
+
+def test_a_large_company_has_no_small_company_test_deadline(library: Library) -> None:
+    events = by_summary(events_of(library, headcount_band="51-200"))
+    assert not [title for title in events if "independent test" in title]
+    assert "SOC 2 audit preparation: confirm scope with the audit firm" in events
 
 
 def test_every_scheduled_control_in_scope_is_on_the_calendar_once(library: Library) -> None:

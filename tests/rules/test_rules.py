@@ -362,9 +362,12 @@ def test_check_accepts_a_carried_control_stated_in_its_home_policy_and_names_a_m
     root = make_library(tmp_path, **{CONTROLS: carried})
     monkeypatch.setenv("POLICYFORGE_LIBRARY", str(root))
     repo = _company_repo(tmp_path, root)
-    assert [p for p in check_repository(repo).problems if "PMG-02" in p.message] == []
+    # CTL005 speaks of the miniature library's evidence items, which its two controls cannot fill.
+    assert [p for p in check_repository(repo).problems if "PMG-02" in p.message
+            and not p.message.startswith("CTL005")] == []
     (repo / POLICY).unlink()
-    problems = [p for p in check_repository(repo).problems if "PMG-02" in p.message]
+    problems = [p for p in check_repository(repo).problems if "PMG-02" in p.message
+                and not p.message.startswith("CTL005")]
     assert [p.message for p in problems] == ["control PMG-02 is stated in POL-02, which this repository does not have"]
     assert problems[0].where.endswith("POL-28-privacy.md")
 
@@ -566,3 +569,36 @@ def test_a_company_on_two_clouds_reads_each_clouds_network_terms_for_that_cloud(
     assert "security groups and network ACLs and VPC firewall rules" not in body
     statement = library_view(prog).statements["NET-02"]
     assert "its own account in AWS, and project in Google Cloud" in statement
+
+
+def test_an_evidence_item_mapping_a_criterion_none_of_its_controls_address_is_caught_at_its_line(
+        tmp_path: Path) -> None:
+    # The threat advisory check once mapped CC3.2 while its evidence EV-68 mapped CC3.2 and CC7.1.
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "The Security Officer checks new advisories weekly and records each check in Jira.", frequency="weekly",
+        evidence="EV-68", criteria="CC3.2")})
+    problems = [p for p in found(program(root), "CTL005") if "EV-68" in p.message]
+    assert len(problems) == 1
+    assert "maps CC7.1, which none of the controls it proves (PMG-02) addresses" in problems[0].message
+    assert problems[0].where.endswith("catalog/evidence.yaml")
+    assert problems[0].line == line_of(root / "catalog/evidence.yaml", "id: EV-68")
+    assert "CC7.1" in problems[0].fix
+
+
+def test_an_evidence_item_may_prove_a_criterion_through_any_one_of_its_controls(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "The Security Officer checks new advisories weekly and records each check in Jira.", frequency="weekly",
+        evidence="EV-68", criteria="CC3.2, CC7.1")})
+    assert [p for p in found(program(root), "CTL005") if "EV-68" in p.message] == []
+
+
+def test_the_librarys_evidence_items_map_only_criteria_their_controls_address() -> None:
+    library = load_library()
+    served: dict[str, set[str]] = {}
+    for control in library.catalog.controls.values():
+        for eid in control.evidence:
+            served.setdefault(eid, set()).update(control.criteria)
+    extra = {eid: set(item.criteria) - served[eid] for eid, item in library.catalog.evidence.items()
+             if eid in served and set(item.criteria) - served[eid]}
+    assert extra == {}
+    assert {"CC3.2", "CC7.1"} <= set(library.catalog.controls["VUL-06"].criteria)

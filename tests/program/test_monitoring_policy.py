@@ -1,0 +1,89 @@
+"""POL-26 (internal control monitoring): one set of lead times, one duty assignment, one sampling method."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from policyforge.model import load_library
+from policyforge.model._library import Library
+from policyforge.program._lint import variant_program
+
+CTO_IS_SO = {"security_officer_name": "Rahul Mehta", "security_officer_email": "rahul.mehta@acme.example"}
+LARGE = {"headcount_band": "51-200"}
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def pol26(library: Library, **answers: Any) -> str:
+    program = variant_program("example", library, answers)
+    return program.render_body(program.policies["POL-26"])
+
+
+def statement(body: str, number: str) -> str:
+    match = re.search(rf"\*\*{re.escape(number)}\*\*(.*?)(?=\n\s*\n)", body, re.DOTALL)
+    assert match, number
+    return " ".join(match.group(1).split())
+
+
+@pytest.mark.parametrize("report_type", ["type1", "type2"])
+def test_every_lead_time_of_the_monitoring_policy_is_read_from_its_named_commitment(library: Library,
+                                                                                  report_type: str) -> None:
+    overrides = {"assessor_test_lead": 5, "audit_preparation_lead": 45, "type2_window_decision": 75,
+                 "failed_control_retest": 7}
+    program = variant_program("example", library, {"report_type": report_type, "_commitments": overrides})
+    body = program.render_body(program.policies["POL-26"])
+    assert "at least 5 months before the SOC 2" in statement(body, "4.4.1")
+    assert "retested within 7 months" in statement(body, "4.4.1")
+    assert "45 days before" in body and "Sixty days" not in body
+    if report_type == "type1":
+        assert statement(body, "4.7.2").startswith("The report is a SOC 2 Type I")
+        assert "Within 75 days of receiving it" in statement(body, "4.7.2")
+    mon03 = next(c for c in program.controls() if c.id == "MON-03")
+    assert "at least 5 months before the SOC 2" in program.render_statement(mon03, program.policies["POL-26"])
+
+
+def test_no_lead_time_of_the_monitoring_policy_is_typed_as_a_number(library: Library) -> None:
+    text = (library.root / "policies" / "POL-26-internal-control-monitoring.md").read_text(encoding="utf-8")
+    for typed in ("3 months before", "Sixty days", "within 60 days", "retested within 3 months",
+                  "within 5 business days of discovery", "every 12 months after"):
+        assert typed not in text, typed
+
+
+@pytest.mark.parametrize("answers", [{}, CTO_IS_SO, LARGE, {**LARGE, **CTO_IS_SO}],
+                         ids=["small", "small-cto-so", "large", "large-cto-so"])
+def test_the_security_officer_never_tests_a_control_they_operate(library: Library, answers: dict[str, Any]) -> None:
+    body = pol26(library, **answers)
+    roles = body.split("## 4.")[0]
+    assert "performs internal testing" not in roles
+    so_line = next(line for line in roles.splitlines() if line.startswith("- **Security Officer**"))
+    two_roles = answers.get("security_officer_name") == "Rahul Mehta"
+    testing = statement(body, "4.4.2")
+    if answers.get("headcount_band") == "51-200":
+        assert "tests only controls that other people operate" in so_line
+        # The controls the Security Officer operates go to someone else, and when the CTO is the Security
+        # Officer, so do the CTO's own controls.
+        assert "tests the controls the Security Officer operates" in testing
+        assert ("those the Chief Technology Officer operates" in testing) == two_roles
+        assert ("the Chief Technology Officer or an independent assessor" in testing) == (not two_roles)
+    else:
+        assert "the independent assessor of section 4.4 performs every test" in so_line
+        assert "the assessor tests every control" in testing
+    if two_roles:
+        assert "test none of the controls they operate in either role" in roles
+
+
+@pytest.mark.parametrize("answers", [{}, LARGE], ids=["small", "large"])
+def test_samples_are_chosen_by_the_tester_from_the_population_in_policy_and_procedure(
+        library: Library, answers: dict[str, Any]) -> None:
+    body = pol26(library, **answers)
+    method = statement(body, "4.4.3")
+    assert "obtains the full population of the period from its system of record and chooses the samples" in method
+    procedure = body.split("### 5.1")[1].split("### 5.2")[0]
+    assert "obtains each population from its system of record and chooses samples" in procedure
+    # Nobody but the tester prepares or picks samples.
+    assert not re.search(r"prepares the (samples|populations)", body)
