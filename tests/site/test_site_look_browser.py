@@ -37,7 +37,8 @@ SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"  # kept by CI as the 
 # scrolls (a wide table in its own scroll box is fine; content cut off or pushing the page is not).
 OVERFLOWING = """(root) => {
   const article = document.querySelector(root);
-  const edge = article.getBoundingClientRect();
+  // The column the article sits in: Material's table scroll boxes reach into the article's own margins.
+  const edge = article.parentElement.getBoundingClientRect();
   const found = [];
   for (const e of article.querySelectorAll('*')) {
     const box = e.getBoundingClientRect();
