@@ -290,6 +290,14 @@ def copy_repo(example_repo: Path, tmp_path: Path) -> Path:
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
 
 
+def keep_first_page(pdf: Path, name: str) -> None:
+    """Leave the first page as an image in test-artifacts/ (CI keeps it), when poppler is installed."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    if shutil.which("pdftoppm"):
+        run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", str(pdf), str(ARTIFACTS / name)])
+        assert (ARTIFACTS / f"{name}.png").is_file()
+
+
 def test_a_policy_classified_in_its_front_matter_reads_the_same_on_block_cover_and_every_footer(
         example_repo: Path, tmp_path: Path) -> None:
     repo = copy_repo(example_repo, tmp_path)
@@ -317,6 +325,7 @@ def test_a_policy_classified_in_its_front_matter_reads_the_same_on_block_cover_a
             assert "· Internal" in own and "Confidential" not in own, labels[number]
         elif "Release draft ·" in footer:
             assert "Release draft · Confidential" in footer, labels[number]  # the appendices: the book's marking
+    keep_first_page(pdf_dir(repo) / "ACME-POL-13-access-control-v1.0.pdf", "pdf-policy-confidential")
 
 
 def test_the_redline_pdf_of_a_draft_is_marked_on_every_page_and_of_a_release_nowhere(
@@ -336,6 +345,7 @@ def test_the_redline_pdf_of_a_draft_is_marked_on_every_page_and_of_a_release_now
     assert all(squashed("DRAFT — not approved") in squashed(page.extract_text()) for page in pages)
     assert all("policy changes 2027.1 to HEAD · Internal" in collapse(page.extract_text()) for page in pages)
     assert "DRAFT — not approved" in next(draft_out.glob("*.html")).read_text(encoding="utf-8")
+    keep_first_page(draft, "pdf-redline-draft")
     run([*GIT, "tag", "2027.2"], cwd=repo)
     run([str(BIN / "policyforge"), "redline", "2027.1", "2027.2", "--full", "--out", str(release_out),
          "--repo", str(repo)], env=EPOCH)
