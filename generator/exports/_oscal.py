@@ -284,7 +284,7 @@ class _Exporter:
         types.append({
             "uuid": stable_uuid(self.slug, "information-type", "records"), "title": "Security and operational records",
             "description": f"Logs, configuration and tickets recording how the system is run, kept "
-                           f"{facts.get('commitments.log_retention_days')} days in "
+                           f"{facts.commitments.log_retention_days} days in "
                            f"{_md(facts.stack.logging_siem)}.",
         })
         return types

@@ -146,7 +146,7 @@ def _head(program: Program, title: str, subject: str, created: dt.date, kind: st
         '<meta name="generator" content="policyforge">\n'
         f'<meta name="dcterms.created" content="{stamp}">\n'
         f'<meta name="dcterms.modified" content="{stamp}">\n'
-        f"<style>:root {{ --brand: {facts.get('site.brand_color')}; }} {_page_style(look)}</style>\n"
+        f"<style>:root {{ --brand: {facts.site.brand_color}; }} {_page_style(look)}</style>\n"
         f'</head>\n<body class="part-{kind}">\n{_watermark(look)}'
     )
 
@@ -208,8 +208,8 @@ def policy_part(program: Program, doc: PolicyDoc, files: dict[str, str] | None =
     """Return one policy as a standalone document: its own PDF, and its pages in the handbook."""
     files = files if files is not None else _policy_files(program)
     created = doc.effective_date or release_date(program)
-    subject = f"{doc.title}, version {doc.version}, of {program.facts.get('company.legal_name')}"
-    document = (_head(program, f"{program.facts.get('company.name')} — {doc.title}", subject, created, "policy",
+    subject = f"{doc.title}, version {doc.version}, of {program.facts.company.legal_name}"
+    document = (_head(program, f"{program.facts.company.name} — {doc.title}", subject, created, "policy",
                       look) + _article(program, doc, files, look) + _TAIL)
     return Part(doc.id, doc.title, document, files[doc.id], doc.id.lower())
 
@@ -220,13 +220,13 @@ def policy_html(program: Program, doc: PolicyDoc) -> str:
 
 
 def _handbook_subject(program: Program, release: str) -> str:
-    return f"SOC 2 policy handbook of {program.facts.get('company.legal_name')}, release {release}"
+    return f"SOC 2 policy handbook of {program.facts.company.legal_name}, release {release}"
 
 
 def cover_part(program: Program, release: str, look: PdfLook | None = None) -> Part:
     """Return the cover; its document information becomes the handbook's (title, author, dates)."""
     created = release_date(program)
-    head = _head(program, f"{program.facts.get('company.name')} — {HANDBOOK_TITLE}",
+    head = _head(program, f"{program.facts.company.name} — {HANDBOOK_TITLE}",
                  _handbook_subject(program, release), created, "cover", look)
     cover = _cover(program, release, created, HANDBOOK_TITLE, look or PdfLook())
     return Part("cover", "Cover", head + cover + _TAIL,
@@ -247,7 +247,7 @@ def appendix_parts(program: Program, release: str, look: PdfLook | None = None) 
         fragment = _scope_ids(markdown_to_html(markdown.replace(original, f"# {heading}", 1)), anchor)
         fragment = _POLICY_LINK.sub(lambda m: f'href="{files[m.group(1)]}"' if m.group(1) in files else m.group(0),
                                     fragment)
-        document = (_head(program, f"{program.facts.get('company.name')} — {heading}",
+        document = (_head(program, f"{program.facts.company.name} — {heading}",
                           _handbook_subject(program, release), created, "appendix", look)
                     + f'<article class="appendix{" wide" if key in WIDE_APPENDICES else ""}" id="{anchor}">\n'
                       f'<p class="pf-running">Release {html.escape(release)} · '
@@ -266,7 +266,7 @@ def contents_part(program: Program, release: str, entries: list[tuple[Part, int]
         f'<span class="pn">{page}</span></a></li>'
         for part, page in entries
     )
-    head = _head(program, f"{program.facts.get('company.name')} — Contents", _handbook_subject(program, release),
+    head = _head(program, f"{program.facts.company.name} — Contents", _handbook_subject(program, release),
                  release_date(program), "contents", look)
     nav = f'<nav class="toc" id="contents"><h1>Contents</h1><ol>{rows}</ol></nav>\n'
     return Part("contents", "Contents", head + nav + _TAIL, "handbook-contents", "contents")

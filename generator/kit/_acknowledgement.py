@@ -387,26 +387,15 @@ def tables_xlsx(tables: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]]
                 created: dt.date) -> bytes:
     """Return the tables as a workbook dated ``created`` (same tables, same bytes)."""
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
-    from ..repo._files import normalized_zip
+    from ._workbook import workbook_bytes
 
     book = Workbook()
     default = book.active
     assert default is not None
     book.remove(default)
     add_sheets(book, tables)
-    moment = dt.datetime(created.year, created.month, created.day)
-    props = book.properties
-    props.creator = props.lastModifiedBy = "policyforge"
-    props.title = title
-    props.created = props.modified = moment
-    buffer = io.BytesIO()
-    import zipfile
-
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return normalized_zip(buffer.getvalue(), created)
+    return workbook_bytes(book, title, created)
 
 
 EVIDENCE_NAMES: dict[str, str] = {"Personnel population": "personnel-population.csv",

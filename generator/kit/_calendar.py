@@ -40,7 +40,7 @@ from ..render._context import add_months
 from ..render._markdown import markdown_to_html
 from ..render._render import long_date
 from ._evidence import (
-    CADENCE_FACTS,
+    COMPANY_CADENCES,
     PERIOD_MONTHS,
     SCHEDULED,
     AuditWindow,
@@ -179,9 +179,9 @@ def schedule_of(control: Control, program: Program) -> str | None:
     """Return how often people run a control, or None for automated, continuous or per-event ones."""
     if control.frequency not in SCHEDULED:
         return None
-    for evidence, fact in CADENCE_FACTS.items():
+    for evidence, chosen in COMPANY_CADENCES.items():
         if evidence in control.evidence:
-            return str(program.facts.get(fact))
+            return chosen(program.facts)
     return control.frequency
 
 

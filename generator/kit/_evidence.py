@@ -14,8 +14,8 @@ import datetime as dt
 import io
 import math
 import re
-import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,16 +28,18 @@ from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
-from ..repo._files import normalized_zip
 from ._sampling import SamplingTable, load_sampling
+from ._workbook import workbook_bytes
 
 SYSTEMS_FILE = "catalog/evidence_systems.yaml"
 CLOUD = "cloud"
 # For a Type I report, a control whose evidence is all operating evidence is shown by its design:
 # the approved policy that states it (plus the auditor's walk-through).
 DESIGN_EVIDENCE = "EV-01"
-# Evidence whose cadence is the company's own choice rather than the catalog's.
-CADENCE_FACTS: dict[str, str] = {"EV-21": "commitments.access_review_cadence"}
+# Evidence whose cadence is the company's own choice rather than the catalog's: the fact that sets it.
+COMPANY_CADENCES: dict[str, Callable[[Facts], str]] = {
+    "EV-21": lambda facts: facts.commitments.access_review_cadence,
+}
 PERIOD_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 # Schedules people keep (calendar entries), most frequent first.
 SCHEDULED: tuple[str, ...] = ("weekly", "monthly", "quarterly", "semiannual", "annual")
@@ -161,9 +163,9 @@ def system_names(paths: tuple[str, ...], program: Program) -> tuple[str, ...]:
     for path in paths:
         if path == CLOUD:
             providers = program.library.catalog.providers
-            names += [providers[p]["name"] for p in program.facts.get("stack.cloud_providers")]
+            names += [providers[p]["name"] for p in program.facts.stack.cloud_providers]
         else:
-            value = str(program.facts.get(path) or "").strip()
+            value = program.facts.named_text(path)
             if value:
                 names.append(value)
     return tuple(dict.fromkeys(names))
@@ -190,8 +192,8 @@ def cadence(item: EvidenceItem, facts: Facts) -> Cadence:
     is the one the control must meet. A recurring (periodic) item named "continuous (reviewed
     quarterly)" is produced by its review, so a period wins over "continuous" there.
     """
-    if item.id in CADENCE_FACTS:
-        return Cadence(False, str(facts.get(CADENCE_FACTS[item.id])))
+    if item.id in COMPANY_CADENCES:
+        return Cadence(False, COMPANY_CADENCES[item.id](facts))
     text = item.frequency.lower()
     words = [w.replace("semi-annual", "semiannual") for w in _PERIOD_WORD.findall(text)]
     if item.kind == "periodic":
@@ -369,7 +371,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
     rows: list[EvidenceRow] = []
     for eid in sorted(links):
         item = catalog.evidence[eid]
-        item = replace(item, detail=item.detail_for(program.facts.get("shape.work_model")))
+        item = replace(item, detail=item.detail_for(program.facts.shape.work_model))
         proved = sorted(links[eid], key=lambda c: c.id)
         criteria = set(program.scoped(item.criteria))
         for control in proved:
@@ -469,7 +471,6 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date,
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
     sheet = book.active
@@ -502,14 +503,4 @@ def evidence_xlsx(plan: EvidencePlan, created: dt.date,
         from ._acknowledgement import add_sheets
 
         add_sheets(book, populations)
-    moment = dt.datetime(created.year, created.month, created.day)
-    props = book.properties
-    props.creator = props.lastModifiedBy = "policyforge"
-    props.title = f"{plan.company} evidence plan"
-    props.subject = plan.window.describe()
-    props.created = props.modified = moment
-    buffer = io.BytesIO()
-    # ExcelWriter rather than Workbook.save: save() stamps "modified" with the current time.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return normalized_zip(buffer.getvalue(), created)
+    return workbook_bytes(book, f"{plan.company} evidence plan", created, plan.window.describe())

@@ -26,13 +26,13 @@ import re
 import subprocess
 import sys
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
+from ..repo._files import zip_bytes
 from ..repo._git import GitNotFound, git
 from ..repo._layout import ENGINE_FILE, REQUIREMENTS_FILE, VENDOR_DIR
 
@@ -221,14 +221,9 @@ def wheel_from_installed(dist: metadata.Distribution) -> tuple[str, bytes]:
         writer.writerow([relative, _record_hash(data), len(data)])
     writer.writerow([f"{info}/RECORD", "", ""])
     entries[f"{info}/RECORD"] = record.getvalue().encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for relative in sorted(entries, key=lambda r: (r.startswith(info), r)):
-            entry = zipfile.ZipInfo(relative, date_time=_ZIP_TIME)
-            entry.external_attr = 0o644 << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, entries[relative])
-    return f"{name.replace('-', '_')}-{version}-py3-none-any.whl", buffer.getvalue()
+    order = sorted(entries, key=lambda r: (r.startswith(info), r))
+    data = zip_bytes(((relative, entries[relative]) for relative in order), _ZIP_TIME)
+    return f"{name.replace('-', '_')}-{version}-py3-none-any.whl", data
 
 
 def _wheel_pin(name: str, data: bytes, source: str) -> EnginePin:

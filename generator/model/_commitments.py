@@ -58,6 +58,11 @@ _FREQUENCY_HOURS: tuple[tuple[str, float], ...] = (
 )
 
 
+def in_hours(value: float, unit: str) -> float | None:
+    """Return ``value unit`` in hours, or None for a unit that is not time (percent, count)."""
+    return value * UNIT_HOURS[unit] if unit in UNIT_HOURS else None
+
+
 _NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _FIELDS = ("title", "kind", "value", "unit", "fact", "source", "governs", "needed_by", "retention_of", "starts",
            "not_started_by")
@@ -92,7 +97,7 @@ class Commitment:
     @property
     def hours(self) -> float | None:
         """Return the default in hours, or None for a unit that is not time."""
-        return self.value * UNIT_HOURS[self.unit] if self.unit in UNIT_HOURS else None
+        return in_hours(self.value, self.unit)
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ class CommitmentValue:
     @property
     def hours(self) -> float | None:
         """Return the value in hours, or None for a unit that is not time."""
-        return self.value * UNIT_HOURS[self.unit] if self.unit in UNIT_HOURS else None
+        return in_hours(self.value, self.unit)
 
 
 @dataclass(frozen=True)

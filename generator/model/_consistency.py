@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ._commitments import UNIT_HOURS, CommitmentValue
 from ._commitments import unit_phrase as _phrase
+from ._fact_views import AuditFacts
+from ._facts_schema import ReportType
 
 # Names the checks read; a library without one of them skips the checks that need it.
 RPO = "rpo_hours"
@@ -143,17 +144,15 @@ def retention(values: Mapping[str, CommitmentValue], window_months: int) -> list
     return found
 
 
-def audit_gap_months(values: Mapping[str, CommitmentValue], facts: Mapping[str, Any]) -> int:
+def audit_gap_months(values: Mapping[str, CommitmentValue], audit: AuditFacts) -> int:
     """Return the months between consecutive Type II windows left uncovered (0 when windows abut)."""
     cycle = values.get(AUDIT_CYCLE)
-    audit = facts.get("audit") or {}
-    if cycle is None or cycle.hours is None or audit.get("report_type") != "type2":
+    if cycle is None or cycle.hours is None or audit.report_type is not ReportType.TYPE2:
         return 0
     months = round(cycle.hours / MONTH_HOURS)
-    return max(0, months - int(audit.get("observation_months") or 0))
+    return max(0, months - audit.observation_months)
 
 
-def value_findings(values: Mapping[str, CommitmentValue], facts: Mapping[str, Any]) -> list[Finding]:
-    """Return every contradiction among a company's commitment values."""
-    window = int((facts.get("audit") or {}).get("observation_months") or 0)
-    return [*recovery_point(values), *tier_order(values), *retention(values, window)]
+def value_findings(values: Mapping[str, CommitmentValue], window_months: int) -> list[Finding]:
+    """Return every contradiction among a company's commitment values, for an observation window in months."""
+    return [*recovery_point(values), *tier_order(values), *retention(values, window_months)]

@@ -2,7 +2,7 @@
 
 Each group of ``company.yml`` that code reads by name has a frozen dataclass here, built once from the
 validated facts (``Facts.company``, ``.people``, ``.shape``, ``.stack``, ``.held_data``, ``.audit``,
-``.site``). Templates keep reading the nested ``facts.data``; a fact added to the schema is added here
+``.site``, ``.commitments``). Templates keep reading the nested ``facts.data``; a fact added to the schema is added here
 when code reads it.
 """
 
@@ -50,6 +50,7 @@ class PeopleFacts:
     approver: Person
     security_contact: str
     alternate_approver: Person  # name and email are "" when the company names none
+    privacy_contact: str  # the role mailbox for privacy requests
 
     def role(self, key: str) -> Person:
         """Return the person holding a role named by its key (``security_officer``), as front matter names it."""
@@ -79,6 +80,7 @@ class StackFacts:
     logging_siem: str
     status_page: str
     tools: dict[str, str]  # every single-valued stack fact (ticketing, hr_system, ...) by key
+    backup_configured: tuple[str, ...]  # protections configured beyond the backup tool's own (may be empty)
 
     def tool(self, key: str) -> str:
         """Return the system a stack fact names (``ticketing`` -> "Linear"); KeyError for no such fact."""
@@ -111,6 +113,18 @@ class AuditFacts:
 
 
 @dataclass(frozen=True)
+class CommitmentFacts:
+    """The numbers the company states as facts (``commitments.*``) that code reads by name.
+
+    Every commitment, fact-backed or not, is resolved through ``catalog/commitments.yaml``
+    (``Program.commitments``); these are the raw facts for the few places that print the fact itself.
+    """
+
+    log_retention_days: int
+    access_review_cadence: str
+
+
+@dataclass(frozen=True)
 class SiteFacts:
     """The policy website (``site.*``)."""
 
@@ -135,7 +149,7 @@ def people_view(data: dict[str, Any]) -> PeopleFacts:
 
     return PeopleFacts(person("ceo"), person("cto"), person("security_officer"), person("privacy_officer"),
                        person("head_of_people"), person("approver"), group["security_contact"],
-                       person("alternate_approver"))
+                       person("alternate_approver"), group["privacy_contact"])
 
 
 def shape_view(data: dict[str, Any]) -> ShapeFacts:
@@ -150,7 +164,7 @@ def stack_view(data: dict[str, Any]) -> StackFacts:
     group = data["stack"]
     tools = {key: value for key, value in group.items() if isinstance(value, str)}
     return StackFacts(tuple(group["cloud_providers"]), tuple(group["cloud_regions"]), group["logging_siem"],
-                      str(group.get("status_page") or ""), tools)
+                      str(group.get("status_page") or ""), tools, tuple(group.get("backup_configured") or ()))
 
 
 def data_view(data: dict[str, Any]) -> DataFacts:
@@ -166,6 +180,12 @@ def audit_view(data: dict[str, Any]) -> AuditFacts:
     group = data["audit"]
     return AuditFacts(ReportType(group["report_type"]), group["observation_start"], group["observation_months"],
                       group["audit_firm"], group["effective_date"])
+
+
+def commitment_view(data: dict[str, Any]) -> CommitmentFacts:
+    """Return the ``commitments`` group of validated facts as a typed view."""
+    group = data["commitments"]
+    return CommitmentFacts(group["log_retention_days"], group["access_review_cadence"])
 
 
 def site_view(data: dict[str, Any]) -> SiteFacts:

@@ -23,6 +23,7 @@ from .._errors import BadValue, FactsError, Problem
 from ._commitments import CommitmentCatalog, commitments_of, override_value, resolve
 from ._fact_views import (
     AuditFacts,
+    CommitmentFacts,
     CompanyFacts,
     DataFacts,
     PeopleFacts,
@@ -30,6 +31,7 @@ from ._fact_views import (
     SiteFacts,
     StackFacts,
     audit_view,
+    commitment_view,
     company_view,
     data_view,
     people_view,
@@ -73,11 +75,24 @@ class Facts:
     data: dict[str, Any]
 
     def get(self, dotted: str) -> Any:
-        """Return the value at a dotted path such as ``people.ceo.name``."""
+        """Return the value at a dotted path such as ``people.ceo.name``.
+
+        For code that walks the schema (``flat``, a spec's ``dotted``); code that reads a fact it
+        names uses the typed views (``facts.company.name``), and a catalog-named path ``named_text``.
+        """
         node: Any = self.data
         for part in dotted.split("."):
             node = node[part]
         return node
+
+    def named_text(self, dotted: str) -> str:
+        """Return the text fact a catalog names by dotted path, stripped ("" when the company left it blank).
+
+        ``catalog/evidence_systems.yaml`` names the system each evidence item comes from as a fact path
+        (``stack.ticketing``, ``company.website``), checked against the schema's text facts when the
+        catalog is read. The path is data, not code, so no typed attribute can stand for it.
+        """
+        return str(self.get(dotted) or "").strip()
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -135,6 +150,11 @@ class Facts:
     def audit(self) -> AuditFacts:
         """Return the audit's facts, typed (``audit.*``)."""
         return audit_view(self.data)
+
+    @functools.cached_property
+    def commitments(self) -> CommitmentFacts:
+        """Return the commitment facts code prints by name, typed (``commitments.*``)."""
+        return commitment_view(self.data)
 
     @functools.cached_property
     def site(self) -> SiteFacts:
@@ -420,7 +440,8 @@ def _commitment_checks(data: dict[str, Any], catalog: CommitmentCatalog | None) 
     catalog = catalog if catalog is not None else _default_commitments()
     values = resolve(catalog, data)
     found: list[tuple[str, str, str, str]] = []
-    for finding in value_findings(values, data):
+    # Validation reads the raw mapping: the typed views are built from it only once it has passed.
+    for finding in value_findings(values, int(data["audit"]["observation_months"])):
         chosen = [values[name] for name in finding.names if values[name].origin != "library default"]
         if not chosen:
             continue

@@ -8,6 +8,7 @@ keeps them in step with the policies; what only the company knows is left as emp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,13 @@ def _links(program: Program, prefix: str) -> tuple[Callable[..., Markup], Callab
         doc = program.policies.get(policy_id)
         if doc is None:
             raise KeyError(f"section({policy_id!r}): that policy is not in this company's scope")
-        label = text or f"{policy_id} §{anchor}"
+        # The label's number is read from the policy's heading, so a renumbered section moves every citation.
+        template = program.library.templates.get(policy_id)
+        heading = re.search(rf"^#+\s+(\d+(?:\.\d+)*)\.?\s.*\{{#{re.escape(anchor)}\}}", template.body,
+                            re.MULTILINE) if template else None
+        if template and heading is None:
+            raise KeyError(f"section({policy_id!r}, {anchor!r}): {policy_id} has no heading with that anchor")
+        label = text or (f"section {heading.group(1)}" if heading else f"{policy_id} §{anchor}")
         return safe(f"[{label}]({prefix}{doc.filename}#{anchor})")
 
     return control, section

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from .._errors import BadValue
 from ..model._commitments import (
     UNIT_HOURS,
     CommitmentCatalog,
@@ -19,6 +20,7 @@ from ..model._commitments import (
 from ..model._commitments import (
     unit_phrase as unit_phrase,  # re-exported: the kit and trust pages print values with it
 )
+from ..model._consistency import UPTIME
 
 # Adverbs for the cadences that have one ("reviewed quarterly").
 _ADVERBS: dict[tuple[float, str], str] = {
@@ -52,8 +54,8 @@ class CommitText:
     def every(self) -> str:
         """Return ``every 3 months``, or ``every year`` for a single unit."""
         if self._value.unit in ("percent", "count"):
-            raise ValueError(f"commit.{self._value.name}.every: {self._value.unit} is not a period — "
-                             f"print {{{{ commit.{self._value.name} }}}} instead")
+            raise BadValue(f"commit.{self._value.name}.every: {self._value.unit} is not a period",
+                           f"print {{{{ commit.{self._value.name} }}}} instead")
         if self._value.value == 1:
             return f"every {unit_word(self._value.unit)}"
         if (self._value.value, self._value.unit) == (12, "month"):
@@ -65,15 +67,16 @@ class CommitText:
         """Return ``quarterly``, ``monthly``, ``yearly``... for a cadence that has such a word."""
         word = _ADVERBS.get((self._value.value, self._value.unit))
         if word is None:
-            raise ValueError(f"commit.{self._value.name}.adverb: {self} has no adverb — "
-                             f"write {{{{ commit.{self._value.name}.every }}}} instead")
+            raise BadValue(f"commit.{self._value.name}.adverb: {self} has no adverb",
+                           f"write {{{{ commit.{self._value.name}.every }}}} instead")
         return word
 
     @property
     def downtime(self) -> str:
         """Return the downtime a month an availability percentage allows: ``43 minutes`` for 99.9%."""
         if self._value.unit != "percent":
-            raise ValueError(f"commit.{self._value.name}.downtime: {self} is not an availability percentage")
+            raise BadValue(f"commit.{self._value.name}.downtime: {self} is not an availability percentage",
+                           f"print .downtime of a percent commitment, such as {{{{ commit.{UPTIME}.downtime }}}}")
         minutes = (100 - self._value.value) / 100 * UNIT_HOURS["month"] * 60
         if minutes < 120:
             return unit_phrase(int(minutes), "minute")
@@ -109,8 +112,8 @@ class CommitContext(Mapping[str, CommitText]):
         try:
             return self._texts[name]
         except KeyError:
-            raise ValueError(f"commit.{name} is not a named commitment — {self._catalog.suggest(name)} "
-                             "(policy_templates/catalog/commitments.yaml)") from None
+            raise BadValue(f"commit.{name} is not a named commitment",
+                           f"{self._catalog.suggest(name)} (policy_templates/catalog/commitments.yaml)") from None
 
     def __iter__(self) -> Iterator[str]:
         """Iterate over commitment names."""

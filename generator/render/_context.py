@@ -66,11 +66,13 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     can point at the company's file for that policy. ``unwritten`` names ids a library in
     progress lacks; links to them render as plain ids instead of failing.
     """
+    # Templates read the facts nested as in company.yml (``company.name``), so the groups are handed over
+    # as they are; values computed here come from the typed views.
     data = facts.data
     people: dict[str, Any] = {
         role: {"title": role_title(facts, role), **data["people"][role]} for role in ROLE_TITLES
     }
-    people["security_contact"] = data["people"]["security_contact"]
+    people["security_contact"] = facts.people.security_contact
     # The effective alternate approver (company.yml's, else the CEO or CTO), as approve enforces it.
     instead = alternate(facts)
     people["alternate_approver"] = ({"title": instead.title, "name": instead.name, "email": instead.email}
@@ -86,11 +88,15 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
          else f"the alternate approver, {reviewer.name},"} if reviewer else
         {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names",
          "subject": "an outside reviewer the Policy Approver names"})
-    people["privacy_contact"] = data["people"]["privacy_contact"]
+    # Who approves and reviews a duty conflict that the Security Officer's reviewer holds (POL-13 4.2.3). That
+    # reviewer is already the alternate approver when there is one, so the conflict goes outside the company.
+    outside = "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
+    people["conflict_fallback"] = {"phrase": outside, "subject": outside}
+    people["privacy_contact"] = facts.people.privacy_contact
     audit = dict(data["audit"])
-    start: dt.date = audit["observation_start"]
-    audit["observation_end"] = add_months(start, audit["observation_months"]) - dt.timedelta(days=1)
-    audit["type2"] = audit["report_type"] == ReportType.TYPE2
+    window = facts.audit
+    audit["observation_end"] = add_months(window.observation_start, window.observation_months) - dt.timedelta(days=1)
+    audit["type2"] = window.report_type is ReportType.TYPE2
     in_scope = {category: category in facts.categories for category in
                 ("security", "availability", "confidentiality", "processing_integrity", "privacy")}
 
@@ -122,10 +128,10 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "law": jurisdiction_words(facts, catalog.places, catalog.regulations),
         "rules": catalog.regulations,
         "money": money_words(facts),
-        "mfa": MFA_LABELS[data["stack"]["mfa_method"]],
+        "mfa": MFA_LABELS[facts.stack.tool("mfa_method")],
         "policy": dict(policy or {}),
         "link": link,
         # same_person("cto", "security_officer"): branch where one person holding both roles changes who checks.
         "same_person": lambda role_a, role_b: same_person(facts, role_a, role_b),
-        "docid": lambda policy_id: document_id(data["company"]["doc_prefix"], policy_id),
+        "docid": lambda policy_id: document_id(facts.company.doc_prefix, policy_id),
     }

@@ -21,7 +21,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from .._errors import Problem, TemplateError
+from .._errors import BadValue, Problem, TemplateError
 from ..model._commitments import unit_phrase
 from ._escape import markdown_text
 from ._grammar import agree, article, plural, possessive, verb_for
@@ -213,6 +213,10 @@ def render_markdown(source: str, name: str, context: Mapping[str, Any], first_li
         ]) from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError([Problem(name, f"not allowed in a policy: {exc}", "remove the expression")]) from None
+    except BadValue as exc:  # a value the template asked for cannot be printed that way; the fix says how
+        line = _template_line(exc, name)
+        raise TemplateError([Problem(name, f"cannot render: {exc.message}", exc.fix,
+                                     line + first_line - 1 if line else None)]) from None
     except Exception as exc:  # noqa: BLE001 - any failure of untrusted template code is the author's to fix
         line = _template_line(exc, name)
         raise TemplateError([

@@ -43,22 +43,22 @@ def governance_words(facts: Facts) -> dict[str, Any]:
 
 def architecture_words(facts: Facts, places: PlaceData) -> dict[str, Any]:
     """Return the chosen services by name and the protections the backup service can really give."""
-    stack = facts.data["stack"]
+    stack = facts.stack
     words: dict[str, Any] = {}
     for kind in ("compute", "database", "object_storage", "secrets_manager", "iac_tool"):
-        record = places.service(kind, stack[kind]) or {"name": stack[kind]}
+        record = places.service(kind, stack.tool(kind)) or {"name": stack.tool(kind)}
         words[kind] = record["name"]
         words[f"{kind}_record"] = record
-    storage = places.service("object_storage", stack["object_storage"]) or {}
+    storage = places.service("object_storage", stack.tool("object_storage")) or {}
     words["storage_redundancy"] = storage.get("redundancy", "")
-    words["drift"] = (places.service("iac_tool", stack["iac_tool"]) or {}).get("drift", "")
-    backup = places.backup_by_name(stack["backup_tool"]) or {}
-    configured = set(stack.get("backup_configured") or [])
+    words["drift"] = (places.service("iac_tool", stack.tool("iac_tool")) or {}).get("drift", "")
+    backup = places.backup_by_name(stack.tool("backup_tool")) or {}
+    configured = set(stack.backup_configured)
     lock = str(backup.get("immutable") or "")
     if not lock and "immutable" in configured:
         lock = "a retention lock configured on the backup storage"
     words["backup"] = {
-        "name": stack["backup_tool"],
+        "name": stack.tool("backup_tool"),
         "known": bool(backup),
         "immutable": bool(lock),
         "lock": lock,

@@ -7,6 +7,7 @@ import io
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -51,12 +52,21 @@ def normalized_zip(data: bytes, day: dt.date) -> bytes:
     ``day`` (zip dates start in 1980), Unix as its system and mode 0644, deflated.
     """
     stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return zip_bytes(((info.filename, source.read(info.filename)) for info in source.infolist()), stamp)
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]], stamp: tuple[int, int, int, int, int, int]) -> bytes:
+    """Return a zip of ``(name, data)`` entries in the order given, each dated ``stamp``, Unix, mode 0644, deflated.
+
+    The one zip writer: the same entries always give the same bytes, on any platform.
+    """
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in entries:
+            fixed = zipfile.ZipInfo(name, date_time=stamp)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.create_system = 3
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, data)
     return out.getvalue()

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from .._errors import Problem
 from ._base import Rule, RuleInput, Source, company_view, library_view
+from ._citation_rules import citations_resolve, control_citations_resolve
 from ._commitment_rules import (
     audit_windows_abut,
     availability_gap_stated,
@@ -57,6 +58,8 @@ RULES: tuple[Rule, ...] = (
     Rule("CTL004", "evidence items prove only controls of the policies they are about", evidence_on_subject),
     Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",
          evidence_criteria_within_controls),
+    Rule("XRF001", "a citation of a numbered section finds that section in the policy it names", citations_resolve),
+    Rule("XRF002", "a control cited as another policy's is carried by that policy", control_citations_resolve),
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 # Rules whose findings in the current library text are still being fixed (issue #12): they run and

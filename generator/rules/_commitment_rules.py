@@ -91,7 +91,7 @@ def _shadows_in(source: Source, entries: list, view: RuleInput) -> Iterator[Prob
 def contradicting_values(view: RuleInput) -> Iterator[Problem]:
     """Recovery point, recovery tiers and retention periods that cannot all hold at once."""
     values = view.program.commitments
-    for finding in value_findings(values, view.program.facts.data):
+    for finding in value_findings(values, view.program.facts.audit.observation_months):
         # In a company repository point at the value the company chose; in the library, at the entry
         # that states the relation (the tier that is needed, the record class that is too short).
         chosen = [n for n in finding.names if values[n].origin != "library default"] if view.company_file else []
@@ -126,7 +126,7 @@ _BRIDGE = re.compile(r"\bbridge letter\b", re.IGNORECASE)
 
 def audit_windows_abut(view: RuleInput) -> Iterator[Problem]:
     """Consecutive observation windows leave no gap, or the text says how the gap is bridged."""
-    gap = audit_gap_months(view.program.commitments, view.program.facts.data)
+    gap = audit_gap_months(view.program.commitments, view.program.facts.audit)
     if gap == 0:
         return
     months = view.program.facts.audit.observation_months

@@ -21,7 +21,7 @@ from ..program._companion import COMPANION_TITLES, companion_pages
 from ..program._load import program_page
 from ..program._program import Program
 from ..render._markdown import MARKDOWN_EXTENSIONS
-from ..repo._files import write_atomic
+from ..repo._files import policy_files, write_atomic
 from ._changes import changes_page, release_changes
 from ._matrix import grouped_matrix_page
 
@@ -83,8 +83,8 @@ def company_pages(repo: Path) -> list[str]:
     folder = repo / POLICIES_DIR
     generated = {"index.md", *PAGE_TITLES}
     pages: list[str] = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        if path.name in generated or path.is_symlink() or not path.is_file():
+    for path in policy_files(folder):
+        if path.name in generated:
             continue
         if not is_policy_source(path.name, path.read_text(encoding="utf-8", errors="replace")):
             pages.append(path.name)

@@ -203,6 +203,7 @@ def test_evidence_plan_gains_the_population_and_records_once_a_roster_exists(rep
     assert load_workbook(book).sheetnames == ["Evidence plan", "Personnel population", "Acknowledgements"]
 
 
+@pytest.mark.slow
 def test_check_refuses_a_change_that_rewrites_a_recorded_acknowledgement(repo: Path, tmp_path: Path) -> None:
     from policyforge.lifecycle import check_repository
 

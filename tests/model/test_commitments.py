@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import LIBRARY, build_file_tree, mini_library_files
-from policyforge import FactsError, TemplateError, facts_from_answers, load_library, program_from_library
+from policyforge import FactsError, Problem, TemplateError, facts_from_answers, load_library, program_from_library
 from policyforge.model import dump_facts, parse_facts_yaml, resolve_answers
 from policyforge.model._commitments import parse_commitments, resolve
 from policyforge.render._render import render_markdown
@@ -99,13 +99,33 @@ def test_commit_follows_the_company_fact_it_names(tmp_path: Path) -> None:
 def test_unknown_commit_name_fails_rendering_with_a_suggestion(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as caught:
         render(tmp_path, "line one\n{{ commit.incident_reprt_staff.within }}")
-    problem = caught.value.problems[0]
-    assert problem.line == 2 and "did you mean incident_report_staff" in problem.message
+    assert caught.value.problems == [Problem(
+        "t.md", "cannot render: commit.incident_reprt_staff is not a named commitment",
+        "did you mean incident_report_staff? (policy_templates/catalog/commitments.yaml)", 2)]
 
 
 def test_adverb_of_a_cadence_without_one_points_at_every(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match=r"commit.vuln_report_ack.every"):
+    with pytest.raises(TemplateError) as caught:
         render(tmp_path, "{{ commit.vuln_report_ack.adverb }}")
+    assert caught.value.problems == [Problem(
+        "t.md", "cannot render: commit.vuln_report_ack.adverb: 3 business days has no adverb",
+        "write {{ commit.vuln_report_ack.every }} instead", 1)]
+
+
+def test_every_of_a_percentage_points_at_the_plain_value(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError) as caught:
+        render(tmp_path, "{{ commit.capacity_alert.every }}")
+    assert caught.value.problems == [Problem(
+        "t.md", "cannot render: commit.capacity_alert.every: percent is not a period",
+        "print {{ commit.capacity_alert }} instead", 1)]
+
+
+def test_downtime_of_a_duration_points_at_the_availability_commitment(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError) as caught:
+        render(tmp_path, "{{ commit.incident_report_staff.downtime }}")
+    assert caught.value.problems == [Problem(
+        "t.md", "cannot render: commit.incident_report_staff.downtime: 1 hour is not an availability percentage",
+        "print .downtime of a percent commitment, such as {{ commit.uptime_sla.downtime }}", 1)]
 
 
 def test_commit_output_is_escaped_like_every_fact(tmp_path: Path) -> None:

@@ -101,8 +101,10 @@ def test_remediation_deadlines_must_tighten_with_severity() -> None:
 
 
 def test_unknown_answer_key_is_refused() -> None:
-    with pytest.raises(FactsError, match="compnay_name: unknown fact"):
+    with pytest.raises(FactsError) as caught:
         facts_from_answers({**resolve_answers(), "compnay_name": "x"})
+    assert [str(p) for p in caught.value.problems] == [
+        "answers: compnay_name: unknown fact — did you mean company_name?"]
 
 
 HOSTILE_VALUES = [
@@ -138,15 +140,20 @@ def test_yaml_special_values_get_an_error_with_the_line() -> None:
     text = dump_facts(facts_from_answers(resolve_answers())).replace('\n  name: "Acme Cloud"', "\n  name: no")
     with pytest.raises(FactsError) as caught:
         parse_facts_yaml(text)
-    (problem,) = caught.value.problems
-    assert problem.line == text.splitlines().index("  name: no") + 1
-    assert "company.name: False is not text — put the value in double quotes" in str(problem)
+    line = text.splitlines().index("  name: no") + 1
+    assert [str(p) for p in caught.value.problems] == [
+        f"company.yml:{line}: company.name: False is not text — put the value in double quotes"]
 
 
 def test_broken_yaml_reports_file_and_line() -> None:
     text = dump_facts(facts_from_answers(resolve_answers())).replace('  name: "Acme Cloud"', '  name: "Acme')
-    with pytest.raises(FactsError, match=r"company.yml:\d+: YAML syntax error"):
+    with pytest.raises(FactsError) as caught:
         parse_facts_yaml(text)
+    # The parser stops two lines below the open quote, where the next key cannot be read.
+    line = text.splitlines().index('  name: "Acme') + 3
+    assert [str(p) for p in caught.value.problems] == [
+        f"company.yml:{line}: YAML syntax error: expected <block end>, but found '<scalar>' — check indentation "
+        "and quote values containing ': ' or '#'"]
 
 
 def test_unknown_and_missing_facts_in_company_yml_are_named() -> None:
@@ -154,9 +161,11 @@ def test_unknown_and_missing_facts_in_company_yml_are_named() -> None:
     text = text.replace('  audit_firm: "Example Assurance LLP"\n', "  auditor: x\n")
     with pytest.raises(FactsError) as caught:
         parse_facts_yaml(text)
-    messages = [str(p) for p in caught.value.problems]
-    assert any("audit.auditor: unknown fact" in m for m in messages)
-    assert any("audit.audit_firm is missing" in m for m in messages)
+    line = text.splitlines().index("  auditor: x") + 1
+    assert [str(p) for p in caught.value.problems] == [
+        f"company.yml:{line}: audit.auditor: unknown fact — did you mean audit.audit_firm?",
+        "company.yml: audit.audit_firm is missing — add audit.audit_firm (Audit firm)",
+    ]
 
 
 def test_flat_answers_round_trip_through_facts() -> None:
@@ -179,3 +188,18 @@ def test_the_typed_views_hold_every_fact_code_reads_by_name() -> None:
     assert facts.held_data.phi and facts.stack.cloud_providers == ("aws", "gcp")
     assert facts.people.role("alternate_approver").name == "Ana Lima"
     assert facts.company.currency == facts.get("company.currency")
+    assert facts.people.privacy_contact == facts.get("people.privacy_contact")
+    assert facts.commitments.log_retention_days == facts.get("commitments.log_retention_days")
+    assert facts.commitments.access_review_cadence == facts.get("commitments.access_review_cadence")
+
+
+def test_the_backup_protections_a_company_configures_are_a_typed_tuple() -> None:
+    assert facts_from_answers(resolve_answers({"backup_configured": ""})).stack.backup_configured == ()
+    chosen = facts_from_answers(resolve_answers({"backup_configured": "immutable, cross_region"}))
+    assert chosen.stack.backup_configured == ("immutable", "cross_region")
+
+
+def test_a_catalog_named_text_fact_is_read_stripped_and_blank_when_left_empty() -> None:
+    facts = facts_from_answers(resolve_answers({"status_page": ""}))
+    assert facts.named_text("stack.ticketing") == facts.stack.tool("ticketing") != ""
+    assert facts.named_text("stack.status_page") == ""

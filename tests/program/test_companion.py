@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,24 @@ def test_a_library_without_companion_templates_is_reported_not_crashed(library: 
     with pytest.raises(TemplateError) as caught:
         companion_pages(program)
     assert "companion" in str(caught.value) and "policy_templates/companion/" in str(caught.value)
+
+
+def test_a_section_cited_by_a_companion_document_is_numbered_from_the_policy_heading(
+        pages: dict[str, dict[str, str]]) -> None:
+    example = pages["example"]
+    cited = {name: re.findall(r"\[(section [\d.]+)\]\((?:\.\./)?(POL-\d\d)[^)#]*#([a-z-]+)\)", text)
+             for name, text in example.items()}
+    found = {item for items in cited.values() for item in items}
+    assert {("section 4.2", "POL-08", "risk-tiers"), ("section 4.6", "POL-02", "exception-requests"),
+            ("section 4.1", "POL-22", "business-impact-analysis")} <= found
+
+
+def test_a_companion_citation_of_an_anchor_the_policy_lacks_is_refused(library: Library, tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    shutil.copytree(library.root, root)
+    path = root / "companion" / "vendor-inventory.md"
+    path.write_text(path.read_text(encoding="utf-8").replace('section("POL-08", "risk-tiers")',
+                                                             'section("POL-08", "risk-levels")'), encoding="utf-8")
+    with pytest.raises((TemplateError, KeyError)) as caught:
+        companion_pages(variant_program("example", load_library(root)))
+    assert "risk-levels" in str(caught.value)

@@ -32,6 +32,7 @@ def test_the_matrix_holds_at_least_eight_companies_that_differ_in_every_fact_the
         assert len({str(a[key]) for a in answers}) == 2, key
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(MATRIX))
 def test_each_matrix_company_passes_the_library_lint_with_every_criterion_covered(library: Library,
                                                                                    name: str) -> None:

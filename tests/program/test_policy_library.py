@@ -18,6 +18,7 @@ def library():  # type: ignore[no-untyped-def]
     return load_library()
 
 
+@pytest.mark.slow
 def test_library_passes_its_own_lint_for_every_variant_company(library) -> None:  # type: ignore[no-untyped-def]
     problems = lint_library(library)
     assert not problems, "\n".join(str(p) for p in problems[:40])

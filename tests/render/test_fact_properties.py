@@ -127,6 +127,7 @@ def test_every_text_fact_is_shown_on_some_page_so_the_properties_check_it() -> N
     assert page_showing()["company_legal_name"] == "home"
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(key=st.sampled_from(TEXT_KEYS), value=fact_values)
 @example(key="company_name", value="{{ 7*7 }}")
@@ -147,6 +148,7 @@ def test_a_text_fact_is_shown_exactly_as_typed_or_refused_naming_the_field(key: 
         shown_exactly(outcome, key)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(key=st.sampled_from(TEXT_KEYS), a=st.integers(1000, 9999), b=st.integers(1000, 9999),
        shape=st.sampled_from(["{{{{ {a}*{b} }}}}", "{{{{{a}*{b}}}}}", "{{% if true %}}{{{{ {a}*{b} }}}}{{% endif %}}",
@@ -162,6 +164,7 @@ def test_template_syntax_in_a_fact_is_shown_and_never_run(key: str, a: int, b: i
         assert str(a * b) not in shown_exactly(reread, key)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(name=st.one_of(fact_values, st.sampled_from(JINJA)))
 def test_derived_defaults_follow_an_overridden_name_as_data(name: str) -> None:
@@ -180,6 +183,7 @@ def test_derived_defaults_follow_an_overridden_name_as_data(name: str) -> None:
                           "ceo_name", "approver_name", "head_of_people_name"}, exc
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(key=st.sampled_from(TEXT_KEYS), value=fact_values)
 def test_company_yml_written_by_dump_facts_reads_back_to_the_same_facts(key: str, value: str) -> None:
@@ -189,6 +193,7 @@ def test_company_yml_written_by_dump_facts_reads_back_to_the_same_facts(key: str
     assert parse_facts_yaml(dump_facts(facts)) == facts
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(token=st.one_of(st.sampled_from(YAML_SPECIALS + MARKUP + JINJA), st.text(max_size=30))
        .filter(lambda t: not re.search(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", t)))

@@ -602,3 +602,34 @@ def test_the_librarys_evidence_items_map_only_criteria_their_controls_address() 
              if eid in served and set(item.criteria) - served[eid]}
     assert extra == {}
     assert {"CC3.2", "CC7.1"} <= set(library.catalog.controls["VUL-06"].criteria)
+
+
+def test_a_citation_of_a_section_the_policy_lacks_is_caught_at_its_line(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "The rules of section 2.1 apply, and section 3.4 sets the deadline.")})
+    problems = found(program(root), "XRF001")
+    assert [p.message.split(":")[0] for p in problems] == [
+        "XRF001 POL-02 cites section 3.4 of POL-02, which has no such section"]
+    assert problems[0].line == line_of(root / POLICY, "**2.2**")
+
+
+def test_a_citation_into_another_policy_is_resolved_there_and_whose_names_that_policy(tmp_path: Path) -> None:
+    good = 'as section 2.1 of the {{ link("POL-28") }} sets, whose section 1.1 names the officer.'
+    root = make_library(tmp_path, **{POLICY: with_statement(f"Reviews follow the rules, {good}")})
+    assert found(program(root), "XRF001") == []
+    root = make_library(tmp_path / "bad", **{POLICY: with_statement(
+        'Reviews follow the rules, as section 2.5 of the {{ link("POL-28") }} sets.')})
+    assert [p.message.split(":")[0] for p in found(program(root), "XRF001")] == [
+        "XRF001 POL-02 cites section 2.5 of POL-28, which has no such section"]
+
+
+def test_a_control_cited_as_another_policys_must_be_carried_by_it(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        'The notice is reviewed under control PRV-01 of the {{ link("POL-28") }}.')})
+    assert found(program(root), "XRF002") == []
+    root = make_library(tmp_path / "bad", **{POLICY: with_statement(
+        'The notice is reviewed under control PMG-01 of the {{ link("POL-28") }}.')})
+    problems = found(program(root), "XRF002")
+    assert len(problems) == 1 and "cites control PMG-01 of POL-28, which that policy does not carry" in \
+        problems[0].message
+    assert problems[0].line == line_of(root / POLICY, "**2.2**")

@@ -97,6 +97,7 @@ def test_the_pdf_fetcher_embeds_no_file_and_requests_no_url(listener: Listener, 
     assert listener.requests == []
 
 
+@pytest.mark.slow
 def test_a_hostile_policy_pdf_carries_no_secret_and_sends_no_request(
         facts: Facts, listener: Listener, canary: str) -> None:
     program = program_from_library(facts)
@@ -119,6 +120,7 @@ def test_a_title_with_markup_is_shown_as_text_wherever_a_policy_links_it(facts: 
         assert "<img" not in html and "&lt;img" in html
 
 
+@pytest.mark.slow
 def test_check_reports_what_the_sanitiser_removes_with_file_line_and_fix(company: Path, listener: Listener) -> None:
     path = append_to_policy(company, "POL-13", hostile_body(listener))
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -269,10 +271,12 @@ def commit_all(repo: Path, message: str) -> None:
                    cwd=repo, check=True)
 
 
+@pytest.mark.slow
 def test_a_fresh_company_has_every_policy_approved_as_readers_see_it(company: Path) -> None:
     assert approval_findings(company) == {}
 
 
+@pytest.mark.slow
 def test_a_company_yml_change_makes_every_policy_it_alters_need_a_new_approval(company: Path) -> None:
     from policyforge.lifecycle._approve import approve
     from policyforge.program import load_program
@@ -297,6 +301,7 @@ def test_a_company_yml_change_makes_every_policy_it_alters_need_a_new_approval(c
     assert approval_findings(company) == {}
 
 
+@pytest.mark.slow
 def test_changing_the_approver_role_needs_the_current_approver(company: Path) -> None:
     from policyforge import PolicyforgeError
     from policyforge.lifecycle._approve import approve
@@ -318,6 +323,7 @@ def test_changing_the_approver_role_needs_the_current_approver(company: Path) ->
     assert approval_findings(company) == {}
 
 
+@pytest.mark.slow
 def test_check_base_fails_a_role_change_approved_by_the_new_approver_through_an_edited_history(company: Path) -> None:
     from policyforge.program import load_program
 
