@@ -40,7 +40,6 @@ from ..render._context import add_months
 from ..render._markdown import markdown_to_html
 from ..render._render import long_date
 from ._evidence import (
-    COMPANY_CADENCES,
     PERIOD_MONTHS,
     SCHEDULED,
     AuditWindow,
@@ -176,13 +175,12 @@ def lead_of(control: Control, program: Program) -> CommitmentValue | None:
 
 
 def schedule_of(control: Control, program: Program) -> str | None:
-    """Return how often people run a control, or None for automated, continuous or per-event ones."""
-    if control.frequency not in SCHEDULED:
-        return None
-    for evidence, chosen in COMPANY_CADENCES.items():
-        if evidence in control.evidence:
-            return chosen(program.facts)
-    return control.frequency
+    """Return how often people run a control, or None for automated, continuous or per-event ones.
+
+    ``control`` comes from ``program.controls()``: its frequency is the company's value of the named
+    commitment its statement prints, so the calendar, the evidence plan and the policy agree.
+    """
+    return control.frequency if control.frequency in SCHEDULED else None
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -13,10 +13,8 @@ import csv
 import datetime as dt
 import io
 import math
-import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import Problem, TemplateError
@@ -28,6 +26,7 @@ from ..program._program import CATEGORY_TITLES, Program
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
+from ._evidence_text import Schedule, company_items, schedule, schedule_text
 from ._sampling import SamplingTable, load_sampling
 from ._workbook import workbook_bytes
 
@@ -36,10 +35,6 @@ CLOUD = "cloud"
 # For a Type I report, a control whose evidence is all operating evidence is shown by its design:
 # the approved policy that states it (plus the auditor's walk-through).
 DESIGN_EVIDENCE = "EV-01"
-# Evidence whose cadence is the company's own choice rather than the catalog's: the fact that sets it.
-COMPANY_CADENCES: dict[str, Callable[[Facts], str]] = {
-    "EV-21": lambda facts: facts.commitments.access_review_cadence,
-}
 PERIOD_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 # Schedules people keep (calendar entries), most frequent first.
 SCHEDULED: tuple[str, ...] = ("weekly", "monthly", "quarterly", "semiannual", "annual")
@@ -57,12 +52,13 @@ KIND_TITLES: dict[str, str] = {
 # collector records the artefact's location.
 COLUMNS: tuple[str, ...] = (
     "ID", "Evidence", "Detail", "Kind", "Frequency", "Type I", "Needed", "Basis", "Status", "Due", "Assignee",
-    "Link", "Owner", "Owner email", "System", "Controls", "Criteria",
+    "Link", "Owner", "Owner email", "System", "Controls", "Criteria", "Control frequencies",
 )
+FREQUENCY_NOTE = ("An item is produced as often as the controls it proves run: its frequency lists each control's "
+                  "frequency, set by the same named commitment as the control's statement in its policy, and "
+                  "the artefacts are counted at the most frequent of them.")
 STATUSES: tuple[str, ...] = ("Not started", "Requested", "Collected", "Accepted by auditor")
 FORMATS: tuple[str, ...] = ("md", "csv", "xlsx")
-_PERIOD_WORD = re.compile(r"\b(semi-annual|semiannual|annual|quarterly|monthly|weekly|daily|continuous|"
-                          r"point-in-time|on change)\b")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -185,35 +181,18 @@ class Cadence:
         return " + ".join((["per-event"] if self.events else []) + ([self.period] if self.period else []))
 
 
-def cadence(item: EvidenceItem, facts: Facts) -> Cadence:
-    """Read an item's cadence from the catalog's frequency wording (or the company's fact).
+def cadence(item: EvidenceItem, frequencies: list[str]) -> Cadence:
+    """Return the cadence an item is sampled at, from the frequencies of the controls it proves.
 
-    The catalog writes e.g. "quarterly minimum (continuous/monthly common)": the first period named
-    is the one the control must meet. A recurring (periodic) item named "continuous (reviewed
-    quarterly)" is produced by its review, so a period wins over "continuous" there.
+    The most frequent schedule wins: when one control runs monthly and another quarterly, the auditor
+    samples the months. A population is produced on each event, as is an item whose controls only
+    run on events. Controls that only run continuously are automated and shown as such.
     """
-    if item.id in COMPANY_CADENCES:
-        return Cadence(False, COMPANY_CADENCES[item.id](facts))
-    text = item.frequency.lower()
-    words = [w.replace("semi-annual", "semiannual") for w in _PERIOD_WORD.findall(text)]
-    if item.kind == "periodic":
-        words = [w for w in words if w != "continuous"] or words
-    return Cadence("per-event" in text, words[0] if words else None)
-
-
-def raised(rhythm: Cadence, frequencies: list[str]) -> Cadence:
-    """Raise an item's cadence to the most frequent schedule of the controls it proves.
-
-    The catalog gives the minimum auditors accept; when the company's policy says restore tests run
-    quarterly, the auditor samples the quarters, and a weekly review is sampled as a weekly control
-    however the catalog words the artefact. Continuous controls are automated and stay as they are.
-    """
-    candidates = [f for f in frequencies if f in RECURRING]
-    if rhythm.period in RECURRING:
-        candidates.append(rhythm.period)
-    if not candidates:
-        return rhythm
-    return Cadence(rhythm.events, min(candidates, key=RECURRING.index))
+    recurring = [f for f in frequencies if f in RECURRING]
+    period = min(recurring, key=RECURRING.index) if recurring else \
+        "continuous" if "continuous" in frequencies else None
+    events = item.kind == "population" or (period is None and "per-event" in frequencies)
+    return Cadence(events, period)
 
 
 def sample_count(period: str, window: AuditWindow, sampling: SamplingTable) -> int | None:
@@ -262,6 +241,8 @@ class EvidenceRow:
 
     assignee: str = ""
     due: dt.date | None = None
+    # Each frequency of the controls the item proves, with those controls (``_evidence_text.schedule``).
+    schedule: Schedule = ()
 
     @property
     def needed_count(self) -> int:
@@ -293,6 +274,7 @@ class EvidenceRow:
             "yes" if self.item.type1 else "no", self.needed_count, self.basis, STATUSES[0],
             self.due if self.due is not None else "", self.assignee, "", self.owner, self.owner_email,
             ", ".join(self.systems) or "documents", ", ".join(self.controls), ", ".join(self.criteria),
+            schedule_text(self.schedule),
         )
 
 
@@ -369,23 +351,21 @@ def evidence_plan(program: Program) -> EvidencePlan:
     links, design_only = _links(program, controls)
     order = {cid: n for n, cid in enumerate(catalog.criteria)}
     rows: list[EvidenceRow] = []
+    items = company_items(program, links)
     for eid in sorted(links):
-        item = catalog.evidence[eid]
-        item = replace(item, detail=item.detail_for(program.facts.shape.work_model))
+        item = items[eid]
         proved = sorted(links[eid], key=lambda c: c.id)
         criteria = set(program.scoped(item.criteria))
         for control in proved:
             criteria.update(program.scoped(control.criteria))
         role = owner_role(proved)
-        rhythm = cadence(item, program.facts)
-        if item.kind in ("periodic", "config"):
-            rhythm = raised(rhythm, [c.frequency for c in proved])
+        rhythm = cadence(item, [c.frequency for c in proved])
         rows.append(EvidenceRow(
             item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
             frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window, sampling), owner_role=role,
             owner=f"{program.facts.people.role(role).name}, {role_title(program.facts, role)}",
             owner_email=program.facts.people.role(role).email, systems=system_names(systems[eid], program),
-            assignee=program.facts.people.role(role).name, due=window.end,
+            assignee=program.facts.people.role(role).name, due=window.end, schedule=schedule(proved),
         ))
     return EvidencePlan(program.facts.company.name, window, program.facts.categories, tuple(rows),
                         tuple(c.id for c in controls), tuple(design_only), sampling.source)
@@ -411,7 +391,8 @@ def evidence_page(program: Program, plan: EvidencePlan | None = None) -> str:
     """Return the site page "Evidence plan": the items grouped by the person who produces them."""
     plan = plan or evidence_plan(program)
     carriers = program.carriers()
-    out = ["# Evidence plan\n", markdown_text(_summary(plan)) + "\n", "| Kind | What the auditor receives |",
+    out = ["# Evidence plan\n", markdown_text(_summary(plan)) + "\n", markdown_text(FREQUENCY_NOTE) + "\n",
+           "| Kind | What the auditor receives |",
            "|---|---|"]
     out += [f"| {kind} | {words} |" for kind, words in KIND_TITLES.items()]
     out.append("")
@@ -422,7 +403,7 @@ def evidence_page(program: Program, plan: EvidencePlan | None = None) -> str:
             continue
         out += [f"## {markdown_text(rows[0].owner)}\n",
                 f"{len(rows)} items; questions and exports go to {markdown_text(rows[0].owner_email)}.\n",
-                f"| Evidence | Kind | Frequency | {needed_title} | System | Controls | Criteria |",
+                f"| Evidence | Kind | Frequency (of each control) | {needed_title} | System | Controls | Criteria |",
                 "|---|---|---|---|---|---|---|"]
         for row in rows:
             controls = ", ".join(
@@ -430,7 +411,7 @@ def evidence_page(program: Program, plan: EvidencePlan | None = None) -> str:
                 for cid in row.controls)
             out.append(
                 f"| **{row.item.id} {markdown_text(row.item.item)}**<br>{markdown_text(row.item.detail)} | "
-                f"{row.item.kind} | {row.frequency} | {markdown_text(row.needed)} | "
+                f"{row.item.kind} | {markdown_text(schedule_text(row.schedule))} | {markdown_text(row.needed)} | "
                 f"{markdown_text(', '.join(row.systems) or 'documents')} | {controls} | {', '.join(row.criteria)} |")
         out.append("")
     return "\n".join(out)
@@ -456,7 +437,7 @@ def evidence_csv(plan: EvidencePlan) -> str:
 _WIDTHS: dict[str, int] = {
     "ID": 8, "Evidence": 36, "Detail": 70, "Kind": 11, "Frequency": 20, "Type I": 8, "Needed": 9, "Basis": 40,
     "Status": 18, "Due": 12, "Assignee": 22, "Link": 40, "Owner": 32, "Owner email": 32, "System": 30,
-    "Controls": 30, "Criteria": 26,
+    "Controls": 30, "Criteria": 26, "Control frequencies": 40,
 }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from ..model._documents import PolicyDoc
@@ -18,6 +17,7 @@ from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..program._program import Program
 from ..render._escape import markdown_text
 from ..render._render import long_date
+from ._evidence_text import company_items, schedule, schedule_text, serving
 from ._readiness import DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_STARTED, Item, Readiness, assess, carrier, load_entries
 
 _LINKABLE = re.compile(r"^https?://[^\s()<>\[\]|\\`]+$")
@@ -158,7 +158,11 @@ def _evidence_cell(item: Item, type1: bool) -> str:
 def readiness_page(program: Program, repo_root: Path) -> str:
     """Return the readiness page: a chart by area, overdue items, each item traced, and the evidence named."""
     keys = list(program.library.catalog.checklist)
-    readiness = assess(program, load_entries(repo_root, keys))
+    return readiness_page_text(program, assess(program, load_entries(repo_root, keys)))
+
+
+def readiness_page_text(program: Program, readiness: Readiness) -> str:
+    """Return the readiness page of an assessed checklist (``readiness_page`` reads the statuses first)."""
     overall = readiness.overall
     report = (ReportType.TYPE1 if readiness.type1 else ReportType.TYPE2).label
     company = markdown_text(program.facts.company.name)
@@ -201,15 +205,28 @@ def readiness_page(program: Program, repo_root: Path) -> str:
             out.append(f"| {label} | {_status_cell(program, item, readiness.as_of)} | "
                        f"{_answers_cell(program, item, cache)} | {_evidence_cell(item, readiness.type1)} |")
         out.append("")
-    evidence = program.library.catalog.evidence
-    used = sorted({ev for item in readiness.items for ev in item.evidence})
-    out += ["## Evidence named above { #evidence }\n",
-            "| Evidence | What the auditor asks for | Kind | Refreshed | Type I |", "|---|---|---|---|---|"]
-    work_model = program.facts.shape.work_model
-    for ev in used:
-        record = evidence[ev]
-        record = replace(record, detail=record.detail_for(work_model))
-        out.append(f'| <span id="{ev.lower()}">{ev}</span> | **{markdown_text(record.item)}**: '
-                   f"{markdown_text(record.detail)} | {record.kind} | {markdown_text(record.frequency)} | "
-                   f"{'requested' if record.type1 else 'not requested'} |")
+    out += evidence_section(program, readiness)
     return "\n".join(out) + "\n"
+
+
+def evidence_section(program: Program, readiness: Readiness) -> list[str]:
+    """Return the lines of the table of evidence the checklist names, each with how often it is refreshed.
+
+    The refresh is each frequency of the controls in force that cite the item, so the page states the
+    cadence the policies state (``_evidence_text.schedule``), never one of its own.
+    """
+    out: list[str] = []
+    used = sorted({ev for item in readiness.items for ev in item.evidence})
+    records = company_items(program, used)
+    controls = serving(program)
+    out += ["## Evidence named above { #evidence }\n",
+            "Each item is refreshed as often as the controls it proves run, at the frequency their policies state.\n",
+            "| Evidence | What the auditor asks for | Kind | Refreshed (by control) | Type I |",
+            "|---|---|---|---|---|"]
+    for ev in used:
+        record = records[ev]
+        out.append(f'| <span id="{ev.lower()}">{ev}</span> | **{markdown_text(record.item)}**: '
+                   f"{markdown_text(record.detail)} | {record.kind} | "
+                   f"{markdown_text(schedule_text(schedule(controls.get(ev, []))))} | "
+                   f"{'requested' if record.type1 else 'not requested'} |")
+    return out

@@ -53,6 +53,8 @@ class Control:
     # The named commitment (catalog/commitments.yaml) the frequency is derived from, if any; the
     # company's value of it decides the frequency in its program (``Program.controls``).
     cadence: str | None = None
+    # Further commitments the statement runs at (``cadence: [a, b]``); the control runs at the most frequent.
+    also: tuple[str, ...] = ()
     # The frequency in a small company's lean program (``frequency_small:``), when it differs.
     frequency_small: str | None = None
     # Other policies that carry this control too (``carried_by:``): one duty several policies rely on is
@@ -72,7 +74,6 @@ class EvidenceItem:
     item: str
     detail: str
     kind: str
-    frequency: str
     owner_role: str
     criteria: tuple[str, ...]
     policies: tuple[str, ...]
@@ -153,7 +154,7 @@ def _load_criteria(path: Path) -> dict[str, Criterion]:
 def _load_evidence(path: Path) -> dict[str, EvidenceItem]:
     data, _ = read_catalog_yaml(path)
     return {
-        e["id"]: EvidenceItem(e["id"], e["item"], e["detail"], e["kind"], str(e["frequency"]), e["owner_role"],
+        e["id"]: EvidenceItem(e["id"], e["item"], e["detail"], e["kind"], e["owner_role"],
                               tuple(e["tsc"]), tuple(e["policy"]), bool(e["type1"]),
                               tuple((model, e[f"detail_{model}"]) for model in ("remote", "hybrid", "office")
                                     if f"detail_{model}" in e))
@@ -171,27 +172,39 @@ def _load_checklist(path: Path) -> dict[str, ChecklistItem]:
 
 
 def _frequency(raw: dict[str, Any], commitments: CommitmentCatalog,
-               bad: Callable[[str, str], None]) -> tuple[str | None, str | None]:
-    """Return (frequency, cadence name) of a control: a literal frequency, or one derived from a commitment."""
+               bad: Callable[[str, str], None]) -> tuple[str | None, tuple[str, ...]]:
+    """Return (frequency, cadence names) of a control: a literal frequency, or one derived from commitments.
+
+    ``cadence:`` names one commitment, or a list of them when the statement runs two reviews (user
+    access every quarter, privileged access every month): the control runs at the most frequent.
+    """
     if ("frequency" in raw) == ("cadence" in raw):
         bad("needs either frequency: or cadence:, not both", "write cadence: NAME of a commitment whose value "
             "the statement prints, or a literal frequency: for a control without one")
-        return None, None
+        return None, ()
     if "frequency" in raw:
         if raw["frequency"] not in FREQUENCIES:
             bad(f"frequency {raw['frequency']!r} is unknown", f"choose from {', '.join(FREQUENCIES)}")
-            return None, None
-        return str(raw["frequency"]), None
-    name = raw["cadence"]
-    entry = commitments.entries.get(name) if isinstance(name, str) else None
-    if entry is None:
-        bad(f"cadence {name!r} is not a named commitment",
-            f"{commitments.suggest(str(name))} (catalog/commitments.yaml)")
-        return None, None
-    if entry.kind != "cadence" or entry.unit not in TIME_UNITS:
-        bad(f"cadence {name!r} is a {entry.kind}, not a cadence", "name a commitment of kind cadence")
-        return None, None
-    return frequency_for(entry.value, entry.unit), name
+            return None, ()
+        return str(raw["frequency"]), ()
+    names = raw["cadence"] if isinstance(raw["cadence"], list) and raw["cadence"] else [raw["cadence"]]
+    frequencies: list[str] = []
+    for name in names:
+        entry = commitments.entries.get(name) if isinstance(name, str) else None
+        if entry is None:
+            bad(f"cadence {name!r} is not a named commitment",
+                f"{commitments.suggest(str(name))} (catalog/commitments.yaml)")
+            return None, ()
+        if entry.kind != "cadence" or entry.unit not in TIME_UNITS:
+            bad(f"cadence {name!r} is a {entry.kind}, not a cadence", "name a commitment of kind cadence")
+            return None, ()
+        frequencies.append(frequency_for(entry.value, entry.unit))
+    return most_frequent(frequencies), tuple(names)
+
+
+def most_frequent(frequencies: list[str]) -> str:
+    """Return the most frequent of control frequencies (``monthly`` of monthly and quarterly)."""
+    return min(frequencies, key=FREQUENCIES.index)
 
 
 def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[str, EvidenceItem],
@@ -224,7 +237,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 bad("id is used twice", "give each control its own id")
             if raw["owner"] not in ROLE_TITLES:
                 bad(f"owner {raw['owner']!r} is not a role", f"choose from {', '.join(ROLE_TITLES)}")
-            frequency, cadence = _frequency(raw, commitments, bad)
+            frequency, cadences = _frequency(raw, commitments, bad)
             for crit in raw["criteria"]:
                 if crit not in criteria:
                     bad(f"criterion {crit!r} does not exist", "use an id from catalog/criteria.yaml")
@@ -250,7 +263,8 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 id=cid, statement=str(raw["statement"]).strip(), owner=raw["owner"], frequency=frequency,
                 criteria=tuple(raw["criteria"]), policy=data["policy"], section=raw["section"],
                 evidence=tuple(raw["evidence"]), checklist=tuple(raw["checklist"]), source=where,
-                cadence=cadence, frequency_small=raw.get("frequency_small"), carried_by=tuple(carried_by),
+                cadence=cadences[0] if cadences else None, also=cadences[1:],
+                frequency_small=raw.get("frequency_small"), carried_by=tuple(carried_by),
             )
     return controls, problems
 

@@ -240,14 +240,14 @@ def lint_library(library: Library | None = None, variants: tuple[str, ...] = tup
 
 
 def company_texts(program: Program) -> dict[str, str]:
-    """Return every page a company reads: policies, companion documents, the evidence plan and the program page."""
-    from ..kit._evidence import evidence_page
+    """Return every page a company reads: policies, companion documents, evidence plan, readiness and program page."""
+    from ..kit._pages import kit_pages
     from ._companion import companion_pages
     from ._load import program_page
 
     texts = {doc.filename: program.render_page(doc) for doc in program.ordered_policies()}
     texts.update(companion_pages(program))
-    texts["evidence.md"] = evidence_page(program)
+    texts.update(kit_pages(program))
     texts["program.md"] = program_page(program)
     return texts
 

@@ -19,6 +19,10 @@ _OFFICE = (r"[Ww]hiteboard|flip chart|[Oo]ffice badge list|[Vv]isitors sign in|[
 _PCI = r"PCI DSS (v4|requirement)|cardholder data sit"
 _BOARD = r"[Tt]he board of directors (oversees|reviews)|board minutes|board chair"
 _US_LAW = r"\bCCPA\b|US state|US residents"
+# Evidence-plan and readiness wording that needs a board, a copy in a second region, or health data.
+_BOARD_EVIDENCE = r"Board / leadership|board, advisory"
+_SECOND_REGION_EVIDENCE = r"second-region copy|cross-region/account|multi-AZ/region|copies to the recovery region"
+_PHI_EVIDENCE = r"DPAs/BAAs|\bBAAs where"
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,8 @@ MATRIX: dict[str, MatrixCompany] = {
          "logging_siem": "Google Security Operations", "vulnerability_scanner": "Tenable Nessus", "mdm": "Jamf Pro"},
         absent=(_AWS, _AZURE, _OFFICE, r"HIPAA|business associate", r"zone-redundant",
                 r"every account and every region", r"US dollars", r"security committee", _BOARD,
-                r"europe-west1", r"every 12 months during the penetration test"),
+                r"europe-west1", r"every 12 months during the penetration test", _BOARD_EVIDENCE,
+                _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy"),
@@ -59,7 +64,7 @@ MATRIX: dict[str, MatrixCompany] = {
         {"headcount_band": "51-200"},
         absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner"),
         present=(r"Amazon EKS", r"Amazon RDS", r"AWS Backup Vault Lock", r"security committee", r"board of directors",
-                 _US_LAW, r"US dollars"),
+                 _US_LAW, r"US dollars", _BOARD_EVIDENCE, r"a copy in the recovery region of every inventoried"),
         notes="the example: AWS, hybrid, 51-200, all categories, US"),
     "berlin-aws-office": MatrixCompany(
         {"company_name": "Kobalt Daten", "cloud_providers": "aws", "cloud_regions": "eu-central-1, eu-west-1",
@@ -77,8 +82,9 @@ MATRIX: dict[str, MatrixCompany] = {
          "scope_processing_integrity": False, "scope_privacy": False, "iac_tool": "bicep",
          "identity_provider": "Microsoft Entra ID", "source_control": "Azure Repos", "ci_cd": "Azure Pipelines"},
         absent=(_AWS, _GCP, _PCI, r"General Data Protection Regulation", r"security committee"),
-        present=(r"HIPAA", r"45 CFR 164\.410", r"business associate", r"Azure Kubernetes Service",
-                 r"zone-redundant storage \(ZRS\)", r"leadership security meeting", r"what-if deployment"),
+        present=(r"HIPAA", r"45 CFR 164\.410", r"business associate", r"BAAs where health data \(PHI\)",
+                 r"Azure Kubernetes Service", r"zone-redundant storage \(ZRS\)", r"leadership security meeting",
+                 r"what-if deployment"),
         notes="Azure, hybrid, 21-50 with a board, PHI, Security and Availability, US"),
     "multicloud-merchant": MatrixCompany(
         {"company_name": "Orbit Retail", "cloud_providers": "aws, gcp", "cloud_regions": "us-east-1, us-central1",
@@ -95,7 +101,7 @@ MATRIX: dict[str, MatrixCompany] = {
          "data_residency": "Canada", "data_pii": False, "scope_privacy": False, "scope_availability": False,
          "scope_processing_integrity": False, "customer_regions": "other"},
         absent=(_GCP, _AZURE, r"HIPAA", _PCI, r"GDPR", _US_LAW, r"US dollars",
-                r"Privacy and Data Protection Policy\]", _BOARD),
+                r"Privacy and Data Protection Policy\]", _BOARD, _BOARD_EVIDENCE, _PHI_EVIDENCE),
         present=(r"Canadian dollars", r"ca-west-1", r"outside security adviser", r"leadership security meeting"),
         notes="AWS in Canada, office, 1-20, no board, no personal data, Security and Confidentiality"),
     "uk-azure-hybrid": MatrixCompany(
@@ -112,7 +118,8 @@ MATRIX: dict[str, MatrixCompany] = {
          "scope_confidentiality": False, "scope_privacy": False, "identity_provider": "Google Workspace"},
         absent=(_AWS, _AZURE, _OFFICE, r"Each backup is locked with|Vault Lock",
                 r"separate project from\s+the production",
-                r"every account and every region", r"zone-redundant"),
+                r"every account and every region", r"zone-redundant",
+                r"copies to the recovery region|a copy in the recovery region of every"),
         present=(r"Cloud Run", r"cannot copy backups to another region", r"offers no immutability lock",
                  r"Cloud SQL automated backups", r"activated at the organization level"),
         notes="GCP with Cloud Run and Cloud SQL automated backups (no lock, no cross-region copy), remote, US"),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import Problem, TemplateError
-from ..model._catalog import Control, Criterion
+from ..model._catalog import Control, Criterion, most_frequent
 from ..model._commitments import CommitmentValue, frequency_for, resolve
 from ..model._derive import source_date
 from ..model._documents import (
@@ -116,8 +116,8 @@ class Program:
             return replace(control, frequency=control.frequency_small)
         if control is None or control.cadence is None or control.cadence not in self.commitments:
             return control
-        value = self.commitments[control.cadence]
-        return replace(control, frequency=frequency_for(value.value, value.unit))
+        values = [self.commitments[name] for name in (control.cadence, *control.also) if name in self.commitments]
+        return replace(control, frequency=most_frequent([frequency_for(v.value, v.unit) for v in values]))
 
     def controls(self) -> list[Control]:
         """Return the controls the company's policies carry, in id order, with the company's frequencies."""

@@ -29,6 +29,7 @@ from ._control_rules import (
     one_record_per_control,
 )
 from ._fit_rules import office_duty_needs_an_office, second_region_duty_needs_a_second_region
+from ._kit_rules import evidence_cadences_agree, kit_text_fits_the_company
 from ._sod_rules import approval_routing_names_alternate, history_has_no_self_approval, roles_do_not_check_themselves
 
 RULES: tuple[Rule, ...] = (
@@ -56,6 +57,10 @@ RULES: tuple[Rule, ...] = (
     Rule("CTL002", "a control's statement names the record it leaves", one_record_per_control),
     Rule("CTL003", "no two controls state nearly the same thing", near_duplicate_controls),
     Rule("CTL004", "evidence items prove only controls of the policies they are about", evidence_on_subject),
+    Rule("KIT001", "each evidence row of the evidence plan and readiness page states the frequencies of the controls "
+         "it proves, and its text no other cadence", evidence_cadences_agree),
+    Rule("FIT003", "the evidence plan and readiness page ask for nothing the company's facts rule out (second region, "
+         "office, board, health data)", kit_text_fits_the_company),
     Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",
          evidence_criteria_within_controls),
     Rule("XRF001", "a citation of a numbered section finds that section in the policy it names", citations_resolve),

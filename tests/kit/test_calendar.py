@@ -103,8 +103,11 @@ def test_quarterly_access_reviews_recur_twice_in_a_six_month_window(library: Lib
     events = by_summary(events_of(library))
     review = events["Quarterly access review"]
     assert dates(review) == [dt.date(2027, 1, 15), dt.date(2027, 4, 15)]
-    assert str(review["UID"]) == "access-review-quarterly-acc-03-20270115@acme.example"
+    assert str(review["UID"]) == "access-review-quarterly-acc-05-20270115@acme.example"
     assert "ACC-05" in str(review["DESCRIPTION"])
+    # ACC-03's segregation-of-duties review runs at its own named cadence (monthly), as POL-13 states.
+    assert "ACC-03" not in str(review["DESCRIPTION"])
+    assert "ACC-03" in str(events["Monthly access review"]["DESCRIPTION"])
 
 
 def test_every_recurrence_stays_inside_the_window_with_counts_per_cadence(library: Library) -> None:

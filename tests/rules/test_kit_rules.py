@@ -1,0 +1,151 @@
+"""The evidence plan and readiness page state the cadences of the controls they serve, in words true for the company.
+
+Both pages are read back as printed, row by row, for the eight contrasting companies of
+``lint-library --matrix``: each evidence row's frequency must be the frequencies of the controls in
+force it proves (with those controls named), its text must state no other cadence, and nothing in
+it may need a second region, an office, a board or health data the company does not have.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import LIBRARY
+from policyforge.kit import kit_pages
+from policyforge.kit._evidence_text import parse_schedule, schedule, serving
+from policyforge.model._library import Library, load_library
+from policyforge.program._lint import variant_program
+from policyforge.program._matrix import MATRIX
+from policyforge.rules import library_view, run_rules
+from policyforge.rules._kit_rules import cadence_disagreements, printed_rows, text_cadences
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def edited_library(tmp_path: Path, evidence: str, old: str, new: str) -> tuple[Library, Path]:
+    """Return a copy of the library with one evidence item's text changed, and the catalog's path."""
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    catalog = root / "catalog" / "evidence.yaml"
+    text = catalog.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {evidence}\n")
+    at = text.index(old, start)
+    assert at < text.index("  - id: ", start + 10), f"{old!r} is not in {evidence}"
+    catalog.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+    return load_library(root), catalog
+
+
+def catalog_line(catalog: Path, evidence: str) -> int:
+    lines = catalog.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.strip() == f"- id: {evidence}")
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_every_evidence_row_of_each_matrix_company_states_the_frequencies_of_the_controls_it_serves(
+        library: Library, name: str) -> None:
+    program = variant_program(name, library)
+    rows = printed_rows(program)
+    pages = {row.page for row in rows}
+    assert pages == {"evidence.md", "readiness.md"} and len(rows) > 80
+    problems = [f"{row.page} {row.evidence}: {message}" for row, message in cadence_disagreements(program)]
+    assert problems == []
+    assert run_rules(library_view(program), ["KIT001", "FIT003"]) == []
+
+
+def test_a_printed_row_is_compared_with_each_control_frequency_the_company_runs(library: Library) -> None:
+    program = variant_program("acme-us", library)
+    controls = {c.id: c for c in program.controls()}
+    row = next(r for r in printed_rows(program) if r.page == "readiness.md" and r.evidence == "EV-15")
+    assert parse_schedule(row.frequency) == {(c.frequency, c.id) for c in serving(program)["EV-15"]}
+    assert ("monthly", "MON-02") in parse_schedule(row.frequency)  # MON-02 runs monthly, so the row says so
+    assert controls["MON-03"].frequency == "quarterly"
+    small = variant_program("nimbus-uk", library)
+    small_row = next(r for r in printed_rows(small) if r.page == "readiness.md" and r.evidence == "EV-15")
+    assert ("annual", "MON-03") in parse_schedule(small_row.frequency)  # a small company tests yearly
+
+
+def test_a_cadence_word_without_its_controls_is_a_disagreement_as_the_pages_printed_it_before() -> None:
+    # The readiness page used to print the catalog's own wording, e.g. for EV-15.
+    assert parse_schedule("annual (quarterly recommended)") == {("annual", None), ("quarterly", None),
+                                                               ("recommended", None)}
+    assert parse_schedule("monthly (MON-02); annual (MON-01, MON-07)") == {
+        ("monthly", "MON-02"), ("annual", "MON-01"), ("annual", "MON-07")}
+
+
+def test_frequency_cells_typed_without_their_controls_are_caught_on_both_pages(
+        library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    import policyforge.kit._evidence as evidence_module
+    import policyforge.kit._readiness_page as readiness_module
+
+    def catalog_wording(entries: object) -> str:
+        return "annual (quarterly recommended)"
+
+    monkeypatch.setattr(evidence_module, "schedule_text", catalog_wording)
+    monkeypatch.setattr(readiness_module, "schedule_text", catalog_wording)
+    program = variant_program("nimbus-uk", library)
+    pages = {row.page for row, _ in cadence_disagreements(program)}
+    assert pages == {"evidence.md", "readiness.md"}
+    problems = run_rules(library_view(program), ["KIT001"])
+    ev15 = next(p for p in problems if p.message.startswith("KIT001 EV-15 on readiness.md"))
+    assert "monthly (MON-02)" in ev15.message and ev15.where.endswith("catalog/evidence.yaml")
+
+
+def test_a_cadence_typed_into_an_evidence_detail_is_caught_at_its_catalog_line(tmp_path: Path) -> None:
+    library, catalog = edited_library(tmp_path, "EV-65", "Each review of", "Each monthly review of")
+    problems = run_rules(library_view(variant_program("acme-us", library)), ["KIT001"])
+    assert {p.message.split(" on ")[0] for p in problems} == {"KIT001 EV-65"}
+    assert all("states monthly but its controls run weekly" in p.message for p in problems)
+    assert problems[0].line == catalog_line(catalog, "EV-65") and "commit.NAME" in problems[0].fix
+
+
+def test_cadence_words_and_numbered_periods_in_text_name_control_frequencies() -> None:
+    assert text_cadences("each weekly review and a yearly report") == {"weekly", "annual"}
+    assert text_cadences("an independent test within the last 12 months") == {"annual"}
+    assert text_cadences("every 3 months") == {"quarterly"}
+    assert text_cadences("backup schedules and retention") == set()
+
+
+@pytest.mark.parametrize(("evidence", "old", "new", "company", "words"), [
+    ("EV-66", "{% if residency.regional_copy and arch.backup.cross_region %} and a copy in the recovery region"
+              "{% endif %}", " and a second-region copy", "nimbus-uk", "second-region"),
+    ("EV-04", "{% if gov.board %}board, advisory or {% endif %}", "board or ", "nimbus-uk", "board"),
+    ("EV-51", "{% if data.phi %}, and BAAs where health data (PHI) is involved{% endif %}", ", and BAAs",
+     "acme-us", "BAAs"),
+    ("EV-28", "detail_remote: Each confirmation", "detail_remote: The visitor log and each confirmation",
+     "nimbus-uk", "visitor log"),
+])
+def test_evidence_text_that_does_not_hold_for_the_company_is_caught_at_its_catalog_line(
+        tmp_path: Path, evidence: str, old: str, new: str, company: str, words: str) -> None:
+    library, catalog = edited_library(tmp_path, evidence, old, new)
+    problems = run_rules(library_view(variant_program(company, library)), ["FIT003"])
+    assert problems, f"{evidence} reading {words!r} was not caught for {company}"
+    assert {p.message.split(" on ")[0] for p in problems} == {f"FIT003 {evidence}"}
+    assert words.lower() in problems[0].message.lower() and problems[0].line == catalog_line(catalog, evidence)
+
+
+def test_the_uk_remote_company_reads_its_own_evidence_plan_and_readiness_page(library: Library) -> None:
+    program = variant_program("nimbus-uk", library)
+    pages = kit_pages(program)
+    for text in pages.values():
+        assert "Board / leadership" not in text and "BAA" not in text and "HIPAA" not in text
+        assert "second-region" not in text and "recovery region" not in text and "multi-AZ" not in text
+        assert "badge" not in text.lower() and "visitor" not in text.lower()
+        assert "cloud accounts" not in text and "KMS key policies" not in text.replace("(Cloud KMS) key", "")
+    readiness = pages["readiness.md"]
+    assert "**Leadership oversight minutes**: Minutes or agendas of leadership meetings" in readiness
+    assert "the cloud projects" in readiness and "copies held in a separate project" in readiness
+    assert "confirming a recent backup of every inventoried data store" in readiness
+    assert "within the last 12 months" in readiness  # the penetration-test cadence the policy names
+    assert "| requested |" in readiness  # Type I: items requested at the as-of date are marked
+
+
+def test_the_access_review_control_runs_at_the_more_frequent_of_its_two_named_cadences(library: Library) -> None:
+    default = {c.id: c for c in variant_program("acme-us", library).controls()}
+    monthly = {c.id: c for c in variant_program("acme-us", library, {"access_review_cadence": "monthly"}).controls()}
+    assert default["ACC-05"].frequency == "quarterly" and monthly["ACC-05"].frequency == "monthly"
+    assert schedule([monthly["ACC-05"]]) == (("monthly", ("ACC-05",)),)
