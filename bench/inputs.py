@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from collections.abc import Callable
@@ -118,8 +119,9 @@ def plain_mkdocs_project(repo: Path, target: Path) -> PlainProject:
             page = Page(None, file, config)
             page.read_source(config)  # as MkDocs does: front matter to page.meta, the rest to page.markdown
             markdown = config.plugins.on_page_markdown(page.markdown or "", page=page, config=config, files=files)
-            front = _FRONT.match(file.content_string)  # kept, so the theme sees the same page.meta
-            destination.write_text((front.group(0) if front else "") + markdown, encoding="utf-8")
+            # page.meta as the plugin left it (escaped title, hidden table of contents on wide pages)
+            front = f"---\n{_dump_yaml(page.meta)}---\n" if page.meta else ""
+            destination.write_text(front + markdown, encoding="utf-8")
         else:
             destination.write_bytes(file.content_bytes)
     raw = yaml.safe_load((repo / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -129,23 +131,67 @@ def plain_mkdocs_project(repo: Path, target: Path) -> PlainProject:
     raw.update({"site_name": config.site_name, "docs_dir": "docs", "site_dir": "site", "nav": config.nav,
                 "extra_css": [str(css) for css in config.extra_css],
                 "extra_javascript": [str(script) for script in config.extra_javascript],
-                "markdown_extensions": extensions, "plugins": [p for p in raw["plugins"] if p != "policyforge"]})
+                "markdown_extensions": extensions, "plugins": [p for p in raw["plugins"] if p != "policyforge"],
+                "copyright": config.copyright})  # the plugin's footer line (company and release)
+    if config.theme.get("logo"):  # the company.yml logo the plugin publishes in the header
+        raw.setdefault("theme", {})["logo"] = config.theme["logo"]
     (target / "mkdocs.yml").write_text(_dump_yaml(raw), encoding="utf-8")
     plugin = config.plugins["policyforge"]
     by_path = {file.dest_uri: file for file in files if file.is_documentation_page()}
 
     def post_page(path: str, html: str) -> str:
         file = by_path.get(path)
-        if file is None or not hasattr(plugin, "on_post_page"):
+        edit = getattr(plugin, "_edit_page", None)  # on_post_page's edits (its other handler reuses serve layouts)
+        if file is None or edit is None:
             return html
-        return str(plugin.on_post_page(html, page=Page(None, file, config), config=config))
+        return str(edit(html, page=Page(None, file, config), config=config))
 
     return PlainProject(pages, post_page)
 
 
-def identical_pages(ours: Path, plain: Path, post_page: Callable[[str, str], str]) -> tuple[int, int]:
-    """Count our HTML pages byte-identical to the plain build's once the plugin's HTML edits are applied to it."""
+# A character reference other than the five the HTML serialiser must keep (&amp; &lt; &gt; &quot; &nbsp;).
+_CHARREF = re.compile(r"&(?!(?:amp|lt|gt|quot|nbsp);)(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+# An element written self-closed (``<rect .../>`` in the readiness chart's SVG); HTML's void elements excluded.
+_SELF_CLOSED = re.compile(r"<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b)"
+                          r"([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*?)?\s*/>")
+
+
+def as_serialised(page: str) -> str:
+    """Spell the page as the plugin's sanitiser does: references as characters, no self-closed elements.
+
+    The plugin's on_page_content hands every page's HTML through nh3, whose HTML serialiser writes
+    ``&para;`` (Python-Markdown's permalink) and any other reference as its character, and
+    ``<rect/>`` as ``<rect></rect>``; plain MkDocs keeps the source's spelling. The document is
+    the same; only its spelling in the file differs.
+    """
+    page = _CHARREF.sub(lambda m: html.unescape(m.group(0)), page)
+    return _SELF_CLOSED.sub(lambda m: f"<{m.group(1)}{m.group(2) or ''}></{m.group(1)}>", page)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """How many of our HTML pages match the plain build's once the plugin's HTML edits are applied to it."""
+
+    pages: int
+    byte_identical: int  # as the files are
+    identical_as_serialised: int  # once both spell character references as characters (the sanitiser's way)
+    differing: tuple[str, ...]  # pages that differ even then
+
+
+def identical_pages(ours: Path, plain: Path, post_page: Callable[[str, str], str]) -> Identity:
+    """Compare our HTML pages with the plain build's once the plugin's HTML edits are applied to it."""
     names = sorted(p.relative_to(ours).as_posix() for p in ours.rglob("*.html"))
-    same = sum(1 for n in names if (plain / n).is_file()
-               and (ours / n).read_text(encoding="utf-8") == post_page(n, (plain / n).read_text(encoding="utf-8")))
-    return same, len(names)
+    same = serialised = 0
+    differing: list[str] = []
+    for name in names:
+        if not (plain / name).is_file():
+            differing.append(name)
+            continue
+        mine = (ours / name).read_text(encoding="utf-8")
+        theirs = post_page(name, (plain / name).read_text(encoding="utf-8"))
+        same += mine == theirs
+        if as_serialised(mine) == as_serialised(theirs):
+            serialised += 1
+        else:
+            differing.append(name)
+    return Identity(len(names), same, serialised, tuple(differing))

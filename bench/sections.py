@@ -8,10 +8,8 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,8 +21,8 @@ from measure import (
     CHANGED_POLICY,
     POLICY_ID_LIMIT,
     REPO_ROOT,
+    BenchError,
     Run,
-    TreeSampler,
     child_env,
     curvature,
     interleaved,
@@ -84,7 +82,7 @@ def bench_site(ctx: Context) -> dict[str, Any]:
         return measure([BIN / "mkdocs", "build", "--strict", "-q", "-f", plain / "mkdocs.yml", "-d", plain_site])
 
     series = interleaved(ctx.repeats, {"plugin": ours, "plain": baseline})
-    same, total = identical_pages(ours_site, plain_site, project.post_page)
+    identity = identical_pages(ours_site, plain_site, project.post_page)
     events = json.loads(measure(task_command("plugin-events", example, ctx.work / "site-events")).stdout)
     serving = ctx.work / "serve-company"
     shutil.copytree(example, serving, ignore=shutil.ignore_patterns("site", ".cache"))
@@ -93,7 +91,9 @@ def bench_site(ctx: Context) -> dict[str, Any]:
                  ratio_vs_full_build=ratio(serve["rebuild_seconds"], series["plugin"].best.seconds),
                  ratio_vs_first_serve_build=ratio(serve["rebuild_seconds"], serve["first_seconds"]))
     return {
-        "pages": project.pages, "identical_html_pages": same, "html_pages": total, "plugin_events": events,
+        "pages": project.pages, "html_pages": identity.pages, "byte_identical_html_pages": identity.byte_identical,
+        "identical_html_pages": identity.identical_as_serialised, "differing_html_pages": list(identity.differing),
+        "plugin_events": events,
         "serve": serve,
         "ours": series["plugin"].summary(), "baseline": series["plain"].summary(),
         "ratio": ratio(series["plugin"].best.seconds, series["plain"].best.seconds),
@@ -123,6 +123,22 @@ def _baseline_env(ctx: Context) -> dict[str, str]:
     return child_env(PYTHONPATH=str(ctx.work / "baseline" / "pkg"))
 
 
+def baseline_company(ctx: Context) -> Path:
+    """Scaffold the example company with the baseline's own ``policyforge new --no-input``.
+
+    company.yml's schema has grown since ``BASELINE_COMMIT`` and the old engine refuses today's
+    file, so each side reads a company made by its own scaffold from the same default answers.
+    """
+    target = ctx.work / "baseline-company"
+    if not target.exists():
+        target.mkdir(parents=True)
+        run = measure([*baseline_cli(ctx), "new", "--no-input", "-o", target], env=_baseline_env(ctx))
+        created = re.search(r"Company repository: (.+)$", run.stdout, re.MULTILINE)
+        if not created:
+            raise BenchError(f"the baseline's policyforge new did not say where it wrote the company:\n{run.stdout}")
+    return next(p for p in target.iterdir() if (p / "company.yml").is_file())
+
+
 def bench_pdfs(ctx: Context) -> dict[str, Any]:
     """Our PDF pipeline against today's (the baseline commit) and WeasyPrint alone on the same parts' HTML."""
     assert ctx.example is not None
@@ -144,12 +160,12 @@ def bench_pdfs(ctx: Context) -> dict[str, Any]:
         (html_dir / f"{part.key}.html").write_text(part.html, encoding="utf-8")
     workers = min(len(parts), os.cpu_count() or 1)
     out = ctx.work / "pdf-out"
-    old = baseline_cli(ctx)
+    old, old_example = baseline_cli(ctx), baseline_company(ctx)
     variants: dict[str, Callable[[int], Run]] = {
         "policyforge pdf --no-cache": lambda i: measure(
             [BIN / "policyforge", "pdf", "--no-cache", "--repo", example, "--out", out / f"ours-{i}"]),
         "today's policyforge pdf --no-cache": lambda i: measure(
-            [*old, "pdf", "--no-cache", "--repo", example, "--out", out / f"today-{i}"], env=_baseline_env(ctx)),
+            [*old, "pdf", "--no-cache", "--repo", old_example, "--out", out / f"today-{i}"], env=_baseline_env(ctx)),
         "weasyprint parallel": lambda i: measure(task_command("weasyprint", html_dir, out / f"par-{i}", str(workers))),
     }
     series = interleaved(max(1, ctx.repeats - 1), variants)
@@ -284,56 +300,45 @@ def bench_library_scale(ctx: Context) -> dict[str, Any]:
     }
 
 
-def bench_batch(ctx: Context) -> dict[str, Any]:
-    """The consultant's case: companies scaffolded and built with their PDFs, one company per core.
+_COMPANY_LINE = re.compile(r"^(?P<repo>.+): built in (?P<s>[0-9.]+)s, (?P<cpu>[0-9.]+) CPU s, largest process "
+                           r"(?P<mb>[0-9]+) MB$", re.MULTILINE)
 
-    Each company is one process (``policyforge build --jobs 1``: its PDFs laid out in that process),
-    and as many companies run at once as there are cores, so every core is busy and memory is
-    bounded by the core count times one build, however many companies the batch holds.
-    """
-    size = 4 if ctx.quick else 20
-    workers = os.cpu_count() or 1
-    base = ctx.work / "batch"
-    started = time.perf_counter()
-    lock = threading.Lock()
-    done: list[dict[str, Any]] = []
 
-    def company(i: int) -> None:
-        repo, new = scaffold(base / f"{i:03d}", f"company_name=Batch Company {i:03d}")
-        build = measure([BIN / "policyforge", "build", "--jobs", "1", "--repo", repo])
-        size_bytes = sum(p.stat().st_size for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts)
-        with lock:
-            done.append({"index": i, "finished_at": time.perf_counter() - started,
-                         "seconds": new.seconds + build.seconds, "new_seconds": new.seconds,
-                         "build_seconds": build.seconds, "cpu_seconds": new.cpu_seconds + build.cpu_seconds,
-                         "peak_rss_mb": max(new.peak_rss_mb, build.peak_rss_mb), "disk_bytes": size_bytes,
-                         "pdfs": len(list((repo / "out" / "pdf").glob("*.pdf")))})
-
-    sampler = TreeSampler(os.getpid(), interval=0.5)
-    sampler.start()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(company, i) for i in range(size)]:
-            future.result()
-    tree_peak = sampler.stop()
-    wall = time.perf_counter() - started
-    finished = sorted(item["finished_at"] for item in done)
-    points = [(float(n), t) for n, t in enumerate(finished, start=1)]
-    fit = linear_fit(points)
-    checkpoints = {str(n): {"elapsed_seconds": round(finished[n - 1], 3),
-                            "per_company_seconds": round(finished[n - 1] / n, 3)}
-                   for n in sorted({1, workers, size // 2, size}) if 0 < n <= size}
-    ordered = sorted(done, key=lambda item: item["index"])
-    tenth = max(1, size // 10)
+def _batch_of(ctx: Context, size: int) -> dict[str, Any]:
+    """Scaffold ``size`` companies, then build them all with one ``policyforge batch`` (site and PDFs)."""
+    base = ctx.work / "batch" / f"size-{size}"
+    repos = [scaffold(base / f"{i:03d}", f"company_name=Batch Company {i:03d}")[0] for i in range(size)]
+    run = measure([BIN / "policyforge", "batch", *repos])
+    companies = [m.groupdict() for m in _COMPANY_LINE.finditer(run.stdout)]
+    if len(companies) != size:
+        raise BenchError(f"policyforge batch reported {len(companies)} of {size} companies:\n{run.stdout}")
+    pdfs = min(len(list((repo / "out" / "pdf").glob("*.pdf"))) for repo in repos)
     return {
-        "companies": size, "workers": workers, "wall_seconds": round(wall, 3), "checkpoints": checkpoints,
-        "with_pdfs": True, "pdfs_per_company": min(item["pdfs"] for item in done),
-        "fit_elapsed_vs_count": {**fit, "curvature": curvature(points), "linear": is_linear(fit, points)},
-        "mean_company_seconds": round(sum(i["seconds"] for i in done) / size, 3),
-        "mean_company_cpu_seconds": round(sum(i["cpu_seconds"] for i in done) / size, 3),
-        "peak_rss_mb_first": round(max(i["peak_rss_mb"] for i in ordered[:tenth]), 1),
-        "peak_rss_mb_last": round(max(i["peak_rss_mb"] for i in ordered[-tenth:]), 1),
-        "tree_rss_mb": round(tree_peak / 2**20, 1),
-        "disk_bytes_per_company": round(sum(i["disk_bytes"] for i in done) / size),
+        "companies": size, "wall_seconds": round(run.seconds, 3), "cpu_seconds": round(run.cpu_seconds, 3),
+        "per_company_seconds": round(run.seconds / size, 3),
+        "per_company_cpu_seconds": round(run.cpu_seconds / size, 3),
+        "mean_company_build_seconds": round(sum(float(c["s"]) for c in companies) / size, 3),
+        "largest_company_process_mb": max(int(c["mb"]) for c in companies),
+        "peak_rss_mb": round(run.peak_rss_mb, 1), "tree_rss_mb": round(run.tree_rss_mb, 1), "pdfs_per_company": pdfs,
+    }
+
+
+def bench_batch(ctx: Context) -> dict[str, Any]:
+    """The consultant's case: ``policyforge batch`` builds companies (site and PDFs), one company per core.
+
+    Two batch sizes are run, each one ``policyforge batch`` process; linear means the per-company
+    cost stays the same and the memory of the whole tree does not grow with the count (at most
+    one build per core is alive at a time). Full runs: 5 and 20 companies; --quick: 2 and 5.
+    """
+    small, large = (2, 5) if ctx.quick else (5, 20)
+    runs = {str(n): _batch_of(ctx, n) for n in (small, large)}
+    a, b = runs[str(small)], runs[str(large)]
+    return {
+        "workers": os.cpu_count() or 1, "sizes": [small, large], "runs": runs, "with_pdfs": True,
+        "per_company_wall_growth": ratio(b["per_company_seconds"], a["per_company_seconds"]),
+        "per_company_cpu_growth": ratio(b["per_company_cpu_seconds"], a["per_company_cpu_seconds"]),
+        "tree_memory_growth": ratio(b["tree_rss_mb"], a["tree_rss_mb"]),
+        "command": f"policyforge batch REPO... ({large} companies)",
     }
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from .._errors import PolicyforgeError, Problem
 from ._command import Command, ExitCode, print_problems
+from ._commands_batch import BATCH
 from ._commands_export import EXPORT
 from ._commands_kit import CALENDAR, EVIDENCE, READINESS
 from ._commands_lifecycle import APPROVE, CHECK, CODEOWNERS, PUBLISH, REDLINE, REVIEW, UPDATE
@@ -25,7 +26,7 @@ from ._commands_program import BUILD, COVERAGE, LINT_LIBRARY, NEW, PDF, RENDER_D
 # The commands in the order ``policyforge --help`` lists them. A new command: write its Command in the
 # _commands_*.py module of its layer and add it here.
 COMMANDS: tuple[Command, ...] = (
-    NEW, BUILD, PDF, SERVE, COVERAGE, CHECK, APPROVE, REVIEW, REDLINE, CODEOWNERS, PUBLISH, RENDER_DOCS,
+    NEW, BUILD, BATCH, PDF, SERVE, COVERAGE, CHECK, APPROVE, REVIEW, REDLINE, CODEOWNERS, PUBLISH, RENDER_DOCS,
     LINT_LIBRARY, EVIDENCE, CALENDAR, READINESS, UPDATE, EXPORT, PEOPLE, ACKNOWLEDGEMENTS, ACKNOWLEDGE, TRUST,
 )
 DESCRIPTION = ("Generate and run a SOC 2 policy program: company facts in, policies, control matrix, "

@@ -10,12 +10,14 @@ import html
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
@@ -25,12 +27,14 @@ from ..model._people import ROSTER_FILE
 from ..program._program import Program, load_program, page_key
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
+from ..render._template_cache import theme_bytecode_cache
 from ..repo._git import DRAFT
 from ..repo._layout import COMPANY_FILE, PDF_DIR, READINESS_FILE
 from ..repo._published import PublishedSet, published_set
 from ..site._release import site_release
 from ..site._sitepages import WIDE_PAGES, company_pages, generated_pages, site_nav
 from ..site._theme import site_script, site_stylesheet
+from ._mkdocs_reuse import PageReuse
 
 STYLESHEET = "assets/policyforge.css"
 SCRIPT = "assets/policyforge.js"
@@ -93,9 +97,14 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self.brand = True  # whether site.brand_color colours the site (mkdocs.yml leaves primary: custom)
         self.release = DRAFT  # the release tag at HEAD, or "draft": drafts carry a banner on every page
         self.logo: str | None = None  # where the company.yml logo is published, when the plugin shows it
+        # Under `mkdocs serve`: each page's conversion and layout, reused while what it is made of is unchanged.
+        self.reuse: PageReuse | None = None
+        self._nav: Navigation | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
+        if command == "serve" and self.reuse is None:  # serve calls this once; a test harness may call it again
+            self.reuse = PageReuse()
 
     def _load(self) -> Program:
         """Load the program, reusing the library (catalogs and compiled templates) while its files are unchanged."""
@@ -189,7 +198,16 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             for name, label in wanted.items() if (folder / name).is_file()
         }
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    @event_priority(-100)  # after every plugin's edits: the key is the Markdown MkDocs will convert
+    def _on_nav_reuse(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self._nav = nav
+        if self.reuse is not None:
+            self.reuse.start(config, files)
+        return nav
+
+    on_nav = CombinedEvent(_on_nav_reuse)
+
+    def _render_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace a policy file's source with the engine's rendering of it."""
         assert self.program is not None
         # Themes print a front-matter title unescaped (header, <title>); it is data from a pull request.
@@ -212,11 +230,44 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self.rendered.append(doc.id)
         return rendered
 
-    def on_page_content(self, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    @event_priority(-100)  # last: what MkDocs will convert, every plugin's edits made
+    def _reuse_conversion(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return markdown if self.reuse is None else self.reuse.markdown(markdown, page)
+
+    on_page_markdown = CombinedEvent(_render_markdown, _reuse_conversion)
+
+    def _sanitize(self, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Sanitise every page: policies, the company's own pages and the engine's pages alike."""
         return sanitize_html(content)
 
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+    @event_priority(-100)  # last: the HTML as every plugin left it
+    def _reuse_content(self, content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return content if self.reuse is None else self.reuse.content(content, page, files)
+
+    on_page_content = CombinedEvent(_sanitize, _reuse_content)
+
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """Keep the theme's compiled templates between builds; under serve, choose the pages laid out again."""
+        env.bytecode_cache = theme_bytecode_cache(env)
+        if self.reuse is not None and self._nav is not None:
+            env = self.reuse.environment(env, config, self._nav, files)
+        return env
+
+    @event_priority(100)  # first: the theme's output before any plugin edits it
+    def _reuse_layout(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return output if self.reuse is None else self.reuse.output(output, page)
+
+    @event_priority(-100)
+    def on_pre_template(self, template: jinja2.Template, template_name: str, config: MkDocsConfig) -> jinja2.Template:
+        """Under serve, hand MkDocs an empty template for a theme page (404, sitemap) whose layout is unchanged."""
+        return template if self.reuse is None else self.reuse.template(template, template_name)
+
+    @event_priority(100)
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        """Under serve, give back a reused theme page's kept output."""
+        return output_content if self.reuse is None else self.reuse.template_output(output_content, template_name)
+
+    def _edit_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Ask search engines not to index the site when the company chose so."""
         assert self.program is not None
         noindex = self.config.noindex
@@ -232,6 +283,8 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         if self.release == DRAFT:  # after the page is indexed: search results do not repeat the banner
             output = output.replace(ARTICLE, ARTICLE + DRAFT_BANNER, 1)
         return output
+
+    on_post_page = CombinedEvent(_reuse_layout, _edit_page)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""

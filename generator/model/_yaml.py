@@ -35,25 +35,8 @@ def compose_fast(text: str) -> Any:
     return yaml.compose(text, Loader=SAFE_LOADER)
 
 
-class StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys, aliases, deep nesting, NaN, infinity and impossible dates."""
-
-    _depth = 0
-
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        """Refuse aliases (the shape of an alias bomb) and nesting deeper than MAX_DEPTH."""
-        if self.check_event(AliasEvent):
-            event: Any = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out",
-                                              event.start_mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise yaml.composer.ComposerError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
-                                                  self.peek_event().start_mark)  # type: ignore[no-untyped-call]
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+class _StrictConstructor(yaml.constructor.SafeConstructor):
+    """SafeConstructor refusing a key given twice, impossible dates, NaN and infinity (shared by both parsers)."""
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         """Refuse a key given twice in one mapping."""
@@ -84,14 +67,82 @@ class StrictLoader(yaml.SafeLoader):
         return value
 
 
-StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
-StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
-StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_yaml_map)  # type: ignore[type-var]
+_StrictConstructor.add_constructor("tag:yaml.org,2002:timestamp",  # type: ignore[type-var]
+                                   _StrictConstructor.construct_yaml_timestamp)
+_StrictConstructor.add_constructor("tag:yaml.org,2002:float", _StrictConstructor.construct_yaml_float)  # type: ignore[type-var]
+_StrictConstructor.add_constructor("tag:yaml.org,2002:map", _StrictConstructor.construct_yaml_map)  # type: ignore[type-var]
+
+
+class StrictLoader(_StrictConstructor, yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys, aliases, deep nesting, NaN, infinity and impossible dates."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        """Refuse aliases (the shape of an alias bomb) and nesting deeper than MAX_DEPTH."""
+        if self.check_event(AliasEvent):
+            event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed; write the value out",
+                                              event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
+                                                  self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_CParser: Any
+try:
+    import yaml.cyaml as _cyaml
+
+    _CParser = getattr(_cyaml, "CParser")  # noqa: B009 - not in the stubs' exports
+except (ImportError, AttributeError):  # PyYAML built without libyaml
+    _CParser = None
+
+
+if _CParser is not None:
+    class _CStrictLoader(_CParser, _StrictConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
+        """libyaml's parser and composer under StrictLoader's constructors (duplicate keys, dates, NaN)."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _StrictConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+
+def _nesting_bound(text: str) -> int:
+    """Return a number no smaller than the text's nesting depth, cheaply.
+
+    A block collection nested in another starts right of it, after at most one indicator
+    (``- ``, ``? ``, ``: ``) on its line, and a flow collection opens with ``[`` or ``{``.
+    """
+    lines = text.splitlines() or [""]
+    block = max(len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count("? ") + line.count(": ")
+                for line in lines)
+    return block + text.count("[") + text.count("{") + 1
 
 
 def load_strict(text: str) -> Any:
-    """Parse YAML with ``StrictLoader``; every refusal is a ``yaml.YAMLError`` carrying its line."""
+    """Parse YAML with ``StrictLoader``; every refusal is a ``yaml.YAMLError`` carrying its line.
+
+    Text that can hold no alias (no ``*``) and nests no deeper than MAX_DEPTH by a cheap bound is
+    parsed by libyaml under the same constructors, about ten times faster; anything else, and any
+    text libyaml refuses, goes through the pure-Python StrictLoader, whose refusals are the ones
+    reported, with their lines.
+    """
+    text = text.removeprefix("\ufeff")
+    if _CParser is not None and "*" not in text and _nesting_bound(text) <= MAX_DEPTH:
+        loader = _CStrictLoader(text)
+        try:
+            return loader.get_single_data()
+        except yaml.YAMLError:
+            pass  # reported below, as the pure-Python loader words it
+        finally:
+            loader.dispose()
     try:
-        return yaml.load(text.removeprefix("\ufeff"), Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
         raise yaml.YAMLError(f"nesting deeper than {MAX_DEPTH} levels") from None

@@ -80,3 +80,16 @@ class TemplateCache:
         except OSError:  # a full disk or a read-only home: the next process compiles again
             pass
         return code
+
+
+def theme_bytecode_cache(env: jinja2.Environment) -> FileSystemBytecodeCache | None:
+    """Return a cache of the site theme's compiled templates for ``env`` (None when turned off or not private).
+
+    MkDocs compiles Material's templates again in every build; their compiled code is kept in
+    the same private folder, apart for each environment's settings (Jinja checks each
+    template's text against its checksum before taking the code).
+    """
+    folder = cache_folder() / f"theme-{environment_signature(env)}"
+    if os.environ.get(OFF_VARIABLE, "1") == "0" or not _private(folder):
+        return None
+    return FileSystemBytecodeCache(str(folder))

@@ -52,3 +52,34 @@ def test_a_serve_rebuild_renders_only_the_edited_policy_and_a_facts_change_rende
     company.write_text(company.read_text(encoding="utf-8").replace("Acme Cloud", "Acme Clouds", 1),
                        encoding="utf-8")
     assert len(serve_build(repo, site).rendered) == 29  # every page names the company
+
+
+def test_a_serve_rebuild_after_one_policy_edit_converts_and_lays_out_that_page_only_and_matches_a_full_build(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    out = tmp_path_factory.mktemp("serve-pages")
+    run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(out)])
+    repo, site = out / "acme-cloud", out / "site"
+    first = serve_build(repo, site)
+    pages = len(first.reuse.converted)
+    assert pages > 29 and len(first.reuse.laid_out) == pages + 2  # every page, the 404 page and the sitemap
+
+    assert serve_build(repo, site) is first
+    assert first.reuse.converted == [] and first.reuse.laid_out == []  # nothing changed: every page reused
+
+    policy = next((repo / "policies").glob("POL-13-*.md"))
+    policy.write_text(policy.read_text(encoding="utf-8") + "\nThe Security Officer reviews this policy yearly.\n",
+                      encoding="utf-8")
+    serve_build(repo, site)
+    assert first.rendered == ["POL-13"]
+    assert first.reuse.converted == [policy.name] and first.reuse.laid_out == [policy.name]
+
+    fresh = out / "fresh"  # what `mkdocs build` writes from scratch: the reused pages are byte for byte the same
+    run([str(BIN / "mkdocs"), "build", "-q", "-f", str(repo / "mkdocs.yml"), "-d", str(fresh)])
+    built = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert built == sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert [p for p in built if (fresh / p).read_bytes() != (site / p).read_bytes()] == []
+
+    title = policy.read_text(encoding="utf-8").replace("title: Access Control", "title: Access Control Rules", 1)
+    policy.write_text(title, encoding="utf-8")  # a new title is in every page's navigation: all laid out again
+    serve_build(repo, site)
+    assert len(first.reuse.laid_out) == pages + 2 and policy.name in first.reuse.converted
