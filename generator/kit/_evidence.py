@@ -402,7 +402,8 @@ def evidence_page(program: Program, plan: EvidencePlan | None = None) -> str:
         if not rows:
             continue
         out += [f"## {markdown_text(rows[0].owner)}\n",
-                f"{len(rows)} items; questions and exports go to {markdown_text(rows[0].owner_email)}.\n",
+                f"{len(rows)} item{'s' if len(rows) != 1 else ''}; questions and exports go to "
+                f"{markdown_text(rows[0].owner_email)}.\n",
                 f"| Evidence | Kind | Frequency (of each control) | {needed_title} | System | Controls | Criteria |",
                 "|---|---|---|---|---|---|---|"]
         for row in rows:

@@ -19,6 +19,7 @@ from ..program._program import Program
 from ..render._render import render_markdown
 
 EVIDENCE_FILE = "catalog/evidence.yaml"
+CHECKLIST_FILE = "catalog/checklist.yaml"
 # A schedule lists frequencies from the most frequent (each event) to the least (annual).
 SCHEDULE_ORDER: tuple[str, ...] = ("per-event", "continuous", "daily", "weekly", "monthly", "quarterly",
                                    "semiannual", "annual")
@@ -80,6 +81,15 @@ def company_item(program: Program, item: EvidenceItem) -> EvidenceItem:
         return " ".join(render_markdown(source, where, context).split()) if "{" in source else source
 
     return replace(item, item=text(item.item), detail=text(detail))
+
+
+def checklist_note(program: Program, source: str) -> str:
+    """Return a checklist item's note rendered for the company ('' when it does not apply to it)."""
+    docs = program.ordered_policies()
+    if not source or not docs:
+        return ""
+    return " ".join(render_markdown(source, str(program.library.root / CHECKLIST_FILE),
+                                    program.context(docs[0])).split())
 
 
 def company_items(program: Program, ids: Iterable[str]) -> dict[str, EvidenceItem]:

@@ -17,7 +17,7 @@ from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..program._program import Program
 from ..render._escape import markdown_text
 from ..render._render import long_date
-from ._evidence_text import company_items, schedule, schedule_text, serving
+from ._evidence_text import checklist_note, company_items, schedule, schedule_text, serving
 from ._readiness import DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_STARTED, Item, Readiness, assess, carrier, load_entries
 
 _LINKABLE = re.compile(r"^https?://[^\s()<>\[\]|\\`]+$")
@@ -202,6 +202,9 @@ def readiness_page_text(program: Program, readiness: Readiness) -> str:
             label = f"{markdown_text(item.checklist.text)}<br><small>`{item.checklist.key}`</small>"
             if item.design_only:
                 label += "<br>*Type I: design only*"
+            note = checklist_note(program, item.checklist.note)
+            if note:
+                label += f"<br>*{note}*"
             out.append(f"| {label} | {_status_cell(program, item, readiness.as_of)} | "
                        f"{_answers_cell(program, item, cache)} | {_evidence_cell(item, readiness.type1)} |")
         out.append("")

@@ -94,6 +94,8 @@ class ChecklistItem:
     area: str
     area_title: str
     text: str
+    # A template printed under the item where the company's facts answer it otherwise (``notes:``).
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,10 @@ def _load_checklist(path: Path) -> dict[str, ChecklistItem]:
     data, _ = read_catalog_yaml(path)
     items: dict[str, ChecklistItem] = {}
     for area, body in data["areas"].items():
+        notes = body.get("notes") or {}
         for key, text in body["items"].items():
-            items[f"{area}.{key}"] = ChecklistItem(f"{area}.{key}", area, body["title"], text)
+            items[f"{area}.{key}"] = ChecklistItem(f"{area}.{key}", area, body["title"], text,
+                                                   str(notes.get(key, "")).strip())
     return items
 
 

@@ -142,6 +142,14 @@ def test_the_uk_remote_company_reads_its_own_evidence_plan_and_readiness_page(li
     assert "confirming a recent backup of every inventoried data store" in readiness
     assert "within the last 12 months" in readiness  # the penetration-test cadence the policy names
     assert "| requested |" in readiness  # Type I: items requested at the as-of date are marked
+    # One region: the geographic-redundancy item is read against the accepted loss of the region.
+    assert ("Nimbus Ledger keeps its backups in one region, europe-west2, across its zones: the loss of the region "
+            "is an accepted risk") in readiness
+    # Security only: no capacity review (an availability control) and no consent or disclosure records.
+    assert "dated capacity review" not in readiness and "consent capture" not in readiness
+    assert "**Privacy notice and processing record**" in readiness
+    assert "\n1 item; questions and exports go to tom@nimbus.example." in pages["evidence.md"]
+    assert "keeps its backups in one region" not in kit_pages(variant_program("acme-us", library))["readiness.md"]
 
 
 def test_the_access_review_control_runs_at_the_more_frequent_of_its_two_named_cadences(library: Library) -> None:
