@@ -14,8 +14,10 @@ when that is not a working day it moves to the next working day, or to the worki
 when the next one would leave the window. So the window holds exactly the occurrences the
 evidence plan counts. Each series is written as an RRULE (the day, or the first working day of
 the two after it) with EXDATE/RDATE for the few occurrences the rule alone would place
-differently. The time is floating (company.yml has no time zone fact): each attendee's calendar
-shows it at that hour where they are. A deadline (a policy review due) on a day off moves to the
+differently. The time is local to the headquarters: each timed event names its zone (TZID, the
+fact ``company.time_zone``, by default the usual zone of ``company.hq_country``) and the calendar
+carries that zone's VTIMEZONE for the years it spans, so an attendee elsewhere sees the meeting at
+the company's 10:00, converted. A deadline (a policy review due) on a day off moves to the
 working day before; the audit window's first and last days are marked as all-day events on their
 true dates. Each owner role can have its own calendar of what it owns (``owner_calendars``).
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +50,7 @@ from ._evidence import (
 )
 
 PRODID = "-//policyforge//Control calendar//EN"
-START_TIME = dt.time(10, 0)  # local working hours, floating (no time zone fact in company.yml)
+START_TIME = dt.time(10, 0)  # in the company's time zone (company.time_zone)
 DURATION = dt.timedelta(hours=1)
 REMINDER = dt.timedelta(days=1)  # a VALARM this long before each activity and deadline
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
@@ -386,9 +389,15 @@ def _recurrence(item: CalendarEvent) -> tuple[dict[str, object], list[dt.date], 
     return rule, sorted(expanded - wanted), sorted(wanted - expanded)
 
 
+def time_zone(program: Program) -> zoneinfo.ZoneInfo:
+    """Return the company's time zone (``company.time_zone``, validated when company.yml was read)."""
+    return zoneinfo.ZoneInfo(str(program.facts.data["company"].get("time_zone") or "UTC"))
+
+
 def _event(program: Program, item: CalendarEvent, stamped: dt.datetime) -> object:
     from icalendar import Alarm, Event, vCalAddress
 
+    zone = time_zone(program)
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", stamped)
@@ -397,17 +406,19 @@ def _event(program: Program, item: CalendarEvent, stamped: dt.datetime) -> objec
         event.add("dtend", item.start + dt.timedelta(days=1))
         event.add("transp", "TRANSPARENT")
     else:
-        begins = dt.datetime.combine(item.start, START_TIME)
+        begins = dt.datetime.combine(item.start, START_TIME, tzinfo=zone)
         event.add("dtstart", begins)
         event.add("dtend", begins + DURATION)
         event.add("transp", "OPAQUE")
     if item.cadence is not None and item.until is not None:
         rule, dropped, added = _recurrence(item)
+        # RFC 5545: with a zoned DTSTART, UNTIL is written in UTC (the last moment of the window's last day).
+        rule["until"] = dt.datetime.combine(item.until, dt.time(23, 59, 59), tzinfo=zone).astimezone(dt.UTC)
         event.add("rrule", rule)
         for day in dropped:
-            event.add("exdate", dt.datetime.combine(day, START_TIME))
+            event.add("exdate", dt.datetime.combine(day, START_TIME, tzinfo=zone))
         for day in added:
-            event.add("rdate", dt.datetime.combine(day, START_TIME))
+            event.add("rdate", dt.datetime.combine(day, START_TIME, tzinfo=zone))
     event.add("summary", item.summary)
     event.add("description", item.description)
     event.add("categories", ["SOC 2", item.category])
@@ -437,6 +448,12 @@ def _calendar(program: Program, stamp: dt.date, events: list[CalendarEvent], nam
     stamped = dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.UTC)
     for item in events:
         calendar.add_component(_event(program, item, stamped))  # type: ignore[arg-type]
+    if events:
+        # The zone's rules for the years the events span (a year either side), generated from the tz database.
+        first = min(item.start for item in events)
+        last = max(item.until or item.start for item in events)
+        calendar.add_missing_timezones(first_date=first.replace(month=1, day=1) - dt.timedelta(days=365),
+                                       last_date=last.replace(month=1, day=1) + dt.timedelta(days=2 * 365))
     return bytes(calendar.to_ical())
 
 
