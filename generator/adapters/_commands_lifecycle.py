@@ -104,12 +104,14 @@ def run_redline(args: argparse.Namespace) -> ExitCode:
     from ..model._facts import load_facts
     from ..model._sections import layout_settings
     from ..repo._files import write_atomic
+    from ..repo._git import DRAFT, release_at
 
     repo = repo_path(args)
     changes = changes_between(repo, args.base, args.head)
     facts = load_facts(repo / COMPANY_FILE)
     document = redline_html(args.base, args.head, changes, facts.company.name,
-                            paper=layout_settings(repo, facts).paper_size, context=None if args.full else CONTEXT)
+                            paper=layout_settings(repo, facts).paper_size, context=None if args.full else CONTEXT,
+                            draft=release_at(repo, args.head) == DRAFT)
     out = (args.out or LAYOUT.output(repo, "redline")).resolve()
     stem = "redline-" + re.sub(r"[^A-Za-z0-9._-]", "-", f"{args.base}-{args.head}")
     write_atomic(out / f"{stem}.html", document)

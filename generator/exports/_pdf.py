@@ -25,7 +25,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc
 from ..model._roles import role_title
 from ..model._sections import layout_settings
-from ..program._program import CATEGORY_TITLES, CLASSIFICATION, Program, release_date
+from ..program._program import CATEGORY_TITLES, Program, release_date
 from ..render._markdown import markdown_to_html
 from ..repo._git import DRAFT
 from ..repo._published import PublishedSet
@@ -103,12 +103,21 @@ def _policy_links(body: str, files: dict[str, str]) -> str:
     return _POLICY_LINK.sub(relink, body)
 
 
-def _article(program: Program, doc: PolicyDoc, files: dict[str, str]) -> str:
+def _article(program: Program, doc: PolicyDoc, files: dict[str, str], look: PdfLook | None = None) -> str:
     prefix = doc.id.lower()
     body = _policy_links(_scope_ids(markdown_to_html(program.render_page(doc)), prefix), files)
-    # The footer line: document, version and the one classification the block and the cover show too.
-    version = html.escape(f"{program.docid(doc)} version {doc.version} · {CLASSIFICATION}")
-    return (f'<article class="policy" id="{prefix}">\n<p class="pf-running">{version}</p>\n{body}\n</article>\n')
+    # The footer line: document, version and the policy's one classification, which its block shows too.
+    version = html.escape(f"{program.docid(doc)} version {doc.version} · {program.classification(doc)}")
+    return (f'<article class="policy" id="{prefix}">\n<p class="pf-running">{version}</p>\n{_doc_logo(program, look)}'
+            f'{body}\n</article>\n')
+
+
+def _doc_logo(program: Program, look: PdfLook | None) -> str:
+    """Return the company's logo above a policy's title (its own PDF has no cover), or nothing."""
+    if look is None or look.logo is None:
+        return ""
+    return (f'<img class="pf-doclogo" src="{html.escape(look.logo)}" '
+            f'alt="{html.escape(program.facts.company.name)} logo">\n')
 
 
 def _page_style(look: PdfLook) -> str:
@@ -153,16 +162,19 @@ def _cover(program: Program, release: str, created: dt.date, title: str, look: P
         ("Release", release),
         ("Effective date", f"{created.day} {created.strftime('%B %Y')}"),
         ("Approved by", f"{approver}, {role_title(facts, 'approver')}"),
-        ("Classification", CLASSIFICATION),
+        ("Classification", program.highest_classification()),
     ]
     table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+    marks = {program.classification(doc) for doc in program.policies.values()}
+    note = ('<p class="cover-note">Classified as its most restricted policy; each policy\'s own classification '
+            "is in its document-control block and on the foot of its pages.</p>\n" if len(marks) > 1 else "")
     return (
         '<section class="cover">\n<div class="band"></div>\n'
         + (f'<img class="logo" src="{html.escape(look.logo)}" alt="{html.escape(facts.company.name)} logo">\n'
            if look.logo else "") +
         f'<p class="company">{html.escape(facts.company.name)}</p>\n'
         f'<p class="doc-title">{html.escape(title)}</p>\n'
-        f"<table>{table}</table>\n</section>\n"
+        f"<table>{table}</table>\n{note}</section>\n"
     )
 
 
@@ -198,7 +210,7 @@ def policy_part(program: Program, doc: PolicyDoc, files: dict[str, str] | None =
     created = doc.effective_date or release_date(program)
     subject = f"{doc.title}, version {doc.version}, of {program.facts.company.legal_name}"
     document = (_head(program, f"{program.facts.company.name} — {doc.title}", subject, created, "policy",
-                      look) + _article(program, doc, files) + _TAIL)
+                      look) + _article(program, doc, files, look) + _TAIL)
     return Part(doc.id, doc.title, document, files[doc.id], doc.id.lower())
 
 
@@ -238,7 +250,8 @@ def appendix_parts(program: Program, release: str, look: PdfLook | None = None) 
         document = (_head(program, f"{program.facts.company.name} — {heading}",
                           _handbook_subject(program, release), created, "appendix", look)
                     + f'<article class="appendix{" wide" if key in WIDE_APPENDICES else ""}" id="{anchor}">\n'
-                      f'<p class="pf-running">Release {html.escape(release)} · {CLASSIFICATION}</p>\n{fragment}\n'
+                      f'<p class="pf-running">Release {html.escape(release)} · '
+                      f'{html.escape(program.highest_classification())}</p>\n{fragment}\n'
                       '</article>\n' + _TAIL)
         parts.append(Part(anchor, heading, document, f"handbook-{anchor}", anchor))
     return parts

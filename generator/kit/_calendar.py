@@ -14,8 +14,10 @@ when that is not a working day it moves to the next working day, or to the worki
 when the next one would leave the window. So the window holds exactly the occurrences the
 evidence plan counts. Each series is written as an RRULE (the day, or the first working day of
 the two after it) with EXDATE/RDATE for the few occurrences the rule alone would place
-differently. The time is floating (company.yml has no time zone fact): each attendee's calendar
-shows it at that hour where they are. A deadline (a policy review due) on a day off moves to the
+differently. The time is local to the headquarters: each timed event names its zone (TZID, the
+fact ``company.time_zone``, by default the usual zone of ``company.hq_country``) and the calendar
+carries that zone's VTIMEZONE for the years it spans, so an attendee elsewhere sees the meeting at
+the company's 10:00, converted. A deadline (a policy review due) on a day off moves to the
 working day before; the audit window's first and last days are marked as all-day events on their
 true dates. Each owner role can have its own calendar of what it owns (``owner_calendars``).
 """
@@ -25,15 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..model._catalog import Control
-from ..model._commitments import UNIT_HOURS, CommitmentValue, unit_phrase
+from ..model._commitments import CommitmentValue, unit_phrase
 from ..model._roles import role_title
 from ..program._program import Program
-from ..render._context import add_months
+from ..render._context import add_months, lead_deadline
 from ..render._markdown import markdown_to_html
 from ..render._render import long_date
 from ._evidence import (
@@ -47,7 +50,7 @@ from ._evidence import (
 )
 
 PRODID = "-//policyforge//Control calendar//EN"
-START_TIME = dt.time(10, 0)  # local working hours, floating (no time zone fact in company.yml)
+START_TIME = dt.time(10, 0)  # in the company's time zone (company.time_zone)
 DURATION = dt.timedelta(hours=1)
 REMINDER = dt.timedelta(days=1)  # a VALARM this long before each activity and deadline
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
@@ -156,15 +159,6 @@ def activity_of(control: Control) -> Activity:
     return OTHER
 
 
-def before(day: dt.date, lead: CommitmentValue) -> dt.date:
-    """Return the day a lead time before ``day``: whole months by the calendar, other units by their length."""
-    if lead.unit == "month" and lead.value == int(lead.value):
-        return add_months(day, -int(lead.value))
-    if lead.unit == "year" and lead.value == int(lead.value):
-        return add_months(day, -12 * int(lead.value))
-    return day - dt.timedelta(hours=lead.value * UNIT_HOURS[lead.unit])
-
-
 def lead_of(control: Control, program: Program) -> CommitmentValue | None:
     """Return the lead time before the window's end by which a control's yearly run is finished, if any."""
     name = SMALL_LEADS.get(control.cadence or "") if program.facts.small else None
@@ -251,7 +245,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
     for (activity, cadence, lead_name), controls in groups.items():
         # A run with a lead time is finished by then: on the working day before, never later.
         lead = program.commitments[lead_name] if lead_name else None
-        deadline = working_day_before(before(window.end, lead)) if lead else None
+        deadline = working_day_before(lead_deadline(program.facts, lead)[0]) if lead else None
         if window.type2:
             days = tuple(on_working_day(d, window.end) for d in nominal_dates(cadence, window, activity.day))
             if deadline is not None:
@@ -271,8 +265,13 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
                  f"Owner: {_person(program, roles[0])}"]
         if lead:
             end_words = "the observation window ends" if window.type2 else "the as-of date"
-            lines.append(f"Finished at least {unit_phrase(lead.value, lead.unit)} before {end_words} "
-                         f"({long_date(window.end)}), as POL-26 section 4.4.1 sets.")
+            if lead_deadline(program.facts, lead)[1]:
+                lines.append(f"The first round is finished by {long_date(deadline or start)}: the policies take "
+                             f"effect less than {unit_phrase(lead.value, lead.unit)} before {end_words} "
+                             f"({long_date(window.end)}), as POL-26 section 4.4.1 sets.")
+            else:
+                lines.append(f"Finished at least {unit_phrase(lead.value, lead.unit)} before {end_words} "
+                             f"({long_date(window.end)}), as POL-26 section 4.4.1 sets.")
         lines += [f"With: {_person(program, role)}" for role in roles[1:]]
         lines.append("Controls:")
         for control in controls:
@@ -339,7 +338,7 @@ def _milestones(program: Program, window: AuditWindow) -> list[CalendarEvent]:
         lead = program.commitments.get(name)
         if lead is None:
             continue
-        day = working_day_before(before(window.end, lead))
+        day = working_day_before(lead_deadline(program.facts, lead)[0])
         description = text.format(firm=program.facts.audit.audit_firm, lead=unit_phrase(lead.value, lead.unit),
                                   end=f"{end_words} ({long_date(window.end)})")
         events.append(CalendarEvent(uid=f"audit-{name.replace('_', '-')}-{day:%Y%m%d}@{domain}", summary=summary,
@@ -390,9 +389,15 @@ def _recurrence(item: CalendarEvent) -> tuple[dict[str, object], list[dt.date], 
     return rule, sorted(expanded - wanted), sorted(wanted - expanded)
 
 
+def time_zone(program: Program) -> zoneinfo.ZoneInfo:
+    """Return the company's time zone (``company.time_zone``, validated when company.yml was read)."""
+    return zoneinfo.ZoneInfo(str(program.facts.data["company"].get("time_zone") or "UTC"))
+
+
 def _event(program: Program, item: CalendarEvent, stamped: dt.datetime) -> object:
     from icalendar import Alarm, Event, vCalAddress
 
+    zone = time_zone(program)
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", stamped)
@@ -401,17 +406,19 @@ def _event(program: Program, item: CalendarEvent, stamped: dt.datetime) -> objec
         event.add("dtend", item.start + dt.timedelta(days=1))
         event.add("transp", "TRANSPARENT")
     else:
-        begins = dt.datetime.combine(item.start, START_TIME)
+        begins = dt.datetime.combine(item.start, START_TIME, tzinfo=zone)
         event.add("dtstart", begins)
         event.add("dtend", begins + DURATION)
         event.add("transp", "OPAQUE")
     if item.cadence is not None and item.until is not None:
         rule, dropped, added = _recurrence(item)
+        # RFC 5545: with a zoned DTSTART, UNTIL is written in UTC (the last moment of the window's last day).
+        rule["until"] = dt.datetime.combine(item.until, dt.time(23, 59, 59), tzinfo=zone).astimezone(dt.UTC)
         event.add("rrule", rule)
         for day in dropped:
-            event.add("exdate", dt.datetime.combine(day, START_TIME))
+            event.add("exdate", dt.datetime.combine(day, START_TIME, tzinfo=zone))
         for day in added:
-            event.add("rdate", dt.datetime.combine(day, START_TIME))
+            event.add("rdate", dt.datetime.combine(day, START_TIME, tzinfo=zone))
     event.add("summary", item.summary)
     event.add("description", item.description)
     event.add("categories", ["SOC 2", item.category])
@@ -441,6 +448,12 @@ def _calendar(program: Program, stamp: dt.date, events: list[CalendarEvent], nam
     stamped = dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=dt.UTC)
     for item in events:
         calendar.add_component(_event(program, item, stamped))  # type: ignore[arg-type]
+    if events:
+        # The zone's rules for the years the events span (a year either side), generated from the tz database.
+        first = min(item.start for item in events)
+        last = max(item.until or item.start for item in events)
+        calendar.add_missing_timezones(first_date=first.replace(month=1, day=1) - dt.timedelta(days=365),
+                                       last_date=last.replace(month=1, day=1) + dt.timedelta(days=2 * 365))
     return bytes(calendar.to_ical())
 
 

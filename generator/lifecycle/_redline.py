@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import PolicyforgeError, Problem
+from ..exports._pdf import WATERMARK
 from ..model._documents import PolicyDoc, is_policy_source, parse_policy
 from ..model._facts import Facts, load_facts, parse_facts_yaml
+from ..model._facts_schema import CLASSIFICATIONS, DEFAULT_CLASSIFICATION
 from ..model._library import Library, load_library
-from ..program._program import CLASSIFICATION, Program
+from ..program._program import Program
 from ..render._markdown import markdown_to_html
 from ..repo._files import policy_files
 from ..repo._git import git
@@ -38,6 +40,7 @@ class PolicyChange:
     after: PolicyDoc | None
     before_text: str
     after_text: str
+    classification: str = DEFAULT_CLASSIFICATION  # the policy's, as it is after the change (before, if removed)
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -84,7 +87,8 @@ def changes_between(repo: Path, base: str, head: str | None, library: Library | 
         old, new = before_docs.get(path), after_docs.get(path)
         old_text, new_text = _render(before, old), _render(after, new)
         if old_text != new_text:
-            changes.append(PolicyChange(path, old, new, old_text, new_text))
+            marking = after.classification(new) if new else before.classification(old) if old else ""
+            changes.append(PolicyChange(path, old, new, old_text, new_text, marking or DEFAULT_CLASSIFICATION))
     return changes
 
 
@@ -158,17 +162,31 @@ del { background: #fbe4e4; color: #8a1111; text-decoration: line-through; }
 section.policy { border-top: 2px solid #444; margin-top: 2rem; }
 table { border-collapse: collapse; } td, th { border: 1px solid #bbb; padding: 2px 6px; }
 @page { size: %(paper)s; margin: 18mm; @bottom-right { content: "Page " counter(page) " of " counter(pages); } }
+@media screen { .pf-watermark { position: static; transform: none; background: #fbe4e4; color: #8a1111;
+  font-weight: bold; text-align: center; padding: 0.4rem; } }
 """
 
 
+def redline_classification(changes: list[PolicyChange]) -> str:
+    """Return the redline's marking: the most restricted classification of the policies it shows."""
+    return max((change.classification for change in changes), key=CLASSIFICATIONS.index,
+               default=DEFAULT_CLASSIFICATION)
+
+
 def redline_html(base: str, head: str, changes: list[PolicyChange], company: str, *, paper: str = "A4",
-                 context: int | None = CONTEXT) -> str:
-    """Return the redline document for a list of changes on ``paper``, in hunks (``context`` None: whole texts)."""
+                 context: int | None = CONTEXT, draft: bool = False) -> str:
+    """Return the redline document for a list of changes on ``paper``, in hunks (``context`` None: whole texts).
+
+    ``draft`` (``head`` is no release) marks every printed page, as a draft policy PDF is marked.
+    """
+    marking = html.escape(redline_classification(changes))
     parts = [
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
         f"<title>{html.escape(company)} — policy changes {html.escape(base)} to {html.escape(head)}</title>\n",
         f"<style>{REDLINE_CSS % {'paper': paper}}</style>\n</head>\n<body>\n",
-        f'<p class="pf-running">Policy changes {html.escape(base)} to {html.escape(head)} · {CLASSIFICATION}</p>\n',
+        f'<div class="pf-watermark" aria-hidden="true">{html.escape(WATERMARK)}</div>\n' if draft else "",
+        f'<p class="pf-running">{html.escape(company)} policy changes {html.escape(base)} to {html.escape(head)}'
+        f" · {marking}</p>\n",
         f"<h1>Policy changes from {html.escape(base)} to {html.escape(head)}</h1>\n",
         f"<p>{len(changes)} polic{'y' if len(changes) == 1 else 'ies'} changed. Deleted text is "
         "<del>struck through</del>; inserted text is <ins>underlined</ins>.</p>\n",
@@ -179,7 +197,8 @@ def redline_html(base: str, head: str, changes: list[PolicyChange], company: str
         old_version = change.before.version if change.before else "new"
         new_version = change.after.version if change.after else "removed"
         parts.append(f'<section class="policy">\n<h2>{html.escape(doc.id)} {html.escape(doc.title)}: '
-                     f"version {html.escape(old_version)} → {html.escape(new_version)}</h2>\n")
+                     f"version {html.escape(old_version)} → {html.escape(new_version)}</h2>\n"
+                     f"<p>Classification: {html.escape(change.classification)}</p>\n")
         if change.after and change.before:
             added = change.after.history[len(change.before.history):]
             for entry in added:

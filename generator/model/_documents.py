@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .._errors import Problem, TemplateError
-from ._facts_schema import ALL_CATEGORIES, ROLE_TITLES
+from ._facts_schema import ALL_CATEGORIES, CLASSIFICATIONS, ROLE_TITLES
 from ._yaml import load_strict
 
 AREAS: dict[str, str] = {
@@ -36,6 +36,8 @@ _FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 
 TEMPLATE_KEYS = ("id", "title", "slug", "area", "category", "owner", "approver", "review_cadence", "summary")
 COMPANY_KEYS = ("version", "effective_date", "last_reviewed", "controls", "criteria", "history")
+# Keys a policy may carry or leave out: ``classification`` (blank: company.yml's default).
+OPTIONAL_KEYS = ("classification",)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class PolicyDoc:
     controls: tuple[str, ...] = ()
     criteria: tuple[str, ...] = ()
     history: tuple[HistoryEntry, ...] = field(default=())
+    classification: str = ""  # one of CLASSIFICATIONS, or "" for the company's default
 
     @property
     def filename(self) -> str:
@@ -185,7 +188,7 @@ def parse_policy(text: str, where: str, company: bool) -> PolicyDoc:
     for key in required:
         if key not in meta:
             problems.append(Problem(where, f"front matter lacks {key}", f"add a {key}: line", 2))
-    allowed = set(TEMPLATE_KEYS + COMPANY_KEYS)
+    allowed = set(TEMPLATE_KEYS + COMPANY_KEYS + OPTIONAL_KEYS)
     for key in meta:
         if key not in allowed:
             problems.append(Problem(where, f"unknown front matter key {key!r}",
@@ -210,6 +213,14 @@ def parse_policy(text: str, where: str, company: bool) -> PolicyDoc:
         check(role_key, meta[role_key] in ROLE_TITLES, f"choose a role from {', '.join(ROLE_TITLES)}")
     check("review_cadence", meta["review_cadence"] in REVIEW_CADENCES, f"choose from {', '.join(REVIEW_CADENCES)}")
     state: dict[str, Any] = {}
+    if "classification" in meta:
+        canonical = {name.lower(): name for name in CLASSIFICATIONS}
+        given = meta["classification"]
+        check("classification", isinstance(given, str) and given.strip().lower() in canonical,
+              f"write one of {', '.join(CLASSIFICATIONS)}, or remove the line for company.yml's "
+              "documents.default_classification")
+        if isinstance(given, str) and given.strip().lower() in canonical:
+            state["classification"] = canonical[given.strip().lower()]
     if company:
         version = str(meta["version"])
         check("version", bool(_VERSION.match(version)), "write MAJOR.MINOR in quotes, such as \"1.2\"")
@@ -250,6 +261,8 @@ def serialize_policy(doc: PolicyDoc) -> str:
     lines = ["---"]
     for key in TEMPLATE_KEYS:
         lines.append(f"{key}: {_yaml_value(getattr(doc, key))}")
+    if doc.classification:
+        lines.append(f"classification: {doc.classification}")
     lines.append(f"version: {_yaml_value(doc.version)}")
     lines.append(f"effective_date: {doc.effective_date.isoformat() if doc.effective_date else ''}")
     lines.append(f"last_reviewed: {doc.last_reviewed.isoformat() if doc.last_reviewed else ''}")

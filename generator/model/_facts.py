@@ -40,6 +40,7 @@ from ._fact_views import (
     stack_view,
 )
 from ._facts_schema import (
+    DEFAULT_CLASSIFICATION,
     FACT_SPECS,
     GROUP_TITLES,
     OPTIONAL_CATEGORIES,
@@ -278,6 +279,8 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
             raise BadValue(f"{text!r} is not a country or area policyforge knows",
                            f"write a country name or one of {', '.join(place_data().areas)} (see catalog/regions.yaml)")
         return text
+    if kind == "timezone":
+        return _time_zone(text)
     if kind == "service":
         known = place_data().services.get(spec.catalog, {})
         if text.lower() not in known:
@@ -285,6 +288,37 @@ def _coerce(spec: FactSpec, raw: Any, from_yaml: bool) -> Any:
                            f"choose from {', '.join(known)}")
         return text.lower()
     return text
+
+
+def _time_zone(text: str) -> str:
+    """Return an IANA time zone name the tz database knows (zoneinfo), or raise ``BadValue``."""
+    import zoneinfo
+
+    try:
+        if "\\" in text or text.startswith(("/", ".")) or ".." in text:
+            raise ValueError(text)
+        zoneinfo.ZoneInfo(text)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise BadValue(f"{text!r} is not a time zone", "write an IANA name such as America/New_York, "
+                                                         "Europe/Berlin or UTC") from None
+    return text
+
+
+def default_time_zone(hq_country: str) -> str:
+    """Return the usual time zone of the headquarters country (``catalog/regions.yaml``), or UTC."""
+    places = place_data()
+    code = places.country_code(hq_country)
+    return str(places.countries[code].get("time_zone", "UTC")) if code else "UTC"
+
+
+def _fill_defaults(data: dict[str, Any]) -> None:
+    """Give the optional facts whose blank means a default that default, so every reader sees one value."""
+    company = data.get("company", {})
+    if company.get("time_zone") == "" and isinstance(company.get("hq_country"), str):
+        company["time_zone"] = default_time_zone(company["hq_country"])
+    documents = data.get("documents", {})
+    if documents.get("default_classification") == "":
+        documents["default_classification"] = DEFAULT_CLASSIFICATION
 
 
 def _cross_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -380,6 +414,7 @@ def _build(
             problems.append(Problem(where, f"{name_of(spec)}: {exc.message}", exc.fix, line))
     if "commitments" in data:
         data["commitments"].update(overrides or {})
+    _fill_defaults(data)
     cross = _cross_checks(data)
     for key, message, fix in cross:
         spec = SPECS_BY_KEY[key]

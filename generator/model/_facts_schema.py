@@ -56,6 +56,10 @@ PAYMENT_ROLES: tuple[str, ...] = ("service_provider", "merchant")
 CURRENCIES: tuple[str, ...] = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "INR",
                                "SGD", "NZD")
 BACKUP_PROTECTIONS: tuple[str, ...] = ("immutable", "cross_region", "separate_account")
+# How widely a document may be shared, least restricted first: a policy's front matter may set its
+# own (``classification:``), else the company's ``documents.default_classification`` holds.
+CLASSIFICATIONS: tuple[str, ...] = ("Public", "Internal", "Confidential", "Restricted")
+DEFAULT_CLASSIFICATION = "Internal"  # when company.yml leaves documents.default_classification blank
 # Headcount bands run as a lean program: one leadership meeting instead of a committee, yearly
 # outside testing, merged controls. Larger bands keep the committee and quarterly testing.
 SMALL_BANDS: tuple[str, ...] = ("1-20", "21-50")
@@ -92,6 +96,7 @@ GROUP_TITLES: dict[str, str] = {
     "commitments": "Numbers the company commits to (hours, days, percent)",
     "audit": "The SOC 2 audit",
     "site": "The policy website",
+    "documents": "How the policy documents are marked",
 }
 
 # Optional sections of company.yml that are not facts of the policy text: each is read and checked,
@@ -124,6 +129,11 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("website", ("company", "website"), "url", "Company website (https://...)"),
     FactSpec("email_domain", ("company", "email_domain"), "domain", "Email domain (example.com)"),
     FactSpec("hq_country", ("company", "hq_country"), "text", "Country of the headquarters"),
+    FactSpec("time_zone", ("company", "time_zone"), "timezone",
+             "Time zone of the headquarters (blank: the usual one of hq_country)",
+             "An IANA name such as America/New_York or Europe/Berlin: the control calendar's activities are "
+             "at 10:00 in this zone. Blank: the zone catalog/regions.yaml gives hq_country, else UTC.",
+             optional=True),
     FactSpec("currency", ("company", "currency"), "choice", "Currency for money thresholds in the policies",
              choices=CURRENCIES),
     # --- roles
@@ -251,6 +261,12 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     # --- site
     FactSpec("brand_color", ("site", "brand_color"), "color", "Brand colour for the site and PDFs (#RRGGBB)"),
     FactSpec("site_noindex", ("site", "noindex"), "bool", "Ask search engines not to index the site?"),
+    # --- documents
+    FactSpec("default_classification", ("documents", "default_classification"), "choice",
+             "Classification of a policy whose front matter sets none (blank: Internal)",
+             "Public, Internal, Confidential or Restricted: shown in each policy's document-control block, on "
+             "the PDF cover and in every footer. A policy's front matter may set its own (classification: Public).",
+             choices=CLASSIFICATIONS, optional=True),
 )
 
 SPECS_BY_KEY: dict[str, FactSpec] = {spec.key: spec for spec in FACT_SPECS}

@@ -30,6 +30,7 @@ from ..model._documents import (
     parse_or_report,
 )
 from ..model._facts import Facts, load_facts
+from ..model._facts_schema import CLASSIFICATIONS, DEFAULT_CLASSIFICATION
 from ..model._library import Library, load_library
 from ..model._roles import approver_for, role_title
 from ..model._scope import CATEGORY_TITLES as CATEGORY_TITLES
@@ -45,8 +46,6 @@ from ..repo._layout import CODEOWNERS_FILE as CODEOWNERS_FILE
 from ..repo._layout import COMPANY_FILE as COMPANY_FILE
 from ..repo._layout import PDF_DIR as PDF_DIR
 from ..repo._layout import POLICIES_DIR as POLICIES_DIR
-
-CLASSIFICATION = "Internal"  # of every policy page; part of what an approval covers
 
 
 def _next_section(body: str) -> int:
@@ -203,6 +202,23 @@ class Program:
         """Return the file name of the policy's export (``pdf``, ``docx``): ``ACME-POL-13-access-control-v1.2.pdf``."""
         return document_file_name(self.facts.company.doc_prefix, doc, extension)
 
+    def classification(self, doc: PolicyDoc) -> str:
+        """Return how widely a policy may be shared: its front matter's ``classification``, else the company's default.
+
+        One value for the document-control block, the PDF cover and every footer; part of what an
+        approval covers.
+        """
+        return doc.classification or self.classification_default()
+
+    def highest_classification(self, docs: Iterable[PolicyDoc] | None = None) -> str:
+        """Return the most restrictive classification of some policies (all by default): a collection's marking."""
+        chosen = [self.classification(doc) for doc in (self.policies.values() if docs is None else docs)]
+        return max(chosen, key=CLASSIFICATIONS.index, default=self.classification_default())
+
+    def classification_default(self) -> str:
+        """Return the company's default classification (``documents.default_classification``)."""
+        return str(self.facts.data.get("documents", {}).get("default_classification") or DEFAULT_CLASSIFICATION)
+
     def person(self, role: str) -> str:
         """Return 'Title (Name)' for a role, escaped for Markdown."""
         return f"{role_title(self.facts, role)} ({_cell(self.facts.people.role(role).name)})"
@@ -224,7 +240,7 @@ class Program:
             ("Next review due", f"{due_text} ({doc.review_cadence} review)"),
             ("Criteria", ", ".join(doc.criteria) or "none"),
             ("Controls", controls),
-            ("Classification", CLASSIFICATION),
+            ("Classification", _cell(self.classification(doc))),
         ]
         lines = ["| Document control | |", "|---|---|"]
         lines += [f"| {key} | {value} |" for key, value in rows]
@@ -280,7 +296,7 @@ class Program:
             "id": doc.id, "title": doc.title, "area": doc.area, "category": doc.category, "summary": doc.summary,
             "owner": [doc.owner, people["owner"].name, people["owner"].email],
             "approver": [doc.approver, people["approver"].name, people["approver"].email],
-            "classification": CLASSIFICATION, "review_cadence": doc.review_cadence, "version": doc.version,
+            "classification": self.classification(doc), "review_cadence": doc.review_cadence, "version": doc.version,
             "effective_date": str(doc.effective_date), "last_reviewed": str(doc.last_reviewed),
             "controls": list(doc.controls), "criteria": list(doc.criteria), "docid": self._policy_vars(doc)["docid"],
             "body": body, "shared": self.standard_sections(doc, _next_section(body)),

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..model._catalog import Catalog
-from ..model._commitments import resolve
+from ..model._commitments import UNIT_HOURS, CommitmentValue, resolve
 from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES, ReportType
@@ -43,6 +43,41 @@ def add_months(day: dt.date, count: int) -> dt.date:
     month_index = day.month - 1 + count
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def before(day: dt.date, lead: CommitmentValue) -> dt.date:
+    """Return the day a lead time before ``day``: whole months by the calendar, other units by their length."""
+    if lead.unit == "month" and lead.value == int(lead.value):
+        return add_months(day, -int(lead.value))
+    if lead.unit == "year" and lead.value == int(lead.value):
+        return add_months(day, -12 * int(lead.value))
+    return day - dt.timedelta(hours=lead.value * UNIT_HOURS[lead.unit])
+
+
+# Lead times POL-26 counts back from the end of the audit period (the window's end, a Type I's as-of date).
+AUDIT_LEADS: tuple[str, ...] = ("assessor_test_lead", "audit_preparation_lead")
+
+
+def audit_end(facts: Facts) -> dt.date:
+    """Return the day the audit period ends: a Type II window's last day, or a Type I's as-of date."""
+    window = facts.audit
+    if window.report_type is ReportType.TYPE2:
+        return add_months(window.observation_start, window.observation_months) - dt.timedelta(days=1)
+    return window.observation_start
+
+
+def lead_deadline(facts: Facts, lead: CommitmentValue) -> tuple[dt.date, bool]:
+    """Return the day a lead time before the audit's end, and whether that day precedes the policies.
+
+    When the policies take effect less than the lead time before the end (a first Type I a month after
+    adoption), the first round cannot keep the lead: it finishes the day before the end instead, and the
+    policy says so (POL-26), so that the text and the calendar name the same, reachable day.
+    """
+    end = audit_end(facts)
+    day = before(end, lead)
+    if day < facts.audit.effective_date:
+        return end - dt.timedelta(days=1), True
+    return day, False
 
 
 def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
@@ -101,6 +136,11 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     # Until the company names its firm the fact holds a description ("an independent CPA firm"), which no
     # sentence may present as the firm that does or does not test something.
     audit["firm_named"] = window.audit_firm != AUDIT_FIRM_PLACEHOLDER
+    values = resolve(catalog.commitments, data)
+    # For each audit lead time: the day its first round finishes instead when the policies cannot yet keep
+    # it, else None.
+    audit["first_round"] = {name: day if short else None for name in AUDIT_LEADS if name in values
+                            for day, short in [lead_deadline(facts, values[name])]}
     in_scope = {category: category in facts.categories for category in
                 ("security", "availability", "confidentiality", "processing_integrity", "privacy")}
 
@@ -121,7 +161,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "stack": data["stack"],
         "data": data["data"],
         "commitments": data["commitments"],
-        "commit": CommitContext(catalog.commitments, resolve(catalog.commitments, data)),
+        "commit": CommitContext(catalog.commitments, values),
         "audit": audit,
         "site": data["site"],
         "scope": in_scope,

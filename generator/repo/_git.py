@@ -69,7 +69,12 @@ class Commit:
 
 def current_release(repo: Path) -> str:
     """Return the tag at HEAD (an approved release such as ``2026.1``) or ``draft``."""
-    result = _git_or_nothing(repo, "describe", "--tags", "--exact-match", "HEAD")
+    return release_at(repo, "HEAD")
+
+
+def release_at(repo: Path, revision: str) -> str:
+    """Return the release tag at a revision, or ``draft`` when no tag names exactly that commit."""
+    result = _git_or_nothing(repo, "describe", "--tags", "--exact-match", "--end-of-options", revision)
     tag = result.stdout.strip()
     return tag if result.returncode == 0 and tag else DRAFT
 

@@ -151,7 +151,10 @@ def trust_markdown(program: Program, settings: TrustSettings, today: dt.date) ->
     for area, title in AREAS.items():
         docs = [d for d in program.ordered_policies() if d.area == area]
         if docs:
-            index.append(f"| {markdown_text(title)} | {'<br>'.join(markdown_text(d.title) for d in docs)} |")
+            # Titles only; a policy the company classifies Public says so (no other marking is public).
+            names = [markdown_text(d.title) + (" (public)" if program.classification(d) == "Public" else "")
+                     for d in docs]
+            index.append(f"| {markdown_text(title)} | {'<br>'.join(names)} |")
     index += ["", "## SOC 2 report {#soc2}\n", _report_paragraph(program, settings, today) + "\n",
               "## Subprocessors {#subprocessors}\n",
               f"These vendors process customer data on behalf of {company}. Each is assessed before use and "

@@ -212,6 +212,14 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+def drawn_images(page: object) -> int:
+    """Return how many times a page paints an image (WeasyPrint shares one resource dictionary between pages)."""
+    resources = page["/Resources"]  # type: ignore[index]
+    names = [name for name, ref in resources.get("/XObject", {}).items() if ref.get_object()["/Subtype"] == "/Image"]
+    content = page.get_contents().get_data()  # type: ignore[attr-defined]
+    return sum(content.count(f"{name} Do".encode()) for name in names)
+
+
 def squashed(text: str) -> str:
     return "".join(text.split())
 
@@ -260,9 +268,86 @@ def test_a_release_on_a4_with_a_logo_has_it_on_the_cover_and_no_draft_mark(examp
     assert not any("DRAFT" in (page.extract_text() or "") for page in reader.pages)
     cover_images = reader.pages[0].images
     assert len(cover_images) == 1 and cover_images[0].image.size == (2, 2)
-    assert all(not page.images for page in reader.pages[1:3])
+    policy_start = reader.page_labels.index("1")
+    assert all(not page.images for page in reader.pages[1:policy_start])  # the contents
+    # A policy's own PDF has no cover: the logo heads its first page, and only that page.
+    policy = PdfReader(pdf_dir(repo) / "ACME-POL-13-access-control-v1.0.pdf")
+    assert policy.pages[0].images[0].image.size == (2, 2)
+    assert [drawn_images(page) for page in policy.pages] == [1] + [0] * (len(policy.pages) - 1)
     matrix = appendix_pages(reader, "Appendix A. Control matrix")
     page_sizes = sizes(reader)
     assert {page_sizes[i] for i in matrix} == {(841.89, 595.28)}  # landscape A4
     assert {size for i, size in enumerate(page_sizes) if i not in matrix} == {A4}
     assert set(sizes(PdfReader(pdf_dir(repo) / "ACME-POL-13-access-control-v1.0.pdf"))) == {A4}
+
+
+def copy_repo(example_repo: Path, tmp_path: Path) -> Path:
+    repo = tmp_path / "acme-cloud"
+    shutil.copytree(example_repo, repo, ignore=shutil.ignore_patterns("site", "out", ".cache"))
+    return repo
+
+
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+
+
+def keep_first_page(pdf: Path, name: str) -> None:
+    """Leave the first page as an image in test-artifacts/ (CI keeps it), when poppler is installed."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    if shutil.which("pdftoppm"):
+        run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", str(pdf), str(ARTIFACTS / name)])
+        assert (ARTIFACTS / f"{name}.png").is_file()
+
+
+def test_a_policy_classified_in_its_front_matter_reads_the_same_on_block_cover_and_every_footer(
+        example_repo: Path, tmp_path: Path) -> None:
+    repo = copy_repo(example_repo, tmp_path)
+    policy_file = repo / "policies" / "POL-13-access-control.md"
+    text = policy_file.read_text(encoding="utf-8")
+    policy_file.write_text(text.replace("\nsummary:", "\nclassification: Confidential\nsummary:", 1), encoding="utf-8")
+    run([str(BIN / "policyforge"), "pdf", "--repo", str(repo), "POL-13", "POL-14", "--handbook"], env=EPOCH)
+    own = PdfReader(pdf_dir(repo) / "ACME-POL-13-access-control-v1.0.pdf")
+    assert "Classification Confidential" in collapse(own.pages[0].extract_text())  # the document-control block
+    assert all("ACME-POL-13 version 1.0 · Confidential" in collapse(page.extract_text()) for page in own.pages)
+    other = PdfReader(next(pdf_dir(repo).glob("ACME-POL-14-*.pdf")))
+    assert "Classification Internal" in collapse(other.pages[0].extract_text())
+    assert all(re.search(r"ACME-POL-14 version [0-9.]+ · Internal", collapse(page.extract_text()))
+               for page in other.pages)
+    book = PdfReader(handbook(repo))
+    cover = collapse(book.pages[0].extract_text())
+    assert "Classification Confidential" in cover and "each policy's own classification" in cover
+    labels = book.page_labels
+    for number, page in enumerate(book.pages):  # every footer of the book: the part's own marking
+        footer = collapse(page.extract_text())
+        if "ACME-POL-13 version" in footer:
+            assert "ACME-POL-13 version 1.0 · Confidential" in footer, labels[number]
+        elif "ACME-POL-14 version" in footer:
+            own = footer.split("ACME-POL-14 version")[1]
+            assert "· Internal" in own and "Confidential" not in own, labels[number]
+        elif "Release draft ·" in footer:
+            assert "Release draft · Confidential" in footer, labels[number]  # the appendices: the book's marking
+    keep_first_page(pdf_dir(repo) / "ACME-POL-13-access-control-v1.0.pdf", "pdf-policy-confidential")
+
+
+def test_the_redline_pdf_of_a_draft_is_marked_on_every_page_and_of_a_release_nowhere(
+        example_repo: Path, tmp_path: Path) -> None:
+    repo = copy_repo(example_repo, tmp_path)
+    run([*GIT, "tag", "2027.1"], cwd=repo)
+    policy_file = repo / "policies" / "POL-13-access-control.md"
+    text = policy_file.read_text(encoding="utf-8")
+    policy_file.write_text(text.replace("\n## 2", "\nAccess is reviewed by its owner.\n\n## 2", 1), encoding="utf-8")
+    run([*GIT, "commit", "-qam", "A sentence"], cwd=repo)
+    draft_out, release_out = tmp_path / "draft", tmp_path / "release"
+    run([str(BIN / "policyforge"), "redline", "2027.1", "HEAD", "--full", "--out", str(draft_out),
+         "--repo", str(repo)], env=EPOCH)
+    (draft,) = draft_out.glob("*.pdf")
+    pages = PdfReader(draft).pages
+    assert len(pages) >= 2
+    assert all(squashed("DRAFT — not approved") in squashed(page.extract_text()) for page in pages)
+    assert all("policy changes 2027.1 to HEAD · Internal" in collapse(page.extract_text()) for page in pages)
+    assert "DRAFT — not approved" in next(draft_out.glob("*.html")).read_text(encoding="utf-8")
+    keep_first_page(draft, "pdf-redline-draft")
+    run([*GIT, "tag", "2027.2"], cwd=repo)
+    run([str(BIN / "policyforge"), "redline", "2027.1", "2027.2", "--full", "--out", str(release_out),
+         "--repo", str(repo)], env=EPOCH)
+    (released,) = release_out.glob("*.pdf")
+    assert not any("DRAFT" in page.extract_text() for page in PdfReader(released).pages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,38 @@ def test_the_logo_is_embedded_on_the_cover_from_the_checked_file(tmp_path: Path,
     assert f'<img class="logo" src="{look.logo}"' in cover
     assert str(tmp_path) not in cover  # the checkout's path never enters the PDF (nor its identifier)
     assert 'class="logo"' not in cover_part(program, "draft", PdfLook()).html
+
+
+def test_a_policy_pdf_with_a_logo_fetches_only_the_logo_as_data_and_the_engine_assets(
+        tmp_path: Path, program, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import policyforge.exports._pdf as pdf
+    from pypdf import PdfReader
+
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10"><rect width="40" height="10" fill="#1f4e79"/>'
+        "</svg>", encoding="utf-8")
+    write_layout(tmp_path, "  logo: brand/logo.svg\n")
+    published = published_set(tmp_path)
+    look = pdf_look(tmp_path, program, "2027.1", published)
+    fetched: list[str] = []
+    closed = pdf.closed_fetcher
+
+    def recording(assets=()):  # type: ignore[no-untyped-def]
+        inner = closed(assets)
+        original = inner.fetch
+
+        def fetch(url: str, headers: object = None) -> object:
+            fetched.append(url.split(",", 1)[0])
+            return original(url, headers)
+
+        inner.fetch = fetch
+        return inner
+
+    monkeypatch.setattr(pdf, "closed_fetcher", recording)
+    part = policy_part(program, program.ordered_policies()[0], look=look)
+    assert '<img class="pf-doclogo" src="data:image/svg+xml;base64,' in part.html
+    data = pdf.render_pdf(part.html, assets=published.asset_paths(tmp_path))
+    assert fetched == ["data:image/svg+xml;base64"]  # the logo, as data; nothing from the repository or a host
+    assert "DRAFT" not in PdfReader(io.BytesIO(data)).pages[0].extract_text()

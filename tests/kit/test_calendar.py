@@ -7,6 +7,7 @@ import re
 import shutil
 from collections import Counter
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import BIN, run
@@ -92,7 +93,7 @@ def test_calendar_is_rfc5545_with_required_properties(library: Library) -> None:
             assert type(start) is dt.date, "the window's first and last days are all-day markers"
             assert event.decoded("dtend") == start + dt.timedelta(days=1)
         else:
-            assert type(start) is dt.datetime and start.tzinfo is None, "floating local time"
+            assert type(start) is dt.datetime and str(start.tzinfo) == "America/New_York", "the company's zone"
             assert start.time() == START_TIME == dt.time(10, 0)
             assert event.decoded("dtend") == start + dt.timedelta(hours=1)
         assert event.decoded("dtstamp") == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
@@ -178,9 +179,9 @@ def test_type1_has_single_events_in_the_month_before_the_as_of_date(library: Lib
                   ("Weekly", "Monthly", "Quarterly", "Six-monthly", "Annual")]
     assert len(activities) > 30
     for event in activities:
-        # The small company's yearly independent test finishes its lead time (3 months) before the as-of date.
-        earliest = dt.date(2026, 10, 1) if "MON-03" in str(event["DESCRIPTION"]) else dt.date(2026, 12, 1)
-        assert earliest <= day_of(event.decoded("dtstart")) < START, event["SUMMARY"]
+        # Nothing falls before the policies take effect (1 December 2026), not even the yearly independent
+        # test, whose 3-month lead before the as-of date cannot be kept in the first year.
+        assert RELEASE <= day_of(event.decoded("dtstart")) < START, event["SUMMARY"]
     assert by_summary(events)["SOC 2 Type I as-of date"].decoded("dtstart") == START
 
 
@@ -188,26 +189,32 @@ def test_type1_has_single_events_in_the_month_before_the_as_of_date(library: Lib
 def test_audit_milestones_fall_their_named_lead_time_before_the_window_ends(library: Library,
                                                                            report_type: str) -> None:
     end = START if report_type == "type1" else END
+
+    def due(nominal: dt.date) -> list[dt.date]:
+        """The nominal day or the working day before it; a day before the policies take effect (the first
+        Type I, a month after adoption) becomes the day before the as-of date, as POL-26 then says."""
+        day = nominal if nominal >= RELEASE else end - dt.timedelta(days=1)
+        return [day - dt.timedelta(days=n) for n in range(4)]
+
     default = by_summary(events_of(library, report_type=report_type))
     # 60 days and 3 months before the end, moved to the working day before when they fall on a day off.
-    preparation = end - dt.timedelta(days=60)
     assert day_of(default["SOC 2 audit preparation: confirm scope with the audit firm"].decoded("dtstart")) \
-        in [preparation - dt.timedelta(days=n) for n in range(4)]
+        in due(end - dt.timedelta(days=60))
     # The small company's yearly independent test is finished 3 months before the end.
     test = default["Annual independent test of key controls"]
     assert "- MON-03 " in str(test["DESCRIPTION"])
-    assert max(dates(test)) <= add_months(end, -3)
+    assert max(dates(test)) <= max(due(add_months(end, -3)))
+    assert min(dates(test)) >= RELEASE
     if report_type == "type1":
-        assert max(dates(test)) == dt.date(2026, 10, 1)
+        assert max(dates(test)) == dt.date(2026, 12, 31)
+        assert "The first round is finished by 31 December 2026" in " ".join(str(test["DESCRIPTION"]).split())
     # A company that chooses other lead times gets other dates: the calendar reads the commitments.
     facts = facts_from_answers(resolve_answers({"report_type": report_type}),
                                overrides={"audit_preparation_lead": 30, "assessor_test_lead": 4})
     chosen = by_summary(parse(control_calendar(program_from_library(facts, library, as_of=START), RELEASE)))
     assert day_of(chosen["SOC 2 audit preparation: confirm scope with the audit firm"].decoded("dtstart")) \
-        in [end - dt.timedelta(days=30 + n) for n in range(4)]
-    assert max(dates(chosen["Annual independent test of key controls"])) <= add_months(end, -4)
-    if report_type == "type1":
-        assert max(dates(chosen["Annual independent test of key controls"])) == dt.date(2026, 9, 1)
+        in due(end - dt.timedelta(days=30))
+    assert max(dates(chosen["Annual independent test of key controls"])) <= max(due(add_months(end, -4)))
 
 
 def test_a_large_company_has_no_small_company_test_deadline(library: Library) -> None:
@@ -367,3 +374,41 @@ def test_each_owner_has_a_calendar_of_the_events_they_own(library: Library) -> N
             assert str(first) == f"mailto:{person.email}"
             uids.append(str(event["UID"]))
     assert sorted(uids) == sorted(str(e["UID"]) for e in full)  # each event in exactly one owner's calendar
+
+
+@pytest.mark.parametrize(("answers", "zone"), [
+    ({}, "America/New_York"),  # the example company is headquartered in the United States
+    ({"hq_country": "Germany", "data_residency": "United States"}, "Europe/Berlin"),
+    ({"hq_country": "United Kingdom", "data_residency": "United States"}, "Europe/London"),
+    ({"time_zone": "America/Los_Angeles"}, "America/Los_Angeles"),  # the fact wins over the country
+])
+def test_activities_are_at_ten_in_the_company_time_zone_with_its_vtimezone(library: Library, answers: dict[str, str],
+                                                                          zone: str) -> None:
+    data = control_calendar(program_for(library, **answers), RELEASE)
+    calendar = Calendar.from_ical(data)
+    (timezone,) = calendar.walk("VTIMEZONE")
+    assert str(timezone["TZID"]) == zone
+    timed = [e for e in calendar.walk("VEVENT") if "audit" not in str(e["CATEGORIES"].to_ical())]
+    assert timed and all(e["DTSTART"].params["TZID"] == zone for e in timed)
+    assert all(e.decoded("dtstart").utcoffset() == e.decoded("dtstart").astimezone(ZoneInfo(zone)).utcoffset()
+               for e in timed)
+    for event in timed:  # every occurrence, however the rule expands, is at 10:00 local time in that zone
+        start = event.decoded("dtstart")
+        if "RRULE" in event:
+            assert event["RRULE"]["UNTIL"][0].utcoffset() == dt.timedelta(0), "RFC 5545: UNTIL in UTC"
+            assert event["RRULE"].to_ical().decode().split("UNTIL=")[1][15] == "Z"
+            rules = rrulestr(event["RRULE"].to_ical().decode(), dtstart=start)
+            assert all(moment.astimezone(ZoneInfo(zone)).time() == START_TIME for moment in rules)
+        for name in ("EXDATE", "RDATE"):
+            values = event.get(name, [])
+            for value in values if isinstance(values, list) else [values]:
+                assert all(str(moment.dt.tzinfo) == zone and moment.dt.time() == START_TIME for moment in value.dts)
+
+
+def test_an_activity_across_a_daylight_saving_change_stays_at_ten_local_time(library: Library) -> None:
+    program = program_for(library, observation_start="2027-01-01", observation_months="12")
+    monthly = [e for e in parse(control_calendar(program, RELEASE)) if str(e["SUMMARY"]).startswith("Monthly")]
+    assert monthly
+    utc_hours = {moment.astimezone(dt.UTC).hour for e in monthly
+                 for moment in rrulestr(e["RRULE"].to_ical().decode(), dtstart=e.decoded("dtstart"))}
+    assert utc_hours == {14, 15}  # 10:00 in New York is 15:00 UTC in winter and 14:00 in summer

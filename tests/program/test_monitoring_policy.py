@@ -87,3 +87,16 @@ def test_samples_are_chosen_by_the_tester_from_the_population_in_policy_and_proc
     assert "obtains each population from its system of record and chooses samples" in procedure
     # Nobody but the tester prepares or picks samples.
     assert not re.search(r"prepares the (samples|populations)", body)
+
+
+def test_a_first_type1_too_soon_for_the_lead_time_says_when_its_first_round_finishes(library: Library) -> None:
+    # Adopted 1 December 2026 with a Type I as of 1 January 2027: the 3-month lead cannot be kept the first
+    # year, so the policy names the day the first round finishes (the calendar schedules the same day).
+    body = pol26(library, report_type="type1", headcount_band="1-20")
+    assert ("This policy takes effect on 1 December 2026, less than 3 months before the first as-of date, so the "
+            "first round finishes by 31 December 2026.") in statement(body, "4.4.1")
+    assert "confirms them by 31 December 2026" in " ".join(body.split())
+    # A Type II window ending 30 June 2027 leaves room for both lead times: no first-round exception.
+    later = pol26(library, report_type="type2", headcount_band="1-20")
+    assert "first round finishes by" not in later
+    assert "confirms them by" not in later

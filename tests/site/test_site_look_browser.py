@@ -3,7 +3,8 @@
 Debian's Chromium driven by Playwright reads the example company's draft site (built once per
 session): tables fit or scroll in their own box, the matrix filter works offline, the document-
 control block is short on a phone, links meet WCAG AA contrast and axe-core (bundled in the
-axe-playwright-python wheel) finds no serious violation. Screenshots land in each test's tmp dir.
+axe-playwright-python wheel) finds no serious violation. A screenshot of each page kind at each size
+(and of the trust site's pages) is kept in test-artifacts/screenshots/, which CI uploads.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from conftest import BIN, REPO_ROOT, run
 from policyforge.site._theme import AA_CONTRAST, contrast
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -26,7 +28,34 @@ VIEWPORTS = {"laptop": LAPTOP, "phone": PHONE}
 PAGE_KINDS = ["index.html", "POL-21-incident-response.html", "controls.html", "coverage.html", "evidence.html",
               "readiness.html", "changes.html", "program.html", "acknowledgements.html",
               "companion/risk-register.html", "companion/asset-inventory.html", "companion/vendor-inventory.html",
-              "companion/system-description.html"]
+              "companion/system-description.html", "companion/exception-register.html",
+              "companion/business-impact-analysis.html", "companion/incident-response-runbook.html",
+              "companion/policy-acknowledgement.html"]
+TRUST_PAGES = ["index.html", "disclosure.html"]  # the public trust site (policyforge trust), not on the policy site
+SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"  # kept by CI as the look of each page kind
+# Every element of the article whose box sticks out of the article sideways, unless a box between them
+# scrolls (a wide table in its own scroll box is fine; content cut off or pushing the page is not).
+OVERFLOWING = """(root) => {
+  const article = document.querySelector(root);
+  // The column the article sits in: Material's table scroll boxes reach into the article's own margins.
+  const edge = article.parentElement.getBoundingClientRect();
+  const found = [];
+  for (const e of article.querySelectorAll('*')) {
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 || getComputedStyle(e).visibility === 'hidden') { continue; }
+    if (box.right <= edge.right + 1 && box.left >= edge.left - 1) { continue; }
+    let scrolls = false;
+    for (let p = e.parentElement; p && p !== article; p = p.parentElement) {
+      const overflow = getComputedStyle(p).overflowX;
+      if (overflow === 'auto' || overflow === 'scroll') { scrolls = true; break; }
+    }
+    if (!scrolls) {
+      found.push(`${e.tagName.toLowerCase()}.${e.className} ${Math.round(box.left)}..${Math.round(box.right)}`
+                 + ` in ${Math.round(edge.left)}..${Math.round(edge.right)}`);
+    }
+  }
+  return found.slice(0, 5);
+}"""
 WIDE = ["controls.html", "coverage.html", "evidence.html", "companion/risk-register.html",
         "companion/asset-inventory.html", "companion/vendor-inventory.html"]
 # Each table: its width, the article's, and the nearest box between them that scrolls sideways.
@@ -65,6 +94,17 @@ def site_url(example_repo: Path) -> Iterator[str]:
 
 
 
+@pytest.fixture(scope="module")
+def trust_url(example_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("trust") / "trust"
+    run([str(BIN / "policyforge"), "trust", "--repo", str(example_repo), "--out", str(out)])
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
 def open_tab(browser: Any, viewport: dict[str, int], scheme: str = "light") -> Any:
     """Return a new tab of the given size and colour scheme that records requests to other hosts."""
     context = browser.new_context(viewport=viewport, color_scheme=scheme)
@@ -80,17 +120,23 @@ def visit(tab: Any, url: str) -> None:
     tab.wait_for_timeout(200)  # Material wraps tables in scroll boxes on its first render
 
 
+@pytest.fixture(scope="module", autouse=True)
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-def test_no_table_is_clipped_or_overflows_its_column_on_any_page_kind(browser: Any, site_url: str, size: str,
-                                                                       tmp_path: Path) -> None:
+def test_nothing_in_the_article_overflows_sideways_on_any_page_kind(browser: Any, site_url: str, size: str) -> None:
     tab = open_tab(browser, VIEWPORTS[size])
     problems = []
     for path in PAGE_KINDS:
         visit(tab, f"{site_url}/{path}")
-        tab.screenshot(path=str(tmp_path / f"{size}-{path.replace('/', '_')}.png"), full_page=False)
+        tab.screenshot(path=str(SCREENSHOTS / f"{size}-{path.replace('/', '_')}.png"), full_page=False)
         page_width = tab.evaluate("document.documentElement.scrollWidth")
         if page_width > VIEWPORTS[size]["width"]:
             problems.append(f"{path}: the page scrolls sideways ({page_width} px)")
+        problems += [f"{path}: {where} sticks out of the article" for where in tab.evaluate(OVERFLOWING, "article")]
         for n, table in enumerate(tab.evaluate(TABLES)):
             if table["clipped"]:
                 problems.append(f"{path} table {n}: clipped by {table['clipped']}")
@@ -117,8 +163,7 @@ def test_wide_pages_fit_their_tables_in_the_window_of_a_laptop(browser: Any, sit
     tab.context.close()
 
 
-def test_the_matrix_filter_hides_rows_and_policies_that_do_not_match(browser: Any, site_url: str,
-                                                                      tmp_path: Path) -> None:
+def test_the_matrix_filter_hides_rows_and_policies_that_do_not_match(browser: Any, site_url: str) -> None:
     tab = open_tab(browser, LAPTOP)
     visit(tab, f"{site_url}/controls.html")
     rows = ".pf-matrix tbody tr"
@@ -132,7 +177,7 @@ def test_the_matrix_filter_hides_rows_and_policies_that_do_not_match(browser: An
     assert all(wanted.lower() in text.lower() for text in shown.all_inner_texts())
     assert tab.locator(".pf-group:visible").count() < groups
     assert tab.inner_text(".pf-filter output") == f"{shown.count()} of {total} controls shown"
-    tab.screenshot(path=str(tmp_path / "matrix-filtered.png"))
+    tab.screenshot(path=str(SCREENSHOTS / "laptop-controls-filtered.png"))
     tab.fill("#pf-filter-input", "no control says this")
     assert tab.locator(f"{rows}:visible").count() == 0 and tab.locator(".pf-group:visible").count() == 0
     tab.fill("#pf-filter-input", "")
@@ -141,12 +186,11 @@ def test_the_matrix_filter_hides_rows_and_policies_that_do_not_match(browser: An
     tab.context.close()
 
 
-def test_the_document_control_block_leaves_most_of_a_phone_screen_for_the_policy(browser: Any, site_url: str,
-                                                                                  tmp_path: Path) -> None:
+def test_the_document_control_block_leaves_most_of_a_phone_screen_for_the_policy(browser: Any, site_url: str) -> None:
     tab = open_tab(browser, PHONE)
     visit(tab, f"{site_url}/POL-21-incident-response.html")
     height = tab.evaluate("document.querySelector('.pf-meta').getBoundingClientRect().height")
-    tab.screenshot(path=str(tmp_path / "phone-policy.png"))
+    tab.screenshot(path=str(SCREENSHOTS / "phone-policy-document-control.png"))
     assert height <= 0.4 * PHONE["height"], f"{height} px"
     text = tab.inner_text(".pf-meta")
     assert "ACME-POL-21, version 1.0" in text and "Next review due" in text and "Classification" in text
@@ -159,7 +203,7 @@ def _rgb_hex(css: str) -> str:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_links_meet_aa_contrast_in_both_schemes(browser: Any, site_url: str, scheme: str, tmp_path: Path) -> None:
+def test_links_meet_aa_contrast_in_both_schemes(browser: Any, site_url: str, scheme: str) -> None:
     tab = open_tab(browser, LAPTOP, scheme)
     visit(tab, f"{site_url}/POL-21-incident-response.html")
     assert tab.get_attribute("body", "data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
@@ -172,7 +216,7 @@ def test_links_meet_aa_contrast_in_both_schemes(browser: Any, site_url: str, sch
       }
       return [getComputedStyle(link).color, bg];
     }""")
-    tab.screenshot(path=str(tmp_path / f"{scheme}-policy.png"))
+    tab.screenshot(path=str(SCREENSHOTS / f"laptop-{scheme}-policy.png"))
     ratio = contrast(_rgb_hex(colours[0]), _rgb_hex(colours[1]))
     assert ratio >= AA_CONTRAST, f"{colours}: {ratio:.2f}"
     tab.context.close()
@@ -188,4 +232,21 @@ def test_axe_finds_no_serious_violation_in_either_scheme(browser: Any, site_url:
     violations = Axe().run(tab).response["violations"]
     serious = [(v["id"], v["help"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+    tab.context.close()
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_nothing_on_the_trust_site_overflows_sideways_and_nothing_loads_from_elsewhere(browser: Any, trust_url: str,
+                                                                                      size: str) -> None:
+    tab = open_tab(browser, VIEWPORTS[size])
+    problems = []
+    for path in TRUST_PAGES:
+        tab.goto(f"{trust_url}/{path}")
+        tab.screenshot(path=str(SCREENSHOTS / f"{size}-trust-{path.replace('/', '_')}.png"), full_page=False)
+        page_width = tab.evaluate("document.documentElement.scrollWidth")
+        if page_width > VIEWPORTS[size]["width"]:
+            problems.append(f"trust {path}: the page scrolls sideways ({page_width} px)")
+        problems += [f"trust {path}: {where} sticks out" for where in tab.evaluate(OVERFLOWING, "main")]
+    assert problems == []
+    assert tab.outside == []
     tab.context.close()
