@@ -28,6 +28,8 @@ EVIDENCE_RETENTION = "evidence_retention"
 REPORT_LAG = "audit_report_lag"
 AUDIT_CYCLE = "audit_cycle"
 UPTIME = "uptime_sla"
+STATUS_UPDATE = "status_update"
+INTERNAL_UPDATES = ("sev1_update", "sev2_update")
 MONTH_HOURS = UNIT_HOURS["month"]
 # Calendar months differ in length: a year of 365 days covers a 12-month window.
 SLACK_HOURS = 24.0
@@ -101,6 +103,22 @@ def tier_order(values: Mapping[str, CommitmentValue]) -> list[Finding]:
     return found
 
 
+def update_cadence(values: Mapping[str, CommitmentValue]) -> list[Finding]:
+    """The incident team hears at least as often as customers: no internal update interval exceeds the status one."""
+    outside = _hours(values, STATUS_UPDATE)
+    found: list[Finding] = []
+    for name in INTERNAL_UPDATES:
+        inside = _hours(values, name)
+        if outside is None or inside is None or inside <= outside + 1e-9:
+            continue
+        found.append(Finding(
+            (name, STATUS_UPDATE),
+            f"{values[name].commitment.title} ({_text(values, name)}) is longer than the "
+            f"{values[STATUS_UPDATE].commitment.title} ({_text(values, STATUS_UPDATE)})",
+            f"make {name} at most {_text(values, STATUS_UPDATE)}"))
+    return found
+
+
 def downtime_allowance_hours(values: Mapping[str, CommitmentValue]) -> float | None:
     """Return the downtime a month the availability commitment allows, in hours."""
     uptime = values.get(UPTIME)
@@ -155,4 +173,5 @@ def audit_gap_months(values: Mapping[str, CommitmentValue], audit: AuditFacts) -
 
 def value_findings(values: Mapping[str, CommitmentValue], window_months: int) -> list[Finding]:
     """Return every contradiction among a company's commitment values, for an observation window in months."""
-    return [*recovery_point(values), *tier_order(values), *retention(values, window_months)]
+    return [*recovery_point(values), *tier_order(values), *retention(values, window_months),
+            *update_cadence(values)]

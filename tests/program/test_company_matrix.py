@@ -198,3 +198,14 @@ def test_each_provider_names_its_own_unit_of_isolation_and_no_other_providers(li
     logging = " ".join(both.render_body(both.policies["POL-18"]).split())
     assert "the accounts in AWS and projects in Google Cloud and their control plane" in logging
     assert "use of the AWS account root user or Organization Administrator role" in logging
+
+
+def test_phi_found_by_staff_and_breach_notices_follow_the_incident_policys_own_deadlines(library: Library) -> None:
+    program = variant_program("acme-us", library)
+    classification = " ".join(program.render_body(program.policies["POL-10"]).split())
+    incident = " ".join(program.render_body(program.policies["POL-21"]).split())
+    staff = re.search(r"reports a suspected incident (within [^ ,.]+ [^ ,.]+)", incident)
+    assert staff and f"reported to the Security Officer {staff.group(1)}" in classification
+    assert "within 24 hours and removed" not in classification
+    security = " ".join(program.render_body(program.policies["POL-01"]).split())
+    assert "notice to affected customers without undue delay and no later than" in security

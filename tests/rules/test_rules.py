@@ -633,3 +633,15 @@ def test_a_control_cited_as_another_policys_must_be_carried_by_it(tmp_path: Path
     assert len(problems) == 1 and "cites control PMG-01 of POL-28, which that policy does not carry" in \
         problems[0].message
     assert problems[0].line == line_of(root / POLICY, "**2.2**")
+
+
+def test_internal_incident_updates_slower_than_customer_status_updates_are_caught(tmp_path: Path) -> None:
+    root = make_library(tmp_path)
+    catalog = root / CATALOG
+    text = catalog.read_text(encoding="utf-8")
+    block = text.index("  sev2_update:")
+    catalog.write_text(text[:block] + text[block:].replace("value: 1\n", "value: 2\n", 1), encoding="utf-8")
+    problems = found(program(root), "COM002")
+    assert len(problems) == 1 and problems[0].line == line_of(catalog, "sev2_update:")
+    assert "is longer than the interval between customer status updates" in problems[0].message
+    assert "make sev2_update at most 1 hour" in problems[0].fix
