@@ -66,7 +66,7 @@ def test_example_company_plan_holds_every_catalog_item_once(library: Library) ->
     plan = evidence_plan(program_for(library))
     ids = [row.item.id for row in plan.rows]
     assert ids == sorted(library.catalog.evidence)
-    assert len(plan.controls) == 201
+    assert len(plan.controls) == 202
 
 
 def test_six_month_type2_window_counts_artefacts_from_the_sampling_table(library: Library) -> None:
@@ -200,7 +200,7 @@ def test_page_groups_items_by_owner_under_a_summary(library: Library) -> None:
     page = evidence_page(program_for(library))
     lines = page.splitlines()
     assert lines[0] == "# Evidence plan"
-    assert lines[2].startswith("72 evidence items prove the 201 controls in force (Security, Availability, ")
+    assert lines[2].startswith("73 evidence items prove the 202 controls in force (Security, Availability, ")
     assert "Type II observation window 1 January 2027 to 30 June 2027 (6 months): " in lines[2]
     headings = [line for line in lines if line.startswith("## ")]
     # The CEO approves payments and bank-detail changes (COC-05), so owns their evidence.
@@ -256,11 +256,11 @@ def set_tool(repo: Path, value: str) -> None:
 def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.csv"
     _, _, stderr = evidence(repo, "--format", "csv", "--out", str(out))
-    assert "Evidence plan: 72 items for 201 controls" in stderr
+    assert "Evidence plan: 73 items for 202 controls" in stderr
     with out.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     assert tuple(table[0]) == COLUMNS
-    assert len(table) == 73  # a header and the 72 evidence items
+    assert len(table) == 74  # a header and the 73 evidence items
     row = dict(zip(COLUMNS, next(r for r in table if r[0] == "EV-21"), strict=True))
     assert row["Evidence"] == "User access reviews"
     # ACC-03's conflict review runs at its named cadence (monthly), the most frequent control EV-21 proves.
@@ -377,3 +377,12 @@ def test_needed_is_a_number_for_every_row_and_the_basis_says_what_it_counts(libr
                 assert cells["Basis"] == f"1 artefact {row.needed}"
             assert cells["Due"] == plan.window.end and cells["Status"] == "Not started"
             assert cells["Assignee"] and str(cells["Owner"]).startswith(str(cells["Assignee"]))
+
+
+def test_the_quarterly_on_call_rota_check_is_its_own_control_with_two_records_in_the_window(library: Library) -> None:
+    controls = {c.id: c for c in program_for(library).controls()}
+    assert controls["INC-09"].frequency == "annual" and controls["INC-10"].frequency == "quarterly"
+    assert "on-call rota" not in controls["INC-09"].statement
+    page = evidence_page(program_for(library))
+    row = next(line for line in page.splitlines() if "EV-73 On-call rota" in line)
+    assert "| quarterly (INC-10) | 2 |" in row

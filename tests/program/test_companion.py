@@ -225,7 +225,7 @@ def test_business_impact_analysis_carries_the_company_rto_and_rpo(library: Libra
     program = variant_program("example", library, {"rto_hours": "6", "rpo_hours": "2", "backup_frequency_hours": "2"})
     page = companion_pages(program)["companion/business-impact-analysis.md"]
     tiers = table_rows(page, "## 1. Recovery tiers")
-    assert tiers[0][2:] == ["6 hours", "2 hours (24 hours after the loss of a region)"]
+    assert tiers[0][2:] == ["6 hours", "2 hours (24 hours after the loss of the primary region)"]
     assert tiers[1][2:] == ["24 hours", "24 hours"] and tiers[2][2:] == ["5 business days", "24 hours"]
     systems = table_rows(page, "## 2. Systems and their tiers")
     assert all(row[2:4] == ["6 hours", "2 hours"] for row in systems if row[1] == "1")
