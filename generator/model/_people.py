@@ -113,6 +113,42 @@ def read_text(path: Path, what: str) -> str:
         raise PolicyforgeError([Problem(str(path), "is a folder", f"give the path of {what}")]) from None
 
 
+@dataclass(frozen=True)
+class EmailWording:
+    """How a reader words a bad or repeated address, in the terms of the file the user fixes.
+
+    ``bad`` is formatted with ``raw`` (the cell as typed) and ``email`` (normalised).
+    """
+
+    bad: str
+    bad_fix: str
+    twice: str
+    twice_fix: str
+
+
+ROSTER_EMAIL = EmailWording("email {raw!r} is not an address", "write the work email, such as name@example.com",
+                            "is listed twice", "keep one row per person")
+EXPORT_EMAIL = EmailWording("work email {email!r} is not an address",
+                            "fill in the work email in the HR system, or remove the row",
+                            "appears twice", "export one row per person")
+
+
+def _row_email(raw: str, seen: dict[str, int], at: tuple[str, int], problems: list[Problem],
+               wording: EmailWording) -> str | None:
+    """Return a row's normalised address, or None with the problem recorded when it is bad or already seen."""
+    where, line = at
+    email = normal_email(raw)
+    if not valid_email(email):
+        problems.append(Problem(where, wording.bad.format(raw=raw, email=email), wording.bad_fix, line))
+        return None
+    if email in seen:
+        problems.append(Problem(where, f"{email} {wording.twice} (first on line {seen[email]})", wording.twice_fix,
+                                line))
+        return None
+    seen[email] = line
+    return email
+
+
 # ---------------------------------------------------------------------------------------------- roster
 def parse_roster(text: str, where: str = ROSTER_FILE) -> list[Person]:
     """Parse ``people/roster.csv``; every bad row is reported with its line and the fix."""
@@ -125,16 +161,9 @@ def parse_roster(text: str, where: str = ROSTER_FILE) -> list[Person]:
     people: list[Person] = []
     seen: dict[str, int] = {}
     for line, row in rows:
-        email = normal_email(row["email"])
-        if not valid_email(email):
-            problems.append(Problem(where, f"email {row['email']!r} is not an address",
-                                    "write the work email, such as name@example.com", line))
+        email = _row_email(row["email"], seen, (where, line), problems, ROSTER_EMAIL)
+        if email is None:
             continue
-        if email in seen:
-            problems.append(Problem(where, f"{email} is listed twice (first on line {seen[email]})",
-                                    "keep one row per person", line))
-            continue
-        seen[email] = line
         start = _date(row["start_date"], "start_date", where, line, problems)
         end = _date(row["end_date"], "end_date", where, line, problems) if row["end_date"].strip() else None
         kind = row["type"].strip().lower()
@@ -308,16 +337,9 @@ def parse_export(text: str, where: str, fmt: ExportFormat) -> list[Person]:
     people: list[Person] = []
     seen: dict[str, int] = {}
     for line, row in rows:
-        email = normal_email(_cell(row, fmt.columns["email"]))
-        if not valid_email(email):
-            problems.append(Problem(where, f"work email {email!r} is not an address",
-                                    "fill in the work email in the HR system, or remove the row", line))
+        email = _row_email(_cell(row, fmt.columns["email"]), seen, (where, line), problems, EXPORT_EMAIL)
+        if email is None:
             continue
-        if email in seen:
-            problems.append(Problem(where, f"{email} appears twice (first on line {seen[email]})",
-                                    "export one row per person", line))
-            continue
-        seen[email] = line
         start = _date(_cell(row, fmt.columns["start_date"]), "start date", where, line, problems, fmt.date_formats)
         end_text = _cell(row, fmt.columns.get("end_date", ()))
         end = _date(end_text, "end date", where, line, problems, fmt.date_formats) if end_text else None
