@@ -49,7 +49,7 @@ def test_every_lead_time_of_the_monitoring_policy_is_read_from_its_named_commitm
 
 def test_no_lead_time_of_the_monitoring_policy_is_typed_as_a_number(library: Library) -> None:
     text = (library.root / "policies" / "POL-26-internal-control-monitoring.md").read_text(encoding="utf-8")
-    for typed in ("3 months before", "Sixty days", "within 60 days", "retested within 3 months",
+    for typed in ("3 months before", "3 months have passed", "Sixty days", "within 60 days", "retested within 3 months",
                   "within 5 business days of discovery", "every 12 months after"):
         assert typed not in text, typed
 
@@ -100,3 +100,14 @@ def test_a_first_type1_too_soon_for_the_lead_time_says_when_its_first_round_fini
     later = pol26(library, report_type="type2", headcount_band="1-20")
     assert "first round finishes by" not in later
     assert "confirms them by" not in later
+
+
+def test_the_bridge_letter_has_one_trigger_read_from_its_named_commitment(library: Library) -> None:
+    program = variant_program("example", library, {"report_type": "type2", "_commitments": {"bridge_letter_after": 4}})
+    body = program.render_body(program.policies["POL-26"])
+    assert "when more than 4 months have passed since the end of the last observation window, a bridge letter" \
+        in statement(body, "4.8.1")
+    # The window paragraph points at that one rule instead of stating a second trigger.
+    assert "under section 4.8.1, with its bridge letter once that report's window ended more than 4 months" \
+        in statement(body, "4.7.2")
+    assert "customers who ask a bridge letter" not in body
