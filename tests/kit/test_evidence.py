@@ -286,7 +286,8 @@ def test_xlsx_has_the_same_rows_a_frozen_filtered_header_and_set_widths(repo: Pa
     with (tmp_path / "plan.csv").open(encoding="utf-8", newline="") as handle:
         assert cells == list(csv.reader(handle))
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:R74"  # 73 items and the header, 18 columns, the last the frequencies of the controls
+    # 73 items and the header; 18 columns, the last the frequencies of the controls.
+    assert sheet.auto_filter.ref == "A1:R74"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["C"].width == 70 and sheet.column_dimensions["A"].width == 8
     assert sheet["G2"].value == 1 and sheet["G2"].data_type == "n"  # counts are numbers, for sorting
