@@ -392,7 +392,7 @@ def _recurrence(item: CalendarEvent) -> tuple[dict[str, object], list[dt.date], 
 
 def time_zone(program: Program) -> zoneinfo.ZoneInfo:
     """Return the company's time zone (``company.time_zone``, validated when company.yml was read)."""
-    return zoneinfo.ZoneInfo(str(program.facts.data["company"].get("time_zone") or "UTC"))
+    return zoneinfo.ZoneInfo(program.facts.company.time_zone)
 
 
 def _event(program: Program, item: CalendarEvent, stamped: dt.datetime) -> object:

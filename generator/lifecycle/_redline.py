@@ -19,7 +19,7 @@ from .._errors import PolicyforgeError, Problem
 from ..exports._pdf import WATERMARK
 from ..model._documents import PolicyDoc, is_policy_source, parse_policy
 from ..model._facts import Facts, load_facts, parse_facts_yaml
-from ..model._facts_schema import CLASSIFICATIONS, DEFAULT_CLASSIFICATION
+from ..model._facts_schema import DEFAULT_CLASSIFICATION, most_restricted
 from ..model._library import Library, load_library
 from ..program._program import Program
 from ..render._markdown import markdown_to_html
@@ -169,8 +169,7 @@ table { border-collapse: collapse; } td, th { border: 1px solid #bbb; padding: 2
 
 def redline_classification(changes: list[PolicyChange]) -> str:
     """Return the redline's marking: the most restricted classification of the policies it shows."""
-    return max((change.classification for change in changes), key=CLASSIFICATIONS.index,
-               default=DEFAULT_CLASSIFICATION)
+    return most_restricted(change.classification for change in changes)
 
 
 def redline_html(base: str, head: str, changes: list[PolicyChange], company: str, *, paper: str = "A4",

@@ -2,8 +2,8 @@
 
 Each group of ``company.yml`` that code reads by name has a frozen dataclass here, built once from the
 validated facts (``Facts.company``, ``.people``, ``.shape``, ``.stack``, ``.held_data``, ``.audit``,
-``.site``, ``.commitments``). Templates keep reading the nested ``facts.data``; a fact added to the schema is added here
-when code reads it.
+``.site``, ``.commitments``, ``.documents``). Templates keep reading the nested ``facts.data``; a fact
+added to the schema is added here when code reads it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ._facts_schema import ReportType
+from ._facts_schema import DEFAULT_CLASSIFICATION, ReportType
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class CompanyFacts:
     email_domain: str
     hq_country: str
     currency: str
+    time_zone: str = "UTC"  # an IANA name; blank in company.yml means the usual zone of hq_country
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,13 @@ class CommitmentFacts:
 
 
 @dataclass(frozen=True)
+class DocumentFacts:
+    """How the company's documents are marked (``documents.*``)."""
+
+    default_classification: str
+
+
+@dataclass(frozen=True)
 class SiteFacts:
     """The policy website (``site.*``)."""
 
@@ -136,7 +144,8 @@ def company_view(data: dict[str, Any]) -> CompanyFacts:
     """Return the ``company`` group of validated facts as a typed view."""
     group = data["company"]
     return CompanyFacts(group["legal_name"], group["name"], group["slug"], group["doc_prefix"], group["product"],
-                        group["website"], group["email_domain"], group["hq_country"], group["currency"])
+                        group["website"], group["email_domain"], group["hq_country"], group["currency"],
+                        str(group.get("time_zone") or "UTC"))
 
 
 def people_view(data: dict[str, Any]) -> PeopleFacts:
@@ -186,6 +195,11 @@ def commitment_view(data: dict[str, Any]) -> CommitmentFacts:
     """Return the ``commitments`` group of validated facts as a typed view."""
     group = data["commitments"]
     return CommitmentFacts(group["log_retention_days"], group["access_review_cadence"])
+
+
+def documents_view(data: dict[str, Any]) -> DocumentFacts:
+    """Return the ``documents`` group as a typed view (a company.yml older than the group has the default)."""
+    return DocumentFacts(str(data.get("documents", {}).get("default_classification") or DEFAULT_CLASSIFICATION))
 
 
 def site_view(data: dict[str, Any]) -> SiteFacts:

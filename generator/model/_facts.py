@@ -26,6 +26,7 @@ from ._fact_views import (
     CommitmentFacts,
     CompanyFacts,
     DataFacts,
+    DocumentFacts,
     PeopleFacts,
     ShapeFacts,
     SiteFacts,
@@ -34,6 +35,7 @@ from ._fact_views import (
     commitment_view,
     company_view,
     data_view,
+    documents_view,
     people_view,
     shape_view,
     site_view,
@@ -155,6 +157,11 @@ class Facts:
     def commitments(self) -> CommitmentFacts:
         """Return the commitment facts code prints by name, typed (``commitments.*``)."""
         return commitment_view(self.data)
+
+    @functools.cached_property
+    def documents(self) -> DocumentFacts:
+        """Return how the company's documents are marked, typed (``documents.*``)."""
+        return documents_view(self.data)
 
     @functools.cached_property
     def site(self) -> SiteFacts:

@@ -8,6 +8,7 @@ with the help text as comments.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,6 +61,11 @@ BACKUP_PROTECTIONS: tuple[str, ...] = ("immutable", "cross_region", "separate_ac
 # own (``classification:``), else the company's ``documents.default_classification`` holds.
 CLASSIFICATIONS: tuple[str, ...] = ("Public", "Internal", "Confidential", "Restricted")
 DEFAULT_CLASSIFICATION = "Internal"  # when company.yml leaves documents.default_classification blank
+
+
+def most_restricted(classifications: Iterable[str], default: str = DEFAULT_CLASSIFICATION) -> str:
+    """Return the most restricted of some classifications (``default`` for none): a collection's marking."""
+    return max(classifications, key=CLASSIFICATIONS.index, default=default)
 # Headcount bands run as a lean program: one leadership meeting instead of a committee, yearly
 # outside testing, merged controls. Larger bands keep the committee and quarterly testing.
 SMALL_BANDS: tuple[str, ...] = ("1-20", "21-50")

@@ -30,7 +30,7 @@ from ..model._documents import (
     parse_or_report,
 )
 from ..model._facts import Facts, load_facts
-from ..model._facts_schema import CLASSIFICATIONS, DEFAULT_CLASSIFICATION
+from ..model._facts_schema import most_restricted
 from ..model._library import Library, load_library
 from ..model._roles import approver_for, role_title, signing_role
 from ..model._scope import CATEGORY_TITLES as CATEGORY_TITLES
@@ -213,11 +213,11 @@ class Program:
     def highest_classification(self, docs: Iterable[PolicyDoc] | None = None) -> str:
         """Return the most restrictive classification of some policies (all by default): a collection's marking."""
         chosen = [self.classification(doc) for doc in (self.policies.values() if docs is None else docs)]
-        return max(chosen, key=CLASSIFICATIONS.index, default=self.classification_default())
+        return most_restricted(chosen, self.classification_default())
 
     def classification_default(self) -> str:
         """Return the company's default classification (``documents.default_classification``)."""
-        return str(self.facts.data.get("documents", {}).get("default_classification") or DEFAULT_CLASSIFICATION)
+        return self.facts.documents.default_classification
 
     def person(self, role: str) -> str:
         """Return 'Title (Name)' for a role, escaped for Markdown."""
