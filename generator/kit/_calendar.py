@@ -246,7 +246,8 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
     for (activity, cadence, lead_name), controls in groups.items():
         # A run with a lead time is finished by then: on the working day before, never later.
         lead = program.commitments[lead_name] if lead_name else None
-        deadline = working_day_before(lead_deadline(program.facts, lead)[0]) if lead else None
+        due, first_round = lead_deadline(program.facts, lead) if lead else (None, False)
+        deadline = working_day_before(due) if due is not None else None
         if window.type2:
             days = tuple(on_working_day(d, window.end) for d in nominal_dates(cadence, window, activity.day))
             if deadline is not None:
@@ -266,7 +267,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
                  f"Owner: {_person(program, roles[0])}"]
         if lead:
             end_words = "the observation window ends" if window.type2 else "the as-of date"
-            if lead_deadline(program.facts, lead)[1]:
+            if first_round:
                 lines.append(f"The first round is finished by {long_date(deadline or start)}: the policies take "
                              f"effect less than {unit_phrase(lead.value, lead.unit)} before {end_words} "
                              f"({long_date(window.end)}), as POL-26 section 4.4.1 sets.")

@@ -58,12 +58,15 @@ def before(day: dt.date, lead: CommitmentValue) -> dt.date:
 AUDIT_LEADS: tuple[str, ...] = ("assessor_test_lead", "audit_preparation_lead")
 
 
+def observation_end(facts: Facts) -> dt.date:
+    """Return the last day of the observation window that starts on ``audit.observation_start``."""
+    window = facts.audit
+    return add_months(window.observation_start, window.observation_months) - dt.timedelta(days=1)
+
+
 def audit_end(facts: Facts) -> dt.date:
     """Return the day the audit period ends: a Type II window's last day, or a Type I's as-of date."""
-    window = facts.audit
-    if window.report_type is ReportType.TYPE2:
-        return add_months(window.observation_start, window.observation_months) - dt.timedelta(days=1)
-    return window.observation_start
+    return observation_end(facts) if facts.audit.report_type is ReportType.TYPE2 else facts.audit.observation_start
 
 
 def lead_deadline(facts: Facts, lead: CommitmentValue) -> tuple[dt.date, bool]:
@@ -131,7 +134,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     people["privacy_contact"] = facts.people.privacy_contact
     audit = dict(data["audit"])
     window = facts.audit
-    audit["observation_end"] = add_months(window.observation_start, window.observation_months) - dt.timedelta(days=1)
+    audit["observation_end"] = observation_end(facts)
     audit["type2"] = window.report_type is ReportType.TYPE2
     # Until the company names its firm the fact holds a description ("an independent CPA firm"), which no
     # sentence may present as the firm that does or does not test something.
