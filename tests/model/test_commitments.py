@@ -104,28 +104,23 @@ def test_unknown_commit_name_fails_rendering_with_a_suggestion(tmp_path: Path) -
         "did you mean incident_report_staff? (policy_templates/catalog/commitments.yaml)", 2)]
 
 
-def test_adverb_of_a_cadence_without_one_points_at_every(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("template", "message", "fix"), [
+    ("{{ commit.vuln_report_ack.adverb }}",
+     "cannot render: commit.vuln_report_ack.adverb: 3 business days has no adverb",
+     "write {{ commit.vuln_report_ack.every }} instead"),
+    ("{{ commit.capacity_alert.every }}",
+     "cannot render: commit.capacity_alert.every: percent is not a period",
+     "print {{ commit.capacity_alert }} instead"),
+    ("{{ commit.incident_report_staff.downtime }}",
+     "cannot render: commit.incident_report_staff.downtime: 1 hour is not an availability percentage",
+     "print .downtime of a percent commitment, such as {{ commit.uptime_sla.downtime }}"),
+], ids=["adverb-of-a-deadline-points-at-every", "every-of-a-percentage-points-at-the-plain-value",
+        "downtime-of-a-duration-points-at-the-availability-commitment"])
+def test_a_form_a_commitment_cannot_take_fails_rendering_with_the_form_it_can(tmp_path: Path, template: str,
+                                                                              message: str, fix: str) -> None:
     with pytest.raises(TemplateError) as caught:
-        render(tmp_path, "{{ commit.vuln_report_ack.adverb }}")
-    assert caught.value.problems == [Problem(
-        "t.md", "cannot render: commit.vuln_report_ack.adverb: 3 business days has no adverb",
-        "write {{ commit.vuln_report_ack.every }} instead", 1)]
-
-
-def test_every_of_a_percentage_points_at_the_plain_value(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError) as caught:
-        render(tmp_path, "{{ commit.capacity_alert.every }}")
-    assert caught.value.problems == [Problem(
-        "t.md", "cannot render: commit.capacity_alert.every: percent is not a period",
-        "print {{ commit.capacity_alert }} instead", 1)]
-
-
-def test_downtime_of_a_duration_points_at_the_availability_commitment(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError) as caught:
-        render(tmp_path, "{{ commit.incident_report_staff.downtime }}")
-    assert caught.value.problems == [Problem(
-        "t.md", "cannot render: commit.incident_report_staff.downtime: 1 hour is not an availability percentage",
-        "print .downtime of a percent commitment, such as {{ commit.uptime_sla.downtime }}", 1)]
+        render(tmp_path, template)
+    assert caught.value.problems == [Problem("t.md", message, fix, 1)]
 
 
 def test_commit_output_is_escaped_like_every_fact(tmp_path: Path) -> None:
