@@ -108,3 +108,15 @@ def test_a_control_without_a_criterion_in_scope_says_it_is_outside_the_examinati
     rows = {line.split(" | ")[0][2:]: line for line in program.matrix_page().splitlines() if line.startswith("| ")}
     assert "outside the examination (no criterion of the categories in scope)" in rows["PRV-04"]
     assert all(row.split(" | ")[4] for row in rows.values())
+
+
+def test_backup_protection_and_failed_backup_paging_address_security_criteria_without_availability(
+        library: Library) -> None:
+    program = variant_program("nimbus-uk", library, {"headcount_band": "51-200"})
+    controls = {c.id: c for c in program.controls()}
+    assert program.scoped(controls["BAK-03"].criteria) == ["CC6.1", "CC9.1"]
+    assert program.scoped(controls["BAK-05"].criteria) == ["CC7.2", "CC9.1"]
+    outside = sorted(c.id for c in program.controls() if not program.scoped(c.criteria))
+    assert outside == ["PRV-04", "PRV-05", "PRV-06", "PRV-07", "PRV-08", "PRV-11", "PRV-12", "RET-01", "RET-04",
+                       "RET-05", "RET-07"]
+    assert all(program.criteria_cell(controls[cid]).startswith("outside the examination") for cid in outside)
