@@ -120,3 +120,14 @@ def test_backup_protection_and_failed_backup_paging_address_security_criteria_wi
     assert outside == ["PRV-04", "PRV-05", "PRV-06", "PRV-07", "PRV-08", "PRV-11", "PRV-12", "RET-01", "RET-04",
                        "RET-05", "RET-07"]
     assert all(program.criteria_cell(controls[cid]).startswith("outside the examination") for cid in outside)
+
+
+def test_a_one_region_company_names_its_region_and_a_google_cloud_company_its_projects(library: Library) -> None:
+    program = variant_program("nimbus-uk", library)
+    body = program.render_body(program.policies["POL-01"])
+    assert "losing no more than 1 hour of data while the region europe-west2 stands" in body
+    statements = {c.id: program.render_statement(c, program.policies[c.policy]) for c in program.controls()
+                  if c.id in ("LOG-01", "LOG-09")}
+    assert "Cloud Audit Logs for all projects and regions" in " ".join(statements["LOG-01"].split())
+    two_regions = variant_program("acme-us", library)
+    assert "while the primary region us-east-1 stands" in two_regions.render_body(two_regions.policies["POL-01"])
