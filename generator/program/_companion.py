@@ -159,7 +159,8 @@ def risks(program: Program, texts: _Texts, data: Mapping[str, Any],
             continue
         score = int(raw["likelihood"]) * int(raw["impact"])
         out.append({
-            "id": raw["id"], "title": texts(raw["title"]), "scenario": texts(raw["scenario"]), "category": raw["category"],
+            "id": raw["id"], "title": texts(raw["title"]), "scenario": texts(raw["scenario"]),
+            "category": raw["category"],
             "likelihood": int(raw["likelihood"]), "impact": int(raw["impact"]), "score": score,
             "band": risk_band(score), "owner": raw["owner"], "treatment": raw["treatment"],
             "plan": texts(raw["plan"]), "controls": safe(", ".join(control(cid) for cid in controls)),
