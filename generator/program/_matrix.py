@@ -69,7 +69,7 @@ MATRIX: dict[str, MatrixCompany] = {
                 r"europe-west1", r"every 12 months during the penetration test", _BOARD_EVIDENCE,
                 _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE, r"by the board\b", _NOT_GCP_UNITS,
                 r"acquiring bank|authorisation or refund needs it", _MACHINE_GRAMMAR, r"primary region",
-                r"Company offices|own sites"),
+                r"Company offices|own sites", r"other than the data's own", r"Company email and chat \|"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy",

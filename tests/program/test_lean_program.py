@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 from policyforge.model._library import Library, load_library
-from policyforge.program._lint import variant_program
+from policyforge.program._lint import company_texts, variant_program
 from policyforge.program._load import load_warnings, owner_loads, program_page
 from policyforge.program._program import fold_lean_merges
 from policyforge.rules import library_view, run_rules
@@ -131,3 +131,24 @@ def test_a_one_region_company_names_its_region_and_a_google_cloud_company_its_pr
     assert "Cloud Audit Logs for all projects and regions" in " ".join(statements["LOG-01"].split())
     two_regions = variant_program("acme-us", library)
     assert "while the primary region us-east-1 stands" in two_regions.render_body(two_regions.policies["POL-01"])
+
+
+def _bia_systems(library: Library, name: str) -> list[str]:
+    program = variant_program(name, library)
+    text = next(page for key, page in company_texts(program).items() if "business-impact" in key)
+    section = text[text.index("## 2."):text.index("## 3.")]
+    return [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| System")]
+
+
+def test_the_business_impact_analysis_lists_each_system_once_and_leaves_a_saas_rpo_to_its_vendor(
+        library: Library) -> None:
+    rows = _bia_systems(library, "nimbus-uk")
+    assert [row for row in rows if "Google Workspace" in row] == [
+        "| Google Workspace (also company email and chat) | 1 | 8 hours | the vendor's commitment (vendor inventory) "
+        "| the vendor's hosted service | |"]
+    assert not any("Company email and chat" in row for row in rows)
+    # The backup service is Google Cloud's own, configured by the company: its RPO is the company's.
+    assert "| Backup and DR Service | 1 | 8 hours | 1 hour | Google Cloud | |" in rows
+    okta_company = _bia_systems(library, "acme-us")
+    assert "| Company email and chat | 3 | 5 business days | the vendor's commitment (vendor inventory) " \
+           "| the vendor's hosted service | |" in okta_company
