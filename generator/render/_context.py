@@ -95,7 +95,7 @@ def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
     words["secondary_regions"] = list(regions[1:])
     words["multi_region"] = len(regions) > 1
     # How a sentence names the region production runs in: "the primary region" only where there is another.
-    words["the_region"] = f"the primary region {regions[0]}" if len(regions) > 1 else f"the region {regions[0]}"
+    words["the_region"] = "the primary region" if len(regions) > 1 else f"the region {regions[0]}"
     return words
 
 

@@ -130,7 +130,7 @@ def test_a_one_region_company_names_its_region_and_a_google_cloud_company_its_pr
                   if c.id in ("LOG-01", "LOG-09")}
     assert "Cloud Audit Logs for all projects and regions" in " ".join(statements["LOG-01"].split())
     two_regions = variant_program("acme-us", library)
-    assert "while the primary region us-east-1 stands" in two_regions.render_body(two_regions.policies["POL-01"])
+    assert "while the primary region stands" in two_regions.render_body(two_regions.policies["POL-01"])
 
 
 def _bia_systems(library: Library, name: str) -> list[str]:
