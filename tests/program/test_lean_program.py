@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from policyforge.model._library import Library, load_library
@@ -168,3 +169,15 @@ def test_a_two_person_company_names_who_holds_the_backup_key_and_incident_roles(
     five = company_texts(variant_program("acme-us", library))
     assert "- **Backup operator**: an engineer the CTO designates, with a named deputy" in \
         five["POL-23-backup-recovery.md"]
+
+
+def test_policyforge_new_prints_the_load_warning_of_the_company_it_made(
+        library: Library, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import policyforge.program._program as program_module
+    from policyforge.adapters._new import _warn_load
+
+    monkeypatch.setattr(program_module, "load_program", lambda repo: variant_program("nimbus-uk", library))
+    _warn_load(Path("nimbus-ledger"))
+    err = capsys.readouterr().err
+    assert err.startswith("warning: more than is plausible: Mei Lin (83 controls, 1517.5 hours a year).\n"
+                          "  This is a physical limit")
