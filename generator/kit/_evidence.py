@@ -325,6 +325,17 @@ def owner_role(controls: list[Control]) -> str:
     return max(order, key=lambda role: (counts[role], -order.index(role)))
 
 
+def _citing_parts(program: Program, control: Control, eid: str) -> list[Control]:
+    """Return the controls folded into ``control`` (itself included) that cite ``eid`` themselves.
+
+    A lean host carries the criteria of every control merged into it; an item proves only what
+    the controls citing it address, so user access reviews do not map the joiner's code-of-conduct
+    criteria because the joiner control was merged beside them.
+    """
+    parts = [part for cid in (control.id, *control.merges) if (part := program.control(cid)) is not None]
+    return [part for part in parts if eid in part.evidence] or [control]
+
+
 def evidence_plan(program: Program) -> EvidencePlan:
     """Return the evidence plan of a company's program: one row per item its controls cite."""
     catalog = program.library.catalog
@@ -341,7 +352,8 @@ def evidence_plan(program: Program) -> EvidencePlan:
         proved = sorted(links[eid], key=lambda c: c.id)
         criteria = set(program.scoped(item.criteria))
         for control in proved:
-            criteria.update(program.scoped(control.criteria))
+            for part in _citing_parts(program, control, eid):
+                criteria.update(program.scoped(part.criteria))
         role = owner_role(proved)
         rhythm = cadence(item, [c.frequency for c in proved])
         rows.append(EvidenceRow(
