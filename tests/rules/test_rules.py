@@ -406,6 +406,27 @@ def test_company_override_of_evidence_retention_shorter_than_the_window_is_refus
         facts_from_answers(resolve_answers(), overrides={"evidence_retention": 0.5})
 
 
+def test_log_retention_of_a_year_is_refused_because_a_later_12_month_window_and_its_report_outlast_it() -> None:
+    # The first window is 6 months, but every later one runs audit_cycle (12 months) and the report
+    # follows 2 months later: a year of logs loses the window's first weeks before the auditor samples them.
+    with pytest.raises(FactsError) as caught:
+        facts_from_answers(resolve_answers({"log_retention_days": "365"}))
+    problem = caught.value.problems[0]
+    assert problem.message.startswith("log_retention_days: ")
+    assert "shorter than an observation window of 12 months plus the reporting lag of 2 months" in problem.message
+    assert problem.fix == "keep log_retention_days at least 427 days"
+
+
+def test_default_log_retention_covers_the_longest_window_plus_the_reporting_lag() -> None:
+    from policyforge.model._consistency import retention
+
+    facts = facts_from_answers(resolve_answers({"log_retention_days": "427"}))
+    prog = program_from_library(facts, load_library(LIBRARY))
+    assert retention(prog.commitments, 6) == []
+    default = program_from_library(facts_from_answers(resolve_answers()), load_library(LIBRARY))
+    assert default.commitments["log_retention_days"].value == 455
+
+
 def test_one_hour_regional_rpo_holds_with_quarter_hour_backups_and_fast_copy_and_rerun() -> None:
     facts = facts_from_answers(resolve_answers({"rpo_hours": "1", "backup_frequency_hours": "0.25"}),
                                overrides={"rpo_region_loss": 1, "backup_copy_lag": 0.25, "backup_rerun": 0.5})
