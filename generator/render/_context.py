@@ -56,6 +56,8 @@ def before(day: dt.date, lead: CommitmentValue) -> dt.date:
 
 # Lead times POL-26 counts back from the end of the audit period (the window's end, a Type I's as-of date).
 AUDIT_LEADS: tuple[str, ...] = ("assessor_test_lead", "audit_preparation_lead")
+# The time a first round that cannot keep its lead leaves before the audit's end to fix what it finds.
+FIRST_ROUND_ROOM = "first_round_fix_room"
 
 
 def observation_end(facts: Facts) -> dt.date:
@@ -69,17 +71,24 @@ def audit_end(facts: Facts) -> dt.date:
     return observation_end(facts) if facts.audit.report_type is ReportType.TYPE2 else facts.audit.observation_start
 
 
-def lead_deadline(facts: Facts, lead: CommitmentValue) -> tuple[dt.date, bool]:
+def lead_deadline(facts: Facts, lead: CommitmentValue,
+                  room: CommitmentValue | None = None) -> tuple[dt.date, bool]:
     """Return the day a lead time before the audit's end, and whether that day precedes the policies.
 
     When the policies take effect less than the lead time before the end (a first Type I a month after
-    adoption), the first round cannot keep the lead: it finishes the day before the end instead, and the
-    policy says so (POL-26), so that the text and the calendar name the same, reachable day.
+    adoption), the first round cannot keep the lead. It finishes ``room`` (``first_round_fix_room``)
+    before the end instead, so a failure it finds can still be fixed and retested before the end, or
+    halfway between adoption and the end when even that is too early; the policy says so (POL-26),
+    so that the text and the calendar name the same, reachable day.
     """
     end = audit_end(facts)
     day = before(end, lead)
     if day < facts.audit.effective_date:
-        return end - dt.timedelta(days=1), True
+        start = facts.audit.effective_date
+        first = before(end, room) if room is not None else end - dt.timedelta(days=1)
+        if first < start:
+            first = start + (end - start) / 2
+        return min(first, end - dt.timedelta(days=1)), True
     return day, False
 
 
@@ -143,7 +152,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     # For each audit lead time: the day its first round finishes instead when the policies cannot yet keep
     # it, else None.
     audit["first_round"] = {name: day if short else None for name in AUDIT_LEADS if name in values
-                            for day, short in [lead_deadline(facts, values[name])]}
+                            for day, short in [lead_deadline(facts, values[name], values.get(FIRST_ROUND_ROOM))]}
     in_scope = {category: category in facts.categories for category in
                 ("security", "availability", "confidentiality", "processing_integrity", "privacy")}
 
