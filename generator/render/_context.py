@@ -18,7 +18,7 @@ from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._questionnaire import AUDIT_FIRM_PLACEHOLDER
-from ..model._roles import alternate, independent_reviewer, role_title, same_person
+from ..model._roles import OFFICES, alternate, independent_reviewer, role_title, same_person
 from ._commit import CommitContext
 from ._escape import markdown_text
 from ._render import join_and, safe
@@ -136,6 +136,10 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
          else f"the alternate approver, {reviewer.name},"} if reviewer else
         {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names",
          "subject": "an outside reviewer the Policy Approver names"})
+    # Whether the Security Officer holds another office too (in a small company, the CTO and main administrator):
+    # then the reviews the Security Officer runs of everyone's activity send their own entries to that reviewer.
+    people["security_officer_reviewer"]["other_role"] = any(
+        same_person(facts, "security_officer", office) for office in OFFICES if office != "security_officer")
     # Who approves and reviews a duty conflict that the Security Officer's reviewer holds (POL-13 4.2.3). That
     # reviewer is already the alternate approver when there is one, so the conflict goes outside the company.
     outside = "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
