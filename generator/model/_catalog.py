@@ -57,6 +57,8 @@ class Control:
     also: tuple[str, ...] = ()
     # The frequency in a small company's lean program (``frequency_small:``), when it differs.
     frequency_small: str | None = None
+    # The owner in a small company's lean program (``owner_small:``), when another role runs it there.
+    owner_small: str | None = None
     # Other policies that carry this control too (``carried_by:``): one duty several policies rely on is
     # one control, stated in its home policy's ``section`` and listed in each carrier's controls.
     carried_by: tuple[str, ...] = ()
@@ -260,6 +262,8 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                     "write carried_by: [POL-NN] with the ids of the other policies that rely on this control")
             if raw.get("frequency_small") not in (None, *FREQUENCIES):
                 bad(f"frequency_small {raw['frequency_small']!r} is unknown", f"choose from {', '.join(FREQUENCIES)}")
+            if raw.get("owner_small") not in (None, *ROLE_TITLES):
+                bad(f"owner_small {raw['owner_small']!r} is not a role", f"choose from {', '.join(ROLE_TITLES)}")
             if len(problems) > before:
                 continue
             assert frequency is not None
@@ -268,7 +272,8 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 criteria=tuple(raw["criteria"]), policy=data["policy"], section=raw["section"],
                 evidence=tuple(raw["evidence"]), checklist=tuple(raw["checklist"]), source=where,
                 cadence=cadences[0] if cadences else None, also=cadences[1:],
-                frequency_small=raw.get("frequency_small"), carried_by=tuple(carried_by),
+                frequency_small=raw.get("frequency_small"), owner_small=raw.get("owner_small"),
+                carried_by=tuple(carried_by),
             )
     return controls, problems
 

@@ -111,6 +111,9 @@ class Program:
     def control(self, cid: str) -> Control | None:
         """Return a control as it holds for this company: a cadence control runs at the company's cadence."""
         control = self.library.catalog.controls.get(cid)
+        if control is not None and control.owner_small and self.facts.small:
+            # A small company's lean program has another role run it (the CEO engages the assessor).
+            control = replace(control, owner=control.owner_small)
         if control is not None and control.frequency_small and self.facts.small:
             # A small company's lean program runs it at its own, fixed frequency.
             return replace(control, frequency=control.frequency_small)

@@ -26,6 +26,7 @@ from ._control_rules import (
     evidence_on_subject,
     near_duplicate_controls,
     one_cadence_per_control,
+    one_owner_one_cadence,
     one_record_per_control,
 )
 from ._fit_rules import office_duty_needs_an_office, second_region_duty_needs_a_second_region
@@ -61,6 +62,8 @@ RULES: tuple[Rule, ...] = (
          "it proves, and its text no other cadence", evidence_cadences_agree),
     Rule("FIT003", "the evidence plan and readiness page ask for nothing the company's facts rule out (second region, "
          "office, board, health data)", kit_text_fits_the_company),
+    Rule("CTL006", "a control is run by its owner at its frequency: no other role acts in it and no other cadence is "
+         "named", one_owner_one_cadence),
     Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",
          evidence_criteria_within_controls),
     Rule("XRF001", "a citation of a numbered section finds that section in the policy it names", citations_resolve),
