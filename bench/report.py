@@ -86,7 +86,7 @@ def _layout_limit(pdf: dict[str, Any], cores: int) -> str:
     if not per_part or not pages:
         return "WeasyPrint's layout time per page is not measured in this run"
     return (f"WeasyPrint alone lays out the {pages} handbook pages in {total:.1f} CPU s ({total / pages:.3f} s a page; "
-            f"the longest part, {pdf['longest_part']['name']}, {pdf['longest_part']['weasyprint_seconds']} s), "
+            f"the longest part, {pdf['longest_part']['name']}, {pdf['longest_part']['weasyprint_cpu_seconds']} CPU s), "
             f"so {total / cores:.1f} s on {cores} cores is the floor of the PDF phase")
 
 

@@ -176,7 +176,7 @@ def bench_pdfs(ctx: Context) -> dict[str, Any]:
     return {
         "documents": len(list((out / "ours-0").glob("*.pdf"))), "parts": len(parts), "workers": workers,
         "compose_html_seconds": round(compose_seconds, 3), "baseline_commit": BASELINE_COMMIT,
-        "longest_part": {"name": longest[0].removesuffix(".html"), "weasyprint_seconds": round(longest[1], 3)},
+        "longest_part": {"name": longest[0].removesuffix(".html"), "weasyprint_cpu_seconds": round(longest[1], 3)},
         "weasyprint_cpu_seconds_per_part": {k.removesuffix(".html"): round(v, 3) for k, v in per_doc.items()},
         "pages": join["pages"], "join": join,
         "ours": series["policyforge pdf --no-cache"].summary(),

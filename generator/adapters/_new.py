@@ -150,4 +150,18 @@ def run_new(args: argparse.Namespace) -> ExitCode:
     except CookiecutterException as exc:
         raise PolicyforgeError([Problem("cookiecutter", str(exc))]) from None
     print(f"Company repository: {created}")
+    _warn_load(Path(created))
     return ExitCode.OK
+
+
+def _warn_load(repo: Path) -> None:
+    """Tell whoever scaffolds the company when its program asks more of someone than is plausible."""
+    from ..program._load import load_warnings
+    from ..program._program import load_program
+
+    warnings = load_warnings(load_program(repo))
+    if warnings:
+        print(f"warning: {warnings[0]}", file=sys.stderr)
+        for line in warnings[1:]:
+            print(f"  {line}", file=sys.stderr)
+        print("  See program.md on the site (policyforge build) for each person's controls and hours.", file=sys.stderr)

@@ -57,11 +57,17 @@ class Control:
     also: tuple[str, ...] = ()
     # The frequency in a small company's lean program (``frequency_small:``), when it differs.
     frequency_small: str | None = None
-    # The owner in a small company's lean program (``owner_small:``), when another role runs it there.
-    owner_small: str | None = None
     # Other policies that carry this control too (``carried_by:``): one duty several policies rely on is
     # one control, stated in its home policy's ``section`` and listed in each carrier's controls.
     carried_by: tuple[str, ...] = ()
+    # In a small company's lean program this control is run as part of another (``lean_merge: HOST``): the
+    # same activity at the same cadence by the same owner, so one run and one record serve both.
+    merged_into: str | None = None
+    # The role that owns the control in a small company's lean program (``owner_small:``), when it differs:
+    # the duty goes to the person a company of that size has for it, not to the Security Officer by default.
+    owner_small: str | None = None
+    # The controls folded into this one for a small company (set by ``Program.controls``, not by the library).
+    merges: tuple[str, ...] = ()
 
     def carriers(self) -> tuple[str, ...]:
         """Return every policy that carries the control: its home policy first."""
@@ -264,6 +270,10 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 bad(f"frequency_small {raw['frequency_small']!r} is unknown", f"choose from {', '.join(FREQUENCIES)}")
             if raw.get("owner_small") not in (None, *ROLE_TITLES):
                 bad(f"owner_small {raw['owner_small']!r} is not a role", f"choose from {', '.join(ROLE_TITLES)}")
+            merge = raw.get("lean_merge")
+            if merge is not None and (not isinstance(merge, str) or not _CONTROL_ID.match(merge) or merge == cid):
+                bad(f"lean_merge {merge!r} is not another control's id",
+                    "write lean_merge: HOST-NN, the control a small company runs this one with")
             if len(problems) > before:
                 continue
             assert frequency is not None
@@ -272,9 +282,17 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 criteria=tuple(raw["criteria"]), policy=data["policy"], section=raw["section"],
                 evidence=tuple(raw["evidence"]), checklist=tuple(raw["checklist"]), source=where,
                 cadence=cadences[0] if cadences else None, also=cadences[1:],
-                frequency_small=raw.get("frequency_small"), owner_small=raw.get("owner_small"),
-                carried_by=tuple(carried_by),
+                frequency_small=raw.get("frequency_small"), carried_by=tuple(carried_by),
+                merged_into=raw.get("lean_merge"), owner_small=raw.get("owner_small"),
             )
+    for control in controls.values():
+        host = controls.get(control.merged_into or "")
+        if control.merged_into and (host is None or host.merged_into):
+            where = control.source
+            problems.append(Problem(where, f"control {control.id}: lean_merge {control.merged_into} is not a control "
+                                    "that stands on its own", "merge into a control of the library that is not "
+                                    "itself merged into another", line_of(Path(where).read_text("utf-8"),
+                                                                          f"id: {control.id}")))
     return controls, problems
 
 

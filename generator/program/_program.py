@@ -109,24 +109,40 @@ class Program:
         return resolve(self.library.catalog.commitments, self.facts.data)
 
     def control(self, cid: str) -> Control | None:
-        """Return a control as it holds for this company: a cadence control runs at the company's cadence."""
+        """Return a control as it holds for this company: a cadence control runs at the company's cadence.
+
+        A small company's lean program runs some controls at their own, fixed frequency
+        (``frequency_small``) and gives some to another owner (``owner_small``).
+        """
         control = self.library.catalog.controls.get(cid)
-        if control is not None and control.owner_small and self.facts.small:
-            # A small company's lean program has another role run it (the CEO engages the assessor).
+        if control is None:
+            return None
+        if self.facts.small and control.owner_small:
             control = replace(control, owner=control.owner_small)
-        if control is not None and control.frequency_small and self.facts.small:
-            # A small company's lean program runs it at its own, fixed frequency.
+        if control.frequency_small and self.facts.small:
             return replace(control, frequency=control.frequency_small)
-        if control is None or control.cadence is None or control.cadence not in self.commitments:
+        if control.cadence is None or control.cadence not in self.commitments:
             return control
         values = [self.commitments[name] for name in (control.cadence, *control.also) if name in self.commitments]
         return replace(control, frequency=most_frequent([frequency_for(v.value, v.unit) for v in values]))
 
     def controls(self) -> list[Control]:
-        """Return the controls the company's policies carry, in id order, with the company's frequencies."""
+        """Return the controls in force, in id order, with the company's frequencies and owners.
+
+        In a small company's lean program a control declared ``lean_merge: HOST`` is folded into its
+        host when both are in force with the same owner and frequency: the host then carries the
+        merged controls' criteria, evidence and checklist items, so the matrix, coverage, evidence
+        plan and calendar all count one control, one run and one record.
+        """
         carried = {cid for doc in self.policies.values() for cid in doc.controls}
-        found = (self.control(cid) for cid in sorted(carried))
-        return [control for control in found if control is not None]
+        found = [control for control in (self.control(cid) for cid in sorted(carried)) if control is not None]
+        return fold_lean_merges(found) if self.facts.small else found
+
+    def merged_host(self, cid: str) -> str | None:
+        """Return the control a control is run as part of in this company's program, or None."""
+        if not self.facts.small:
+            return None
+        return next((c.id for c in self.controls() if cid in c.merges), None)
 
     def carriers(self) -> dict[str, PolicyDoc]:
         """Map each carried control id to the policy whose section states it: its home policy when in force.
@@ -252,11 +268,15 @@ class Program:
     def controls_section(self, doc: PolicyDoc) -> str:
         """Return the table of controls a policy carries, each linked to the section stating it."""
         lines = ["| Control | Statement | Owner | Frequency | Criteria |", "|---|---|---|---|---|"]
+        hosts = {part: control.id for control in self.controls() for part in control.merges}
         for cid in doc.controls:
             control = self.control(cid)
             if control is None:
                 continue
             statement = self.render_statement(control, doc).replace("\n", " ")
+            host = hosts.get(cid)
+            if host is not None:
+                statement += f" *(Run and recorded with {host} in the lean program of a company of this size.)*"
             home = self.policies.get(control.policy)
             # A control shared with another policy links to the section of its home policy that states it.
             target = f"{home.filename}#{control.section}" if home and home.id != doc.id else f"#{control.section}"
@@ -418,14 +438,41 @@ class Program:
             "|---|---|---|---|---|---|---|",
         ]
         for control, doc in self.matrix_rows():
-            statement = self.render_statement(control, doc).replace("\n", " ")
+            statement = self.matrix_statement(control, doc)
             out.append(
                 f"| {control.id} | {statement} | {self.person(control.owner)} | {control.frequency} | "
-                f"{', '.join(self.scoped(control.criteria))} | "
+                f"{self.criteria_cell(control)} | "
                 f"[{doc.id} §{control.section}]({doc.filename}#{control.section}) | "
                 f"{', '.join(control.evidence)} |"
             )
         return "\n".join(out) + "\n"
+
+    def merged_parts(self, control: Control) -> list[tuple[Control, PolicyDoc]]:
+        """Return the controls folded into a host for this company, each with the policy that states it."""
+        docs = {doc.id: doc for doc in self.policies.values()}
+        out: list[tuple[Control, PolicyDoc]] = []
+        for cid in control.merges:
+            part = self.control(cid)
+            doc = docs.get(part.policy) if part else None
+            doc = doc or next((d for d in docs.values() if cid in d.controls), None)
+            if part is not None and doc is not None:
+                out.append((part, doc))
+        return out
+
+    def matrix_statement(self, control: Control, doc: PolicyDoc) -> str:
+        """Return a control's statement for the matrix: a lean host lists the statements it runs with its own."""
+        text = self.render_statement(control, doc).replace("\n", " ")
+        for part, home in self.merged_parts(control):
+            statement = self.render_statement(part, home).replace("\n", " ")
+            text += (f"<br>**With {part.id}** ([{home.id} §{part.section}]({home.filename}#{part.section})), "
+                     f"{_MERGED_RUN.get(part.frequency, f'in the same {part.frequency} run, with one record')}: "
+                     f"{statement}")
+        return text
+
+    def criteria_cell(self, control: Control) -> str:
+        """Return the criteria a control addresses in this company's scope, or why it has none here."""
+        scoped = self.scoped(control.criteria)
+        return ", ".join(scoped) if scoped else "outside the examination (no criterion of the categories in scope)"
 
     def coverage_page(self) -> str:
         """Return the coverage page: each criterion in scope with the controls and sections addressing it."""
@@ -441,9 +488,53 @@ class Program:
         ]
         for row in rows:
             controls = ", ".join(c.id for c in row.controls) or "**none**"
-            sections = "; ".join(_sections_by_policy(row.controls, docs)) or "**none**"
+            parts = [part for control in row.controls for part, _ in self.merged_parts(control)
+                     if row.criterion.id in part.criteria]
+            sections = "; ".join(_sections_by_policy([*row.controls, *parts], docs)) or "**none**"
             out.append(f"| {row.criterion.id} | {_cell(row.criterion.title)} | {controls} | {sections} |")
         return "\n".join(out) + "\n"
+
+
+# How a merged control shares its host's run, by frequency; a scheduled one is in the same run.
+_MERGED_RUN: dict[str, str] = {
+    "per-event": "handled on the same event, with one record",
+    "continuous": "configured with it and checked in the same look at its output",
+}
+
+
+def _union(*groups: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item for group in groups for item in group))
+
+
+def fold_lean_merges(controls: list[Control]) -> list[Control]:
+    """Fold each control declared ``lean_merge: HOST`` into its host when both have one owner and frequency.
+
+    A merge whose host is not in force, or runs at another frequency or by another owner for this
+    company, is left standing: merging is only for the same activity at the same cadence by the same
+    person, and the library lint reports a declared merge that does not hold.
+    """
+    by_id = {control.id: control for control in controls}
+    parts: dict[str, list[Control]] = {}
+    for control in controls:
+        host = by_id.get(control.merged_into or "")
+        if host is not None and host.owner == control.owner and host.frequency == control.frequency:
+            parts.setdefault(host.id, []).append(control)
+    folded = {part.id for group in parts.values() for part in group}
+    out: list[Control] = []
+    for control in controls:
+        if control.id in folded:
+            continue
+        group = parts.get(control.id, [])
+        if group:
+            carriers = _union(control.carried_by, (p for part in group for p in part.carriers()))
+            control = replace(
+                control, criteria=_union(control.criteria, *(part.criteria for part in group)),
+                evidence=_union(control.evidence, *(part.evidence for part in group)),
+                checklist=_union(control.checklist, *(part.checklist for part in group)),
+                carried_by=tuple(p for p in carriers if p != control.policy),
+                merges=tuple(part.id for part in group))
+        out.append(control)
+    return out
 
 
 def _sections_by_policy(controls: Iterable[Control], docs: Mapping[str, PolicyDoc]) -> list[str]:

@@ -170,6 +170,13 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         label = markdown_text(text or title)
         return safe(f"[{label}]({filename})")
 
+    def owner_role(control_id: str) -> str:
+        # The role that owns a control in this company: a small company's lean owner where the library sets one.
+        control = catalog.controls.get(control_id)
+        if control is None:
+            raise KeyError(f"owner_of('{control_id}'): no control has that id")
+        return control.owner_small if facts.small and control.owner_small else control.owner
+
     return {
         "company": data["company"],
         "people": people,
@@ -193,5 +200,9 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "link": link,
         # same_person("cto", "security_officer"): branch where one person holding both roles changes who checks.
         "same_person": lambda role_a, role_b: same_person(facts, role_a, role_b),
+        # owner_of('GOV-09'): the title of whoever runs a control here, so the policy and its statement name
+        # the same person when a small company routes the duty to another role (``owner_small``).
+        "owner_of": lambda control_id: role_title(facts, owner_role(control_id)),
+        "owner_role": owner_role,
         "docid": lambda policy_id: document_id(facts.company.doc_prefix, policy_id),
     }

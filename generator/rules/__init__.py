@@ -24,6 +24,7 @@ from ._commitment_rules import (
 from ._control_rules import (
     evidence_criteria_within_controls,
     evidence_on_subject,
+    lean_merges_hold,
     near_duplicate_controls,
     one_cadence_per_control,
     one_owner_one_cadence,
@@ -62,10 +63,12 @@ RULES: tuple[Rule, ...] = (
          "it proves, and its text no other cadence", evidence_cadences_agree),
     Rule("FIT003", "the evidence plan and readiness page ask for nothing the company's facts rule out (second region, "
          "office, board, health data)", kit_text_fits_the_company),
-    Rule("CTL006", "a control is run by its owner at its frequency: no other role acts in it and no other cadence is "
-         "named", one_owner_one_cadence),
     Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",
          evidence_criteria_within_controls),
+    Rule("CTL006", "a control a small company merges into another has that control's owner and frequency",
+         lean_merges_hold),
+    Rule("CTL007", "a control is run by its owner at its frequency: no other role acts in it and no other cadence is "
+         "named", one_owner_one_cadence),
     Rule("XRF001", "a citation of a numbered section finds that section in the policy it names", citations_resolve),
     Rule("XRF002", "a control cited as another policy's is carried by that policy", control_citations_resolve),
 )

@@ -233,3 +233,24 @@ def one_owner_one_cadence(view: RuleInput) -> Iterator[Problem]:
                           f"make the {owner} the one who acts (the other role's part is an input the owner records), "
                           f"set owner: {role} if that role runs the control, or split the part into its own control",
                           line)
+
+
+def lean_merges_hold(view: RuleInput) -> Iterator[Problem]:
+    """A control a small company runs with another (``lean_merge``) has that control's owner and frequency.
+
+    Merging is for the same activity at the same cadence by the same owner; a declared merge that
+    the company's cadences or owners break leaves the control standing, and the author should know.
+    """
+    program = view.program
+    if not program.facts.small:
+        return
+    in_force = {control.id: control for control in program.controls()}
+    for control in in_force.values():
+        host = in_force.get(control.merged_into or "")
+        if host is None:
+            continue
+        where, line = view.control_location(control)
+        yield Problem(where, f"control {control.id}: lean_merge {host.id} does not hold for this company "
+                      f"({control.owner}, {control.frequency} against {host.owner}, {host.frequency})",
+                      "merge it into a control with the same owner and frequency in a small company, or drop "
+                      "lean_merge", line)

@@ -22,11 +22,11 @@ def grouped_matrix_page(program: Program) -> str:
     by_policy: dict[str, list[str]] = {}
     docs: dict[str, PolicyDoc] = {}
     for control, doc in rows:
-        statement = program.render_statement(control, doc).replace("\n", " ")
+        statement = program.matrix_statement(control, doc)
         docs[doc.id] = doc
         by_policy.setdefault(doc.id, []).append(
             f"| {control.id} | {statement} | {program.person(control.owner)} | {control.frequency} | "
-            f"{', '.join(program.scoped(control.criteria))} | "
+            f"{program.criteria_cell(control)} | "
             f"[§{control.section}]({doc.filename}#{control.section}) | {', '.join(control.evidence)} |"
         )
     out = [

@@ -82,4 +82,4 @@ def test_a_small_company_has_the_ceo_own_the_independent_test_it_engages(library
 @pytest.mark.parametrize("name", ["acme-us", "nimbus-uk"])
 def test_no_control_of_the_reference_companies_has_a_second_actor_or_cadence(library: Library, name: str) -> None:
     program = variant_program(name, library)
-    assert run_rules(library_view(program), ["CTL006"]) == []
+    assert run_rules(library_view(program), ["CTL007"]) == []

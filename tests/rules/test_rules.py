@@ -308,11 +308,11 @@ def test_per_event_control_that_also_runs_a_named_cadence_is_caught_with_the_com
     root = make_library(tmp_path, **{CONTROLS: with_control(
         "Emergency changes are approved after the fact {{ commit.emergency_approval.within }} and recorded in Jira; "
         "the Security Officer reviews the list {{ commit.emergency_review.every }}.", frequency="per-event")})
-    problems = found(program(root), "CTL006")
+    problems = found(program(root), "CTL007")
     assert len(problems) == 1
     problem = problems[0]
     assert problem.where.endswith("POL-02.yaml") and problem.line == line_of(root / CONTROLS, "id: PMG-02")
-    assert problem.message == ("CTL006 control PMG-02: runs per-event, but its statement also names 'every month' "
+    assert problem.message == ("CTL007 control PMG-02: runs per-event, but its statement also names 'every month' "
                                "(commitment emergency_review), a monthly duty")
     assert "new control of its own (the next free id of the family) that prints the same commitment" in problem.fix
 
@@ -324,7 +324,7 @@ def test_a_periodic_control_with_a_second_less_frequent_cadence_is_caught(tmp_pa
         "at least {{ commit.secret_rotation.every }}, recording each check in Jira.")})
     assert found(program(root), "CTL001") == []
     assert ["'every year' (commitment secret_rotation), a annual duty" in p.message
-            for p in found(program(root), "CTL006")] == [True]
+            for p in found(program(root), "CTL007")] == [True]
 
 
 def test_a_role_other_than_the_owner_acting_in_the_control_is_caught(tmp_path: Path) -> None:
@@ -332,7 +332,7 @@ def test_a_role_other_than_the_owner_acting_in_the_control_is_caught(tmp_path: P
     root = make_library(tmp_path, **{CONTROLS: with_control(
         "The yearly assessment scores disruption scenarios, the Chief Technology Officer confirms the recovery "
         "plans, and the Chief Executive Officer records the insurance decision in Jira.", frequency="annual")})
-    problems = found(program(root), "CTL006")
+    problems = found(program(root), "CTL007")
     assert [p.message.split("but ")[1] for p in problems] == [
         "'the Chief Technology Officer confirms' has the Chief Technology Officer run part of it",
         "'and the Chief Executive Officer records' has the Chief Executive Officer run part of it"]
@@ -345,7 +345,7 @@ def test_another_role_approving_or_reviewing_the_owners_own_entries_is_not_a_sec
         "Every quarter the Security Officer reviews privileged activity and records the review in Jira; the Chief "
         "Executive Officer approves any exception, and the Chief Executive Officer reviews the entries of the "
         "Security Officer's own activity in the same ticket.")})
-    assert found(program(root), "CTL006") == []
+    assert found(program(root), "CTL007") == []
 
 
 def test_control_statement_without_a_record_is_caught(tmp_path: Path) -> None:
@@ -402,7 +402,7 @@ def test_a_control_carried_by_another_policy_is_in_both_and_may_cite_the_carrier
 
 def test_check_accepts_a_carried_control_stated_in_its_home_policy_and_names_a_missing_home(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The owner (the Security Officer, as with_control writes it) is who acts, or CTL006 reports a second actor.
+    # The owner (the Security Officer, as with_control writes it) is who acts, or CTL007 reports a second actor.
     carried = with_control("The Security Officer confirms the privacy notice terms quarterly in a signed review.",
                            evidence="EV-62", criteria="P1.1").replace(
         "section: rules\n", "section: rules\n                carried_by: [POL-28]\n")

@@ -1,0 +1,110 @@
+"""The lean program of a small company: merged controls, routed owners and an honest load warning."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from policyforge.model._library import Library, load_library
+from policyforge.program._lint import variant_program
+from policyforge.program._load import load_warnings, owner_loads, program_page
+from policyforge.program._program import fold_lean_merges
+from policyforge.rules import library_view, run_rules
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def _loads(library: Library, name: str, **overrides: object) -> dict[str, tuple[int, float]]:
+    program = variant_program(name, library, overrides)
+    return {load.name: (len(load.controls), load.hours) for load in owner_loads(program)}
+
+
+def test_the_one_to_twenty_company_runs_107_controls_where_the_library_has_185_and_covers_every_criterion(
+        library: Library) -> None:
+    small = variant_program("nimbus-uk", library)
+    same_company_larger = variant_program("nimbus-uk", library, {"headcount_band": "51-200"})
+    assert len(same_company_larger.controls()) == 185
+    assert len(small.controls()) == 107
+    assert all(row.covered for row in small.coverage())
+    # Nothing a merged control addresses is lost: its host addresses it too.
+    hosts = {c.id: c for c in small.controls()}
+    for host in hosts.values():
+        for part in host.merges:
+            assert set(library.catalog.controls[part].criteria) <= set(host.criteria)
+            assert set(library.catalog.controls[part].evidence) <= set(host.evidence)
+
+
+def test_merging_and_routing_lower_each_persons_load_in_both_reference_companies(library: Library) -> None:
+    assert _loads(library, "nimbus-uk") == {"Mei Lin": (83, 1517.5), "Tom Reid": (24, 306.0)}
+    assert _loads(library, "acme-us", headcount_band="21-50") == {
+        "Priya Natarajan": (54, 1042.5), "Rahul Mehta": (46, 711.5), "Tomás Ferreira": (9, 124.0),
+        "Grace Okafor": (8, 106.0), "Dana Whitfield": (7, 76.0)}
+    # A company of more than 50 keeps every control on its own.
+    assert _loads(library, "acme-us")["Priya Natarajan"] == (100, 1346.5)
+
+
+def test_a_merge_folds_only_controls_with_the_same_owner_and_frequency(library: Library) -> None:
+    catalog = library.catalog.controls
+    host, part = catalog["ACC-05"], replace(catalog["AST-02"], frequency="quarterly")
+    assert part.merged_into == "ACC-05"
+    folded = fold_lean_merges([replace(host, frequency="quarterly"), part])
+    assert [c.id for c in folded] == ["ACC-05"] and folded[0].merges == ("AST-02",)
+    other_owner = fold_lean_merges([replace(host, frequency="quarterly"), replace(part, owner="cto")])
+    assert [c.id for c in other_owner] == ["ACC-05", "AST-02"]
+    other_cadence = fold_lean_merges([replace(host, frequency="monthly"), part])
+    assert [c.id for c in other_cadence] == ["ACC-05", "AST-02"]
+
+
+def test_every_declared_merge_holds_for_the_small_companies_of_the_matrix(library: Library) -> None:
+    for name, overrides in (("nimbus-uk", {}), ("acme-us", {"headcount_band": "1-20"})):
+        program = variant_program(name, library, overrides)
+        assert run_rules(library_view(program), ["CTL006"]) == []
+        declared = {c.id for c in library.catalog.controls.values() if c.merged_into}
+        carried = {cid for doc in program.policies.values() for cid in doc.controls}
+        assert {p for c in program.controls() for p in c.merges} == declared & carried
+
+
+def test_the_matrix_lists_a_merged_control_under_its_host_and_its_policy_points_there(library: Library) -> None:
+    program = variant_program("nimbus-uk", library)
+    matrix = program.matrix_page()
+    acc05 = next(line for line in matrix.splitlines() if line.startswith("| ACC-05 |"))
+    assert "<br>**With AST-02** ([POL-09 §application-inventory](POL-09-asset-management.md#application-inventory))" \
+           ", in the same quarterly run, with one record: Every application used for company work" in acc05
+    assert not any(line.startswith("| AST-02 |") for line in matrix.splitlines())
+    pol09 = program.controls_section(program.policies["POL-09"])
+    assert "*(Run and recorded with ACC-05 in the lean program of a company of this size.)*" in pol09
+
+
+def test_a_routed_duty_names_its_small_company_owner_in_the_policy_and_the_matrix(library: Library) -> None:
+    small = variant_program("nimbus-uk", library)
+    large = variant_program("nimbus-uk", library, {"headcount_band": "51-200"})
+    assert {c.id: c.owner for c in small.controls()}["GOV-09"] == "ceo"
+    assert {c.id: c.owner for c in large.controls()}["GOV-09"] == "security_officer"
+    body = small.render_body(small.policies["POL-01"])
+    assert "**4.10.3** The Chief Executive Officer reviews the public trust site" in body
+    assert "**4.10.3** The Security Officer reviews" in large.render_body(large.policies["POL-01"])
+
+
+def test_the_load_warning_says_when_no_assignment_of_roles_can_fit_the_program(library: Library) -> None:
+    two_people = variant_program("nimbus-uk", library)
+    warnings = load_warnings(two_people)
+    assert warnings[0] == "more than is plausible: Mei Lin (83 controls, 1517.5 hours a year)."
+    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 107 controls "
+                                  "in force take 1824 hours a year, and the 2 people named in company.yml can give "
+                                  "680 hours")
+    assert "**Warning: one person carries more than is plausible.** This is a physical limit" in \
+        program_page(two_people)
+    # Five people whose Security Officer is full time: the CTO's load can move, so no physical limit is claimed.
+    spread = load_warnings(variant_program("acme-us", library))
+    assert spread[0].startswith("more than is plausible: Rahul Mehta (72 controls")
+    assert spread[1].startswith("The people named in company.yml can carry it together")
+
+
+def test_a_control_without_a_criterion_in_scope_says_it_is_outside_the_examination(library: Library) -> None:
+    program = variant_program("nimbus-uk", library)
+    rows = {line.split(" | ")[0][2:]: line for line in program.matrix_page().splitlines() if line.startswith("| ")}
+    assert "outside the examination (no criterion of the categories in scope)" in rows["PRV-04"]
+    assert all(row.split(" | ")[4] for row in rows.values())
