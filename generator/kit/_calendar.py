@@ -36,6 +36,7 @@ from ..model._catalog import Control
 from ..model._commitments import CommitmentValue, unit_phrase
 from ..model._roles import role_title
 from ..program._program import Program
+from ..program._proof import evidence_map
 from ..render._context import FIRST_ROUND_ROOM, add_months, lead_deadline
 from ..render._markdown import markdown_to_html
 from ..render._render import long_date
@@ -235,6 +236,7 @@ def _roles(controls: Iterable[Control]) -> tuple[str, ...]:
 def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> list[CalendarEvent]:
     """Group scheduled controls by activity and cadence; return one event (series) per group."""
     carriers = program.carriers()
+    proofs = evidence_map(program)
     groups: dict[tuple[Activity, str, str], list[Control]] = {}
     for control in program.controls():
         cadence = schedule_of(control, program)
@@ -280,7 +282,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
             doc = carriers[control.id]
             statement = _plain(program.render_statement(control, doc))
             lines.append(f"- {control.id} ({doc.id} {doc.title}, {control.frequency}): {statement}")
-        kept = sorted({e for c in controls for e in c.evidence if e in evidence_ids})
+        kept = sorted({e for c in controls for e in proofs.proof(c.id).requested if e in evidence_ids})
         catalog = program.library.catalog.evidence
         lines.append("Evidence to keep: " + "; ".join(f"{e} {catalog[e].item}" for e in kept))
         events.append(CalendarEvent(

@@ -23,6 +23,7 @@ from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..model._roles import role_title
 from ..program._program import CATEGORY_TITLES, Program
+from ..program._proof import DESIGN_EVIDENCE, WALKTHROUGH, evidence_map
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
@@ -32,9 +33,6 @@ from ._workbook import workbook_bytes
 
 SYSTEMS_FILE = "catalog/evidence_systems.yaml"
 CLOUD = "cloud"
-# For a Type I report, a control whose evidence is all operating evidence is shown by its design:
-# the approved policy that states it (plus the auditor's walk-through).
-DESIGN_EVIDENCE = "EV-01"
 PERIOD_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 # Schedules people keep (calendar entries), most frequent first.
 SCHEDULED: tuple[str, ...] = ("weekly", "monthly", "quarterly", "semiannual", "annual")
@@ -305,33 +303,16 @@ class EvidencePlan:
         return sum(1 for row in self.rows if str(row.needed).startswith("population"))
 
 
-def _touches_scope(criteria: tuple[str, ...], program: Program) -> bool:
-    return bool(program.scoped(criteria))
-
-
 def _links(program: Program, controls: list[Control]) -> tuple[dict[str, list[Control]], list[str]]:
-    """Map each evidence id to the in-scope controls it proves; also return the Type I design-only controls.
+    """Map each requested evidence id to the in-scope controls it proves; also return the design-only controls.
 
-    An item counts for a control when the item bears on a category in scope; items that serve only
-    an out-of-scope category (a privacy request log for a Security-only audit) are left out, unless
-    a control has nothing else to prove it. A Type I report asks only for Type I items; a control
-    with none is proved by its approved policy (``DESIGN_EVIDENCE``).
+    Which items prove which control is ``program._proof.evidence_map``: the control matrix and the
+    readiness page print the same answer.
     """
-    catalog = program.library.catalog
-    type2 = audit_window(program.facts).type2
-    links: dict[str, list[Control]] = {}
-    design_only: list[str] = []
-    for control in controls:
-        items = [catalog.evidence[e] for e in control.evidence]
-        relevant = [i for i in items if _touches_scope(i.criteria, program)] or items
-        if not type2:
-            relevant = [i for i in relevant if i.type1]
-            if not relevant:
-                relevant = [catalog.evidence[DESIGN_EVIDENCE]]
-                design_only.append(control.id)
-        for item in relevant:
-            links.setdefault(item.id, []).append(control)
-    return links, design_only
+    proofs = evidence_map(program)
+    by_id = {c.id: c for c in controls}
+    links = {eid: [by_id[cid] for cid in cids] for eid, cids in proofs.proving().items()}
+    return links, list(proofs.design_only())
 
 
 def owner_role(controls: list[Control]) -> str:
@@ -383,7 +364,7 @@ def _summary(plan: EvidencePlan) -> str:
     else:
         text += (f": each item is shown as it stands on that date. {len(plan.design_only)} controls whose "
                  f"operating evidence only a Type II report asks for are shown by their approved policy "
-                 f"({DESIGN_EVIDENCE}) and a walk-through.")
+                 f"({DESIGN_EVIDENCE}) and a {WALKTHROUGH}.")
     return text
 
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from ..model._catalog import FREQUENCIES, Control, EvidenceItem
 from ..program._program import Program
+from ..program._proof import evidence_map
 from ..render._render import render_markdown
 
 EVIDENCE_FILE = "catalog/evidence.yaml"
@@ -60,11 +61,16 @@ def parse_schedule(text: str) -> set[tuple[str, str | None]]:
 
 
 def serving(program: Program) -> dict[str, list[Control]]:
-    """Map each evidence id to the controls in force that cite it."""
+    """Map each evidence id the company's pages name to the controls in force it proves.
+
+    That is each item the evidence plan asks for, and for a Type I each operating item a later Type II
+    window asks for (marked so), as ``program._proof.evidence_map`` decides for every page.
+    """
+    proofs = evidence_map(program)
+    controls = {c.id: c for c in program.controls()}
     out: dict[str, list[Control]] = {}
-    for control in program.controls():
-        for eid in control.evidence:
-            out.setdefault(eid, []).append(control)
+    for eid, cids in (*proofs.proving().items(), *proofs.later().items()):
+        out.setdefault(eid, []).extend(controls[cid] for cid in cids)
     return out
 
 

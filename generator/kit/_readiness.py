@@ -30,6 +30,7 @@ from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._yaml import StrictLoader
 from ..program._program import Program
+from ..program._proof import evidence_map
 from ..repo._files import write_atomic
 from ..repo._layout import READINESS_FILE as READINESS_FILE
 
@@ -301,16 +302,20 @@ def assess(program: Program, entries: dict[str, Entry] | None) -> Readiness:
     """Trace every checklist item to the company's controls, sections and evidence, with its status."""
     catalog = program.library.catalog
     carried = carrier(program)
+    proofs = evidence_map(program)
     type1 = program.facts.audit.report_type == ReportType.TYPE1
     items: list[Item] = []
     for key, checklist in catalog.checklist.items():
         controls = tuple(c for c in program.controls() if key in c.checklist and c.id in carried)
         found = dict.fromkeys(Section(carried[c.id], c.section) for c in controls)
         sections = tuple(sorted(found, key=lambda s: s.doc.id))
-        evidence = tuple(sorted({ev for c in controls for ev in c.evidence}))
-        operating = tuple(ev for ev in evidence if not catalog.evidence[ev].type1)
-        items.append(Item(checklist, controls, sections, evidence, operating,
-                          design_only=type1 and bool(evidence) and operating == evidence,
+        # The items the evidence plan asks for these controls, then (Type I) those a Type II window adds.
+        requested = {ev for c in controls for ev in proofs.proof(c.id).requested}
+        later = {ev for c in controls for ev in proofs.proof(c.id).later} - requested
+        operating = tuple(sorted(later))
+        items.append(Item(checklist, controls, sections, tuple(sorted(requested | later)), operating,
+                          design_only=type1 and bool(controls)
+                          and all(proofs.proof(c.id).design_only for c in controls),
                           entry=(entries or {}).get(key, Entry(key))))
     return Readiness(tuple(items), program.as_of, type1, entries is not None)
 

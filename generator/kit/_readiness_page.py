@@ -15,8 +15,10 @@ from pathlib import Path
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..program._program import Program
+from ..program._proof import LATER_MARK
 from ..render._escape import markdown_text
 from ..render._render import long_date
+from ._evidence import evidence_plan
 from ._evidence_text import checklist_note, company_items, schedule, schedule_text, serving
 from ._readiness import DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_STARTED, Item, Readiness, assess, carrier, load_entries
 
@@ -213,23 +215,34 @@ def readiness_page_text(program: Program, readiness: Readiness) -> str:
 
 
 def evidence_section(program: Program, readiness: Readiness) -> list[str]:
-    """Return the lines of the table of evidence the checklist names, each with how often it is refreshed.
+    """Return the lines of the table of evidence: every item of the evidence plan, and the items the rows name.
 
-    The refresh is each frequency of the controls in force that cite the item, so the page states the
-    cadence the policies state (``_evidence_text.schedule``), never one of its own.
+    Each item is listed with how often it is refreshed: each frequency of the controls in force it
+    proves, as the evidence plan prints it (both read ``program._proof.evidence_map``), never a cadence
+    of its own. The last column says what the report asks for: the plan's count for a Type II window,
+    whether a Type I requests the item at its as-of date.
     """
-    out: list[str] = []
-    used = sorted({ev for item in readiness.items for ev in item.evidence})
+    plan = evidence_plan(program)
+    rows = {row.item.id: row for row in plan.rows}
+    named = {ev for item in readiness.items for ev in item.evidence}
+    used = sorted(set(rows) | named)
     records = company_items(program, used)
     controls = serving(program)
-    out += ["## Evidence named above { #evidence }\n",
-            "Each item is refreshed as often as the controls it proves run, at the frequency their policies state.\n",
-            "| Evidence | What the auditor asks for | Kind | Refreshed (by control) | Type I |",
-            "|---|---|---|---|---|"]
+    cited = {ev: [item.checklist.key for item in readiness.items if ev in item.evidence] for ev in used}
+    last = "Type I" if readiness.type1 else "Needed in the window"
+    out = ["## Evidence { #evidence }\n",
+           "Every item of the evidence plan, with the checklist items above that name it. Each item is refreshed "
+           "as often as the controls it proves run, at the frequency their policies state.\n",
+           f"| Evidence | What the auditor asks for | Kind | Refreshed (by control) | Checklist items | {last} |",
+           "|---|---|---|---|---|---|"]
     for ev in used:
         record = records[ev]
+        keys = ", ".join(f"`{key}`" for key in cited[ev]) or "none"
+        if readiness.type1:
+            asked = "requested" if ev in rows else f"not requested {LATER_MARK}"
+        else:
+            asked = markdown_text(rows[ev].needed) if ev in rows else "not requested"
         out.append(f'| <span id="{ev.lower()}">{ev}</span> | **{markdown_text(record.item)}**: '
                    f"{markdown_text(record.detail)} | {record.kind} | "
-                   f"{markdown_text(schedule_text(schedule(controls.get(ev, []))))} | "
-                   f"{'requested' if record.type1 else 'not requested'} |")
+                   f"{markdown_text(schedule_text(schedule(controls.get(ev, []))))} | {keys} | {asked} |")
     return out

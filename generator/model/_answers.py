@@ -6,11 +6,14 @@ and the library lint renders every template for the example company and its vari
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Template, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ._library import template_root
@@ -23,6 +26,39 @@ def raw_defaults(template: Path | None = None) -> dict[str, Any]:
     return data
 
 
+def _at_render(filter_: Callable[..., Any]) -> Callable[..., Any]:
+    """Return ``filter_`` taking the render context, which keeps Jinja from running it at compile time."""
+
+    @pass_context
+    def call(context: Context, value: Any, *args: Any, **kwargs: Any) -> Any:
+        return filter_(value, *args, **kwargs)
+
+    return call
+
+
+@functools.cache
+def _environment() -> ImmutableSandboxedEnvironment:
+    """Return the sandbox cookiecutter's defaults render in, with its ``slugify`` filter and ours.
+
+    A compiled default is reused for the life of the process, and
+    Jinja folds a filter of constants into the compiled code: ``'today' | today`` would keep the
+    day it was compiled. Each filter is therefore called at render time, as cookiecutter calls it.
+    """
+    from slugify import slugify  # cookiecutter's own dependency, for its `slugify` filter
+
+    from ._derive import FILTERS
+
+    env = ImmutableSandboxedEnvironment()
+    env.filters.update({name: _at_render(f) for name, f in {"slugify": slugify, **FILTERS}.items()})
+    return env
+
+
+@functools.lru_cache(maxsize=1024)
+def _default_template(source: str) -> Template:
+    """Compile one default once per process: compiling the 60-odd defaults was most of each call's time."""
+    return _environment().from_string(source)
+
+
 def resolve_answers(overrides: Mapping[str, Any] | None = None, template: Path | None = None) -> dict[str, Any]:
     """Return the answers cookiecutter would use with ``--no-input`` and these overrides.
 
@@ -30,13 +66,6 @@ def resolve_answers(overrides: Mapping[str, Any] | None = None, template: Path |
     derived default (the slug from the name) follows an overridden name as in cookiecutter.
     """
     overrides = dict(overrides or {})
-    from slugify import slugify  # cookiecutter's own dependency, for its `slugify` filter
-
-    from ._derive import FILTERS
-
-    env = ImmutableSandboxedEnvironment()
-    env.filters["slugify"] = slugify
-    env.filters.update(FILTERS)
     answers: dict[str, Any] = {}
     for key, raw in raw_defaults(template).items():
         if key.startswith("_"):
@@ -46,7 +75,7 @@ def resolve_answers(overrides: Mapping[str, Any] | None = None, template: Path |
         elif isinstance(raw, list):
             answers[key] = raw[0]
         elif isinstance(raw, str):
-            answers[key] = env.from_string(raw).render(cookiecutter=answers)
+            answers[key] = _default_template(raw).render(cookiecutter=answers)
         else:
             answers[key] = raw
     return answers

@@ -126,7 +126,11 @@ def vendors(program: Program, texts: _Texts, data: Mapping[str, Any]) -> list[di
     by_name: dict[str, dict[str, Any]] = {}
     for key, spec in data["tools"].items():
         name = str(program.facts.stack.tool(key))
-        provider = next((row for row in rows if name.lower().startswith(str(row["short"]).lower())), None)
+        # A provider's own service: named after it ("AWS Backup"), or listed for it in catalog/services.yaml
+        # under a name of its own ("Backup and DR Service" of Google Cloud).
+        record = program.library.catalog.places.backup_by_name(name) if key == "backup_tool" else None
+        provider = next((row for row in rows if name.lower().startswith(str(row["short"]).lower())
+                         or (record is not None and record["provider"] == row["key"])), None)
         row = {"key": key, "name": name, "service": texts(spec["service"]), "data": texts(spec["data"]),
                "tier": spec["tier"], "why": texts(spec["why"]), "recovery_tier": int(spec["recovery_tier"]),
                "owner": spec["owner"], "kind": spec["kind"], "customer_data": bool(spec["subprocessor"]),
@@ -159,7 +163,8 @@ def risks(program: Program, texts: _Texts, data: Mapping[str, Any],
             continue
         score = int(raw["likelihood"]) * int(raw["impact"])
         out.append({
-            "id": raw["id"], "title": raw["title"], "scenario": texts(raw["scenario"]), "category": raw["category"],
+            "id": raw["id"], "title": texts(raw["title"]), "scenario": texts(raw["scenario"]),
+            "category": raw["category"],
             "likelihood": int(raw["likelihood"]), "impact": int(raw["impact"]), "score": score,
             "band": risk_band(score), "owner": raw["owner"], "treatment": raw["treatment"],
             "plan": texts(raw["plan"]), "controls": safe(", ".join(control(cid) for cid in controls)),
@@ -195,7 +200,10 @@ def companion_context(program: Program, link_prefix: str = "../") -> dict[str, A
         section=section,
         vendor_tiers=VENDOR_TIERS,
     )
-    context["vendors"] = vendors(program, texts, _data(folder, "vendors.yaml"))
+    vendor_data = _data(folder, "vendors.yaml")
+    context["vendors"] = vendors(program, texts, vendor_data)
+    suites = {str(name).lower() for name in vendor_data.get("mail_suites", [])}
+    context["mail_suite"] = next((row["name"] for row in context["vendors"] if str(row["name"]).lower() in suites), "")
     context["risks"] = risks(program, texts, _data(folder, "risks.yaml"), control)
     return context
 

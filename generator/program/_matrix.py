@@ -30,7 +30,7 @@ _MACHINE_GRAMMAR = r"Kubernetes Engine \(regional|enforces the enforced|hours re
 # Each provider has its own unit of isolation: an AWS account, a Google Cloud project, an Azure subscription.
 _NOT_GCP_UNITS = (r"accounts, projects|account, project|projects or subscriptions|\bsubscriptions?\b"
                   r"|Google Cloud accounts?|production account\b|cloud account owner|every account and\b"
-                  r"|cloud accounts")
+                  r"|cloud accounts|production accounts|all accounts and")
 _NOT_AZURE_UNITS = (r"accounts, projects|account, project|projects or subscriptions|Azure accounts?\b|Azure projects?\b"
                     r"|production (account|project)\b|cloud account owner|every (account|project) and\b|cloud accounts")
 
@@ -68,10 +68,12 @@ MATRIX: dict[str, MatrixCompany] = {
                 r"every account and every region", r"US dollars", _COMMITTEE, _BOARD,
                 r"europe-west1", r"every 12 months during the penetration test", _BOARD_EVIDENCE,
                 _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE, r"by the board\b", _NOT_GCP_UNITS,
-                r"acquiring bank|authorisation or refund needs it", _MACHINE_GRAMMAR),
+                r"acquiring bank|authorisation or refund needs it", _MACHINE_GRAMMAR, r"primary region",
+                r"Company offices|own sites", r"other than the data's own", r"Company email and chat \|"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
-                 r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy"),
+                 r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy",
+                 r"the outside security adviser attends in place of either one who is absent"),
         notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency",
         ignore_case=True),
     "acme-us": MatrixCompany(

@@ -430,10 +430,12 @@ class Program:
 
     def matrix_page(self) -> str:
         """Return the control matrix: every control with owner, frequency, criteria, policy and evidence."""
+        from ._proof import evidence_map, matrix_note
+
+        proofs = evidence_map(self)
         out = [
             "# Control matrix\n",
-            f"Each control below is stated in a policy section and proved by the evidence listed. "
-            f"{len(self.controls())} controls are in force.\n",
+            f"{matrix_note(proofs)} {len(self.controls())} controls are in force.\n",
             "| Control | Statement | Owner | Frequency | Criteria | Policy section | Evidence |",
             "|---|---|---|---|---|---|---|",
         ]
@@ -443,7 +445,7 @@ class Program:
                 f"| {control.id} | {statement} | {self.person(control.owner)} | {control.frequency} | "
                 f"{self.criteria_cell(control)} | "
                 f"[{doc.id} §{control.section}]({doc.filename}#{control.section}) | "
-                f"{', '.join(control.evidence)} |"
+                f"{proofs.proof(control.id).cell()} |"
             )
         return "\n".join(out) + "\n"
 

@@ -103,6 +103,8 @@ def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
     words["primary_region"] = regions[0]
     words["secondary_regions"] = list(regions[1:])
     words["multi_region"] = len(regions) > 1
+    # How a sentence names the region production runs in: "the primary region" only where there is another.
+    words["the_region"] = "the primary region" if len(regions) > 1 else f"the region {regions[0]}"
     return words
 
 

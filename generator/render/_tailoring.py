@@ -27,6 +27,9 @@ def governance_words(facts: Facts) -> dict[str, Any]:
     """Return how the program is governed: the forum, its cadence, and who oversees management."""
     small = facts.small
     board = bool(facts.shape.has_board)
+    members = ["ceo", "cto", "security_officer"]
+    if facts.data["data"].get("pii") or "privacy" in facts.categories:
+        members.append("privacy_officer")
     return {
         "small": small,
         "large": not small,
@@ -42,6 +45,10 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         "overseer": "the board" if board else "the outside security adviser",
         "chair": "the board chair" if board else "the outside security adviser",
         "outside_testing": "every year" if small else "every quarter",
+        # How many different people hold the roles of the leadership security meeting, and who stands in for
+        # an absent one where so few hold them that one absence would leave a single person to decide.
+        "meeting_people": len({str(facts.people.role(role).email).lower() for role in members}),
+        "stand_in": "a director the board names" if board else "the outside security adviser",
     }
 
 

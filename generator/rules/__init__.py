@@ -60,7 +60,8 @@ RULES: tuple[Rule, ...] = (
     Rule("CTL003", "no two controls state nearly the same thing", near_duplicate_controls),
     Rule("CTL004", "evidence items prove only controls of the policies they are about", evidence_on_subject),
     Rule("KIT001", "each evidence row of the evidence plan and readiness page states the frequencies of the controls "
-         "it proves, and its text no other cadence", evidence_cadences_agree),
+         "it proves, and its text no other cadence; the control matrix cites for each control the items the plan "
+         "lists it under, and the readiness page lists every item of the plan", evidence_cadences_agree),
     Rule("FIT003", "the evidence plan and readiness page ask for nothing the company's facts rule out (second region, "
          "office, board, health data)", kit_text_fits_the_company),
     Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",

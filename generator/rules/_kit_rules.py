@@ -1,10 +1,12 @@
-"""Rules over the audit kit's pages: the evidence plan and the readiness page say what the policies say.
+"""Rules over the audit kit's pages: the control matrix, evidence plan and readiness page say one thing.
 
-Both pages print how often each evidence item is produced and what it holds. They are read back as
-printed, row by row: every cadence a row states (in its frequency cell or in its text) must be the
-frequency of a control in force that the item proves, with those controls named, and the text must
-hold for the company (no recovery region without one, no office for a remote company, no board
-without one, no HIPAA without health data).
+The evidence plan and the readiness page print how often each evidence item is produced and what it
+holds. They are read back as printed, row by row: every cadence a row states (in its frequency cell
+or in its text) must be the frequency of a control in force that the item proves, with those
+controls named, and the text must hold for the company (no recovery region without one, no office
+for a remote company, no board without one, no HIPAA without health data). The control matrix (site
+page and PDF appendix) is read back too: each control cites exactly the items the evidence plan asks
+for it, and the readiness page lists every item of the plan with the plan's schedule.
 """
 
 from __future__ import annotations
@@ -16,16 +18,21 @@ from pathlib import Path
 
 from .._errors import Problem
 from ..kit._evidence import RECURRING, evidence_page, evidence_plan
-from ..kit._evidence_text import EVIDENCE_FILE, parse_schedule, serving
+from ..kit._evidence_text import EVIDENCE_FILE, parse_schedule, schedule_text, serving
 from ..kit._readiness import assess
 from ..kit._readiness_page import evidence_section
 from ..model._commitments import frequency_for
 from ..program._program import Program
+from ..program._proof import LATER_MARK
 from ..render._tailoring import has_regional_copy
+from ..site._matrix import grouped_matrix_page
 from ._base import RuleInput
 from ._fit_rules import _NO_OFFICE, _NO_SECOND_REGION, OFFICE_DUTY, SECOND_REGION_DUTY
 
 EVIDENCE_PAGE, READINESS_PAGE = "evidence.md", "readiness.md"
+MATRIX_PAGE, MATRIX_APPENDIX = "controls.md", "the control matrix appendix of the PDFs"
+_MATRIX_ROW = re.compile(r"^\| ([A-Z]{2,4}-\d{2}) \|")
+_EVIDENCE_ID = re.compile(r"\bEV-\d+\b")
 _CELL = re.compile(r"(?<!\\)\|")
 _READINESS_ROW = re.compile(r'^\| <span id="ev-\d+">(EV-\d+)</span> \|')
 _PLAN_ROW = re.compile(r"^\| \*\*(EV-\d+) ")
@@ -129,12 +136,13 @@ def cadence_disagreements(program: Program) -> Iterator[tuple[PrintedRow, str]]:
 
 
 def evidence_cadences_agree(view: RuleInput) -> Iterator[Problem]:
-    """Each evidence row of the evidence plan and readiness page states its controls' frequencies, and no other."""
+    """Each evidence row states its controls' frequencies, and the pages name one set of evidence per control."""
     for row, message in cadence_disagreements(view.program):
         where, line = _item_line(view.program, row.evidence)
         yield Problem(where, f"{row.evidence} on {row.page} {message}",
                       "print the cadence from the controls (kit._evidence_text.schedule) and, in the item's text, "
                       "from the named commitment ({{ commit.NAME.every }}), or drop the cadence word", line)
+    yield from matrix_agrees_with_plan(view)
 
 
 def _unfit(program: Program) -> list[tuple[re.Pattern[str], re.Pattern[str] | None, str, str]]:
@@ -165,3 +173,77 @@ def kit_text_fits_the_company(view: RuleInput) -> Iterator[Problem]:
             where, line = _item_line(view.program, row.evidence)
             yield Problem(where, f"{row.evidence} on {row.page} reads '{found.group(0)}', but {reason}: "
                           f"…{row.text[:120]}…", f"put the words under {branch} in the item's detail", line)
+
+
+# ---------------------------------------------------------------------------------------------- matrix
+def matrix_evidence(page: str) -> dict[str, tuple[set[str], set[str]]]:
+    """Return each control row of a printed control matrix with the items it cites: (requested, Type II later)."""
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    for line in page.splitlines():
+        match = _MATRIX_ROW.match(line)
+        if not match:
+            continue
+        requested: set[str] = set()
+        later: set[str] = set()
+        for part in re.split(r"[;,]", _cells(line)[-1]):
+            ids = _EVIDENCE_ID.findall(part)
+            (later if LATER_MARK in part else requested).update(ids)
+        found[match.group(1)] = (requested, later)
+    return found
+
+
+def matrix_disagreements(program: Program) -> Iterator[tuple[str, str, str]]:
+    """Yield (page, control or item id, what differs) where the matrix or readiness page leaves the evidence plan.
+
+    The control matrix must cite, for each control, the items the evidence plan lists it under (items a
+    later Type II window asks for only marked so); the readiness page must list every item of the plan
+    with the plan's schedule.
+    """
+    plan = evidence_plan(program)
+    planned: dict[str, set[str]] = {}
+    for row in plan.rows:
+        for cid in row.controls:
+            planned.setdefault(cid, set()).add(row.item.id)
+    for page, text in ((MATRIX_PAGE, grouped_matrix_page(program)), (MATRIX_APPENDIX, program.matrix_page())):
+        printed = matrix_evidence(text)
+        for control in program.controls():
+            if control.id not in printed:
+                continue
+            requested, later = printed[control.id]
+            expected = planned.get(control.id, set())
+            if requested == expected and not later & expected:
+                continue
+            details = []
+            if requested - expected:
+                details.append(f"cites {', '.join(sorted(requested - expected))}, which the evidence plan does not "
+                               f"ask for it")
+            if expected - requested:
+                details.append(f"omits {', '.join(sorted(expected - requested))}, which the evidence plan lists "
+                               f"for it")
+            if later & expected:
+                details.append(f"marks {', '.join(sorted(later & expected))} {LATER_MARK} though the evidence plan "
+                               f"asks for it")
+            yield page, control.id, "; ".join(details)
+    shown = {row.evidence: row for row in printed_rows(program) if row.page == READINESS_PAGE}
+    for plan_row in plan.rows:
+        readiness_row = shown.get(plan_row.item.id)
+        if readiness_row is None:
+            yield READINESS_PAGE, plan_row.item.id, "is in the evidence plan but not on the readiness page"
+        elif parse_schedule(readiness_row.frequency) != parse_schedule(schedule_text(plan_row.schedule)):
+            yield (READINESS_PAGE, plan_row.item.id, f"is refreshed {readiness_row.frequency!r} where the evidence "
+                   f"plan has it {schedule_text(plan_row.schedule)!r}")
+
+
+def matrix_agrees_with_plan(view: RuleInput) -> Iterator[Problem]:
+    """The control matrix and the readiness page name, for each control, the evidence the evidence plan asks for."""
+    controls = {c.id: c for c in view.controls()}
+    for page, key, message in matrix_disagreements(view.program):
+        if key in controls:
+            where, line = view.control_location(controls[key])
+            fix = ("print the matrix's evidence cell from program._proof.evidence_map (ControlProof.cell), the "
+                   "answer the evidence plan is built from")
+        else:
+            where, line = _item_line(view.program, key)
+            fix = ("list every item of the evidence plan on the readiness page, with the schedule of "
+                   "program._proof.evidence_map")
+        yield Problem(where, f"{key} on {page} {message}", fix, line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..model._documents import PolicyDoc
 from ..program._program import Program
+from ..program._proof import evidence_map, matrix_note
 from ..render._escape import markdown_text
 
 MATRIX_CLASS = "pf-matrix"
@@ -19,6 +20,7 @@ GROUP_CLASS = "pf-group"
 def grouped_matrix_page(program: Program) -> str:
     """Return the control matrix grouped by the policy that states each control, in policy order."""
     rows = program.matrix_rows()
+    proofs = evidence_map(program)
     by_policy: dict[str, list[str]] = {}
     docs: dict[str, PolicyDoc] = {}
     for control, doc in rows:
@@ -27,12 +29,11 @@ def grouped_matrix_page(program: Program) -> str:
         by_policy.setdefault(doc.id, []).append(
             f"| {control.id} | {statement} | {program.person(control.owner)} | {control.frequency} | "
             f"{program.criteria_cell(control)} | "
-            f"[§{control.section}]({doc.filename}#{control.section}) | {', '.join(control.evidence)} |"
+            f"[§{control.section}]({doc.filename}#{control.section}) | {proofs.proof(control.id).cell()} |"
         )
     out = [
         "# Control matrix\n",
-        f"Each control below is stated in a policy section and proved by the evidence listed. "
-        f"{len(rows)} controls are in force, grouped by the policy that states them.\n",
+        f"{matrix_note(proofs)} {len(rows)} controls are in force, grouped by the policy that states them.\n",
         f'<div class="{MATRIX_CLASS}" markdown>\n',
     ]
     order = [d.id for d in program.ordered_policies() if d.id in by_policy]

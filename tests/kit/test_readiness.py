@@ -24,7 +24,7 @@ from policyforge.kit._readiness import (
 )
 from policyforge.kit._readiness_page import readiness_page
 from policyforge.model import Library, load_library
-from policyforge.program import Program, variant_program
+from policyforge.program import Program, evidence_map, variant_program
 from policyforge.render import markdown_to_html
 
 EPOCH = "1796083200"  # 2026-12-01, the example company's effective date
@@ -305,8 +305,12 @@ def test_type1_marks_items_answered_only_by_operating_evidence_as_design_only(li
     design = {item.checklist.key for item in result.items if item.design_only}
     assert {"backup_dr.backup_testing", "backup_dr.recovery_testing", "change_management.emergency_changes"} <= design
     assert "access_control.mfa" not in design
+    proofs = evidence_map(program)
     for item in result.items:
-        assert item.design_only == all(not library.catalog.evidence[ev].type1 for ev in item.evidence)
+        assert item.design_only == (bool(item.controls) and all(proofs.proof(c.id).design_only for c in item.controls))
+        if item.design_only:  # shown by the approved policy; the operating items wait for a Type II window
+            assert set(item.evidence) - set(item.operating_only) == {"EV-01"}
+            assert all(not library.catalog.evidence[ev].type1 for ev in item.operating_only)
     assert not any(item.design_only for item in assess(variant_program("example", library), None).items)
     init_readiness(tmp_path, program)
     lines = (tmp_path / "readiness.yml").read_text(encoding="utf-8").splitlines()
@@ -316,7 +320,7 @@ def test_type1_marks_items_answered_only_by_operating_evidence_as_design_only(li
     assert after["access_control.mfa"] == "  status: not started"
     page = readiness_page(program, tmp_path)
     assert page.count("*Type I: design only*") == len(design)
-    assert "[EV-56](#ev-56) (Type II)" in page
+    assert "[EV-56](#ev-56) (Type II)" in page and "| not requested (Type II) |" in page
 
 
 # ------------------------------------------------------------------------------------------ page

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 from policyforge.model._library import Library, load_library
-from policyforge.program._lint import variant_program
+from policyforge.program._lint import company_texts, variant_program
 from policyforge.program._load import load_warnings, owner_loads, program_page
 from policyforge.program._program import fold_lean_merges
 from policyforge.rules import library_view, run_rules
@@ -108,3 +108,47 @@ def test_a_control_without_a_criterion_in_scope_says_it_is_outside_the_examinati
     rows = {line.split(" | ")[0][2:]: line for line in program.matrix_page().splitlines() if line.startswith("| ")}
     assert "outside the examination (no criterion of the categories in scope)" in rows["PRV-04"]
     assert all(row.split(" | ")[4] for row in rows.values())
+
+
+def test_backup_protection_and_failed_backup_paging_address_security_criteria_without_availability(
+        library: Library) -> None:
+    program = variant_program("nimbus-uk", library, {"headcount_band": "51-200"})
+    controls = {c.id: c for c in program.controls()}
+    assert program.scoped(controls["BAK-03"].criteria) == ["CC6.1", "CC9.1"]
+    assert program.scoped(controls["BAK-05"].criteria) == ["CC7.2", "CC9.1"]
+    outside = sorted(c.id for c in program.controls() if not program.scoped(c.criteria))
+    assert outside == ["PRV-04", "PRV-05", "PRV-06", "PRV-07", "PRV-08", "PRV-11", "PRV-12", "RET-01", "RET-04",
+                       "RET-05", "RET-07"]
+    assert all(program.criteria_cell(controls[cid]).startswith("outside the examination") for cid in outside)
+
+
+def test_a_one_region_company_names_its_region_and_a_google_cloud_company_its_projects(library: Library) -> None:
+    program = variant_program("nimbus-uk", library)
+    body = program.render_body(program.policies["POL-01"])
+    assert "losing no more than 1 hour of data while the region europe-west2 stands" in body
+    statements = {c.id: program.render_statement(c, program.policies[c.policy]) for c in program.controls()
+                  if c.id in ("LOG-01", "LOG-09")}
+    assert "Cloud Audit Logs for all projects and regions" in " ".join(statements["LOG-01"].split())
+    two_regions = variant_program("acme-us", library)
+    assert "while the primary region stands" in two_regions.render_body(two_regions.policies["POL-01"])
+
+
+def _bia_systems(library: Library, name: str) -> list[str]:
+    program = variant_program(name, library)
+    text = next(page for key, page in company_texts(program).items() if "business-impact" in key)
+    section = text[text.index("## 2."):text.index("## 3.")]
+    return [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| System")]
+
+
+def test_the_business_impact_analysis_lists_each_system_once_and_leaves_a_saas_rpo_to_its_vendor(
+        library: Library) -> None:
+    rows = _bia_systems(library, "nimbus-uk")
+    assert [row for row in rows if "Google Workspace" in row] == [
+        "| Google Workspace (also company email and chat) | 1 | 8 hours | the vendor's commitment (vendor inventory) "
+        "| the vendor's hosted service | |"]
+    assert not any("Company email and chat" in row for row in rows)
+    # The backup service is Google Cloud's own, configured by the company: its RPO is the company's.
+    assert "| Backup and DR Service | 1 | 8 hours | 1 hour | Google Cloud | |" in rows
+    okta_company = _bia_systems(library, "acme-us")
+    assert "| Company email and chat | 3 | 5 business days | the vendor's commitment (vendor inventory) " \
+           "| the vendor's hosted service | |" in okta_company

@@ -14,12 +14,21 @@ from pathlib import Path
 import pytest
 from conftest import LIBRARY
 from policyforge.kit import kit_pages
-from policyforge.kit._evidence_text import parse_schedule, schedule, serving
+from policyforge.kit._evidence import EvidencePlan, evidence_page, evidence_plan
+from policyforge.kit._evidence_text import parse_schedule, schedule, schedule_text, serving
 from policyforge.model._library import Library, load_library
+from policyforge.program import ControlProof, EvidenceMap, Program, evidence_map
 from policyforge.program._lint import variant_program
 from policyforge.program._matrix import MATRIX
 from policyforge.rules import library_view, run_rules
-from policyforge.rules._kit_rules import cadence_disagreements, printed_rows, text_cadences
+from policyforge.rules._kit_rules import (
+    cadence_disagreements,
+    matrix_disagreements,
+    matrix_evidence,
+    printed_rows,
+    text_cadences,
+)
+from policyforge.site._matrix import grouped_matrix_page
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +121,7 @@ def test_cadence_words_and_numbered_periods_in_text_name_control_frequencies() -
 
 @pytest.mark.parametrize(("evidence", "old", "new", "company", "words"), [
     ("EV-66", "{% if residency.regional_copy and arch.backup.cross_region %} and a copy in the recovery region"
-              "{% endif %}", " and a second-region copy", "nimbus-uk", "second-region"),
+              "{% endif %}", " and a second-region copy", "nimbus-uk+availability", "second-region"),
     ("EV-04", "{% if gov.board %}board, advisory or {% endif %}", "board or ", "nimbus-uk", "board"),
     ("EV-51", "{% if data.phi %}, and BAAs where health data (PHI) is involved{% endif %}", ", and BAAs",
      "acme-us", "BAAs"),
@@ -122,7 +131,10 @@ def test_cadence_words_and_numbered_periods_in_text_name_control_frequencies() -
 def test_evidence_text_that_does_not_hold_for_the_company_is_caught_at_its_catalog_line(
         tmp_path: Path, evidence: str, old: str, new: str, company: str, words: str) -> None:
     library, catalog = edited_library(tmp_path, evidence, old, new)
-    problems = run_rules(library_view(variant_program(company, library)), ["FIT003"])
+    # "+availability": the one-region company with Availability in scope, whose plan asks for EV-66.
+    name, _, scope = company.partition("+")
+    program = variant_program(name, library, {f"scope_{scope}": True} if scope else None)
+    problems = run_rules(library_view(program), ["FIT003"])
     assert problems, f"{evidence} reading {words!r} was not caught for {company}"
     assert {p.message.split(" on ")[0] for p in problems} == {f"FIT003 {evidence}"}
     assert words.lower() in problems[0].message.lower() and problems[0].line == catalog_line(catalog, evidence)
@@ -139,7 +151,8 @@ def test_the_uk_remote_company_reads_its_own_evidence_plan_and_readiness_page(li
     readiness = pages["readiness.md"]
     assert "**Leadership oversight minutes**: Minutes or agendas of leadership meetings" in readiness
     assert "the cloud projects" in readiness and "copies held in a separate project" in readiness
-    assert "confirming a recent backup of every inventoried data store" in readiness
+    # Security only: the backup coverage reviews (EV-66, Availability) prove nothing the examination covers.
+    assert "confirming a recent backup" not in readiness and "EV-66" not in pages["evidence.md"]
     assert "within the last 12 months" in readiness  # the penetration-test cadence the policy names
     assert "| requested |" in readiness  # Type I: items requested at the as-of date are marked
     # One region: the geographic-redundancy item is read against the accepted loss of the region.
@@ -157,3 +170,77 @@ def test_the_access_review_control_runs_at_the_more_frequent_of_its_two_named_ca
     monthly = {c.id: c for c in variant_program("acme-us", library, {"access_review_cadence": "monthly"}).controls()}
     assert default["ACC-05"].frequency == "quarterly" and monthly["ACC-05"].frequency == "monthly"
     assert schedule([monthly["ACC-05"]]) == (("monthly", ("ACC-05",)),)
+
+
+# ------------------------------------------------------------------------------ one answer for every page
+def test_a_type1_matrix_cites_what_the_plan_asks_for_and_marks_operating_items_type2(library: Library) -> None:
+    program = variant_program("nimbus-uk", library)
+    proofs = evidence_map(program)
+    assert proofs.proof("INC-10").cell() == "EV-01 + walk-through; EV-73 (Type II)"
+    assert proofs.proof("INC-09").cell() == "EV-01 + walk-through; EV-42 (Type II)"
+    plan = evidence_plan(program)
+    ev01 = next(row for row in plan.rows if row.item.id == "EV-01")
+    assert "INC-10" in ev01.controls and "EV-73" not in {row.item.id for row in plan.rows}
+    # One count: the plan's summary, the matrix's sentence and the EV-01 row name the same controls.
+    design = proofs.design_only()
+    assert len(design) == 24 and set(design) <= set(ev01.controls)
+    assert f"{len(design)} controls whose operating evidence" in evidence_page(program, plan)
+    assert f"{len(design)} controls whose own evidence is operating evidence" in grouped_matrix_page(program)
+    assert matrix_evidence(grouped_matrix_page(program))["INC-10"] == ({"EV-01"}, {"EV-73"})
+    assert list(matrix_disagreements(program)) == []
+
+
+def test_every_item_of_the_plan_is_on_the_readiness_page_with_the_plans_schedule(library: Library) -> None:
+    for name in ("acme-us", "nimbus-uk"):
+        program = variant_program(name, library)
+        readiness = kit_pages(program)["readiness.md"]
+        plan = evidence_plan(program)
+        for row in plan.rows:
+            line = next(x for x in readiness.splitlines() if x.startswith(f'| <span id="{row.item.id.lower()}">'))
+            assert f"| {schedule_text(row.schedule)} |" in line.replace("\\_", "_"), (name, row.item.id)
+    acme = kit_pages(variant_program("acme-us", library))["readiness.md"]
+    assert "| Needed in the window |" in acme and "| Type I |" not in acme  # a Type II asks for counts
+    assert "| quarterly (INC-10) | `incident_response.roles` | 2 |" in acme
+
+
+def _catalog_map(program: Program) -> EvidenceMap:
+    """The matrix as it printed before: every item the catalog lists for a control, whatever the report."""
+    return EvidenceMap(program.facts.audit.report_type,
+                       {c.id: ControlProof(c.id, c.evidence, (), False) for c in program.controls()})
+
+
+def test_a_matrix_that_cites_items_the_plan_lacks_is_caught_with_file_line_and_fix(
+        library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    import policyforge.site._matrix as site_matrix
+
+    monkeypatch.setattr(site_matrix, "evidence_map", _catalog_map)
+    program = variant_program("nimbus-uk", library)
+    problems = run_rules(library_view(program), ["KIT001"])
+    inc10 = next(p for p in problems if p.message.startswith("KIT001 INC-10 on controls.md"))
+    assert "cites EV-73, which the evidence plan does not ask for it" in inc10.message
+    assert "omits EV-01" in inc10.message
+    assert inc10.where.endswith("controls/POL-21.yaml")
+    lines = Path(inc10.where).read_text(encoding="utf-8").splitlines()
+    assert lines[inc10.line - 1].strip() == "- id: INC-10" and "evidence_map" in inc10.fix
+    # The PDF appendix still prints from the one map, so only the site page is reported.
+    assert not any("appendix" in p.message for p in problems)
+
+
+def test_a_plan_item_missing_from_the_readiness_page_is_caught_at_its_catalog_line(
+        library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import dataclasses
+
+    import policyforge.kit._readiness_page as readiness_module
+
+    real = readiness_module.evidence_plan
+
+    def without_ev02(program: Program) -> EvidencePlan:
+        plan = real(program)
+        return dataclasses.replace(plan, rows=tuple(r for r in plan.rows if r.item.id != "EV-02"))
+
+    monkeypatch.setattr(readiness_module, "evidence_plan", without_ev02)
+    problems = run_rules(library_view(variant_program("acme-us", library)), ["KIT001"])
+    assert [p.message for p in problems] == ["KIT001 EV-02 on readiness.md is in the evidence plan but not on the "
+                                             "readiness page"]
+    assert problems[0].where.endswith("catalog/evidence.yaml")
+    assert problems[0].line == catalog_line(LIBRARY / "catalog" / "evidence.yaml", "EV-02")

@@ -1,0 +1,118 @@
+"""Which evidence items prove which control, for one company: the one answer every page prints.
+
+The control matrix (site page and PDF appendix), the evidence plan (page, CSV and workbook), the
+readiness page and the calendar all name the evidence of each control. They read it here, so a
+control's evidence is the same on each: a matrix never cites an item the company's plan does not ask
+for. The catalog lists every item that can prove a control; what proves it for one company depends
+on its scope and its report:
+
+- an item that bears only on a category out of scope (a privacy request log in a Security-only
+  audit) is left out, unless the control has nothing else to prove it;
+- a Type I report is about design at one date: it asks only for items marked ``type1``. A control
+  whose items are all operating evidence is shown by its approved policy (``DESIGN_EVIDENCE``) and a
+  walk-through, and its operating items are named as the evidence a later Type II window asks for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model._catalog import Control
+from ..model._facts_schema import ReportType
+from ._program import Program
+
+# For a Type I report, a control whose evidence is all operating evidence is shown by its design:
+# the approved policy that states it, plus the auditor's walk-through.
+DESIGN_EVIDENCE = "EV-01"
+WALKTHROUGH = "walk-through"
+LATER_MARK = "(Type II)"
+
+
+@dataclass(frozen=True)
+class ControlProof:
+    """The evidence of one control for one company."""
+
+    control: str
+    # Items the company's report asks for that prove the control (DESIGN_EVIDENCE for a design-only one).
+    requested: tuple[str, ...]
+    # Operating items a Type I report does not ask for: a later Type II window asks for them.
+    later: tuple[str, ...]
+    # Type I: no requested item of its own, so the approved policy and a walk-through show it.
+    design_only: bool
+
+    def cell(self) -> str:
+        """Return the evidence as the control matrix prints it: ``EV-01 + walk-through; EV-73 (Type II)``."""
+        shown = [f"{eid} + {WALKTHROUGH}" if self.design_only and eid == DESIGN_EVIDENCE else eid
+                 for eid in self.requested]
+        parts = [", ".join(shown)] if shown else []
+        if self.later:
+            parts.append(", ".join(f"{eid} {LATER_MARK}" for eid in self.later))
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class EvidenceMap:
+    """Every control in force with its evidence, and every item with the controls it proves."""
+
+    report_type: ReportType
+    proofs: dict[str, ControlProof]
+
+    @property
+    def type2(self) -> bool:
+        """Return whether the report tests a window (every item is requested)."""
+        return self.report_type == ReportType.TYPE2
+
+    def proof(self, control_id: str) -> ControlProof:
+        """Return the evidence of one control in force."""
+        return self.proofs[control_id]
+
+    def proving(self) -> dict[str, tuple[str, ...]]:
+        """Map each requested item to the ids of the controls it proves, in id order."""
+        out: dict[str, list[str]] = {}
+        for cid in sorted(self.proofs):
+            for eid in self.proofs[cid].requested:
+                out.setdefault(eid, []).append(cid)
+        return {eid: tuple(out[eid]) for eid in sorted(out)}
+
+    def later(self) -> dict[str, tuple[str, ...]]:
+        """Map each item a later Type II window asks for to the ids of the controls it will prove."""
+        out: dict[str, list[str]] = {}
+        for cid in sorted(self.proofs):
+            for eid in self.proofs[cid].later:
+                out.setdefault(eid, []).append(cid)
+        return {eid: tuple(out[eid]) for eid in sorted(out)}
+
+    def design_only(self) -> tuple[str, ...]:
+        """Return the ids of the controls shown by their approved policy and a walk-through (Type I)."""
+        return tuple(cid for cid in sorted(self.proofs) if self.proofs[cid].design_only)
+
+
+def _proof(program: Program, control: Control, type2: bool) -> ControlProof:
+    catalog = program.library.catalog.evidence
+    items = [catalog[eid] for eid in control.evidence]
+    relevant = [item for item in items if program.scoped(item.criteria)] or items
+    if type2:
+        return ControlProof(control.id, tuple(item.id for item in relevant), (), False)
+    design = [item.id for item in relevant if item.type1]
+    later = tuple(item.id for item in relevant if not item.type1)
+    if design:
+        return ControlProof(control.id, tuple(design), later, False)
+    return ControlProof(control.id, (DESIGN_EVIDENCE,), later, True)
+
+
+def evidence_map(program: Program) -> EvidenceMap:
+    """Return which evidence items prove which control in force, for the company's scope and report."""
+    report = program.facts.audit.report_type
+    type2 = report == ReportType.TYPE2
+    return EvidenceMap(report, {c.id: _proof(program, c, type2) for c in program.controls()})
+
+
+def matrix_note(proofs: EvidenceMap) -> str:
+    """Return the control matrix's sentence on its evidence column, true for the company's report."""
+    if proofs.type2:
+        return ("Each control below is stated in a policy section and proved by the evidence listed, as the "
+                "evidence plan asks for it.")
+    return (f"Each control below is stated in a policy section and proved by the evidence listed, as the evidence "
+            f"plan asks for it at the as-of date: {len(proofs.design_only())} controls whose own evidence is "
+            f"operating evidence are shown by their approved policy ({DESIGN_EVIDENCE}) and a {WALKTHROUGH}, and "
+            f"the items marked {LATER_MARK} are first asked for in a Type II window.")
