@@ -53,8 +53,11 @@ COLUMNS: tuple[str, ...] = (
     "Link", "Owner", "Owner email", "System", "Controls", "Criteria", "Control frequencies",
 )
 FREQUENCY_NOTE = ("An item is produced as often as the controls it proves run: its frequency lists each control's "
-                  "frequency, set by the same named commitment as the control's statement in its policy, and "
-                  "the artefacts are counted at the most frequent of them.")
+                  "frequency, set by the same named commitment as the control's statement in its policy. Periodic "
+                  "records and configuration exports are counted at the most frequent of them through the sampling "
+                  "table, and a population holds every occurrence. A document counts once, as its current approved "
+                  "version, so a control that must show more than one run in the window is also proved by an item "
+                  "that counts its runs.")
 STATUSES: tuple[str, ...] = ("Not started", "Requested", "Collected", "Accepted by auditor")
 FORMATS: tuple[str, ...] = ("md", "csv", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

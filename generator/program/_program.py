@@ -134,9 +134,14 @@ class Program:
         merged controls' criteria, evidence and checklist items, so the matrix, coverage, evidence
         plan and calendar all count one control, one run and one record.
         """
+        return list(self._controls_in_force)
+
+    @functools.cached_property
+    def _controls_in_force(self) -> tuple[Control, ...]:
+        """Compute ``controls()`` once: every page, the plan and the checklist ask for it, 65 times a build."""
         carried = {cid for doc in self.policies.values() for cid in doc.controls}
         found = [control for control in (self.control(cid) for cid in sorted(carried)) if control is not None]
-        return fold_lean_merges(found) if self.facts.small else found
+        return tuple(fold_lean_merges(found) if self.facts.small else found)
 
     def merged_host(self, cid: str) -> str | None:
         """Return the control a control is run as part of in this company's program, or None."""

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model._facts import Facts
+from ..model._facts_schema import ROLE_TITLES
 from ..model._places import PlaceData
 from ._render import join_and
 
@@ -49,7 +50,24 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         # an absent one where so few hold them that one absence would leave a single person to decide.
         "meeting_people": len({str(facts.people.role(role).email).lower() for role in members}),
         "stand_in": "a director the board names" if board else "the outside security adviser",
+        **_holders(facts),
     }
+
+
+def _holders(facts: Facts) -> dict[str, Any]:
+    """Return how many people hold the program's roles, and the one who is not the Security Officer.
+
+    With two people, a role the policies leave to "an engineer the CTO designates" or "the deputy" has
+    nobody else to go to, so the text names who holds it instead of pointing at people who do not exist.
+    """
+    holders: dict[str, tuple[str, str]] = {}
+    for role, title in ROLE_TITLES.items():
+        person = facts.people.role(role)
+        holders.setdefault(str(person.email).lower(), (title, str(person.name)))
+    officer = str(facts.people.role("security_officer").email).lower()
+    other = next(((title, name) for email, (title, name) in holders.items() if email != officer), None)
+    return {"people_count": len(holders),
+            "second": {"title": other[0], "name": other[1]} if other else {"title": "", "name": ""}}
 
 
 def architecture_words(facts: Facts, places: PlaceData) -> dict[str, Any]:

@@ -15,32 +15,18 @@ another environment is never taken. ``POLICYFORGE_TEMPLATE_CACHE=0`` turns it of
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.bccache import FileSystemBytecodeCache
 
-OFF_VARIABLE = "POLICYFORGE_TEMPLATE_CACHE"
+from .._user_cache import cache_root, cache_wanted, private_folder
 
 
 def cache_folder() -> Path:
     """Return where compiled templates are kept for this user."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "policyforge" / f"templates-jinja{jinja2.__version__}"
-
-
-def _private(folder: Path) -> bool:
-    """Create the folder for this user alone; refuse one another user owns or others may write."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = folder.lstat()
-    except OSError:
-        return False
-    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return stat.S_ISDIR(info.st_mode) and owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return cache_root() / f"templates-jinja{jinja2.__version__}"
 
 
 def environment_signature(env: jinja2.Environment) -> str:
@@ -61,7 +47,7 @@ class TemplateCache:
         self.env = env
         self.signature = environment_signature(env)
         folder = folder or cache_folder()
-        enabled = os.environ.get(OFF_VARIABLE, "1") != "0" and _private(folder)
+        enabled = cache_wanted() and private_folder(folder)
         self.store = FileSystemBytecodeCache(str(folder)) if enabled else None
 
     def compile(self, source: str, name: str) -> Any:
@@ -90,6 +76,6 @@ def theme_bytecode_cache(env: jinja2.Environment) -> FileSystemBytecodeCache | N
     template's text against its checksum before taking the code).
     """
     folder = cache_folder() / f"theme-{environment_signature(env)}"
-    if os.environ.get(OFF_VARIABLE, "1") == "0" or not _private(folder):
+    if not cache_wanted() or not private_folder(folder):
         return None
     return FileSystemBytecodeCache(str(folder))

@@ -31,7 +31,7 @@ from ._control_rules import (
     one_record_per_control,
 )
 from ._fit_rules import office_duty_needs_an_office, second_region_duty_needs_a_second_region
-from ._kit_rules import evidence_cadences_agree, kit_text_fits_the_company
+from ._kit_rules import counts_meet_the_sampling_table, evidence_cadences_agree, kit_text_fits_the_company
 from ._sod_rules import approval_routing_names_alternate, history_has_no_self_approval, roles_do_not_check_themselves
 
 RULES: tuple[Rule, ...] = (
@@ -62,6 +62,8 @@ RULES: tuple[Rule, ...] = (
     Rule("KIT001", "each evidence row of the evidence plan and readiness page states the frequencies of the controls "
          "it proves, and its text no other cadence; the control matrix cites for each control the items the plan "
          "lists it under, and the readiness page lists every item of the plan", evidence_cadences_agree),
+    Rule("KIT002", "every recurring control has an evidence item whose artefact count meets its sampling-table row "
+         "for the observation window (a document counts once)", counts_meet_the_sampling_table),
     Rule("FIT003", "the evidence plan and readiness page ask for nothing the company's facts rule out (second region, "
          "office, board, health data)", kit_text_fits_the_company),
     Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import Problem
-from ..kit._evidence import RECURRING, evidence_page, evidence_plan
+from ..kit._evidence import RECURRING, EvidenceRow, audit_window, evidence_page, evidence_plan, sample_count
 from ..kit._evidence_text import EVIDENCE_FILE, parse_schedule, schedule_text, serving
 from ..kit._readiness import assess
 from ..kit._readiness_page import evidence_section
+from ..kit._sampling import load_sampling
+from ..model._catalog import Control
 from ..model._commitments import frequency_for
 from ..program._program import Program
 from ..program._proof import LATER_MARK
@@ -247,3 +249,50 @@ def matrix_agrees_with_plan(view: RuleInput) -> Iterator[Problem]:
             fix = ("list every item of the evidence plan on the readiness page, with the schedule of "
                    "program._proof.evidence_map")
         yield Problem(where, f"{key} on {page} {message}", fix, line)
+
+
+# ---------------------------------------------------------------------------------------------- counts
+def _artefacts(row: EvidenceRow) -> int | None:
+    """Return how many runs of a control an item's artefacts show; None for a population (every run)."""
+    if isinstance(row.needed, int):
+        return row.needed
+    if row.needed.startswith("population"):
+        return None
+    return 1
+
+
+def short_counts(program: Program) -> Iterator[tuple[Control, int, list[EvidenceRow]]]:
+    """Yield each recurring control whose evidence shows fewer runs than the sampling table asks of the window.
+
+    Only a Type II report counts runs. A population holds every occurrence; a periodic item or a
+    configuration export shows as many as the plan asks for; a document shows one (its current version).
+    """
+    plan = evidence_plan(program)
+    if not plan.window.type2:
+        return
+    sampling = load_sampling(program.library.root)
+    rows: dict[str, list[EvidenceRow]] = {}
+    for row in plan.rows:
+        for cid in row.controls:
+            rows.setdefault(cid, []).append(row)
+    for control in program.controls():
+        if control.frequency not in RECURRING:
+            continue
+        needed = sample_count(control.frequency, plan.window, sampling)
+        proving = rows.get(control.id, [])
+        counts = [_artefacts(row) for row in proving]
+        if needed is not None and not any(count is None or count >= needed for count in counts):
+            yield control, needed, proving
+
+
+def counts_meet_the_sampling_table(view: RuleInput) -> Iterator[Problem]:
+    """Every recurring control has an evidence item whose artefact count meets its sampling-table row."""
+    window = audit_window(view.program.facts)
+    for control, needed, rows in short_counts(view.program):
+        where, line = view.control_location(control)
+        shown = ", ".join(f"{row.item.id} ({row.item.kind}, {row.needed})" for row in rows) or "no item"
+        yield Problem(where, f"control {control.id} runs {control.frequency}, so the sampling table asks for "
+                      f"{needed} dated artefacts in the {window.months}-month window, but its evidence shows fewer "
+                      f"runs: {shown}",
+                      "add a periodic item for the control's runs to catalog/evidence.yaml (at the end of the "
+                      "numbering) and cite it in the control's evidence: list", line)

@@ -47,3 +47,48 @@ def test_a_library_catalog_reads_the_same_through_libyaml_as_through_the_pure_py
 
 def test_libyaml_is_the_loader_where_pyyaml_has_it() -> None:
     assert SAFE_LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def test_inflect_loads_without_importing_typeguard_and_a_later_import_gets_the_real_one() -> None:
+    out = _python(
+        "import sys\n"
+        "from policyforge.model._english import english\n"
+        "engine = english()\n"
+        "loaded = 'typeguard' in sys.modules\n"
+        "import typeguard\n"
+        "print(loaded, typeguard.__file__ is not None, typeguard.typechecked.__name__, engine.plural_noun('hour'))")
+    assert out == "False True typechecked hours"
+
+
+def _cached_values(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.pickle"))
+
+
+def test_a_catalog_parsed_once_is_read_back_from_the_private_cache_with_the_same_values(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policyforge.model import _yaml
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("POLICYFORGE_TEMPLATE_CACHE", raising=False)
+    _yaml._parsed_folder.cache_clear()
+    text = (LIBRARY / "catalog" / "commitments.yaml").read_text(encoding="utf-8")
+    first = load_fast(text)
+    [kept] = _cached_values(tmp_path)
+    assert kept.parent.stat().st_mode & 0o077 == 0  # only this user may read or write it
+    assert load_fast(text) == first == yaml.safe_load(text)
+    kept.write_bytes(b"not a pickle")  # a damaged entry is parsed again and replaced
+    assert load_fast(text) == first
+    assert _cached_values(tmp_path) == [kept]
+    _yaml._parsed_folder.cache_clear()
+
+
+def test_the_parsed_catalog_cache_is_off_when_the_user_turns_the_cache_off(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policyforge.model import _yaml
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("POLICYFORGE_TEMPLATE_CACHE", "0")
+    _yaml._parsed_folder.cache_clear()
+    assert load_fast("a: 1\n") == {"a": 1}
+    assert _cached_values(tmp_path) == []
+    _yaml._parsed_folder.cache_clear()

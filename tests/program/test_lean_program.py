@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from policyforge.model._library import Library, load_library
@@ -152,3 +153,31 @@ def test_the_business_impact_analysis_lists_each_system_once_and_leaves_a_saas_r
     okta_company = _bia_systems(library, "acme-us")
     assert "| Company email and chat | 3 | 5 business days | the vendor's commitment (vendor inventory) " \
            "| the vendor's hosted service | |" in okta_company
+
+
+def test_a_two_person_company_names_who_holds_the_backup_key_and_incident_roles(library: Library) -> None:
+    two = variant_program("nimbus-uk", library)
+    pages = company_texts(two)
+    backup = pages["POL-23-backup-recovery.md"]
+    assert "- **Backup operator**: the Chief Technology Officer (Mei Lin) until they\n  designate an engineer in " \
+           "writing, with the Chief Executive Officer (Tom Reid) as the deputy" in backup
+    assert "named deputy" not in backup
+    encryption = pages["POL-12-encryption.md"]
+    assert "Key administrators** are the Chief Technology Officer (Mei Lin) alone until" in encryption
+    assert "| Communications lead and scribe | whichever of Mei Lin and Tom Reid is not the incident commander |" in \
+        pages["companion/incident-response-runbook.md"]
+    five = company_texts(variant_program("acme-us", library))
+    assert "- **Backup operator**: an engineer the CTO designates, with a named deputy" in \
+        five["POL-23-backup-recovery.md"]
+
+
+def test_policyforge_new_prints_the_load_warning_of_the_company_it_made(
+        library: Library, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import policyforge.program._program as program_module
+    from policyforge.adapters._new import _warn_load
+
+    monkeypatch.setattr(program_module, "load_program", lambda repo: variant_program("nimbus-uk", library))
+    _warn_load(Path("nimbus-ledger"))
+    err = capsys.readouterr().err
+    assert err.startswith("warning: more than is plausible: Mei Lin (83 controls, 1517.5 hours a year).\n"
+                          "  This is a physical limit")

@@ -26,6 +26,7 @@ from policyforge.rules._kit_rules import (
     matrix_disagreements,
     matrix_evidence,
     printed_rows,
+    short_counts,
     text_cadences,
 )
 from policyforge.site._matrix import grouped_matrix_page
@@ -244,3 +245,39 @@ def test_a_plan_item_missing_from_the_readiness_page_is_caught_at_its_catalog_li
                                              "readiness page"]
     assert problems[0].where.endswith("catalog/evidence.yaml")
     assert problems[0].line == catalog_line(LIBRARY / "catalog" / "evidence.yaml", "EV-02")
+
+
+# ------------------------------------------------------------------------------ counts from the sampling table
+def test_a_quarterly_control_has_an_item_counting_its_runs_not_only_a_document(library: Library) -> None:
+    program = variant_program("acme-us", library)
+    rows = {row.item.id: row for row in evidence_plan(program).rows}
+    # PRV-01 reports every 3 months: two reports in the 6-month window, beside the documents it keeps current.
+    assert (rows["EV-74"].item.kind, schedule_text(rows["EV-74"].schedule), rows["EV-74"].needed) == (
+        "periodic", "quarterly (PRV-01)", 2)
+    assert (rows["EV-03"].needed, rows["EV-62"].needed) == (1, 1)  # documents: the current approved version
+    for item, control in (("EV-75", "CHG-05"), ("EV-76", "BCP-06"), ("EV-77", "CNF-01")):
+        assert rows[item].item.kind == "periodic" and control in rows[item].controls
+    assert list(short_counts(program)) == []
+    twelve = {row.item.id: row for row in evidence_plan(
+        variant_program("acme-us", library, {"observation_months": 12})).rows}
+    # The table asks for 2 of a quarterly or a semiannual control in 12 months; the document stays one.
+    assert (twelve["EV-74"].needed, twelve["EV-75"].needed, twelve["EV-46"].needed) == (2, 2, 1)
+
+
+def test_a_recurring_control_proved_only_by_a_document_is_caught_with_file_line_and_fix(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    controls = root / "controls" / "POL-28.yaml"
+    text = controls.read_text(encoding="utf-8")
+    assert text.count("evidence: [EV-03, EV-62, EV-74]") == 1
+    controls.write_text(text.replace("evidence: [EV-03, EV-62, EV-74]", "evidence: [EV-03, EV-62]"), encoding="utf-8")
+    program = variant_program("acme-us", load_library(root))
+    problems = run_rules(library_view(program), ["KIT002"])
+    assert [p.message for p in problems] == [
+        "KIT002 control PRV-01 runs quarterly, so the sampling table asks for 2 dated artefacts in the 6-month "
+        "window, but its evidence shows fewer runs: EV-03 (document, 1), EV-62 (document, 1)"]
+    lines = controls.read_text(encoding="utf-8").splitlines()
+    assert problems[0].where == str(controls) and lines[problems[0].line - 1].strip() == "- id: PRV-01"
+    assert "periodic item" in problems[0].fix
+    # A Type I report counts no runs: the same library passes for the company audited as of a date.
+    assert run_rules(library_view(variant_program("nimbus-uk", load_library(root))), ["KIT002"]) == []

@@ -388,8 +388,9 @@ def test_a_statement_recording_its_result_names_a_record(tmp_path: Path) -> None
 
 
 def test_a_control_carried_by_another_policy_is_in_both_and_may_cite_the_carriers_evidence(tmp_path: Path) -> None:
+    # A quarterly review needs an item counting its runs (KIT002) beside the privacy notice document.
     carried = with_control("The Privacy Officer confirms the privacy notice terms quarterly in a signed review.",
-                           evidence="EV-62", criteria="P1.1").replace(
+                           evidence="EV-62, EV-74", criteria="P1.1").replace(
         "section: rules\n", "section: rules\n                carried_by: [POL-28]\n")
     root = make_library(tmp_path, **{CONTROLS: carried})
     prog = program(root)
@@ -402,9 +403,10 @@ def test_a_control_carried_by_another_policy_is_in_both_and_may_cite_the_carrier
 
 def test_check_accepts_a_carried_control_stated_in_its_home_policy_and_names_a_missing_home(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The owner (the Security Officer, as with_control writes it) is who acts, or CTL007 reports a second actor.
+    # The owner (the Security Officer, as with_control writes it) is who acts, or CTL007 reports a second actor;
+    # a quarterly review needs an item counting its runs (KIT002) beside the privacy notice document.
     carried = with_control("The Security Officer confirms the privacy notice terms quarterly in a signed review.",
-                           evidence="EV-62", criteria="P1.1").replace(
+                           evidence="EV-62, EV-74", criteria="P1.1").replace(
         "section: rules\n", "section: rules\n                carried_by: [POL-28]\n")
     root = make_library(tmp_path, **{CONTROLS: carried})
     monkeypatch.setenv("POLICYFORGE_LIBRARY", str(root))
