@@ -179,5 +179,5 @@ def test_policyforge_new_prints_the_load_warning_of_the_company_it_made(
     monkeypatch.setattr(program_module, "load_program", lambda repo: variant_program("nimbus-uk", library))
     _warn_load(Path("nimbus-ledger"))
     err = capsys.readouterr().err
-    assert err.startswith("warning: more than is plausible: Mei Lin (83 controls, 1517.5 hours a year).\n"
+    assert err.startswith("warning: more than is plausible: Mei Lin (87 controls, 1605.5 hours a year).\n"
                           "  This is a physical limit")
