@@ -47,6 +47,23 @@ def parse(data: bytes) -> list[Component]:
     return list(Calendar.from_ical(data).walk("VEVENT"))
 
 
+# The example company's program, calendar and events are built once for the module (about 0.4 CPU s each
+# time): most tests read them; none changes them. Tests of other answers build their own.
+@pytest.fixture(scope="module")
+def program(library: Library) -> Program:
+    return program_for(library)
+
+
+@pytest.fixture(scope="module")
+def calendar_bytes(program: Program) -> bytes:
+    return control_calendar(program, RELEASE)
+
+
+@pytest.fixture(scope="module")
+def events(calendar_bytes: bytes) -> list[Component]:
+    return parse(calendar_bytes)
+
+
 def events_of(library: Library, **answers: str) -> list[Component]:
     return parse(control_calendar(program_for(library, **answers), RELEASE))
 
@@ -77,8 +94,8 @@ def by_summary(events: list[Component]) -> dict[str, Component]:
     return found
 
 
-def test_calendar_is_rfc5545_with_required_properties(library: Library) -> None:
-    data = control_calendar(program_for(library), RELEASE)
+def test_calendar_is_rfc5545_with_required_properties(calendar_bytes: bytes) -> None:
+    data = calendar_bytes
     assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
     assert all(len(line) <= 75 for line in data.split(b"\r\n")), "long lines are folded"
     calendar = Calendar.from_ical(data)
@@ -99,19 +116,17 @@ def test_calendar_is_rfc5545_with_required_properties(library: Library) -> None:
         assert event.decoded("dtstamp") == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 
 
-def test_quarterly_access_reviews_recur_twice_in_a_six_month_window(library: Library) -> None:
-    events = by_summary(events_of(library))
-    review = events["Quarterly access review"]
+def test_quarterly_access_reviews_recur_twice_in_a_six_month_window(events: list[Component]) -> None:
+    review = by_summary(events)["Quarterly access review"]
     assert dates(review) == [dt.date(2027, 1, 15), dt.date(2027, 4, 15)]
     assert str(review["UID"]) == "access-review-quarterly-acc-05-20270115@acme.example"
     assert "ACC-05" in str(review["DESCRIPTION"])
     # ACC-03's segregation-of-duties review runs at its own named cadence (monthly), as POL-13 states.
     assert "ACC-03" not in str(review["DESCRIPTION"])
-    assert "ACC-03" in str(events["Monthly access review"]["DESCRIPTION"])
+    assert "ACC-03" in str(by_summary(events)["Monthly access review"]["DESCRIPTION"])
 
 
-def test_every_recurrence_stays_inside_the_window_with_counts_per_cadence(library: Library) -> None:
-    events = events_of(library)
+def test_every_recurrence_stays_inside_the_window_with_counts_per_cadence(events: list[Component]) -> None:
     expected = {"Weekly": 26, "Monthly": 6, "Quarterly": 2, "Six-monthly": 1, "Annual": 1}
     recurring = [e for e in events if "RRULE" in e]
     assert {str(e["SUMMARY"]).split()[0] for e in recurring} == set(expected)
@@ -127,13 +142,13 @@ def test_every_recurrence_stays_inside_the_window_with_counts_per_cadence(librar
         assert title in named
 
 
-def test_calendar_holds_every_occurrence_the_evidence_plan_samples_from(library: Library) -> None:
-    program = program_for(library)
+def test_calendar_holds_every_occurrence_the_evidence_plan_samples_from(program: Program,
+                                                                       events: list[Component]) -> None:
     rows = {row.item.id: row for row in evidence_plan(program).rows}
-    events = by_summary(parse(control_calendar(program, RELEASE)))
+    named = by_summary(events)
     # The calendar has each occurrence in the window; the plan asks for the sampling table's share of them.
-    assert len(dates(events["Quarterly access review"])) == 2
-    assert len(dates(events["Monthly endpoint compliance review"])) == 6
+    assert len(dates(named["Quarterly access review"])) == 2
+    assert len(dates(named["Monthly endpoint compliance review"])) == 6
     for eid in ("EV-21", "EV-35", "EV-56"):
         needed = rows[eid].needed
         assert isinstance(needed, int) and 1 <= needed <= 6, eid
@@ -225,9 +240,7 @@ def test_a_large_company_has_no_small_company_test_deadline(library: Library) ->
     assert "SOC 2 audit preparation: confirm scope with the audit firm" in events
 
 
-def test_every_scheduled_control_in_scope_is_on_the_calendar_once(library: Library) -> None:
-    program = program_for(library)
-    events = parse(control_calendar(program, RELEASE))
+def test_every_scheduled_control_in_scope_is_on_the_calendar_once(program: Program, events: list[Component]) -> None:
     on_calendar = Counter(cid for e in events if "RRULE" in e
                           for cid in re.findall(r"^- ([A-Z]{2,4}-\d{2}) ", str(e["DESCRIPTION"]), re.MULTILINE))
     scheduled = {c.id for c in program.controls() if c.frequency in SCHEDULED}
@@ -235,9 +248,8 @@ def test_every_scheduled_control_in_scope_is_on_the_calendar_once(library: Libra
     assert set(on_calendar.values()) == {1}
 
 
-def test_events_name_their_owners_as_attendees_and_in_the_description(library: Library) -> None:
-    events = by_summary(events_of(library))
-    restore = events["Quarterly backup review and restore test"]
+def test_events_name_their_owners_as_attendees_and_in_the_description(events: list[Component]) -> None:
+    restore = by_summary(events)["Quarterly backup review and restore test"]
     attendees = restore["ATTENDEE"] if isinstance(restore["ATTENDEE"], list) else [restore["ATTENDEE"]]
     assert str(attendees[0]) == "mailto:rahul.mehta@acme.example"
     assert attendees[0].params["CN"] == "Rahul Mehta"
@@ -245,17 +257,16 @@ def test_events_name_their_owners_as_attendees_and_in_the_description(library: L
     assert "BAK-06" in str(restore["DESCRIPTION"])
 
 
-def test_policy_reviews_fall_on_each_policys_next_review_date(library: Library) -> None:
-    program = program_for(library)
-    reviews = [e for e in parse(control_calendar(program, RELEASE)) if str(e["SUMMARY"]).startswith("Policy review")]
+def test_policy_reviews_fall_on_each_policys_next_review_date(program: Program, events: list[Component]) -> None:
+    reviews = [e for e in events if str(e["SUMMARY"]).startswith("Policy review")]
     assert len(reviews) == len(program.policies) == 29
     expected = {f"Policy review due: {doc.title}": program.next_review(doc) for doc in program.policies.values()}
     assert {str(e["SUMMARY"]): day_of(e.decoded("dtstart")) for e in reviews} == expected  # 1 Dec 2027: a Wednesday
     assert set(expected.values()) == {dt.date(2027, 12, 1)}
 
 
-def test_out_of_scope_categories_add_no_events(library: Library) -> None:
-    everything = events_of(library)
+def test_out_of_scope_categories_add_no_events(library: Library, events: list[Component]) -> None:
+    everything = events
     security = events_of(library, **SECURITY_ONLY)
     text = "\n".join(str(e["DESCRIPTION"]) for e in security)
     for prefix in ("PRV-", "PIN-", "AVL-", "CNF-"):
@@ -287,8 +298,9 @@ def test_hostile_names_survive_as_data(library: Library) -> None:
     assert f"Owner: {name}, Chief Technology Officer" in str(restore["DESCRIPTION"])
 
 
-def test_same_program_gives_identical_bytes(library: Library) -> None:
-    assert control_calendar(program_for(library), RELEASE) == control_calendar(program_for(library), RELEASE)
+def test_same_program_gives_identical_bytes(library: Library, calendar_bytes: bytes) -> None:
+    # A program built afresh from the same answers gives the bytes the module's program gave.
+    assert control_calendar(program_for(library), RELEASE) == calendar_bytes
 
 
 # ------------------------------------------------------------------------------------------- the command
@@ -349,8 +361,8 @@ def test_a_policy_review_due_on_new_years_day_moves_to_the_working_day_before(li
     assert {day_of(e.decoded("dtstart")) for e in reviews} == {dt.date(2027, 12, 31)}  # the Friday before
 
 
-def test_every_timed_event_has_a_reminder_the_day_before(library: Library) -> None:
-    for event in events_of(library):
+def test_every_timed_event_has_a_reminder_the_day_before(events: list[Component]) -> None:
+    for event in events:
         alarms = [c for c in event.subcomponents if c.name == "VALARM"]
         if "audit" in str(event["CATEGORIES"].to_ical()):
             assert alarms == []
@@ -360,9 +372,8 @@ def test_every_timed_event_has_a_reminder_the_day_before(library: Library) -> No
         assert str(event["SUMMARY"]) in str(alarm["DESCRIPTION"])
 
 
-def test_each_owner_has_a_calendar_of_the_events_they_own(library: Library) -> None:
-    program = program_for(library)
-    full = parse(control_calendar(program, RELEASE))
+def test_each_owner_has_a_calendar_of_the_events_they_own(program: Program, events: list[Component]) -> None:
+    full = events
     owned = owner_calendars(program, RELEASE)
     assert "security_officer" in owned and len(owned) >= 4
     assert owner_calendar_name("security_officer") == "control-calendar-security-officer.ics"
