@@ -37,7 +37,7 @@ from ..model._commitments import CommitmentValue, unit_phrase
 from ..model._roles import role_title
 from ..program._program import Program
 from ..program._proof import evidence_map
-from ..render._context import add_months, lead_deadline
+from ..render._context import FIRST_ROUND_ROOM, add_months, lead_deadline
 from ..render._markdown import markdown_to_html
 from ..render._render import long_date
 from ._evidence import (
@@ -248,7 +248,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
     for (activity, cadence, lead_name), controls in groups.items():
         # A run with a lead time is finished by then: on the working day before, never later.
         lead = program.commitments[lead_name] if lead_name else None
-        due, first_round = lead_deadline(program.facts, lead) if lead else (None, False)
+        due, first_round = _lead_day(program, lead) if lead else (None, False)
         deadline = working_day_before(due) if due is not None else None
         if window.type2:
             days = tuple(on_working_day(d, window.end) for d in nominal_dates(cadence, window, activity.day))
@@ -333,6 +333,11 @@ def _window_markers(program: Program, window: AuditWindow) -> list[CalendarEvent
             for name, day, summary in marks]
 
 
+def _lead_day(program: Program, lead: CommitmentValue) -> tuple[dt.date, bool]:
+    """Return the day a lead time falls on before the audit's end, and whether it is a short first round's."""
+    return lead_deadline(program.facts, lead, program.commitments.get(FIRST_ROUND_ROOM))
+
+
 def _milestones(program: Program, window: AuditWindow) -> list[CalendarEvent]:
     """Return the one-off audit milestones POL-26 times before the window's end, on working days."""
     domain = program.facts.company.email_domain
@@ -342,7 +347,7 @@ def _milestones(program: Program, window: AuditWindow) -> list[CalendarEvent]:
         lead = program.commitments.get(name)
         if lead is None:
             continue
-        day = working_day_before(lead_deadline(program.facts, lead)[0])
+        day = working_day_before(_lead_day(program, lead)[0])
         description = text.format(firm=program.facts.audit.audit_firm, lead=unit_phrase(lead.value, lead.unit),
                                   end=f"{end_words} ({long_date(window.end)})")
         events.append(CalendarEvent(uid=f"audit-{name.replace('_', '-')}-{day:%Y%m%d}@{domain}", summary=summary,

@@ -127,11 +127,27 @@ def downtime_allowance_hours(values: Mapping[str, CommitmentValue]) -> float | N
     return (100 - uptime.value) / 100 * MONTH_HOURS
 
 
+def longest_window_months(values: Mapping[str, CommitmentValue], window_months: int) -> int:
+    """Return the longest observation window the program plans: the first, or each later one of ``audit_cycle``.
+
+    A first window may be short (or a Type I has none), but every later window runs the audit cycle, so
+    what must cover a window (logs) is measured against the longer of the two.
+    """
+    cycle = _hours(values, AUDIT_CYCLE)
+    return max(window_months, round(cycle / MONTH_HOURS) if cycle else 0)
+
+
 def retention(values: Mapping[str, CommitmentValue], window_months: int) -> list[Finding]:
-    """Evidence outlives the window plus the reporting lag; records outlive evidence; logs cover the window."""
+    """Evidence outlives the window plus the reporting lag; records outlive evidence; logs cover every window.
+
+    Logs are sampled from the first day of a window until the report is issued, so security logs are
+    kept at least the longest window (a later window runs ``audit_cycle``) plus the reporting lag.
+    """
     found: list[Finding] = []
     window = window_months * MONTH_HOURS
     lag = _hours(values, REPORT_LAG) or 0.0
+    longest = longest_window_months(values, window_months)
+    log_need = longest * MONTH_HOURS + lag
     evidence = values.get(EVIDENCE_RETENTION)
     if evidence is not None and evidence.hours is not None and evidence.hours + SLACK_HOURS < window + lag:
         found.append(Finding(
@@ -152,12 +168,14 @@ def retention(values: Mapping[str, CommitmentValue], window_months: int) -> list
                 f"({_text(values, EVIDENCE_RETENTION)}), so the evidence would outlive the records it draws on",
                 f"keep {name} at least {_text(values, EVIDENCE_RETENTION)}",
             ))
-        if kind == "log" and value.hours + SLACK_HOURS < window:
+        if kind == "log" and value.hours + SLACK_HOURS < log_need:
+            lag_words = f" plus the reporting lag of {_text(values, REPORT_LAG)}" if REPORT_LAG in values else ""
             found.append(Finding(
-                (name,),
-                f"{value.commitment.title} is {_text(values, name)}, shorter than the observation window of "
-                f"{window_months} months",
-                f"keep {name} at least {_phrase(_ceil(window / UNIT_HOURS[value.unit]), value.unit)}",
+                (name, *(n for n in (AUDIT_CYCLE, REPORT_LAG) if n in values)),
+                f"{value.commitment.title} is {_text(values, name)}, shorter than an observation window of "
+                f"{longest} months{lag_words}, so logs of a window's first weeks are gone before the auditor "
+                "samples them",
+                f"keep {name} at least {_phrase(_ceil(log_need / UNIT_HOURS[value.unit]), value.unit)}",
             ))
     return found
 

@@ -18,7 +18,7 @@ from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._questionnaire import AUDIT_FIRM_PLACEHOLDER
-from ..model._roles import alternate, independent_reviewer, role_title, same_person
+from ..model._roles import OFFICES, alternate, independent_reviewer, role_title, same_person
 from ._commit import CommitContext
 from ._escape import markdown_text
 from ._render import join_and, safe
@@ -56,6 +56,8 @@ def before(day: dt.date, lead: CommitmentValue) -> dt.date:
 
 # Lead times POL-26 counts back from the end of the audit period (the window's end, a Type I's as-of date).
 AUDIT_LEADS: tuple[str, ...] = ("assessor_test_lead", "audit_preparation_lead")
+# The time a first round that cannot keep its lead leaves before the audit's end to fix what it finds.
+FIRST_ROUND_ROOM = "first_round_fix_room"
 
 
 def observation_end(facts: Facts) -> dt.date:
@@ -69,17 +71,24 @@ def audit_end(facts: Facts) -> dt.date:
     return observation_end(facts) if facts.audit.report_type is ReportType.TYPE2 else facts.audit.observation_start
 
 
-def lead_deadline(facts: Facts, lead: CommitmentValue) -> tuple[dt.date, bool]:
+def lead_deadline(facts: Facts, lead: CommitmentValue,
+                  room: CommitmentValue | None = None) -> tuple[dt.date, bool]:
     """Return the day a lead time before the audit's end, and whether that day precedes the policies.
 
     When the policies take effect less than the lead time before the end (a first Type I a month after
-    adoption), the first round cannot keep the lead: it finishes the day before the end instead, and the
-    policy says so (POL-26), so that the text and the calendar name the same, reachable day.
+    adoption), the first round cannot keep the lead. It finishes ``room`` (``first_round_fix_room``)
+    before the end instead, so a failure it finds can still be fixed and retested before the end, or
+    halfway between adoption and the end when even that is too early; the policy says so (POL-26),
+    so that the text and the calendar name the same, reachable day.
     """
     end = audit_end(facts)
     day = before(end, lead)
     if day < facts.audit.effective_date:
-        return end - dt.timedelta(days=1), True
+        start = facts.audit.effective_date
+        first = before(end, room) if room is not None else end - dt.timedelta(days=1)
+        if first < start:
+            first = start + (end - start) / 2
+        return min(first, end - dt.timedelta(days=1)), True
     return day, False
 
 
@@ -129,6 +138,10 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
          else f"the alternate approver, {reviewer.name},"} if reviewer else
         {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names",
          "subject": "an outside reviewer the Policy Approver names"})
+    # Whether the Security Officer holds another office too (in a small company, the CTO and main administrator):
+    # then the reviews the Security Officer runs of everyone's activity send their own entries to that reviewer.
+    people["security_officer_reviewer"]["other_role"] = any(
+        same_person(facts, "security_officer", office) for office in OFFICES if office != "security_officer")
     # Who approves and reviews a duty conflict that the Security Officer's reviewer holds (POL-13 4.2.3). That
     # reviewer is already the alternate approver when there is one, so the conflict goes outside the company.
     outside = "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
@@ -145,7 +158,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     # For each audit lead time: the day its first round finishes instead when the policies cannot yet keep
     # it, else None.
     audit["first_round"] = {name: day if short else None for name in AUDIT_LEADS if name in values
-                            for day, short in [lead_deadline(facts, values[name])]}
+                            for day, short in [lead_deadline(facts, values[name], values.get(FIRST_ROUND_ROOM))]}
     in_scope = {category: category in facts.categories for category in
                 ("security", "availability", "confidentiality", "processing_integrity", "privacy")}
 

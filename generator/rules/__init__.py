@@ -27,6 +27,7 @@ from ._control_rules import (
     lean_merges_hold,
     near_duplicate_controls,
     one_cadence_per_control,
+    one_owner_one_cadence,
     one_record_per_control,
 )
 from ._fit_rules import office_duty_needs_an_office, second_region_duty_needs_a_second_region
@@ -69,6 +70,8 @@ RULES: tuple[Rule, ...] = (
          evidence_criteria_within_controls),
     Rule("CTL006", "a control a small company merges into another has that control's owner and frequency",
          lean_merges_hold),
+    Rule("CTL007", "a control is run by its owner at its frequency: no other role acts in it and no other cadence is "
+         "named", one_owner_one_cadence),
     Rule("XRF001", "a citation of a numbered section finds that section in the policy it names", citations_resolve),
     Rule("XRF002", "a control cited as another policy's is carried by that policy", control_citations_resolve),
 )

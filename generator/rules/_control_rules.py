@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from .._errors import Problem
+from ..model._commitments import UNIT_HOURS, frequency_for
+from ..model._facts_schema import ROLE_TITLES
 from ._base import RuleInput
 
 # Cadence words in a statement, and the control frequency each means.
@@ -161,6 +163,76 @@ def evidence_criteria_within_controls(view: RuleInput) -> Iterator[Problem]:
                       f"proves ({', '.join(users)}) addresses",
                       f"add {', '.join(extra)} to the control whose duty meets it, or drop it from {eid}'s tsc list",
                       _evidence_line(where, eid))
+
+
+# ------------------------------------------------------------------ one owner, one cadence
+_COMMIT_REF = re.compile(r"\bcommit(?:ments)?\.(\w+)")
+# A role acting as the subject of a clause: "the Security Officer reviews", "The CTO confirms". The verb is a
+# present-tense verb in the third person; "is", "has" and "was" describe rather than act.
+_TITLES: dict[str, str] = {title: role for role, title in ROLE_TITLES.items()}
+_TITLES.update({"CEO": "ceo", "CTO": "cto"})
+_ACTOR = re.compile(
+    r"(?:^|(?<=[.;:,(])\s*|\b(?:and|then|while|where|when|so)\s+)[Tt]he\s+("
+    + "|".join(sorted(map(re.escape, _TITLES), key=len, reverse=True))
+    + r")(?:\s+\([^)]*\)|,[^,]{1,80},)?\s+(?!is\b|has\b|was\b|does\b|needs\b)([a-z]+s)\b")
+# A role that approves, signs or decides what the owner prepared checks the owner's work (segregation
+# of duties, rule SOD003): that is a second person in the control, not a second actor running it.
+_CHECK_VERBS = frozenset("approves signs countersigns decides authorises authorizes".split())
+# Likewise a role that reviews the owner's own entries ("reviews the entries of the Security Officer's own
+# activity"), so that nobody reviews themselves: the owner's own lines are routed, the control is not shared.
+_OWN_REACH = 80
+
+
+def _cadences_in(statement: str) -> dict[str, str]:
+    """Return the cadences a rendered statement names: {frequency: the words that name it}."""
+    return {_CADENCE_WORDS[m.group(1).lower()]: m.group(1) for m in _CADENCE.finditer(statement)}
+
+
+def _named_by(view: RuleInput, template: str, frequency: str) -> list[str]:
+    """Return the cadence commitments a statement template prints that run at ``frequency`` for this company."""
+    entries = view.program.library.catalog.commitments.entries
+    names = []
+    for name in dict.fromkeys(_COMMIT_REF.findall(template)):
+        entry, value = entries.get(name), view.program.commitments.get(name)
+        if entry is not None and value is not None and entry.kind == "cadence" \
+                and value.unit in UNIT_HOURS and frequency_for(value.value, value.unit) == frequency:
+            names.append(name)
+    return names
+
+
+def one_owner_one_cadence(view: RuleInput) -> Iterator[Problem]:
+    """A control runs at one cadence, its frequency, and is done by one role, its owner.
+
+    A statement that also names another cadence (through a named commitment such as ``{{
+    commit.emergency_review.every }}``) or has another role act ("the Chief Technology Officer confirms")
+    is two controls in one: the auditor cannot tell which population to sample or whom to ask.
+    """
+    for control in view.controls():
+        statement = view.statements.get(control.id)
+        if statement is None:
+            continue
+        where, line = view.control_location(control)
+        for frequency, words in sorted(_cadences_in(statement).items()):
+            if frequency == control.frequency:
+                continue
+            names = _named_by(view, control.statement, frequency)
+            through = f" (commitment {', '.join(names)})" if names else ""
+            yield Problem(where, f"control {control.id}: runs {control.frequency}, but its statement also names "
+                          f"'{words}'{through}, a {frequency} duty",
+                          "one control, one cadence: move that duty into the control that already owns it, or into a "
+                          "new control of its own (the next free id of the family) that prints the same commitment",
+                          line)
+        owner = ROLE_TITLES[control.owner]
+        for match in _ACTOR.finditer(statement):
+            role = _TITLES[match.group(1)]
+            if role == control.owner or ROLE_TITLES[role] == owner or match.group(2) in _CHECK_VERBS \
+                    or "'s own" in statement[match.end():match.end() + _OWN_REACH]:
+                continue
+            yield Problem(where, f"control {control.id}: owned by the {owner}, but '{match.group(0).strip()}' has "
+                          f"the {ROLE_TITLES[role]} run part of it",
+                          f"make the {owner} the one who acts (the other role's part is an input the owner records), "
+                          f"set owner: {role} if that role runs the control, or split the part into its own control",
+                          line)
 
 
 def lean_merges_hold(view: RuleInput) -> Iterator[Problem]:

@@ -102,6 +102,7 @@ def test_the_logo_is_embedded_on_the_cover_from_the_checked_file(tmp_path: Path,
     assert 'class="logo"' not in cover_part(program, "draft", PdfLook()).html
 
 
+@pytest.mark.slow  # end to end: lays out and writes a PDF with WeasyPrint, then reads it back with pypdf
 def test_a_policy_pdf_with_a_logo_fetches_only_the_logo_as_data_and_the_engine_assets(
         tmp_path: Path, program, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     import policyforge.exports._pdf as pdf

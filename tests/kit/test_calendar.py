@@ -207,8 +207,9 @@ def test_audit_milestones_fall_their_named_lead_time_before_the_window_ends(libr
 
     def due(nominal: dt.date) -> list[dt.date]:
         """The nominal day or the working day before it; a day before the policies take effect (the first
-        Type I, a month after adoption) becomes the day before the as-of date, as POL-26 then says."""
-        day = nominal if nominal >= RELEASE else end - dt.timedelta(days=1)
+        Type I, a month after adoption) becomes first_round_fix_room (2 weeks) before the as-of date, as POL-26
+        then says, so a failure the first round finds can be fixed and retested in time."""
+        day = nominal if nominal >= RELEASE else end - dt.timedelta(weeks=2)
         return [day - dt.timedelta(days=n) for n in range(4)]
 
     default = by_summary(events_of(library, report_type=report_type))
@@ -221,8 +222,9 @@ def test_audit_milestones_fall_their_named_lead_time_before_the_window_ends(libr
     assert max(dates(test)) <= max(due(add_months(end, -3)))
     assert min(dates(test)) >= RELEASE
     if report_type == "type1":
-        assert max(dates(test)) == dt.date(2026, 12, 31)
-        assert "The first round is finished by 31 December 2026" in " ".join(str(test["DESCRIPTION"]).split())
+        # first_round_fix_room (2 weeks) before the as-of date: the day POL-26 4.4.1 names.
+        assert max(dates(test)) == dt.date(2026, 12, 18)
+        assert "The first round is finished by 18 December 2026" in " ".join(str(test["DESCRIPTION"]).split())
     # A company that chooses other lead times gets other dates: the calendar reads the commitments.
     facts = facts_from_answers(resolve_answers({"report_type": report_type}),
                                overrides={"audit_preparation_lead": 30, "assessor_test_lead": 4})

@@ -11,6 +11,7 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from conftest import REPO_ROOT
 from policyforge.lifecycle._pin import (
     LOCK_FILE,
@@ -58,6 +59,7 @@ def test_a_developer_checkout_is_pinned_to_a_wheel_with_its_hash() -> None:
     assert pin.requirement == f"./vendor/{pin.wheel_name} --hash=sha256:{hashlib.sha256(pin.wheel).hexdigest()}"
 
 
+@pytest.mark.slow  # end to end: builds the engine's wheel and pip-installs it into a folder
 def test_an_installed_wheel_is_rebuilt_from_the_files_pip_recorded(tmp_path: Path) -> None:
     # A distribution installed from a wheel: its RECORD lists each file with the hash pip checked.
     name, data = wheel_from_source(REPO_ROOT)

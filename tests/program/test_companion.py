@@ -215,7 +215,7 @@ def test_asset_inventory_lists_cloud_services_applications_and_data_stores_from_
         pages: dict[str, dict[str, str]]) -> None:
     page = pages["gcp-remote"]["companion/asset-inventory.md"]
     for needle in ("Cloud SQL", "Cloud Storage", "europe-west1", "europe-west4", "Personio", "Linear",
-                   "Google Security Operations", "Jamf Pro", "SentinelOne", "35 days", "365 days"):
+                   "Google Security Operations", "Jamf Pro", "SentinelOne", "35 days", "455 days"):
         assert needle in page, needle
     assert "Okta" not in page and "AWS" not in page
 

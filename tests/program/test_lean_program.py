@@ -23,12 +23,12 @@ def _loads(library: Library, name: str, **overrides: object) -> dict[str, tuple[
     return {load.name: (len(load.controls), load.hours) for load in owner_loads(program)}
 
 
-def test_the_one_to_twenty_company_runs_107_controls_where_the_library_has_185_and_covers_every_criterion(
+def test_the_one_to_twenty_company_runs_113_controls_where_the_library_has_196_and_covers_every_criterion(
         library: Library) -> None:
     small = variant_program("nimbus-uk", library)
     same_company_larger = variant_program("nimbus-uk", library, {"headcount_band": "51-200"})
-    assert len(same_company_larger.controls()) == 185
-    assert len(small.controls()) == 107
+    assert len(same_company_larger.controls()) == 196
+    assert len(small.controls()) == 113
     assert all(row.covered for row in small.coverage())
     # Nothing a merged control addresses is lost: its host addresses it too.
     hosts = {c.id: c for c in small.controls()}
@@ -39,12 +39,12 @@ def test_the_one_to_twenty_company_runs_107_controls_where_the_library_has_185_a
 
 
 def test_merging_and_routing_lower_each_persons_load_in_both_reference_companies(library: Library) -> None:
-    assert _loads(library, "nimbus-uk") == {"Mei Lin": (83, 1517.5), "Tom Reid": (24, 306.0)}
+    assert _loads(library, "nimbus-uk") == {"Mei Lin": (87, 1605.5), "Tom Reid": (26, 338.0)}
     assert _loads(library, "acme-us", headcount_band="21-50") == {
-        "Priya Natarajan": (54, 1042.5), "Rahul Mehta": (46, 711.5), "Tomás Ferreira": (9, 124.0),
-        "Grace Okafor": (8, 106.0), "Dana Whitfield": (7, 76.0)}
+        "Priya Natarajan": (58, 1134.5), "Rahul Mehta": (47, 723.5), "Tomás Ferreira": (11, 148.0),
+        "Grace Okafor": (8, 112.0), "Dana Whitfield": (7, 78.0)}
     # A company of more than 50 keeps every control on its own.
-    assert _loads(library, "acme-us")["Priya Natarajan"] == (100, 1346.5)
+    assert _loads(library, "acme-us")["Priya Natarajan"] == (108, 1470.5)
 
 
 def test_a_merge_folds_only_controls_with_the_same_owner_and_frequency(library: Library) -> None:
@@ -92,15 +92,15 @@ def test_a_routed_duty_names_its_small_company_owner_in_the_policy_and_the_matri
 def test_the_load_warning_says_when_no_assignment_of_roles_can_fit_the_program(library: Library) -> None:
     two_people = variant_program("nimbus-uk", library)
     warnings = load_warnings(two_people)
-    assert warnings[0] == "more than is plausible: Mei Lin (83 controls, 1517.5 hours a year)."
-    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 107 controls "
-                                  "in force take 1824 hours a year, and the 2 people named in company.yml can give "
+    assert warnings[0] == "more than is plausible: Mei Lin (87 controls, 1605.5 hours a year)."
+    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 113 controls "
+                                  "in force take 1944 hours a year, and the 2 people named in company.yml can give "
                                   "680 hours")
     assert "**Warning: one person carries more than is plausible.** This is a physical limit" in \
         program_page(two_people)
     # Five people whose Security Officer is full time: the CTO's load can move, so no physical limit is claimed.
     spread = load_warnings(variant_program("acme-us", library))
-    assert spread[0].startswith("more than is plausible: Rahul Mehta (72 controls")
+    assert spread[0].startswith("more than is plausible: Rahul Mehta (73 controls")
     assert spread[1].startswith("The people named in company.yml can carry it together")
 
 
@@ -179,5 +179,5 @@ def test_policyforge_new_prints_the_load_warning_of_the_company_it_made(
     monkeypatch.setattr(program_module, "load_program", lambda repo: variant_program("nimbus-uk", library))
     _warn_load(Path("nimbus-ledger"))
     err = capsys.readouterr().err
-    assert err.startswith("warning: more than is plausible: Mei Lin (83 controls, 1517.5 hours a year).\n"
+    assert err.startswith("warning: more than is plausible: Mei Lin (87 controls, 1605.5 hours a year).\n"
                           "  This is a physical limit")

@@ -93,12 +93,24 @@ def test_a_first_type1_too_soon_for_the_lead_time_says_when_its_first_round_fini
     # Adopted 1 December 2026 with a Type I as of 1 January 2027: the 3-month lead cannot be kept the first
     # year, so the policy names the day the first round finishes (the calendar schedules the same day).
     body = pol26(library, report_type="type1", headcount_band="1-20")
+    # It finishes first_round_fix_room (2 weeks) before the as-of date, so what it finds can be fixed and retested
+    # in time, and what is not is disclosed under 5.2 step 3. A Type I tests no period: the round is a walkthrough.
     assert ("This policy takes effect on 1 December 2026, less than 3 months before the first as-of date, so the "
-            "first round finishes by 31 December 2026.") in statement(body, "4.4.1")
-    assert "confirms them by 31 December 2026" in " ".join(body.split())
+            "first round is a design-and-implementation walkthrough (each control, as written, would meet its "
+            "criteria and is in place) that finishes by 18 December 2026, leaving 2 weeks to fix and retest what it "
+            "finds before the as-of date; a failure not fixed and retested by then is disclosed to the auditor under "
+            "step 3 of section 5.2.") in statement(body, "4.4.1")
+    assert "5.2 Preparing for the examination" in body and body.split("### 5.2")[1].split("\n3. ")[1].startswith(
+        "Open deficiencies are reviewed with their owners, and remediation is evidenced or the deficiency is "
+        "disclosed to the auditor")
+    assert "confirms them by 18 December 2026" in " ".join(body.split())
+    # After the first year the reports are Type II: the lead time is anchored to the window's end too.
+    assert ("3 months before the SOC 2 as-of date, or, for a Type II, before the end of the observation window"
+            in statement(body, "4.4.1"))
+    assert "a round before a Type I as-of date checks design and implementation" in statement(body, "4.4.3")
     # A Type II window ending 30 June 2027 leaves room for both lead times: no first-round exception.
     later = pol26(library, report_type="type2", headcount_band="1-20")
-    assert "first round finishes by" not in later
+    assert "first round" not in later and "walkthrough" not in statement(later, "4.4.3")
     assert "confirms them by" not in later
 
 

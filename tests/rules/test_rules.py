@@ -302,6 +302,52 @@ def test_control_whose_statement_names_another_cadence_than_its_frequency_is_cau
     assert problems[0].where.endswith("POL-02.yaml") and problems[0].line == line_of(root / CONTROLS, "id: PMG-02")
 
 
+def test_per_event_control_that_also_runs_a_named_cadence_is_caught_with_the_commitment_and_the_fix(
+        tmp_path: Path) -> None:
+    # CHG-06 as the auditor read it (O-2): per-event after-the-fact approval plus a monthly review.
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "Emergency changes are approved after the fact {{ commit.emergency_approval.within }} and recorded in Jira; "
+        "the Security Officer reviews the list {{ commit.emergency_review.every }}.", frequency="per-event")})
+    problems = found(program(root), "CTL007")
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.where.endswith("POL-02.yaml") and problem.line == line_of(root / CONTROLS, "id: PMG-02")
+    assert problem.message == ("CTL007 control PMG-02: runs per-event, but its statement also names 'every month' "
+                               "(commitment emergency_review), a monthly duty")
+    assert "new control of its own (the next free id of the family) that prints the same commitment" in problem.fix
+
+
+def test_a_periodic_control_with_a_second_less_frequent_cadence_is_caught(tmp_path: Path) -> None:
+    # CTL001 passes it (its frequency is among the cadences named); one cadence per control does not.
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "The Security Officer checks the secret inventory {{ commit.secrets_inventory_check.every }} and rotation "
+        "at least {{ commit.secret_rotation.every }}, recording each check in Jira.")})
+    assert found(program(root), "CTL001") == []
+    assert ["'every year' (commitment secret_rotation), a annual duty" in p.message
+            for p in found(program(root), "CTL007")] == [True]
+
+
+def test_a_role_other_than_the_owner_acting_in_the_control_is_caught(tmp_path: Path) -> None:
+    # RSK-07 as the auditor read it: owned by the Security Officer, run in part by the CTO and the CEO.
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "The yearly assessment scores disruption scenarios, the Chief Technology Officer confirms the recovery "
+        "plans, and the Chief Executive Officer records the insurance decision in Jira.", frequency="annual")})
+    problems = found(program(root), "CTL007")
+    assert [p.message.split("but ")[1] for p in problems] == [
+        "'the Chief Technology Officer confirms' has the Chief Technology Officer run part of it",
+        "'and the Chief Executive Officer records' has the Chief Executive Officer run part of it"]
+    assert all(p.line == line_of(root / CONTROLS, "id: PMG-02") for p in problems)
+    assert "set owner: cto if that role runs the control" in problems[0].fix
+
+
+def test_another_role_approving_or_reviewing_the_owners_own_entries_is_not_a_second_actor(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "Every quarter the Security Officer reviews privileged activity and records the review in Jira; the Chief "
+        "Executive Officer approves any exception, and the Chief Executive Officer reviews the entries of the "
+        "Security Officer's own activity in the same ticket.")})
+    assert found(program(root), "CTL007") == []
+
+
 def test_control_statement_without_a_record_is_caught(tmp_path: Path) -> None:
     root = make_library(tmp_path, **{CONTROLS: with_control("The Security Officer thinks hard quarterly.")})
     problems = found(program(root), "CTL002")
@@ -357,8 +403,9 @@ def test_a_control_carried_by_another_policy_is_in_both_and_may_cite_the_carrier
 
 def test_check_accepts_a_carried_control_stated_in_its_home_policy_and_names_a_missing_home(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A quarterly review needs an item counting its runs (KIT002) beside the privacy notice document.
-    carried = with_control("The Privacy Officer confirms the privacy notice terms quarterly in a signed review.",
+    # The owner (the Security Officer, as with_control writes it) is who acts, or CTL007 reports a second actor;
+    # a quarterly review needs an item counting its runs (KIT002) beside the privacy notice document.
+    carried = with_control("The Security Officer confirms the privacy notice terms quarterly in a signed review.",
                            evidence="EV-62, EV-74", criteria="P1.1").replace(
         "section: rules\n", "section: rules\n                carried_by: [POL-28]\n")
     root = make_library(tmp_path, **{CONTROLS: carried})
@@ -406,6 +453,27 @@ def test_company_override_that_breaks_the_rpo_is_refused_in_company_yml_with_its
 def test_company_override_of_evidence_retention_shorter_than_the_window_is_refused() -> None:
     with pytest.raises(FactsError, match="commitments.evidence_retention: audit evidence is kept 0.5 years"):
         facts_from_answers(resolve_answers(), overrides={"evidence_retention": 0.5})
+
+
+def test_log_retention_of_a_year_is_refused_because_a_later_12_month_window_and_its_report_outlast_it() -> None:
+    # The first window is 6 months, but every later one runs audit_cycle (12 months) and the report
+    # follows 2 months later: a year of logs loses the window's first weeks before the auditor samples them.
+    with pytest.raises(FactsError) as caught:
+        facts_from_answers(resolve_answers({"log_retention_days": "365"}))
+    problem = caught.value.problems[0]
+    assert problem.message.startswith("log_retention_days: ")
+    assert "shorter than an observation window of 12 months plus the reporting lag of 2 months" in problem.message
+    assert problem.fix == "keep log_retention_days at least 427 days"
+
+
+def test_default_log_retention_covers_the_longest_window_plus_the_reporting_lag() -> None:
+    from policyforge.model._consistency import retention
+
+    facts = facts_from_answers(resolve_answers({"log_retention_days": "427"}))
+    prog = program_from_library(facts, load_library(LIBRARY))
+    assert retention(prog.commitments, 6) == []
+    default = program_from_library(facts_from_answers(resolve_answers()), load_library(LIBRARY))
+    assert default.commitments["log_retention_days"].value == 455
 
 
 def test_one_hour_regional_rpo_holds_with_quarter_hour_backups_and_fast_copy_and_rerun() -> None:

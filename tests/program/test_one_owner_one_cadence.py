@@ -1,0 +1,85 @@
+"""Each control has one owner who acts, one cadence and one record (auditor O-2).
+
+The controls the auditor read with two cadences or an owner who is not the actor are split: the
+per-event or other-cadence duty is its own control (the next free id of its family) or moved into the
+control that already owns it, and each half prints the same named commitment as its policy sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from policyforge.model import load_library
+from policyforge.model._library import Library
+from policyforge.program import Program
+from policyforge.program._lint import variant_program
+from policyforge.rules import library_view, run_rules
+
+# control: (owner, frequency) in the example company (51-200 people); the new halves follow their parents.
+EXPECTED = {
+    "GOV-02": ("security_officer", "annual"), "GOV-11": ("head_of_people", "per-event"),
+    "GOV-04": ("security_officer", "semiannual"),
+    "CRY-08": ("security_officer", "quarterly"), "CRY-09": ("security_officer", "per-event"),
+    "CHG-06": ("cto", "per-event"), "CHG-10": ("security_officer", "monthly"),
+    "PRV-01": ("privacy_officer", "quarterly"), "PRV-13": ("privacy_officer", "semiannual"),
+    "TRN-05": ("security_officer", "quarterly"), "PMG-07": ("security_officer", "per-event"),
+    "BCP-06": ("cto", "quarterly"), "BCP-08": ("ceo", "per-event"),
+    "BAK-05": ("cto", "weekly"), "BAK-07": ("cto", "per-event"),
+    "RSK-07": ("security_officer", "annual"),
+    "MON-03": ("security_officer", "quarterly"),
+}
+# The commitment each split-off duty prints, which its policy sentence prints too.
+SPLIT = {"GOV-11": "org_chart_update", "CRY-09": "secret_rotation_exposed", "CHG-10": "emergency_review",
+         "PRV-13": "processing_record_review", "PMG-07": "overdue_suspension", "BCP-08": "status_first_notice",
+         "BAK-07": "backup_rerun"}
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def example(library: Library) -> Program:
+    return variant_program("acme-us", library)
+
+
+def test_the_controls_the_auditor_named_have_one_owner_and_one_frequency(example: Program) -> None:
+    got = {cid: (c.owner, c.frequency) for cid in EXPECTED if (c := example.control(cid)) is not None}
+    assert got == EXPECTED
+
+
+def test_each_split_duty_prints_the_same_named_commitment_as_its_policy_sentence(example: Program) -> None:
+    for cid, name in SPLIT.items():
+        control = example.library.catalog.controls[cid]
+        assert f"commit.{name}" in control.statement, cid
+        home = example.library.templates[control.policy].body
+        assert f"commit.{name}" in home, (cid, control.policy)
+        # ... and the control it came out of no longer states it.
+        others = [c.id for c in example.library.catalog.controls.values()
+                  if c.id != cid and f"commit.{name}" in c.statement and c.id in EXPECTED]
+        assert others == [], (cid, others)
+
+
+def test_the_suspension_path_is_one_control_carried_by_the_training_policy(example: Program) -> None:
+    suspension = example.library.catalog.controls["PMG-07"]
+    assert suspension.carried_by == ("POL-06",)
+    assert "PMG-07" in example.policies["POL-06"].controls
+    statements = library_view(example).statements
+    assert "suspend" not in statements["TRN-05"].replace("suspensions follow control PMG-07", "")
+    assert "suspended" not in statements["PMG-04"]
+
+
+def test_a_small_company_has_the_ceo_own_the_independent_test_it_engages(library: Library) -> None:
+    nimbus = variant_program("nimbus-uk", library)
+    test = nimbus.control("MON-03")
+    assert test is not None and (test.owner, test.frequency) == ("ceo", "annual")
+    assert re.search(r"the Chief Executive Officer has an independent assessor test every key control",
+                     library_view(nimbus).statements["MON-03"])
+
+
+@pytest.mark.parametrize("name", ["acme-us", "nimbus-uk"])
+def test_no_control_of_the_reference_companies_has_a_second_actor_or_cadence(library: Library, name: str) -> None:
+    program = variant_program(name, library)
+    assert run_rules(library_view(program), ["CTL007"]) == []
