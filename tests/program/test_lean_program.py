@@ -23,12 +23,12 @@ def _loads(library: Library, name: str, **overrides: object) -> dict[str, tuple[
     return {load.name: (len(load.controls), load.hours) for load in owner_loads(program)}
 
 
-def test_the_one_to_twenty_company_runs_113_controls_where_the_library_has_196_and_covers_every_criterion(
+def test_the_one_to_twenty_company_runs_152_controls_where_the_library_has_196_and_covers_every_criterion(
         library: Library) -> None:
     small = variant_program("nimbus-uk", library)
     same_company_larger = variant_program("nimbus-uk", library, {"headcount_band": "51-200"})
     assert len(same_company_larger.controls()) == 196
-    assert len(small.controls()) == 113
+    assert len(small.controls()) == 152
     assert all(row.covered for row in small.coverage())
     # Nothing a merged control addresses is lost: its host addresses it too.
     hosts = {c.id: c for c in small.controls()}
@@ -39,24 +39,24 @@ def test_the_one_to_twenty_company_runs_113_controls_where_the_library_has_196_a
 
 
 def test_merging_and_routing_lower_each_persons_load_in_both_reference_companies(library: Library) -> None:
-    assert _loads(library, "nimbus-uk") == {"Mei Lin": (87, 1605.5), "Tom Reid": (26, 338.0)}
+    assert _loads(library, "nimbus-uk") == {"Mei Lin": (120, 1815.5), "Tom Reid": (32, 360.0)}
     assert _loads(library, "acme-us", headcount_band="21-50") == {
-        "Priya Natarajan": (58, 1134.5), "Rahul Mehta": (47, 723.5), "Tomás Ferreira": (11, 148.0),
-        "Grace Okafor": (8, 112.0), "Dana Whitfield": (7, 78.0)}
+        "Priya Natarajan": (83, 1297.5), "Rahul Mehta": (55, 770.5), "Tomás Ferreira": (12, 152.0),
+        "Grace Okafor": (12, 126.0), "Dana Whitfield": (8, 82.0)}
     # A company of more than 50 keeps every control on its own.
     assert _loads(library, "acme-us")["Priya Natarajan"] == (108, 1470.5)
 
 
 def test_a_merge_folds_only_controls_with_the_same_owner_and_frequency(library: Library) -> None:
     catalog = library.catalog.controls
-    host, part = catalog["ACC-05"], replace(catalog["AST-02"], frequency="quarterly")
+    host, part = catalog["ACC-05"], replace(catalog["AUP-01"], frequency="quarterly")
     assert part.merged_into == "ACC-05"
     folded = fold_lean_merges([replace(host, frequency="quarterly"), part])
-    assert [c.id for c in folded] == ["ACC-05"] and folded[0].merges == ("AST-02",)
+    assert [c.id for c in folded] == ["ACC-05"] and folded[0].merges == ("AUP-01",)
     other_owner = fold_lean_merges([replace(host, frequency="quarterly"), replace(part, owner="cto")])
-    assert [c.id for c in other_owner] == ["ACC-05", "AST-02"]
+    assert [c.id for c in other_owner] == ["ACC-05", "AUP-01"]
     other_cadence = fold_lean_merges([replace(host, frequency="monthly"), part])
-    assert [c.id for c in other_cadence] == ["ACC-05", "AST-02"]
+    assert [c.id for c in other_cadence] == ["ACC-05", "AUP-01"]
 
 
 def test_every_declared_merge_holds_for_the_small_companies_of_the_matrix(library: Library) -> None:
@@ -72,11 +72,11 @@ def test_the_matrix_lists_a_merged_control_under_its_host_and_its_policy_points_
     program = variant_program("nimbus-uk", library)
     matrix = program.matrix_page()
     acc05 = next(line for line in matrix.splitlines() if line.startswith("| ACC-05 |"))
-    assert "<br>**With AST-02** ([POL-09 §application-inventory](POL-09-asset-management.md#application-inventory))" \
-           ", in the same quarterly run, with one record: Every application used for company work" in acc05
-    assert not any(line.startswith("| AST-02 |") for line in matrix.splitlines())
-    pol09 = program.controls_section(program.policies["POL-09"])
-    assert "*(Run and recorded with ACC-05 in the lean program of a company of this size.)*" in pol09
+    assert "<br>**With AUP-01** ([POL-04 §general-use](POL-04-acceptable-use.md#general-use))" \
+           ", in the same quarterly run, with one record: Every 3 months the Security Officer reconciles" in acc05
+    assert not any(line.startswith("| AUP-01 |") for line in matrix.splitlines())
+    pol04 = program.controls_section(program.policies["POL-04"])
+    assert "*(Run and recorded with ACC-05 in the lean program of a company of this size.)*" in pol04
 
 
 def test_a_routed_duty_names_its_small_company_owner_in_the_policy_and_the_matrix(library: Library) -> None:
@@ -92,9 +92,10 @@ def test_a_routed_duty_names_its_small_company_owner_in_the_policy_and_the_matri
 def test_the_load_warning_says_when_no_assignment_of_roles_can_fit_the_program(library: Library) -> None:
     two_people = variant_program("nimbus-uk", library)
     warnings = load_warnings(two_people)
-    assert warnings[0] == "more than is plausible: Mei Lin (87 controls, 1605.5 hours a year)."
-    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 113 controls "
-                                  "in force take 1944 hours a year, and the 2 people named in company.yml can give "
+    assert warnings[0] == ("more than is plausible: Mei Lin (120 controls, 1815.5 hours a year); "
+                           "Tom Reid (32 controls, 360 hours a year).")
+    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 152 controls "
+                                  "in force take 2176 hours a year, and the 2 people named in company.yml can give "
                                   "680 hours")
     assert "**Warning: one person carries more than is plausible.** This is a physical limit" in \
         program_page(two_people)
@@ -179,5 +180,19 @@ def test_policyforge_new_prints_the_load_warning_of_the_company_it_made(
     monkeypatch.setattr(program_module, "load_program", lambda repo: variant_program("nimbus-uk", library))
     _warn_load(Path("nimbus-ledger"))
     err = capsys.readouterr().err
-    assert err.startswith("warning: more than is plausible: Mei Lin (87 controls, 1605.5 hours a year).\n"
+    assert err.startswith("warning: more than is plausible: Mei Lin (120 controls, 1815.5 hours a year); "
+                          "Tom Reid (32 controls, 360 hours a year).\n"
                           "  This is a physical limit")
+
+
+@pytest.mark.parametrize(("part", "host"), [
+    ("RET-01", "PMG-02"), ("MON-01", "PMG-02"), ("TRN-07", "PMG-02"), ("MON-05", "GOV-03"), ("GOV-06", "HRS-07"),
+    ("GOV-08", "PMG-01"), ("HRS-08", "ACC-03"), ("PRV-03", "PRV-12"), ("COC-03", "COC-02"), ("PMG-07", "HRS-06"),
+    ("AUT-06", "HRS-03")])
+def test_a_duty_with_its_own_trigger_cadence_or_person_is_never_folded_into_another(
+        library: Library, part: str, host: str) -> None:
+    # The auditor's exceptions 2-4: these pairs share a subject but not one run by one person.
+    program = variant_program("nimbus-uk", library)
+    assert program.merged_host(part) is None
+    assert part not in {p for c in program.controls() for p in c.merges}
+    assert library.catalog.controls[part].merged_into is None
