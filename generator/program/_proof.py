@@ -15,6 +15,7 @@ on its scope and its report:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model._catalog import Control
@@ -68,17 +69,17 @@ class EvidenceMap:
 
     def proving(self) -> dict[str, tuple[str, ...]]:
         """Map each requested item to the ids of the controls it proves, in id order."""
-        out: dict[str, list[str]] = {}
-        for cid in sorted(self.proofs):
-            for eid in self.proofs[cid].requested:
-                out.setdefault(eid, []).append(cid)
-        return {eid: tuple(out[eid]) for eid in sorted(out)}
+        return self._by_item(lambda proof: proof.requested)
 
     def later(self) -> dict[str, tuple[str, ...]]:
         """Map each item a later Type II window asks for to the ids of the controls it will prove."""
+        return self._by_item(lambda proof: proof.later)
+
+    def _by_item(self, items: Callable[[ControlProof], tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        """Invert control → items (``items`` picks which) into item → control ids, both in id order."""
         out: dict[str, list[str]] = {}
         for cid in sorted(self.proofs):
-            for eid in self.proofs[cid].later:
+            for eid in items(self.proofs[cid]):
                 out.setdefault(eid, []).append(cid)
         return {eid: tuple(out[eid]) for eid in sorted(out)}
 
