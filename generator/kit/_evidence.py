@@ -23,7 +23,7 @@ from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..model._roles import role_title
 from ..program._program import CATEGORY_TITLES, Program
-from ..program._proof import DESIGN_EVIDENCE, WALKTHROUGH, evidence_map
+from ..program._proof import DESIGN_EVIDENCE, WALKTHROUGH, EvidenceMap, evidence_map
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
@@ -306,13 +306,12 @@ class EvidencePlan:
         return sum(1 for row in self.rows if str(row.needed).startswith("population"))
 
 
-def _links(program: Program, controls: list[Control]) -> tuple[dict[str, list[Control]], list[str]]:
+def _links(proofs: EvidenceMap, controls: list[Control]) -> tuple[dict[str, list[Control]], list[str]]:
     """Map each requested evidence id to the in-scope controls it proves; also return the design-only controls.
 
     Which items prove which control is ``program._proof.evidence_map``: the control matrix and the
     readiness page print the same answer.
     """
-    proofs = evidence_map(program)
     by_id = {c.id: c for c in controls}
     links = {eid: [by_id[cid] for cid in cids] for eid, cids in proofs.proving().items()}
     return links, list(proofs.design_only())
@@ -325,15 +324,17 @@ def owner_role(controls: list[Control]) -> str:
     return max(order, key=lambda role: (counts[role], -order.index(role)))
 
 
-def _citing_parts(program: Program, control: Control, eid: str) -> list[Control]:
-    """Return the controls folded into ``control`` (itself included) that cite ``eid`` themselves.
+def _citing_parts(program: Program, proofs: EvidenceMap, control: Control, eid: str) -> list[Control]:
+    """Return the duties of ``control`` (its own, and each control merged into it) that ``eid`` proves.
 
-    A lean host carries the criteria of every control merged into it; an item proves only what
-    the controls citing it address, so user access reviews do not map the joiner's code-of-conduct
-    criteria because the joiner control was merged beside them.
+    A lean host carries the criteria of every control merged into it; an item proves only the duties
+    whose proof asks for it (``program._proof``), so user access reviews do not map the joiner's
+    code-of-conduct criteria because the joiner control was merged beside them.
     """
-    parts = [part for cid in (control.id, *control.merges) if (part := program.control(cid)) is not None]
-    return [part for part in parts if eid in part.evidence] or [control]
+    if not control.merges:
+        return [control]
+    duties = (program.control(cid) for cid in proofs.proof(control.id).proving(eid))
+    return [part for part in duties if part is not None] or [control]
 
 
 def evidence_plan(program: Program) -> EvidencePlan:
@@ -343,7 +344,8 @@ def evidence_plan(program: Program) -> EvidencePlan:
     systems = load_evidence_systems(program.library.root, set(catalog.evidence))
     sampling = load_sampling(program.library.root)
     controls = program.controls()
-    links, design_only = _links(program, controls)
+    proofs = evidence_map(program)
+    links, design_only = _links(proofs, controls)
     order = {cid: n for n, cid in enumerate(catalog.criteria)}
     rows: list[EvidenceRow] = []
     items = company_items(program, links)
@@ -352,7 +354,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
         proved = sorted(links[eid], key=lambda c: c.id)
         criteria = set(program.scoped(item.criteria))
         for control in proved:
-            for part in _citing_parts(program, control, eid):
+            for part in _citing_parts(program, proofs, control, eid):
                 criteria.update(program.scoped(part.criteria))
         role = owner_role(proved)
         rhythm = cadence(item, [c.frequency for c in proved])

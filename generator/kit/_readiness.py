@@ -25,12 +25,12 @@ from pathlib import Path
 import yaml
 
 from .._errors import PolicyforgeError, Problem, did_you_mean
-from ..model._catalog import ChecklistItem, Control
+from ..model._catalog import Catalog, ChecklistItem, Control
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._yaml import StrictLoader
 from ..program._program import Program
-from ..program._proof import evidence_map
+from ..program._proof import ControlProof, PartProof, evidence_map
 from ..repo._files import write_atomic
 from ..repo._layout import READINESS_FILE as READINESS_FILE
 
@@ -298,6 +298,11 @@ def carrier(program: Program) -> dict[str, PolicyDoc]:
     return program.carriers()
 
 
+def _answering(catalog: Catalog, proof: ControlProof, key: str) -> tuple[PartProof, ...]:
+    """Return the duties of a control in force that carry a checklist item (all of them when none names it)."""
+    return tuple(part for part in proof.parts if key in catalog.controls[part.control].checklist) or proof.parts
+
+
 def assess(program: Program, entries: dict[str, Entry] | None) -> Readiness:
     """Trace every checklist item to the company's controls, sections and evidence, with its status."""
     catalog = program.library.catalog
@@ -309,13 +314,14 @@ def assess(program: Program, entries: dict[str, Entry] | None) -> Readiness:
         controls = tuple(c for c in program.controls() if key in c.checklist and c.id in carried)
         found = dict.fromkeys(Section(carried[c.id], c.section) for c in controls)
         sections = tuple(sorted(found, key=lambda s: s.doc.id))
-        # The items the evidence plan asks for these controls, then (Type I) those a Type II window adds.
-        requested = {ev for c in controls for ev in proofs.proof(c.id).requested}
-        later = {ev for c in controls for ev in proofs.proof(c.id).later} - requested
+        # The items the evidence plan asks for the duties that answer the item (a lean host's merged part
+        # answers its own items), then (Type I) those a Type II window adds.
+        duties = [part for c in controls for part in _answering(catalog, proofs.proof(c.id), key)]
+        requested = {ev for part in duties for ev in part.requested}
+        later = {ev for part in duties for ev in part.later} - requested
         operating = tuple(sorted(later))
         items.append(Item(checklist, controls, sections, tuple(sorted(requested | later)), operating,
-                          design_only=type1 and bool(controls)
-                          and all(proofs.proof(c.id).design_only for c in controls),
+                          design_only=type1 and bool(duties) and all(part.design_only for part in duties),
                           entry=(entries or {}).get(key, Entry(key))))
     return Readiness(tuple(items), program.as_of, type1, entries is not None)
 

@@ -19,11 +19,11 @@ from ._program import (
     load_program,
     program_from_library,
 )
-from ._proof import DESIGN_EVIDENCE, ControlProof, EvidenceMap, evidence_map
+from ._proof import DESIGN_EVIDENCE, ControlProof, EvidenceMap, PartProof, evidence_map
 
 __all__ = [
     "CATEGORY_TITLES", "CODEOWNERS_FILE", "COMPANION_DIR", "COMPANY_FILE", "DESIGN_EVIDENCE", "PDF_DIR",
-    "POLICIES_DIR", "ControlProof", "CoverageRow", "EvidenceMap", "evidence_map",
+    "POLICIES_DIR", "ControlProof", "CoverageRow", "EvidenceMap", "PartProof", "evidence_map",
     "Program", "build_date", "companion_pages", "company_policy_from_template", "in_scope_templates", "lint_library",
     "load_program", "program_from_library", "variant_program",
 ]

@@ -11,6 +11,11 @@ on its scope and its report:
 - a Type I report is about design at one date: it asks only for items marked ``type1``. A control
   whose items are all operating evidence is shown by its approved policy (``DESIGN_EVIDENCE``) and a
   walk-through, and its operating items are named as the evidence a later Type II window asks for.
+
+In a small company's lean program a host runs the controls merged into it (``Control.merges``). Each
+duty is proved on its own: the host's own duty by its own items, each merged part by the part's items.
+An item of a merged part (about another subject) never proves the host's own duty, so a Type I duty
+with no design item of its own is shown by the approved policy and a walk-through, named in the cell.
 """
 
 from __future__ import annotations
@@ -30,6 +35,17 @@ LATER_MARK = "(Type II)"
 
 
 @dataclass(frozen=True)
+class PartProof:
+    """The evidence of one duty of a control in force: its own, or that of a control merged into it."""
+
+    control: str
+    requested: tuple[str, ...]
+    later: tuple[str, ...]
+    # Type I: the duty has no requested item of its own, so the approved policy and a walk-through show it.
+    design_only: bool
+
+
+@dataclass(frozen=True)
 class ControlProof:
     """The evidence of one control for one company."""
 
@@ -38,12 +54,28 @@ class ControlProof:
     requested: tuple[str, ...]
     # Operating items a Type I report does not ask for: a later Type II window asks for them.
     later: tuple[str, ...]
-    # Type I: no requested item of its own, so the approved policy and a walk-through show it.
+    # Type I: no duty of the control has a requested item of its own, so the approved policy and a
+    # walk-through show it.
     design_only: bool
+    # The control's own duty first, then each control merged into it (lean program), each proved on its own.
+    parts: tuple[PartProof, ...] = ()
+
+    def design_parts(self) -> tuple[str, ...]:
+        """Return the duties (own id or merged control ids) shown by their design, in the order of ``parts``."""
+        return tuple(part.control for part in self.parts if part.design_only)
+
+    def proving(self, eid: str) -> tuple[str, ...]:
+        """Return the duties a requested item proves: the own id and/or the merged control ids."""
+        return tuple(part.control for part in self.parts if eid in part.requested)
 
     def cell(self) -> str:
-        """Return the evidence as the control matrix prints it: ``EV-01 + walk-through; EV-73 (Type II)``."""
-        shown = [f"{eid} + {WALKTHROUGH}" if self.design_only and eid == DESIGN_EVIDENCE else eid
+        """Return the evidence as the control matrix prints it: ``EV-01 + walk-through; EV-73 (Type II)``.
+
+        When only some duties of a lean host are shown by design, the walk-through names them:
+        ``EV-40, EV-01 + walk-through (INC-04, INC-05)``.
+        """
+        named = "" if self.design_only else f" ({', '.join(self.design_parts())})"
+        shown = [f"{eid} + {WALKTHROUGH}{named}" if eid == DESIGN_EVIDENCE and self.design_parts() else eid
                  for eid in self.requested]
         parts = [", ".join(shown)] if shown else []
         if self.later:
@@ -88,17 +120,31 @@ class EvidenceMap:
         return tuple(cid for cid in sorted(self.proofs) if self.proofs[cid].design_only)
 
 
-def _proof(program: Program, control: Control, type2: bool) -> ControlProof:
+def _part_proof(program: Program, part: Control, type2: bool) -> PartProof:
+    """Return the evidence of one duty, from the items that duty cites itself."""
     catalog = program.library.catalog.evidence
-    items = [catalog[eid] for eid in control.evidence]
+    items = [catalog[eid] for eid in part.evidence]
     relevant = [item for item in items if program.scoped(item.criteria)] or items
     if type2:
-        return ControlProof(control.id, tuple(item.id for item in relevant), (), False)
-    design = [item.id for item in relevant if item.type1]
+        return PartProof(part.id, tuple(item.id for item in relevant), (), False)
+    design = tuple(item.id for item in relevant if item.type1)
     later = tuple(item.id for item in relevant if not item.type1)
-    if design:
-        return ControlProof(control.id, tuple(design), later, False)
-    return ControlProof(control.id, (DESIGN_EVIDENCE,), later, True)
+    return PartProof(part.id, design or (DESIGN_EVIDENCE,), later, not design)
+
+
+def _duties(program: Program, control: Control) -> list[Control]:
+    """Return the control's own duty (as the library states it) and each control merged into it."""
+    if not control.merges:
+        return [control]
+    own = program.control(control.id) or control
+    return [own, *(part for cid in control.merges if (part := program.control(cid)) is not None)]
+
+
+def _proof(program: Program, control: Control, type2: bool) -> ControlProof:
+    parts = tuple(_part_proof(program, duty, type2) for duty in _duties(program, control))
+    requested = tuple(dict.fromkeys(eid for part in parts for eid in part.requested))
+    later = tuple(eid for eid in dict.fromkeys(eid for part in parts for eid in part.later) if eid not in requested)
+    return ControlProof(control.id, requested, later, all(part.design_only for part in parts), parts)
 
 
 def evidence_map(program: Program) -> EvidenceMap:
