@@ -206,7 +206,9 @@ def test_a_type1_matrix_cites_what_the_plan_asks_for_and_marks_operating_items_t
     assert "INC-10" in ev01.controls and "EV-73" not in {row.item.id for row in plan.rows}
     # One count: the plan's summary, the matrix's sentence and the EV-01 row name the same controls.
     design = proofs.design_only()
-    assert len(design) == 36 and set(design) <= set(ev01.controls)
+    # 37: PRV-01 (the Privacy Officer's report to the CEO) no longer cites the org chart (EV-03); its report
+    # (EV-74) is operating evidence, so a Type I shows it by its design.
+    assert len(design) == 37 and set(design) <= set(ev01.controls)
     assert f"{len(design)} controls whose operating evidence" in evidence_page(program, plan)
     assert f"{len(design)} controls whose own evidence is operating evidence" in grouped_matrix_page(program)
     assert matrix_evidence(grouped_matrix_page(program))["INC-10"] == ({"EV-01"}, {"EV-73"})
@@ -291,13 +293,13 @@ def test_a_recurring_control_proved_only_by_a_document_is_caught_with_file_line_
     shutil.copytree(LIBRARY, root)
     controls = root / "controls" / "POL-28.yaml"
     text = controls.read_text(encoding="utf-8")
-    assert text.count("evidence: [EV-03, EV-62, EV-74]") == 1
-    controls.write_text(text.replace("evidence: [EV-03, EV-62, EV-74]", "evidence: [EV-03, EV-62]"), encoding="utf-8")
+    assert text.count("evidence: [EV-62, EV-74]") == 1
+    controls.write_text(text.replace("evidence: [EV-62, EV-74]", "evidence: [EV-62]"), encoding="utf-8")
     program = variant_program("acme-us", load_library(root))
     problems = run_rules(library_view(program), ["KIT002"])
     assert [p.message for p in problems] == [
         "KIT002 control PRV-01 runs quarterly, so the sampling table asks for 2 dated artefacts in the 6-month "
-        "window, but its evidence shows fewer runs: EV-03 (document, 1), EV-62 (document, 1)"]
+        "window, but its evidence shows fewer runs: EV-62 (document, 1)"]
     lines = controls.read_text(encoding="utf-8").splitlines()
     assert problems[0].where == str(controls) and lines[problems[0].line - 1].strip() == "- id: PRV-01"
     assert "periodic item" in problems[0].fix
