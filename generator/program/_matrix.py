@@ -25,6 +25,11 @@ _COMMITTEE = r"security committee|committee (meeting|minutes|member)|the committ
 _BOARD_EVIDENCE = r"Board / leadership|board, advisory"
 _SECOND_REGION_EVIDENCE = r"second-region copy|cross-region/account|multi-AZ/region|copies to the recovery region"
 _PHI_EVIDENCE = r"DPAs/BAAs|\bBAAs where"
+# A fully remote company has no premises: no office storage, office section or link, or office-away wording.
+_PREMISES = (r"outside company premises|on company premises|locked storage|#offices\b|§offices|Company offices"
+             r"|away from the office|Office, home and public")
+# Runbook roster: a deputy cell left blank after the role holder's name and email.
+_BLANK_DEPUTY = r"\| [^|\n]+@[^|\n]+ \| \| \| "
 # Phrases a machine writes: a service name carrying its own parentheses, a doubled verb, a bare plural.
 _MACHINE_GRAMMAR = r"Kubernetes Engine \(regional|enforces the enforced|hours recovery time and"
 # Each provider has its own unit of isolation: an AWS account, a Google Cloud project, an Azure subscription.
@@ -69,11 +74,14 @@ MATRIX: dict[str, MatrixCompany] = {
                 r"europe-west1", r"every 12 months during the penetration test", _BOARD_EVIDENCE,
                 _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE, r"by the board\b", _NOT_GCP_UNITS,
                 r"acquiring bank|authorisation or refund needs it", _MACHINE_GRAMMAR, r"primary region",
-                r"Company offices|own sites", r"other than the data's own", r"Company email and chat \|"),
+                r"Company offices|own sites", r"other than the data's own", r"Company email and chat \|", _PREMISES,
+                _BLANK_DEPUTY),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy",
-                 r"the outside security adviser attends in place of either one who is absent"),
+                 r"the outside security adviser attends in place of either one who is absent",
+                 r"at the home of the engineer the CTO designates", r"\]\(#premises\)",
+                 r"\| Mei Lin \| mei@nimbus\.example \| \| Tom Reid \(Chief Executive Officer\) \|"),
         notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency",
         ignore_case=True),
     "acme-us": MatrixCompany(
@@ -88,9 +96,11 @@ MATRIX: dict[str, MatrixCompany] = {
          "data_residency": "European Union", "customer_regions": "eu", "data_role": "controller",
          "compute": "ecs", "database": "aurora", "iac_tool": "opentofu", "status_page": ""},
         absent=(_GCP, _AZURE, _US_LAW, r"US dollars", r"HIPAA", r"Information Commissioner",
-                r"leadership security meeting"),
+                r"leadership security meeting", r"at the home of the engineer", _BLANK_DEPUTY),
         present=(r"euros", r"General Data Protection Regulation", r"supervisory authority",
-                 r"Amazon ECS on AWS Fargate", r"Amazon Aurora", r"tofu plan", r"[Vv]isitor"),
+                 r"Amazon ECS on AWS Fargate", r"Amazon Aurora", r"tofu plan", r"[Vv]isitor",
+                 r"4\.2 Company offices \{#premises\}", r"in locked storage in an office",
+                 r"locked cabinet or room of an office", r"working away from the office"),
         notes="AWS in the EU, office, 201-500, controller, Germany"),
     "health-azure": MatrixCompany(
         {"company_name": "Carewell", "cloud_providers": "azure", "cloud_regions": "eastus2, centralus",
@@ -106,7 +116,7 @@ MATRIX: dict[str, MatrixCompany] = {
         {"company_name": "Orbit Retail", "cloud_providers": "aws, gcp", "cloud_regions": "us-east-1, us-central1",
          "work_model": "remote", "headcount_band": "501-1000", "data_payment": True, "payment_role": "merchant",
          "uses_contractors": False},
-        absent=(_OFFICE, r"HIPAA", r"every 6 months and after any change"),
+        absent=(_OFFICE, r"HIPAA", r"every 6 months and after any change", _PREMISES),
         present=(r"Amazon GuardDuty is enabled in every account", r"Security Command Center Premium",
                  r"AWS CloudTrail and Cloud Audit Logs", r"every 12 months during the penetration test",
                  r"security committee", _PCI, r"notifies the acquiring bank", r"authorisation or refund needs it"),
@@ -117,8 +127,10 @@ MATRIX: dict[str, MatrixCompany] = {
          "data_residency": "Canada", "data_pii": False, "scope_privacy": False, "scope_availability": False,
          "scope_processing_integrity": False, "customer_regions": "other"},
         absent=(_GCP, _AZURE, r"HIPAA", _PCI, r"GDPR", _US_LAW, r"US dollars",
-                r"Privacy and Data Protection Policy\]", _BOARD, _BOARD_EVIDENCE, _PHI_EVIDENCE),
-        present=(r"Canadian dollars", r"ca-west-1", r"outside security adviser", r"leadership security meeting"),
+                r"Privacy and Data Protection Policy\]", _BOARD, _BOARD_EVIDENCE, _PHI_EVIDENCE, r"the only region",
+                r"at the home of the engineer"),
+        present=(r"Canadian dollars", r"ca-west-1", r"outside security adviser", r"leadership security meeting",
+                 r"copied automatically within 4 hours of completion to ca-west-1, the recovery region"),
         notes="AWS in Canada, office, 1-20, no board, no personal data, Security and Confidentiality"),
     "uk-azure-hybrid": MatrixCompany(
         {"company_name": "Thames Analytics", "cloud_providers": "azure", "cloud_regions": "uksouth, ukwest",
@@ -135,7 +147,7 @@ MATRIX: dict[str, MatrixCompany] = {
         absent=(_AWS, _AZURE, _OFFICE, r"Each backup is locked with|Vault Lock",
                 r"separate project from\s+the production",
                 r"every account and every region", r"zone-redundant",
-                r"copies to the recovery region|a copy in the recovery region of every"),
+                r"copies to the recovery region|a copy in the recovery region of every", _PREMISES),
         present=(r"Cloud Run", r"cannot copy backups to another region", r"offers no immutability lock",
                  r"Cloud SQL automated backups", r"activated at the organization level"),
         notes="GCP with Cloud Run and Cloud SQL automated backups (no lock, no cross-region copy), remote, US"),

@@ -67,7 +67,37 @@ def _holders(facts: Facts) -> dict[str, Any]:
     officer = str(facts.people.role("security_officer").email).lower()
     other = next(((title, name) for email, (title, name) in holders.items() if email != officer), None)
     return {"people_count": len(holders),
-            "second": {"title": other[0], "name": other[1]} if other else {"title": "", "name": ""}}
+            "second": {"title": other[0], "name": other[1]} if other else {"title": "", "name": ""},
+            "deputy": deputies(facts)}
+
+
+# Who stands in for each role of the incident roster when its holder cannot be reached: the first of these
+# roles that another person holds. The order follows the duty: security and technology cover each other, the
+# Chief Executive Officer covers the people and privacy decisions.
+DEPUTY_ORDER: dict[str, tuple[str, ...]] = {
+    "security_officer": ("cto", "ceo", "privacy_officer", "head_of_people"),
+    "cto": ("security_officer", "ceo", "privacy_officer", "head_of_people"),
+    "ceo": ("cto", "security_officer", "privacy_officer", "head_of_people"),
+    "privacy_officer": ("security_officer", "ceo", "cto", "head_of_people"),
+    "head_of_people": ("ceo", "privacy_officer", "cto", "security_officer"),
+}
+
+
+def deputies(facts: Facts) -> dict[str, dict[str, str]]:
+    """Return each roster role's deputy (title and name), derived from who holds the other roles.
+
+    A deputy is always someone other than the holder, so a company where two people hold every role gets
+    the other person, never a blank cell; where one person holds them all, the title and name are "".
+    """
+    def email(role: str) -> str:
+        return str(facts.people.role(role).email).lower()
+
+    out: dict[str, dict[str, str]] = {}
+    for role, order in DEPUTY_ORDER.items():
+        pick = next((other for other in order if email(other) != email(role)), None)
+        out[role] = ({"title": ROLE_TITLES[pick], "name": str(facts.people.role(pick).name)} if pick
+                     else {"title": "", "name": ""})
+    return out
 
 
 def architecture_words(facts: Facts, places: PlaceData) -> dict[str, Any]:

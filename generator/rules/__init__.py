@@ -30,7 +30,11 @@ from ._control_rules import (
     one_owner_one_cadence,
     one_record_per_control,
 )
-from ._fit_rules import office_duty_needs_an_office, second_region_duty_needs_a_second_region
+from ._fit_rules import (
+    office_duty_needs_an_office,
+    only_region_claim_holds,
+    second_region_duty_needs_a_second_region,
+)
 from ._kit_rules import counts_meet_the_sampling_table, evidence_cadences_agree, kit_text_fits_the_company
 from ._sod_rules import approval_routing_names_alternate, history_has_no_self_approval, roles_do_not_check_themselves
 
@@ -47,6 +51,8 @@ RULES: tuple[Rule, ...] = (
          second_region_duty_needs_a_second_region),
     Rule("FIT002", "a fully remote company has no office duty in its policies, controls or evidence plan",
          office_duty_needs_an_office),
+    Rule("FIT004", "no sentence calls a region the only one of its provider inside the residency area when the "
+         "region catalog lists another", only_region_claim_holds),
     Rule("COM006", "a legal deadline the law makes conditional is printed with its condition", legal_conditions_kept),
     Rule("COM007", "a sentence or control statement about a duty with a named deadline states that deadline, "
          "not another", deadlines_agree),

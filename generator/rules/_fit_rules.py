@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .._errors import Problem
-from ..render._tailoring import has_regional_copy
+from ..render._render import join_and
+from ..render._tailoring import has_regional_copy, residency_words
 from ._base import RuleInput
 
 # A duty that needs a copy of the data in another region.
@@ -25,6 +26,9 @@ SECOND_REGION_DUTY = re.compile(
 _NO_SECOND_REGION = re.compile(
     r"\bno (?:recovery|second) region\b|\bno backup is copied\b|\bcannot copy\b|\bnot copied\b|"
     r"\bno recovery region holds\b|\bhas no second region\b", re.IGNORECASE)
+# A claim that the company's region is the only one its provider has inside the residency area.
+ONLY_REGION = re.compile(r"\bthe only region\b|\bhas no second region\b", re.IGNORECASE)
+_NEVER = re.compile(r"(?!)")
 # A duty only an office can carry.
 OFFICE_DUTY = re.compile(
     r"office badge|badge list|\bbadges? (?:is|are) (?:issued|deactivated|collected)|visitor log|visitors sign in|"
@@ -107,3 +111,22 @@ def office_duty_needs_an_office(view: RuleInput) -> Iterator[Problem]:
             yield Problem(str(path), f"{eid} asks a remote company for '{found.group(0)}': "
                           f"…{detail[:120]}…",
                           f"give {eid} a detail_remote: that names the evidence a remote company has", at)
+
+
+def only_region_claim_holds(view: RuleInput) -> Iterator[Problem]:
+    """No sentence calls the company's region the only one inside the residency area when the catalog knows another.
+
+    A provider often has several regions inside one country or area (AWS has ca-central-1 and ca-west-1 in
+    Canada): "the only region" is then untrue, and an auditor reads the accepted risk of losing the region
+    as a choice the text hides.
+    """
+    facts = view.program.facts
+    words = residency_words(facts, view.program.library.catalog.places)
+    spare = list(words["spare_regions"])
+    if not spare:
+        return
+    for where, at, sentence, claim in _duties(view, ONLY_REGION, _NEVER):
+        yield Problem(where, f"'{claim}' is untrue: the provider also has {join_and(spare)} inside the residency "
+                      f"area ({words['area']}): …{sentence[:120]}…",
+                      "write the claim under {% if not residency.recovery_region %} and name what holds otherwise "
+                      "(residency.recovery_region, residency.regional_copy)", at)

@@ -242,7 +242,37 @@ def test_runbook_roster_names_every_role_holder_with_their_email(library: Librar
     roster = table_rows(pages["example"]["companion/incident-response-runbook.md"], "## 2. Contact roster")
     for role in ("security_officer", "cto", "ceo", "privacy_officer", "head_of_people"):
         name, email = program.facts.get(f"people.{role}.name"), program.facts.get(f"people.{role}.email")
-        assert any(row[1] == name and row[2] == email and row[3] == "" for row in roster), role
+        assert any(row[1] == name and row[2] == email and row[3] == "" and row[4] != ""
+                   and not row[4].startswith(name) for row in roster), role
+
+
+def test_runbook_names_a_deputy_for_every_role_who_is_never_its_holder(library: Library) -> None:
+    # nimbus-uk: Mei Lin is CTO and Security Officer, Tom Reid holds the other three roles.
+    page = companion_pages(variant_program("nimbus-uk", library))["companion/incident-response-runbook.md"]
+    deputies = {row[0]: row[4] for row in table_rows(page, "## 2. Contact roster")}
+    assert deputies == {
+        "Security Officer": "Tom Reid (Chief Executive Officer)",
+        "Chief Technology Officer": "Tom Reid (Chief Executive Officer)",
+        "Chief Executive Officer": "Mei Lin (Chief Technology Officer)",
+        "Privacy Officer": "Mei Lin (Security Officer)",
+        "Head of People": "Mei Lin (Chief Technology Officer)",
+        "On-call engineer": "the secondary on the rota, paged after 15 minutes without acknowledgement",
+        "Communications lead and scribe": "the incident commander",
+    }
+    assert "the deputy takes the role's duty when its holder has not acknowledged a page within 15 minutes" in (
+        " ".join(page.split()))
+
+
+def test_runbook_of_a_company_where_one_person_holds_every_role_says_no_role_has_a_deputy(library: Library) -> None:
+    one = {f"{role}_{field}": value for role in ("ceo", "cto", "security_officer", "privacy_officer",
+                                                 "head_of_people", "approver")
+           for field, value in (("name", "Ada Solo"), ("email", "ada@acme.example"))}
+    one |= {"alternate_approver_name": "Sam Ortiz", "alternate_approver_email": "sam@acme.example",
+            "headcount_band": "1-20", "has_board": False}
+    page = companion_pages(variant_program("example", library, one))["companion/incident-response-runbook.md"]
+    roster = table_rows(page, "## 2. Contact roster")
+    assert [row[4] for row in roster[:5]] == ["none inside the company"] * 5
+    assert "One person holds every role, so no role has a deputy inside the company" in " ".join(page.split())
 
 
 def test_runbook_follows_the_status_page_fact(pages: dict[str, dict[str, str]]) -> None:

@@ -572,6 +572,47 @@ def test_a_single_region_company_may_be_told_it_has_no_second_region(tmp_path: P
     assert found(program(root, **variant_answers("nimbus-uk")), "FIT001") == []
 
 
+ONLY_REGION_CLAIM = "Backups stay in ca-central-1, the only region inside the residency area, recorded in the ticket."
+
+
+def test_calling_a_region_the_only_one_in_the_residency_area_is_caught_when_the_catalog_has_another(
+        tmp_path: Path) -> None:
+    from policyforge.program._lint import variant_answers
+
+    root = make_library(tmp_path, **{POLICY: with_statement(ONLY_REGION_CLAIM)})
+    problems = found(program(root, **variant_answers("maple-no-pii")), "FIT004")
+    assert [(p.where.rsplit("/", 1)[-1], p.line) for p in problems] == [
+        ("POL-02-policy-management.md", line_of(root / POLICY, "**2.2**"))]
+    assert "'the only region' is untrue: the provider also has ca-west-1 inside the residency area (Canada)" in (
+        problems[0].message)
+    # Google Cloud has one region in the United Kingdom: there the claim is true.
+    assert found(program(root, **variant_answers("nimbus-uk")), "FIT004") == []
+
+
+def test_bak04_names_where_backups_are_kept_as_the_region_catalog_has_it() -> None:
+    from policyforge.program._lint import variant_program
+
+    library = load_library(LIBRARY)
+    control = library.catalog.controls["BAK-04"]
+
+    def statement(name: str, answers: dict[str, Any] | None = None) -> str:
+        prog = variant_program(name, library, answers)
+        return " ".join(prog.render_statement(control, prog.policies["POL-23"]).split())
+
+    assert statement("maple-no-pii") == (
+        "Each Tier 1 backup is copied automatically within 4 hours of completion to ca-west-1, the recovery region "
+        "inside the residency area (Canada), in a different account from the primary backups.")
+    assert statement("nimbus-uk") == (
+        "Tier 1 backups are stored across zones of europe-west2, the only region of Google Cloud inside the "
+        "residency area (United Kingdom), and the loss of the region is an accepted risk recorded in the risk "
+        "register.")
+    assert statement("example", {"cloud_providers": "gcp", "cloud_regions": "us-central1", "compute": "cloud-run",
+                                 "backup_tool": "Cloud SQL automated backups"}) == (
+        "Tier 1 backups are stored across zones of us-central1, where Cloud SQL automated backups keep them, so no "
+        "other region of Google Cloud inside the residency area (United States) holds a copy, and the loss of the "
+        "region is an accepted risk recorded in the risk register.")
+
+
 def test_office_duty_in_a_remote_company_is_caught_in_policy_and_control(tmp_path: Path) -> None:
     root = make_library(tmp_path, **{POLICY: with_statement(OFFICE_DUTY),
                                      CONTROLS: with_control(OFFICE_DUTY, evidence="EV-01")})
