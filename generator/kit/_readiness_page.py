@@ -18,7 +18,7 @@ from ..program._program import Program
 from ..program._proof import LATER_MARK
 from ..render._escape import markdown_text
 from ..render._render import long_date
-from ._evidence import evidence_plan
+from ._evidence import EvidencePlan, evidence_plan
 from ._evidence_text import checklist_note, company_items, schedule, schedule_text, serving
 from ._readiness import DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_STARTED, Item, Readiness, assess, carrier, load_entries
 
@@ -157,13 +157,16 @@ def _evidence_cell(item: Item, type1: bool) -> str:
     return ", ".join(cells)
 
 
-def readiness_page(program: Program, repo_root: Path) -> str:
-    """Return the readiness page: a chart by area, overdue items, each item traced, and the evidence named."""
+def readiness_page(program: Program, repo_root: Path, plan: EvidencePlan | None = None) -> str:
+    """Return the readiness page: a chart by area, overdue items, each item traced, and the evidence named.
+
+    ``plan`` is the program's evidence plan when the caller has it already (the site's evidence page).
+    """
     keys = list(program.library.catalog.checklist)
-    return readiness_page_text(program, assess(program, load_entries(repo_root, keys)))
+    return readiness_page_text(program, assess(program, load_entries(repo_root, keys)), plan)
 
 
-def readiness_page_text(program: Program, readiness: Readiness) -> str:
+def readiness_page_text(program: Program, readiness: Readiness, plan: EvidencePlan | None = None) -> str:
     """Return the readiness page of an assessed checklist (``readiness_page`` reads the statuses first)."""
     overall = readiness.overall
     report = (ReportType.TYPE1 if readiness.type1 else ReportType.TYPE2).label
@@ -210,11 +213,11 @@ def readiness_page_text(program: Program, readiness: Readiness) -> str:
             out.append(f"| {label} | {_status_cell(program, item, readiness.as_of)} | "
                        f"{_answers_cell(program, item, cache)} | {_evidence_cell(item, readiness.type1)} |")
         out.append("")
-    out += evidence_section(program, readiness)
+    out += evidence_section(program, readiness, plan)
     return "\n".join(out) + "\n"
 
 
-def evidence_section(program: Program, readiness: Readiness) -> list[str]:
+def evidence_section(program: Program, readiness: Readiness, plan: EvidencePlan | None = None) -> list[str]:
     """Return the lines of the table of evidence: every item of the evidence plan, and the items the rows name.
 
     Each item is listed with how often it is refreshed: each frequency of the controls in force it
@@ -222,7 +225,7 @@ def evidence_section(program: Program, readiness: Readiness) -> list[str]:
     of its own. The last column says what the report asks for: the plan's count for a Type II window,
     whether a Type I requests the item at its as-of date.
     """
-    plan = evidence_plan(program)
+    plan = plan or evidence_plan(program)
     rows = {row.item.id: row for row in plan.rows}
     named = {ev for item in readiness.items for ev in item.evidence}
     used = sorted(set(rows) | named)

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ..kit._acknowledgement import acknowledgement_page
-from ..kit._evidence import evidence_page
+from ..kit._evidence import evidence_page, evidence_plan
 from ..kit._readiness_page import readiness_page
 from ..model._documents import AREAS, is_policy_source
 from ..program._companion import COMPANION_TITLES, companion_pages
@@ -58,14 +58,15 @@ def generated_pages(program: Program, repo: Path, pdfs: dict[str, str] | None = 
     with its file and line, as a bad policy file does.
     """
     found = release_changes(program, repo)
+    plan = evidence_plan(program)  # the evidence page and the readiness page's evidence table print the same plan
     pages = {
         "index.md": program.home_page(pdfs),
         "changes.md": changes_page(program, found),
         "controls.md": grouped_matrix_page(program),
         "program.md": program_page(program),
         "coverage.md": program.coverage_page(),
-        "evidence.md": evidence_page(program),
-        "readiness.md": readiness_page(program, repo),
+        "evidence.md": evidence_page(program, plan),
+        "readiness.md": readiness_page(program, repo, plan),
         "acknowledgements.md": acknowledgement_page(program, repo),
         **companion_pages(program),
     }
