@@ -22,9 +22,10 @@ from mkdocs.structure.pages import Page
 
 from .._errors import PolicyforgeError
 from ..model._acknowledgements import RECORDS_FILE
-from ..model._library import Library, library_root, library_stamp, load_library
+from ..model._library import Library
 from ..model._people import ROSTER_FILE
-from ..program._program import Program, load_program, page_key
+from ..program._kept import KeptInputs
+from ..program._program import Program, load_program, page_keys
 from ..render._markdown import MARKDOWN_EXTENSIONS
 from ..render._sanitize import sanitize_html
 from ..render._template_cache import theme_bytecode_cache
@@ -89,10 +90,13 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self.program: Program | None = None
         self.repo = Path.cwd()
         self.published = PublishedSet()
-        # Kept across the rebuilds of one `mkdocs serve` (see on_startup): the library while its
-        # files are unchanged, and each policy page's Markdown under the hash of what it is made of.
-        self._library: tuple[str, Library] | None = None
+        # Kept across the rebuilds of one `mkdocs serve` (see on_startup): the library, facts, parsed
+        # policies and rendered texts while what each is made of is unchanged, and each policy page's
+        # Markdown under the hash of what it is made of (with the library it was rendered from).
+        self._kept = KeptInputs()
         self._pages: dict[str, tuple[str, str]] = {}
+        self._pages_library: Library | None = None
+        self._keys: dict[str, str] = {}  # this build's page_keys
         self.rendered: list[str] = []  # the policies rendered by the last build, for the benchmark
         self.brand = True  # whether site.brand_color colours the site (mkdocs.yml leaves primary: custom)
         self.release = DRAFT  # the release tag at HEAD, or "draft": drafts carry a banner on every page
@@ -107,13 +111,13 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             self.reuse = PageReuse()
 
     def _load(self) -> Program:
-        """Load the program, reusing the library (catalogs and compiled templates) while its files are unchanged."""
-        root = library_root()
-        stamp = library_stamp(root)
-        if self._library is None or self._library[0] != stamp:
-            self._library = (stamp, load_library(root))
+        """Load the program, reusing what is unchanged since the last build (the library, facts, policies, texts)."""
+        program = load_program(self.repo, kept=self._kept)
+        if program.library is not self._pages_library:
             self._pages.clear()  # pages are kept only while the library they were rendered from is
-        return load_program(self.repo, library=self._library[1])
+            self._pages_library = program.library
+        self._keys = page_keys(program)
+        return program
 
     def _fail(self, exc: PolicyforgeError) -> PluginError:
         return PluginError("policyforge found problems:\n" + "\n".join(f"  {p}" for p in exc.problems))
@@ -218,7 +222,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
         if doc is None:
             return markdown
-        key = page_key(self.program, doc)
+        key = self._keys[doc.id]
         cached = self._pages.get(doc.id)
         if cached is not None and cached[0] == key:
             return cached[1]

@@ -17,7 +17,6 @@ from dataclasses import replace
 from ..model._catalog import FREQUENCIES, Control, EvidenceItem
 from ..program._program import Program
 from ..program._proof import evidence_map
-from ..render._render import render_markdown
 
 EVIDENCE_FILE = "catalog/evidence.yaml"
 CHECKLIST_FILE = "catalog/checklist.yaml"
@@ -79,12 +78,11 @@ def company_item(program: Program, item: EvidenceItem) -> EvidenceItem:
     docs = program.ordered_policies()
     if not docs:
         return item
-    context = program.context(docs[0])
     where = str(program.library.root / EVIDENCE_FILE)
     detail = item.detail_for(program.facts.shape.work_model)
 
     def text(source: str) -> str:
-        return " ".join(render_markdown(source, where, context).split()) if "{" in source else source
+        return " ".join(program.render_text(source, where, docs[0]).split()) if "{" in source else source
 
     return replace(item, item=text(item.item), detail=text(detail))
 
@@ -94,8 +92,7 @@ def checklist_note(program: Program, source: str) -> str:
     docs = program.ordered_policies()
     if not source or not docs:
         return ""
-    return " ".join(render_markdown(source, str(program.library.root / CHECKLIST_FILE),
-                                    program.context(docs[0])).split())
+    return " ".join(program.render_text(source, str(program.library.root / CHECKLIST_FILE), docs[0]).split())
 
 
 def company_items(program: Program, ids: Iterable[str]) -> dict[str, EvidenceItem]:

@@ -46,6 +46,7 @@ from ..repo._layout import CODEOWNERS_FILE as CODEOWNERS_FILE
 from ..repo._layout import COMPANY_FILE as COMPANY_FILE
 from ..repo._layout import PDF_DIR as PDF_DIR
 from ..repo._layout import POLICIES_DIR as POLICIES_DIR
+from ._kept import KeptInputs, RenderMemo
 
 
 def _next_section(body: str) -> int:
@@ -97,6 +98,9 @@ class Program:
     # context(): the policy-independent template variables, keyed by what they are built from
     _contexts: dict[tuple[Any, ...], tuple[Facts, Library, dict[str, Any]]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
+    # Rendered bodies and statements: a build renders a body for the readiness page and again for its
+    # page; ``mkdocs serve`` hands the same memo to each rebuild's program (see _kept.py).
+    renders: RenderMemo = field(default_factory=RenderMemo, repr=False, compare=False)
 
     # ------------------------------------------------------------------ selection
     def ordered_policies(self) -> list[PolicyDoc]:
@@ -210,13 +214,19 @@ class Program:
             cached = self._contexts[key] = (self.facts, self.library, base)
         return {**cached[2], "policy": self._policy_vars(doc)}
 
+    def render_text(self, source: str, name: str, doc: PolicyDoc, first_line: int = 1) -> str:
+        """Render library or policy text in ``doc``'s context, once per everything the rendering reads (``renders``)."""
+        scope = (self.facts, self.library, tuple(sorted(self._links().items())), self.unwritten)
+        key = (source, name, first_line, tuple(self._policy_vars(doc).items()))
+        return self.renders.text(scope, key, lambda: render_markdown(source, name, self.context(doc), first_line))
+
     def render_body(self, doc: PolicyDoc) -> str:
         """Render a policy's own text with the company's facts."""
-        return render_markdown(doc.body, doc.path, self.context(doc), first_line=doc.body_line)
+        return self.render_text(doc.body, doc.path, doc, doc.body_line)
 
     def render_statement(self, control: Control, doc: PolicyDoc) -> str:
         """Render a control statement, which may name facts too."""
-        return render_markdown(control.statement, control.source, self.context(doc)).strip()
+        return self.render_text(control.statement, control.source, doc).strip()
 
     def docid(self, doc: PolicyDoc) -> str:
         """Return the policy's document number, ``ACME-POL-13``."""
@@ -592,9 +602,17 @@ def seal_first_approvals(program: Program) -> Program:
     return program
 
 
-def load_program(repo: Path, library: Library | None = None, as_of: dt.date | None = None) -> Program:
-    """Load a company repository: ``company.yml`` and every policy file under ``policies/``."""
-    facts = load_facts(repo / COMPANY_FILE)
+def load_program(repo: Path, library: Library | None = None, as_of: dt.date | None = None,
+                 kept: KeptInputs | None = None) -> Program:
+    """Load a company repository: ``company.yml`` and every policy file under ``policies/``.
+
+    With ``kept`` (a long-lived process's), what is unchanged since its last load is reused.
+    """
+    if kept is not None:
+        library = library or kept.library()
+        facts = kept.facts(repo / COMPANY_FILE)
+    else:
+        facts = load_facts(repo / COMPANY_FILE)
     library = library or load_library()
     policies: dict[str, PolicyDoc] = {}
     problems: list[Problem] = []
@@ -603,27 +621,37 @@ def load_program(repo: Path, library: Library | None = None, as_of: dt.date | No
         text = path.read_text(encoding="utf-8")
         if not is_policy_source(path.name, text):
             continue  # a company page (an onboarding guide, say): published as written, not a policy
-        doc = parse_or_report(text, f"{POLICIES_DIR}/{path.name}", True, problems)
+        where = f"{POLICIES_DIR}/{path.name}"
+        doc = kept.policy(text, where, problems) if kept is not None else parse_or_report(text, where, True, problems)
         if doc is None:
             continue
         policies[doc.id] = doc
     if problems:
         raise TemplateError(problems)
-    return Program(facts, library, policies, as_of or build_date(), commits=version_commits(repo))
+    program = Program(facts, library, policies, as_of or build_date(), commits=version_commits(repo))
+    if kept is not None:
+        program.renders = kept.renders
+    return program
 
 
-def page_key(program: Program, doc: PolicyDoc) -> str:
-    """Return the hash of everything ``render_page(doc)`` reads, for callers that keep rendered pages.
+def page_keys(program: Program) -> dict[str, str]:
+    """Return, by policy id, the hash of everything ``render_page(doc)`` reads, for callers that keep rendered pages.
 
     That is the policy itself, the company's facts, every policy's title and file (links name
     them), the build date (overdue reviews), the commits that recorded its versions and the
     policies not yet written. The library is not in the key: a caller keeps pages only while it
-    keeps the same library.
+    keeps the same library. What every page shares is hashed once.
     """
-    digest = hashlib.sha256()
-    for part in (repr(doc), repr(sorted(program.facts.data.items())), repr(sorted(program._links().items())),
-                 program.as_of.isoformat(), repr(sorted(program.commits.get(doc.filename, {}).items())),
-                 repr(sorted(program.unwritten))):
-        digest.update(part.encode("utf-8", "surrogateescape"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    shared = hashlib.sha256()
+    for part in (repr(sorted(program.facts.data.items())), repr(sorted(program._links().items())),
+                 program.as_of.isoformat(), repr(sorted(program.unwritten))):
+        shared.update(part.encode("utf-8", "surrogateescape"))
+        shared.update(b"\0")
+    keys: dict[str, str] = {}
+    for doc in program.policies.values():
+        digest = shared.copy()
+        for part in (repr(doc), repr(sorted(program.commits.get(doc.filename, {}).items()))):
+            digest.update(part.encode("utf-8", "surrogateescape"))
+            digest.update(b"\0")
+        keys[doc.id] = digest.hexdigest()
+    return keys

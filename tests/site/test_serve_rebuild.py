@@ -6,11 +6,12 @@ policies the engine rendered (``PolicyforgePlugin.rendered``).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BIN, run
+from conftest import BIN, LIBRARY, run
 
 pytestmark = pytest.mark.slow
 
@@ -83,3 +84,37 @@ def test_a_serve_rebuild_after_one_policy_edit_converts_and_lays_out_that_page_o
     policy.write_text(title, encoding="utf-8")  # a new title is in every page's navigation: all laid out again
     serve_build(repo, site)
     assert len(first.reuse.laid_out) == pages + 2 and policy.name in first.reuse.converted
+
+
+def differing_from_a_fresh_build(repo: Path, site: Path, fresh: Path) -> list[Path]:
+    """Return the files where the serve site differs from what `mkdocs build` writes from scratch (or the listing)."""
+    run([str(BIN / "mkdocs"), "build", "-q", "-f", str(repo / "mkdocs.yml"), "-d", str(fresh)])
+    built = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    served = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    if built != served:
+        return sorted(set(built) ^ set(served))
+    return [p for p in built if (fresh / p).read_bytes() != (site / p).read_bytes()]
+
+
+def test_a_serve_rebuild_after_a_company_yml_or_library_change_matches_a_full_build(
+        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path_factory.mktemp("serve-inputs")
+    library = Path(shutil.copytree(LIBRARY, out / "library"))
+    monkeypatch.setenv("POLICYFORGE_LIBRARY", str(library))  # the in-process builds and the fresh one read it
+    run([str(BIN / "policyforge"), "new", "--no-input", "-o", str(out)])
+    repo, site = out / "acme-cloud", out / "site"
+    first = serve_build(repo, site)
+
+    company = repo / "company.yml"
+    company.write_text(company.read_text(encoding="utf-8").replace("Acme Cloud", "Acme Clouds", 1), encoding="utf-8")
+    assert serve_build(repo, site) is first and len(first.rendered) == 29
+    assert "Acme Clouds" in (site / "index.html").read_text(encoding="utf-8")
+    assert differing_from_a_fresh_build(repo, site, out / "fresh-company") == []
+
+    controls = library / "controls" / "POL-13.yaml"  # a control statement: its policy page, the matrix, the PDFs
+    text = controls.read_text(encoding="utf-8")
+    controls.write_text(text.replace("maintains a role matrix", "keeps a role matrix", 1), encoding="utf-8")
+    serve_build(repo, site)
+    assert len(first.rendered) == 29  # a new library: every page rendered again
+    assert "keeps a role matrix" in next(site.glob("POL-13-*.html")).read_text(encoding="utf-8")
+    assert differing_from_a_fresh_build(repo, site, out / "fresh-library") == []
