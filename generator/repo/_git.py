@@ -8,6 +8,7 @@ first recorded a policy version is the provable point where that approval entere
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,8 +91,14 @@ def _front_version(text: str) -> str | None:
     if not text.startswith("---\n"):
         return None
     end = text.find("\n---\n", 4)
+    return _version_in(text[4:end]) if end > 0 else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _version_in(front: str) -> str | None:
+    """Return the ``version`` of a revision's front matter, once per text (serve reads the history on each rebuild)."""
     try:
-        meta = yaml.load(text[4:end], Loader=_SAFE_LOADER) if end > 0 else None  # noqa: S506 - SafeLoader in C
+        meta = yaml.load(front, Loader=_SAFE_LOADER)  # noqa: S506 - SafeLoader in C
     except yaml.YAMLError:
         return None
     return str(meta.get("version")) if isinstance(meta, dict) and "version" in meta else None

@@ -12,6 +12,8 @@ offline and the site serves no active content.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import stat
 from dataclasses import dataclass
@@ -52,9 +54,19 @@ def logo_setting(repo: Path) -> tuple[object, int | None]:
     """Return the raw ``layout.logo`` value of company.yml (None when unset) and its line."""
     try:
         text = (repo / COMPANY_FILE).read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError):
         return None, None  # load_facts reports an unreadable company.yml
+    value, line = _setting_in(text)
+    return copy.deepcopy(value), line  # the kept value stays as read (a list or mapping is refused, not changed)
+
+
+@functools.lru_cache(maxsize=8)
+def _setting_in(text: str) -> tuple[object, int | None]:
+    """Find ``layout.logo`` in company.yml's text: once per text (each `mkdocs serve` rebuild checks the logo)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None, None  # load_facts reports the YAML error
     if not isinstance(root, yaml.MappingNode):
         return None, None
     for key, value in root.value:

@@ -12,6 +12,7 @@ site, and the PDF fetcher allows exactly these assets.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -74,20 +75,37 @@ _TolerantLoader.add_multi_constructor("", _ignore_tag)
 
 def read_mkdocs_config(repo: Path) -> dict[str, Any]:
     """Return mkdocs.yml as plain data ({} when absent or unreadable; check reports it separately)."""
-    path = repo / "mkdocs.yml"
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506 - safe subclass
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        text = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return _mkdocs_data(text)
+
+
+def _mkdocs_data(text: str) -> dict[str, Any]:
+    try:
+        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - safe subclass
+    except (yaml.YAMLError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
 def named_assets(repo: Path) -> dict[str, str]:
     """Return {option: path under policies/} for the company files mkdocs.yml's theme names."""
-    theme = read_mkdocs_config(repo).get("theme")
-    if not isinstance(theme, dict):
+    try:
+        text = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return {}
-    return {option: str(theme[option]) for option in ASSET_OPTIONS if isinstance(theme.get(option), str)}
+    return dict(_assets_in(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _assets_in(text: str) -> tuple[tuple[str, str], ...]:
+    """Return the theme's named files in mkdocs.yml's text, once per text (each `mkdocs serve` rebuild asks)."""
+    theme = _mkdocs_data(text).get("theme")
+    if not isinstance(theme, dict):
+        return ()
+    return tuple((option, str(theme[option])) for option in ASSET_OPTIONS if isinstance(theme.get(option), str))
 
 
 def _asset_problem(folder: Path, option: str, name: str) -> Problem | None:
