@@ -283,11 +283,15 @@ class Program:
     def controls_section(self, doc: PolicyDoc) -> str:
         """Return the table of controls a policy carries, each linked to the section stating it."""
         lines = ["| Control | Statement | Owner | Frequency | Criteria |", "|---|---|---|---|---|"]
-        hosts = {part: control.id for control in self.controls() for part in control.merges}
+        in_force = {control.id: control for control in self.controls()}
+        hosts = {part: control.id for control in in_force.values() for part in control.merges}
         for cid in doc.controls:
             control = self.control(cid)
             if control is None:
                 continue
+            # The criteria cell is the matrix's, from the control as it runs here: a lean host carries the
+            # criteria of the controls merged into it, and a control outside the scope says so in both places.
+            criteria = self.criteria_cell(in_force.get(cid, control))
             statement = self.render_statement(control, doc).replace("\n", " ")
             host = hosts.get(cid)
             if host is not None:
@@ -298,7 +302,7 @@ class Program:
             lines.append(
                 f"| [{cid}]({target}){{ #control-{cid.lower()} }} | {statement} | "
                 f"{role_title(self.facts, control.owner)} | {control.frequency} | "
-                f"{', '.join(self.scoped(control.criteria))} |"
+                f"{criteria} |"
             )
         return "\n".join(lines) + "\n"
 

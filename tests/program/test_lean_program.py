@@ -196,3 +196,33 @@ def test_a_duty_with_its_own_trigger_cadence_or_person_is_never_folded_into_anot
     assert program.merged_host(part) is None
     assert part not in {p for c in program.controls() for p in c.merges}
     assert library.catalog.controls[part].merged_into is None
+
+
+def _criteria_cells(table: str) -> dict[str, str]:
+    """Return control id -> criteria cell of a Markdown controls table (policy or matrix)."""
+    cells: dict[str, str] = {}
+    for line in table.splitlines():
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) < 6 or not parts[1] or parts[1].startswith(("Control", "---")):
+            continue
+        cid = parts[1].split("]")[0].lstrip("[")
+        cells[cid] = parts[5]
+    return cells
+
+
+@pytest.mark.parametrize("name", ["nimbus-uk", "acme-us"])
+def test_a_policys_controls_table_and_the_matrix_print_one_criteria_cell_per_control(
+        library: Library, name: str) -> None:
+    program = variant_program(name, library)
+    matrix = _criteria_cells(program.matrix_page())
+    differing = [(doc.id, cid, cell, matrix[cid]) for doc in program.ordered_policies()
+                 for cid, cell in _criteria_cells(program.controls_section(doc)).items()
+                 if cid in matrix and cell != matrix[cid]]
+    assert differing == []
+    if name == "nimbus-uk":
+        # ACC-05 runs AUP-01 in its quarterly run, so POL-13's table carries AUP-01's criteria as the matrix does,
+        # and a control of a category outside the scope says so in its policy as in the matrix.
+        pol13 = _criteria_cells(program.controls_section(program.policies["POL-13"]))
+        assert pol13["ACC-05"] == "CC6.1, CC6.2, CC6.3, CC1.1, CC2.2"
+        pol28 = _criteria_cells(program.controls_section(program.policies["POL-28"]))
+        assert pol28["PRV-04"] == "outside the examination (no criterion of the categories in scope)"
