@@ -82,6 +82,36 @@ def independent_reviewer(facts: Facts, role: str) -> Person | None:
     return next((p for p in candidates if p is not None and (p.email or p.name).strip().lower() != holder), None)
 
 
+def reports_to(facts: Facts, role: str, line: str = "ceo") -> str:
+    """Return whom a role reports to, in words: the ``line`` office's holder, never the role's own holder.
+
+    When one person holds both (the CTO is the Security Officer), "reports to the CTO" would have them report to
+    themself, so the report goes up: to the Chief Executive Officer; and when that is the same person too (the CEO
+    is the Privacy Officer), to the board, else to the Policy Approver shown by their office when someone else
+    approves, else to the outside security adviser who oversees a company without a board.
+    """
+    if not same_person(facts, role, line):
+        return f"the {role_title(facts, line)}"
+    if line != "ceo" and not same_person(facts, role, "ceo"):
+        return f"the {role_title(facts, 'ceo')}"
+    if facts.shape.has_board:
+        return "the board"
+    if not same_person(facts, role, "approver"):
+        office = next((o for o in OFFICES if same_person(facts, "approver", o)), "approver")
+        return f"the {ROLE_TITLES[office]}"
+    return "the outside security adviser"
+
+
+def deputy(facts: Facts, role: str, first: str = "security_officer") -> Person | None:
+    """Return who stands in for a role holder (reads their inbox, covers an absence): never that same person.
+
+    The ``first`` office, unless its holder holds the role too; then whoever ``independent_reviewer`` names.
+    """
+    if not same_person(facts, role, first):
+        return person(facts, first)
+    return independent_reviewer(facts, role)
+
+
 ALTERNATE_ROLE = "alternate_approver"
 
 

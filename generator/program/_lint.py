@@ -254,12 +254,12 @@ def company_texts(program: Program) -> dict[str, str]:
 
 def lint_vocabulary(name: str, library: Library | None = None) -> list[Problem]:
     """Check a matrix company's pages for the words it must not read and the words it must."""
-    from ._matrix import MATRIX
+    from ._matrix import MATRIX, UNDEFINED_TERMS
 
     company = MATRIX[name]
     texts = company_texts(variant_program(name, library or load_library_leniently()[0]))
     problems: list[Problem] = []
-    for pattern in company.absent:
+    for pattern in (*company.absent, *UNDEFINED_TERMS):
         for page, text in texts.items():
             found = re.search(pattern, text, re.IGNORECASE if company.ignore_case else 0)
             if found:

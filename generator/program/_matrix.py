@@ -21,8 +21,11 @@ _BOARD = r"[Tt]he board of directors (oversees|reviews)|board minutes|board chai
 _US_LAW = r"\bCCPA\b|US state|US residents"
 # A lean company governs in a leadership meeting: no text may send anyone to a committee's meetings or minutes.
 _COMMITTEE = r"security committee|committee (meeting|minutes|member)|the committee\b"
+# The governing body has one defined name (``gov.forum``: the leadership security meeting or the security
+# committee); no page of any company may send anyone to an undefined "leadership meeting".
+UNDEFINED_TERMS: tuple[str, ...] = (r"\b[Ll]eadership\s+meetings?\b",)
 # Evidence-plan and readiness wording that needs a board, a copy in a second region, or health data.
-_BOARD_EVIDENCE = r"Board / leadership|board, advisory"
+_BOARD_EVIDENCE = r"Board and (security|leadership)|board meetings and"
 _SECOND_REGION_EVIDENCE = r"second-region copy|cross-region/account|multi-AZ/region|copies to the recovery region"
 _PHI_EVIDENCE = r"DPAs/BAAs|\bBAAs where"
 # A fully remote company has no premises: no office storage, office section or link, or office-away wording.

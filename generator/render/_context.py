@@ -18,7 +18,7 @@ from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._questionnaire import AUDIT_FIRM_PLACEHOLDER
-from ..model._roles import OFFICES, alternate, independent_reviewer, role_title, same_person
+from ..model._roles import OFFICES, Person, alternate, deputy, independent_reviewer, reports_to, role_title, same_person
 from ._commit import CommitContext
 from ._escape import markdown_text
 from ._render import join_and, safe
@@ -108,6 +108,13 @@ def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
     return words
 
 
+def _phrase(who: Person | None) -> str:
+    """Return how a sentence names a person by role: "the Chief Executive Officer", "the alternate approver, X"."""
+    if who is None:
+        return "an outside reviewer the Policy Approver names"
+    return f"the {who.title}" if who.title != "Alternate Approver" else f"the alternate approver, {who.name}"
+
+
 def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tuple[str, str]],
                   policy: Mapping[str, Any] | None = None, unwritten: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Return the template variables for one policy.
@@ -147,6 +154,10 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     outside = "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
     people["conflict_fallback"] = {"phrase": outside, "subject": outside}
     people["privacy_contact"] = facts.people.privacy_contact
+    # Whom the Privacy Officer reports to (never themself: a CEO who is Privacy Officer reports to the board, the
+    # Policy Approver or the outside security adviser).
+    people["privacy_officer_line"] = {"phrase": reports_to(facts, "privacy_officer"),
+                                      "combined": same_person(facts, "privacy_officer", "ceo")}
     audit = dict(data["audit"])
     window = facts.audit
     audit["observation_end"] = observation_end(facts)
@@ -206,5 +217,10 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         # the same person when a small company routes the duty to another role (``owner_small``).
         "owner_of": lambda control_id: role_title(facts, owner_role(control_id)),
         "owner_role": owner_role,
+        # other_than("security_officer", "cto"): who approves what a role holder asked for or advised, never that
+        # person: the second office, unless one person holds both; then whoever ``independent_reviewer`` names.
+        "other_than": lambda role, first: _phrase(deputy(facts, role, first)),
+        # reports_to("head_of_people"): whom a role reports to, never its own holder (``reports_to``).
+        "reports_to": lambda role, line="ceo": reports_to(facts, role, line),
         "docid": lambda policy_id: document_id(facts.company.doc_prefix, policy_id),
     }

@@ -36,7 +36,13 @@ from ._fit_rules import (
     second_region_duty_needs_a_second_region,
 )
 from ._kit_rules import counts_meet_the_sampling_table, evidence_cadences_agree, kit_text_fits_the_company
-from ._sod_rules import approval_routing_names_alternate, history_has_no_self_approval, roles_do_not_check_themselves
+from ._sod_rules import (
+    approval_routing_names_alternate,
+    approvals_are_by_someone_else,
+    history_has_no_self_approval,
+    no_role_reports_to_itself,
+    roles_do_not_check_themselves,
+)
 
 RULES: tuple[Rule, ...] = (
     Rule("COM001", "one value per named commitment: no typed number shadows one", shadowed_commitments),
@@ -61,6 +67,9 @@ RULES: tuple[Rule, ...] = (
          approval_routing_names_alternate),
     Rule("SOD003", "when one person holds two roles, no sentence has them check their own work",
          roles_do_not_check_themselves),
+    Rule("SOD004", "no role reports to a role its own holder holds", no_role_reports_to_itself),
+    Rule("SOD005", "an approval or decision is by someone other than the person it approves, and two approvals come "
+         "from two different people", approvals_are_by_someone_else),
     Rule("CTL001", "a control's frequency is the cadence its statement names", one_cadence_per_control),
     Rule("CTL002", "a control's statement names the record it leaves", one_record_per_control),
     Rule("CTL003", "no two controls state nearly the same thing", near_duplicate_controls),

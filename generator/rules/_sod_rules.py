@@ -101,3 +101,138 @@ def roles_do_not_check_themselves(view: RuleInput) -> Iterator[Problem]:
                               "({{ people.security_officer_reviewer.phrase }}, never an alternate approver "
                               "who is that same person)",
                               source.locate(number, sentence))
+
+
+# "reports to the CEO", "reports the completion rate to the Chief Executive Officer", "gives the CEO a written report".
+def _report_to(title: str) -> re.Pattern[str]:
+    role = rf"(?:the\s+)?{re.escape(title)}\b"
+    return re.compile(rf"\breport(?:s|ing|ed)?\s+(?:[\w,'-]+\s+){{0,6}}?to\s+{role}"
+                      rf"|\b(?:gives?|sends?)\s+{role}\s+(?:[\w-]+\s+){{0,3}}?report")
+
+
+def _statement_sentences(view: RuleInput) -> Iterator[tuple[str, str | None, str, str | None]]:
+    """Yield (policy id, statement number, sentence, control id) for each policy sentence and control statement."""
+    for source in view.sources.values():
+        for number, sentence in view.sentences(source.policy_id):
+            yield source.policy_id, number, sentence, None
+    for control in view.controls():
+        statement = view.statements.get(control.id)
+        if statement:
+            yield control.policy, None, statement, control.id
+
+
+def _where(view: RuleInput, policy_id: str, number: str | None, sentence: str,
+           control_id: str | None) -> tuple[str, int | None]:
+    """Return the file and line of a sentence: its policy template, or its control's entry."""
+    if control_id is not None:
+        control = next(c for c in view.controls() if c.id == control_id)
+        return view.control_location(control)
+    source = view.sources[policy_id]
+    return source.where, source.locate(number, sentence)
+
+
+def _titles(role: str) -> tuple[str, ...]:
+    return (ROLE_TITLES[role], *_ABBREVIATIONS.get(role, ()))
+
+
+def _reports_to_own_holder(facts: Facts, sentence: str) -> tuple[str, str] | None:
+    """Return (subject role, line role) of the first report in a sentence that goes to its author's other role."""
+    roles = tuple(ROLE_TITLES)
+    for line in roles:
+        for name in _titles(line):
+            for match in _report_to(name).finditer(sentence):
+                before = [(m.start(), role) for role in roles for title in _titles(role)
+                          for m in re.finditer(rf"\b{re.escape(title)}\b", sentence[:match.start()])]
+                subject = max(before)[1] if before else None
+                if subject is not None and subject != line and same_person(facts, subject, line):
+                    return subject, line
+    return None
+
+
+def no_role_reports_to_itself(view: RuleInput) -> Iterator[Problem]:
+    """A role never reports to a role its own holder holds.
+
+    "The Privacy Officer reports to the CEO" is false when the CEO is the Privacy Officer, and an auditor reads
+    it as a reporting line that does not exist.
+    """
+    facts = view.program.facts
+    for policy_id, number, sentence, control_id in _statement_sentences(view):
+        found = _reports_to_own_holder(facts, sentence)
+        if found is None:
+            continue
+        subject, line = found
+        where, at = _where(view, policy_id, number, sentence, control_id)
+        yield Problem(where, f"{control_id or policy_id}: the {ROLE_TITLES[subject]} reports to the "
+                      f"{ROLE_TITLES[line]}, both {facts.people.role(line).name}, so the report goes to its own "
+                      f"author: {sentence[:90]!r}",
+                      f"name whom the holder answers to instead ({{{{ reports_to(\"{subject}\", \"{line}\") }}}})",
+                      at)
+
+
+# Words of approving or deciding, and of the unnamed holders ("the system owner") any office may be.
+_APPROVES = re.compile(r"\b(approv\w*|decid\w*|decisions?|signs? off|authori[sz]\w*)\b", re.IGNORECASE)
+_UNNAMED_HOLDER = re.compile(r"\b(?:system|service|asset|data) owner\b")
+_TWO_PEOPLE = re.compile(r"\b(?:two different people|different (?:people|persons?)|other than|someone else|"
+                         r"never by|nobody (?:approves|decides)|no one approves|in the \w+(?: \w+)?'s place)\b",
+                         re.IGNORECASE)
+
+
+def _role_pattern(role: str) -> str:
+    return "(?:" + "|".join(re.escape(title) for title in _titles(role)) + r")\b"
+
+
+def _one_person_approves_twice(sentence: str, a: str, b: str) -> bool:
+    """Return whether a sentence gives one approval to two roles, as a list or as a decision on advice.
+
+    A list: "approved by the CEO and the Head of People", "approval from the CTO or the Security Officer"; a
+    decision on the other's advice or request: "the CTO decides ... after the Security Officer's advice".
+    """
+    for first, second in ((a, b), (b, a)):
+        listed = (rf"\b(?:approv\w*|decid\w*|authori[sz]\w*)\W+(?:[\w()-]+\W+){{0,4}}?{_role_pattern(first)}"
+                  rf"\W+(?:[\w()-]+\W+){{0,3}}?(?:and|or)\s+(?:the\s+)?{_role_pattern(second)}")
+        advised = (rf"{_role_pattern(first)}\W+(?:[\w-]+\W+){{0,6}}?(?:decid\w*|approv\w*)\b[^;]*?"
+                   rf"{_role_pattern(second)}'s (?:advice|request|recommendation|proposal)")
+        if re.search(listed, sentence) or re.search(advised, sentence):
+            return True
+    return False
+
+
+def approvals_are_by_someone_else(view: RuleInput) -> Iterator[Problem]:
+    """An approval or decision is never by the person it approves.
+
+    When one person holds two roles a sentence names as approvers, or as approver and adviser, or two approvals
+    may fall to one person, the text names the other approver (``{{ other_than(role, first) }}``) or says the
+    approvals come from two different people.
+    """
+    facts = view.program.facts
+    pairs = [(a, b) for i, a in enumerate(OFFICES) for b in OFFICES[i + 1:] if same_person(facts, a, b)]
+    for policy_id, number, sentence, control_id in _statement_sentences(view):
+        if not _APPROVES.search(sentence) or _TWO_PEOPLE.search(sentence):
+            continue
+        found: str | None = None
+        for a, b in pairs:
+            if _one_person_approves_twice(sentence, a, b) and not _names_someone_else(facts, sentence, a):
+                found = (f"{facts.people.role(a).name} is both {ROLE_TITLES[a]} and {ROLE_TITLES[b]}, so the "
+                         "approval this sentence gives to both roles is one person's, who may be the one asking")
+                break
+        holder = _UNNAMED_HOLDER.search(sentence)
+        if found is None and holder and _has_second_approval(sentence):
+            found = (f"two approvals, the {holder.group(0)}'s and an officer's, may be one person's "
+                     "(an officer often owns the system)")
+        if found is None:
+            continue
+        where, at = _where(view, policy_id, number, sentence, control_id)
+        yield Problem(where, f"{control_id or policy_id}: {found}: {sentence[:90]!r}",
+                      "name who approves instead when one person would approve their own request "
+                      "({{ other_than(\"security_officer\", \"cto\") }} or "
+                      "{{ people.security_officer_reviewer.phrase }}), and say the two approvals come from two "
+                      "different people", at)
+
+
+def _has_second_approval(sentence: str) -> bool:
+    """Return whether a sentence asks for an officer's approval beside an unnamed holder's.
+
+    "also the Security Officer", "also need the Security Officer's approval".
+    """
+    return any(re.search(rf"\balso (?:need )?(?:the )?{re.escape(ROLE_TITLES[role])}", sentence)
+               for role in OFFICES)

@@ -145,7 +145,7 @@ def test_cadence_words_and_numbered_periods_in_text_name_control_frequencies() -
 @pytest.mark.parametrize(("evidence", "old", "new", "company", "words"), [
     ("EV-66", "{% if residency.regional_copy and arch.backup.cross_region %} and a copy in the recovery region"
               "{% endif %}", " and a second-region copy", "nimbus-uk+availability", "second-region"),
-    ("EV-04", "{% if gov.board %}board, advisory or {% endif %}", "board or ", "nimbus-uk", "board"),
+    ("EV-04", "{% if gov.board %}board meetings and {% endif %}", "board meetings and ", "nimbus-uk", "board"),
     ("EV-51", "{% if data.phi %}, and BAAs where health data (PHI) is involved{% endif %}", ", and BAAs",
      "acme-us", "BAAs"),
     ("EV-28", "detail_remote: Each confirmation", "detail_remote: The visitor log and each confirmation",
@@ -172,7 +172,7 @@ def test_the_uk_remote_company_reads_its_own_evidence_plan_and_readiness_page(li
         assert "badge" not in text.lower() and "visitor" not in text.lower()
         assert "cloud accounts" not in text and "KMS key policies" not in text.replace("(Cloud KMS) key", "")
     readiness = pages["readiness.md"]
-    assert "**Leadership oversight minutes**: Minutes or agendas of leadership meetings" in readiness
+    assert "**Leadership security meeting minutes**: Minutes or agendas of leadership security meetings" in readiness
     assert "the cloud projects" in readiness and "copies held in a separate project" in readiness
     # Security only: the backup coverage reviews (EV-66, Availability) prove nothing the examination covers.
     assert "confirming a recent backup" not in readiness and "EV-66" not in pages["evidence.md"]

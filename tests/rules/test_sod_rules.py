@@ -1,0 +1,150 @@
+"""Nobody reports to or approves for themself: SOD004 and SOD005, and the role rules the text names instead."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import LIBRARY, build_file_tree, mini_library_files
+from policyforge import facts_from_answers, load_library, program_from_library
+from policyforge.model import resolve_answers
+from policyforge.model._roles import deputy, reports_to
+from policyforge.program import Program
+from policyforge.program._lint import company_texts, variant_program
+from policyforge.program._matrix import MATRIX, UNDEFINED_TERMS
+from policyforge.rules import library_view, run_rules
+
+POLICY = "policies/POL-02-policy-management.md"
+# The example company with its Chief Executive Officer (Dana Whitfield, also the Policy Approver) as Privacy Officer,
+# and its Chief Technology Officer (Rahul Mehta) as Security Officer.
+CEO_PRIVACY = {"privacy_officer_name": "Dana Whitfield", "privacy_officer_email": "dana.whitfield@acme.example"}
+CTO_SECURITY = {"security_officer_name": "Rahul Mehta", "security_officer_email": "rahul.mehta@acme.example"}
+
+
+def _program(tmp_path: Path, statement: str, **answers: Any) -> Program:
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY / "catalog", root / "catalog")
+    shutil.copytree(LIBRARY / "partials", root / "partials")
+    text = mini_library_files()[POLICY].rstrip("\n") + f"\n\n**2.2** {statement}\n"
+    build_file_tree(root, mini_library_files({POLICY: text}))
+    return program_from_library(facts_from_answers(resolve_answers(answers)), load_library(root))
+
+
+def _found(prog: Program, code: str) -> list[str]:
+    return [p.message for p in run_rules(library_view(prog), [code])]
+
+
+@pytest.mark.parametrize("statement", [
+    "Every quarter the Privacy Officer reports to the CEO on requests, recorded in a ticket.",
+    "Every quarter the Privacy Officer reports the request figures to the Chief Executive Officer in a ticket.",
+    "Every quarter the Privacy Officer gives the CEO a written report, filed in a ticket.",
+])
+def test_a_role_reporting_to_its_own_holders_other_role_is_caught(tmp_path: Path, statement: str) -> None:
+    combined = _found(_program(tmp_path, statement, **CEO_PRIVACY), "SOD004")
+    assert [m.split(":")[0] for m in combined] == ["SOD004 POL-02"]
+    assert "the Privacy Officer reports to the Chief Executive Officer, both Dana Whitfield" in combined[0]
+    assert _found(_program(tmp_path / "apart", statement), "SOD004") == []
+
+
+def test_the_reporting_line_the_role_rules_name_is_never_the_author(tmp_path: Path) -> None:
+    statement = 'Every quarter the Privacy Officer reports to {{ reports_to("privacy_officer") }} in a ticket.'
+    combined = _program(tmp_path, statement, **CEO_PRIVACY, has_board=False)
+    assert _found(combined, "SOD004") == []
+    assert "the Privacy Officer reports to the outside security adviser in a ticket" in \
+        combined.render_body(combined.policies["POL-02"])
+
+
+def test_reports_go_up_the_line_to_someone_else() -> None:
+    facts = facts_from_answers(resolve_answers({**CEO_PRIVACY, **CTO_SECURITY, "has_board": False}))
+    assert reports_to(facts, "privacy_officer") == "the outside security adviser"  # the CEO also approves
+    assert reports_to(facts, "security_officer", "cto") == "the Chief Executive Officer"
+    assert reports_to(facts, "head_of_people") == "the Chief Executive Officer"
+    board = facts_from_answers(resolve_answers({**CEO_PRIVACY, "has_board": True}))
+    assert reports_to(board, "privacy_officer") == "the board"
+    other_approver = facts_from_answers(resolve_answers({**CEO_PRIVACY, "has_board": False,
+                                                         "approver_name": "Rahul Mehta",
+                                                         "approver_email": "rahul.mehta@acme.example"}))
+    assert reports_to(other_approver, "privacy_officer") == "the Chief Technology Officer"
+
+
+def test_the_other_approver_is_never_the_person_asking() -> None:
+    apart = facts_from_answers(resolve_answers({}))
+    assert deputy(apart, "security_officer", "cto").name == "Rahul Mehta"
+    nimbus = facts_from_answers(resolve_answers(MATRIX["nimbus-uk"].answers))
+    # Mei Lin is CTO, Security Officer and alternate approver: the Chief Executive Officer approves for her.
+    other = deputy(nimbus, "security_officer", "cto")
+    assert (other.name, other.title) == ("Tom Reid", "Chief Executive Officer")
+    assert deputy(nimbus, "privacy_officer", "security_officer").name == "Mei Lin"
+
+
+@pytest.mark.parametrize("statement", [
+    "Each extension is approved by the Security Officer (medium and low) or the CTO (critical and high) in a ticket.",
+    "The CTO decides on each critical extension after the Security Officer's advice, recorded in a ticket.",
+    "Each investigation is approved by the Chief Technology Officer and the Security Officer in a ticket.",
+])
+def test_one_person_approving_in_two_roles_is_caught(tmp_path: Path, statement: str) -> None:
+    combined = _found(_program(tmp_path, statement, **CTO_SECURITY), "SOD005")
+    assert len(combined) == 1 and "Rahul Mehta is both Chief Technology Officer and Security Officer" in combined[0]
+    assert _found(_program(tmp_path / "apart", statement), "SOD005") == []
+
+
+def test_two_approvals_that_may_be_one_persons_are_caught_for_every_company(tmp_path: Path) -> None:
+    statement = ("Access is granted after the system owner, and for production also the Security Officer, "
+                 "approves the request in a ticket.")
+    assert len(_found(_program(tmp_path, statement), "SOD005")) == 1
+    routed = statement.replace("in a ticket.", "in a ticket; the two approvals come from two different people.")
+    assert _found(_program(tmp_path / "routed", routed), "SOD005") == []
+
+
+def test_an_approval_routed_to_someone_else_is_not_self_approval(tmp_path: Path) -> None:
+    statement = ('Each extension is approved by the Security Officer (medium and low) or '
+                 '{{ other_than("security_officer", "cto") }} (critical and high) in a ticket.')
+    combined = _program(tmp_path, statement, **CTO_SECURITY)
+    assert _found(combined, "SOD005") == []
+    assert "or the Chief Executive Officer (critical and high)" in combined.render_body(combined.policies["POL-02"])
+
+
+@pytest.fixture(scope="module")
+def nimbus() -> Program:
+    return variant_program("nimbus-uk", load_library())
+
+
+def test_nimbus_reads_true_reporting_lines_and_approvals(nimbus: Program) -> None:
+    assert _found(nimbus, "SOD004") == [] and _found(nimbus, "SOD005") == []
+    privacy = nimbus.render_body(nimbus.policies["POL-28"])
+    assert ("**4.1.1** The organisation chart shows that the Chief Executive Officer holds the role of Privacy "
+            "Officer and answers for it to the outside security adviser") in privacy
+    assert ("**4.1.3** Every 3 months the Privacy Officer gives the outside security adviser a written privacy "
+            "report on requests and their timeliness, complaints, incidents involving personal data, privacy reviews "
+            "and open actions, and files it with the leadership security meeting records.") in privacy
+    assert "read by the Privacy Officer and the Security Officer, or through" in privacy
+    vulnerabilities = nimbus.render_body(nimbus.policies["POL-16"])
+    assert ("the Chief Executive Officer decides on critical and high findings after the Security Officer's advice, "
+            "because the Chief Technology Officer is also the Security Officer. Nobody decides on an extension they "
+            "asked for: a request the Security Officer made is decided by the Chief Executive Officer.") \
+        in vulnerabilities
+
+
+@pytest.mark.parametrize("typed", [
+    "Each month the CTO checks that devices are recovered from leavers within 10 business days, in a ticket.",
+    "A leaver's company device is locked and returned within 10 business days, recorded in the inventory.",
+])
+def test_a_device_return_deadline_typed_instead_of_named_is_caught(tmp_path: Path, typed: str) -> None:
+    problems = _found(_program(tmp_path, typed), "COM001")
+    assert len(problems) == 1 and "device_return" in problems[0] and "'10 business days'" in problems[0]
+    named = typed.replace("within 10 business days", "{{ commit.device_return.within }}")
+    assert _found(_program(tmp_path / "named", named), "COM001") == []
+
+
+def test_no_page_names_a_governing_meeting_the_program_does_not_define() -> None:
+    pattern = re.compile(UNDEFINED_TERMS[0])
+    assert pattern.search("as a dedicated item of the leadership\nmeeting with its own minutes")
+    assert pattern.search("Minutes of leadership meetings") and not pattern.search("the leadership security meeting")
+    for name in ("example", "nimbus-uk"):
+        texts = company_texts(variant_program(name, load_library()))
+        assert [page for page, text in texts.items() if pattern.search(text)] == []
+        assert "**Leadership security meeting minutes**: Minutes or agendas of leadership security meetings where" \
+            in texts["readiness.md"]
