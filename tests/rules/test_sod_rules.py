@@ -148,3 +148,23 @@ def test_no_page_names_a_governing_meeting_the_program_does_not_define() -> None
         assert [page for page, text in texts.items() if pattern.search(text)] == []
         assert "**Leadership security meeting minutes**: Minutes or agendas of leadership security meetings where" \
             in texts["readiness.md"]
+
+
+@pytest.mark.parametrize(("name", "second"), [("example", "the Security Officer"),
+                                              ("nimbus-uk", "the Chief Executive Officer")])
+def test_each_duty_names_one_role_and_reads_true_before_the_first_report(name: str, second: str) -> None:
+    program = variant_program(name, load_library())
+    statements = {c.id: " ".join(program.render_statement(c, program.policies[c.policy]).split())
+                  for c in program.library.catalog.controls.values()
+                  if c.id in ("CHG-06", "BAK-05", "RSK-07") and c.policy in program.policies}
+    assert f"by the CTO, or by {second} for a change the CTO wrote," in statements["CHG-06"]
+    assert statements["BAK-05"].startswith("Every week the backup operator named in the roles section of this policy "
+                                           "reviews the backup coverage report")
+    assert statements["RSK-07"].startswith("In the annual assessment the Security Officer scores each business "
+                                           "disruption scenario that section 4.8.1 of this policy lists")
+    assert "CTO's" not in statements["RSK-07"] and "CEO's" not in statements["RSK-07"]
+    monitoring = program.render_body(program.policies["POL-26"])
+    assert "the previous report" not in monitoring
+    if name == "example":  # a Type II company: the first report does not exist until the first window's is issued
+        assert ("Before the company's first report is issued there is no report to send: the Security Officer "
+                "answers each request with the dates of the window under way") in monitoring
