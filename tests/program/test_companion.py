@@ -230,9 +230,19 @@ def test_business_impact_analysis_carries_the_company_rto_and_rpo(library: Libra
     systems = table_rows(page, "## 2. Systems and their tiers")
     # The company's own tier 1 systems keep its RPO; a SaaS tool's recovery point is its vendor's commitment.
     tier1 = [row[2:4] for row in systems if row[1] == "1"]
-    assert ["6 hours", "2 hours"] in tier1 and ["6 hours", "the vendor's commitment (vendor inventory)"] in tier1
-    assert all(rto == "6 hours" and rpo in ("2 hours", "the vendor's commitment (vendor inventory)")
-               for rto, rpo in tier1)
+    vendor = "the vendor's commitment (vendor inventory ACME-DOC-06, section 2)"
+    assert ["6 hours", "2 hours"] in tier1 and ["6 hours", vendor] in tier1
+    assert all(rto == "6 hours" and rpo in ("2 hours", vendor) for rto, rpo in tier1)
+    # ... and the vendor inventory has that column, with the most each vendor's recovery tier allows.
+    inventory = companion_pages(program)["companion/vendor-inventory.md"]
+    tracking = {row[0]: row[3] for row in table_rows(inventory, "## 2. Tracking") if row[0]}
+    assert tracking["Amazon Web Services (AWS)"] == (
+        "2 hours for Tier 1 data (24 hours after the loss of the primary region), from the company's backups by "
+        "AWS Backup")
+    assert tracking["GitHub"] == "recovery tier 1: at most 2 hours; vendor's commitment: to enter"
+    assert tracking["Jira"] == "recovery tier 2: at most 24 hours; vendor's commitment: to enter"
+    assert "A longer commitment, or none, is an open finding: the vendor owner resolves it within 90 days" in (
+        " ".join(inventory.split()))
     assert "backups every 2 hours" in page
 
 

@@ -146,13 +146,15 @@ def test_the_business_impact_analysis_lists_each_system_once_and_leaves_a_saas_r
         library: Library) -> None:
     rows = _bia_systems(library, "nimbus-uk")
     assert [row for row in rows if "Google Workspace" in row] == [
-        "| Google Workspace (also company email and chat) | 1 | 8 hours | the vendor's commitment (vendor inventory) "
+        "| Google Workspace (also company email and chat) | 1 | 8 hours | the vendor's commitment (vendor inventory "
+        "NIMB-DOC-06, section 2) "
         "| the vendor's hosted service | |"]
     assert not any("Company email and chat" in row for row in rows)
     # The backup service is Google Cloud's own, configured by the company: its RPO is the company's.
     assert "| Backup and DR Service | 1 | 8 hours | 1 hour | Google Cloud | |" in rows
     okta_company = _bia_systems(library, "acme-us")
-    assert "| Company email and chat | 3 | 5 business days | the vendor's commitment (vendor inventory) " \
+    assert "| Company email and chat | 3 | 5 business days | the vendor's commitment (vendor inventory ACME-DOC-06, " \
+           "section 2) " \
            "| the vendor's hosted service | |" in okta_company
 
 
