@@ -126,7 +126,7 @@ def run_questionnaire(given: Mapping[str, Any], today: dt.date | None = None) ->
                 print(f"{key}: {message} — {fix}", file=sys.stderr)
                 answers[key] = ask_one(key, current, prompts, fresh=False)
             continue
-        groups = review_groups()
+        groups = review_groups(current)
         print("\nEverything else was derived from your answers:", file=sys.stderr)
         for group in groups:
             shown = "; ".join(f"{_prompt_text(k, prompts)}: {display(current[k])}" for k in group.keys[:3])

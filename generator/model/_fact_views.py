@@ -100,6 +100,9 @@ class DataFacts:
     customer_regions: tuple[str, ...]
     role: str
     payment_role: str
+    # Representatives named under GDPR and UK GDPR Article 27; blank where none is named.
+    eu_representative: str = ""
+    uk_representative: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,8 @@ def data_view(data: dict[str, Any]) -> DataFacts:
     group = data["data"]
     return DataFacts(bool(group["pii"]), bool(group["phi"]), bool(group["payment"]),
                      bool(group["customer_confidential"]), group["residency"], tuple(group["customer_regions"]),
-                     group["role"], group["payment_role"])
+                     group["role"], group["payment_role"], str(group.get("eu_representative") or ""),
+                     str(group.get("uk_representative") or ""))
 
 
 def audit_view(data: dict[str, Any]) -> AuditFacts:

@@ -52,7 +52,7 @@ from ._facts_schema import (
     SPECS_BY_KEY,
     FactSpec,
 )
-from ._places import place_data, residency_problems, service_problems
+from ._places import place_data, representative_problems, residency_problems, service_problems
 from ._scope import Scope
 from ._yaml import load_strict
 
@@ -373,6 +373,9 @@ def _fit_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
         if isinstance(regions, list) and isinstance(residency, str):
             found += residency_problems(places, providers, regions, residency)
         found += service_problems(places, providers, stack)
+    hq_country = data.get("company", {}).get("hq_country")
+    if isinstance(hq_country, str):
+        found += representative_problems(places, hq_country, facts_data)
     if facts_data.get("phi") is True and facts_data.get("pii") is False:
         found.append(("data_pii", "health data (PHI) is personal data, yet data_pii is false",
                       "set data_pii to true, or data_phi to false"))

@@ -213,6 +213,18 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "every production region must lie inside it."),
     FactSpec("customer_regions", ("data", "customer_regions"), "choice_list",
              "Where your customers' users are, comma-separated: us, eu, uk, other", choices=CUSTOMER_REGIONS),
+    FactSpec("eu_representative", ("data", "eu_representative"), "text",
+             "Your representative in the EU under GDPR Article 27: name and postal address "
+             "(only when established outside the EU with users in it)",
+             "Needed when the company holds personal data, is established outside the EU and its customers' users "
+             "are in the EU (customer_regions lists eu); printed in the privacy policy, notice and DPA.",
+             optional=True),
+    FactSpec("uk_representative", ("data", "uk_representative"), "text",
+             "Your representative in the UK under UK GDPR Article 27: name and postal address "
+             "(only when established outside the UK with users in it)",
+             "Needed when the company holds personal data, is established outside the UK and its customers' users "
+             "are in the UK (customer_regions lists uk); printed in the privacy policy, notice and DPA.",
+             optional=True),
     FactSpec("data_role", ("data", "role"), "choice", "For customer data, are you the processor or the controller?",
              "A SaaS provider processing data on its customers' behalf is their processor.", choices=DATA_ROLES),
     FactSpec("payment_role", ("data", "payment_role"), "choice",

@@ -9,7 +9,7 @@ a service with a protection it does not have.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,12 @@ from typing import Any
 from ._yaml import load_fast
 
 PROVIDER_NAMES: dict[str, str] = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
+# Customer regions whose data-protection law makes a company established elsewhere name a local
+# representative (GDPR and UK GDPR Article 27): region -> (the fact naming it, where it is, the article).
+REPRESENTED_REGIONS: dict[str, tuple[str, str, str]] = {
+    "eu": ("eu_representative", "the European Union", "GDPR Article 27"),
+    "uk": ("uk_representative", "the United Kingdom", "UK GDPR Article 27"),
+}
 
 
 @dataclass(frozen=True)
@@ -153,4 +159,32 @@ def service_problems(data: PlaceData, providers: list[str], stack: dict[str, Any
         options = [data.services["backup"][k]["name"] for k in data.choices("backup", providers)]
         found.append(("backup_tool", f"{record['name']} backs up {PROVIDER_NAMES[record['provider']]}, which is "
                       f"not among the cloud providers ({names})", f"use {' or '.join(options)}"))
+    return found
+
+
+def representative_regions(home: str, customer_regions: Iterable[str], pii: bool) -> tuple[str, ...]:
+    """Return the regions (eu, uk) where the company must name a representative under Article 27.
+
+    Only personal data brings the GDPR or UK GDPR in, and only a company established outside the
+    region (``home`` is the headquarters' jurisdiction) needs a representative inside it.
+    """
+    if not pii:
+        return ()
+    customers = set(customer_regions)
+    return tuple(region for region in REPRESENTED_REGIONS if region in customers and region != home)
+
+
+def representative_problems(data: PlaceData, hq_country: str, facts_data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Refuse a blank representative where Article 27 requires one; return (key, message, fix)."""
+    customers = facts_data.get("customer_regions")
+    if not isinstance(customers, list):
+        return []
+    found: list[tuple[str, str, str]] = []
+    for region in representative_regions(data.jurisdiction(hq_country), customers, facts_data.get("pii") is True):
+        key, where, article = REPRESENTED_REGIONS[region]
+        if not str(facts_data.get(key) or "").strip():
+            found.append((key, f"is blank, yet the company is established outside {where} ({hq_country}) and its "
+                          f"customers' users are there, so {article} requires a representative in it",
+                          f"set {key} to the representative's name and postal address in {where}, "
+                          f"or remove {region} from customer_regions"))
     return found

@@ -20,8 +20,9 @@ import yaml
 from .._errors import FactsError, Problem
 from ._answers import resolve_answers
 from ._derive import first_of_next_month
-from ._facts import parse_facts_yaml, unknown_key_problem
+from ._facts import check_answer, parse_facts_yaml, unknown_key_problem
 from ._facts_schema import FACT_SPECS, GROUP_TITLES, OPTIONAL_CATEGORIES, SPECS_BY_KEY, FactSpec
+from ._places import REPRESENTED_REGIONS, place_data, representative_regions
 
 # The scope question stands for the four category facts; its answer is a list of categories.
 SCOPE = "scope"
@@ -100,9 +101,28 @@ def apply_scope(answers: dict[str, Any], categories: list[str]) -> None:
         answers[key] = category in categories
 
 
-def review_groups() -> tuple[ReviewGroup, ...]:
-    """Return the facts not asked as essentials, grouped and titled as in ``company.yml``."""
-    asked = set(ESSENTIALS) | set(SCOPE_KEYS.values())
+def not_applicable(answers: Mapping[str, Any]) -> frozenset[str]:
+    """Return the facts this company is never asked: an Article 27 representative it does not need.
+
+    A representative is asked only of a company established outside the EU or the UK whose customers'
+    users are there; when the answers it depends on cannot be read yet, both stay offered.
+    """
+    try:
+        home = place_data().jurisdiction(str(check_answer("hq_country", answers.get("hq_country", ""))))
+        customers = check_answer("customer_regions", answers.get("customer_regions", ""))
+        pii = check_answer("data_pii", answers.get("data_pii", True))
+    except FactsError:
+        return frozenset()
+    needed = representative_regions(home, customers, bool(pii))
+    return frozenset(fact for region, (fact, _, _) in REPRESENTED_REGIONS.items() if region not in needed)
+
+
+def review_groups(answers: Mapping[str, Any] | None = None) -> tuple[ReviewGroup, ...]:
+    """Return the facts not asked as essentials, grouped and titled as in ``company.yml``.
+
+    Given the answers so far, facts that do not apply to this company (``not_applicable``) are left out.
+    """
+    asked = set(ESSENTIALS) | set(SCOPE_KEYS.values()) | (not_applicable(answers) if answers is not None else set())
     groups: dict[str, list[str]] = {}
     for fact in FACT_SPECS:
         if fact.key not in asked:

@@ -31,6 +31,13 @@ _PHI_EVIDENCE = r"DPAs/BAAs|\bBAAs where"
 # A fully remote company has no premises: no office storage, office section or link, or office-away wording.
 _PREMISES = (r"outside company premises|on company premises|locked storage|#offices\b|§offices|Company offices"
              r"|away from the office|Office, home and public")
+# GDPR / UK GDPR Article 27: only a company established outside the EU or the UK with customers' users there
+# names a representative; the EU and the UK one each say where they act and carry the law's source.
+_REPRESENTATIVE = r"Article 27|[Rr]epresentatives? in the (European Union|United Kingdom)"
+_EU_REPRESENTATIVE = (r"as its representative in the European Union \(Regulation \(EU\) 2016/679 \(GDPR\), "
+                      r"Articles 3\(2\) and 27\)")
+_UK_REPRESENTATIVE = r"as its representative in the United Kingdom \(UK GDPR, Articles 3\(2\) and 27\)"
+_NO_UK_REPRESENTATIVE = r"[Rr]epresentatives? in the United Kingdom|UK GDPR, Articles 3\(2\) and 27"
 # Runbook roster: a deputy cell left blank after the role holder's name and email.
 _BLANK_DEPUTY = r"\| [^|\n]+@[^|\n]+ \| \| \| "
 # Phrases a machine writes: a service name carrying its own parentheses, a doubled verb, a bare plural.
@@ -69,6 +76,7 @@ MATRIX: dict[str, MatrixCompany] = {
          "work_model": "remote", "headcount_band": "1-20", "has_board": False, "uses_contractors": False,
          "byod_allowed": False, "hq_country": "United Kingdom", "data_residency": "United Kingdom",
          "customer_regions": "uk, eu", "data_payment": True, "payment_role": "service_provider",
+         "eu_representative": "Ledger Rep BV, Keizersgracht 1, 1015 CN Amsterdam, Netherlands",
          "scope_availability": False, "scope_confidentiality": False, "scope_processing_integrity": False,
          "scope_privacy": False, "report_type": "type1", "identity_provider": "Google Workspace",
          "logging_siem": "Google Security Operations", "vulnerability_scanner": "Tenable Nessus", "mdm": "Jamf Pro"},
@@ -78,7 +86,7 @@ MATRIX: dict[str, MatrixCompany] = {
                 _SECOND_REGION_EVIDENCE, _PHI_EVIDENCE, r"by the board\b", _NOT_GCP_UNITS,
                 r"acquiring bank|authorisation or refund needs it", _MACHINE_GRAMMAR, r"primary region",
                 r"Company offices|own sites", r"other than the data's own", r"Company email and chat \|", _PREMISES,
-                _BLANK_DEPUTY, r"commitment \(vendor inventory\)"),
+                _BLANK_DEPUTY, r"commitment \(vendor inventory\)", _NO_UK_REPRESENTATIVE),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy",
@@ -86,12 +94,15 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"at the home of the engineer the CTO designates", r"\]\(#premises\)",
                  r"\| Mei Lin \| mei@nimbus\.example \| \| Tom Reid \(Chief Executive Officer\) \|",
                  r"\| GitHub \| Critical \| [^|]+ \| recovery tier 1: at most 1 hour; vendor's commitment: to enter \|",
-                 r"vendor inventory NIMB-DOC-06, section 2"),
+                 r"vendor inventory NIMB-DOC-06, section 2", _EU_REPRESENTATIVE,
+                 r"who represents it in the European Union \(Ledger Rep BV, Keizersgracht 1",
+                 r"\| Representative in the European Union \(GDPR Article 27\) \| Ledger Rep BV"),
         notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency",
         ignore_case=True),
     "acme-us": MatrixCompany(
         {"headcount_band": "51-200"},
-        absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner", _MACHINE_GRAMMAR),
+        absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner", _MACHINE_GRAMMAR,
+                _REPRESENTATIVE),
         present=(r"Amazon EKS", r"Amazon RDS", r"AWS Backup Vault Lock", r"security committee", r"board of directors",
                  _US_LAW, r"US dollars", _BOARD_EVIDENCE, r"a copy in the recovery region of every inventoried"),
         notes="the example: AWS, hybrid, 51-200, all categories, US"),
@@ -101,7 +112,7 @@ MATRIX: dict[str, MatrixCompany] = {
          "data_residency": "European Union", "customer_regions": "eu", "data_role": "controller",
          "compute": "ecs", "database": "aurora", "iac_tool": "opentofu", "status_page": ""},
         absent=(_GCP, _AZURE, _US_LAW, r"US dollars", r"HIPAA", r"Information Commissioner",
-                r"leadership security meeting", r"at the home of the engineer", _BLANK_DEPUTY),
+                r"leadership security meeting", r"at the home of the engineer", _BLANK_DEPUTY, _REPRESENTATIVE),
         present=(r"euros", r"General Data Protection Regulation", r"supervisory authority",
                  r"Amazon ECS on AWS Fargate", r"Amazon Aurora", r"tofu plan", r"[Vv]isitor",
                  r"4\.2 Company offices \{#premises\}", r"in locked storage in an office",
@@ -114,7 +125,8 @@ MATRIX: dict[str, MatrixCompany] = {
          "headcount_band": "21-50", "data_phi": True, "scope_confidentiality": False,
          "scope_processing_integrity": False, "scope_privacy": False, "iac_tool": "bicep",
          "identity_provider": "Microsoft Entra ID", "source_control": "Azure Repos", "ci_cd": "Azure Pipelines"},
-        absent=(_AWS, _GCP, _PCI, r"General Data Protection Regulation", r"security committee", _NOT_AZURE_UNITS),
+        absent=(_AWS, _GCP, _PCI, r"General Data Protection Regulation", r"security committee", _NOT_AZURE_UNITS,
+                _REPRESENTATIVE),
         present=(r"HIPAA", r"45 CFR 164\.410", r"business associate", r"BAAs where health data \(PHI\)",
                  r"Azure Kubernetes Service", r"zone-redundant storage \(ZRS\)", r"leadership security meeting",
                  r"what-if deployment"),
@@ -123,7 +135,7 @@ MATRIX: dict[str, MatrixCompany] = {
         {"company_name": "Orbit Retail", "cloud_providers": "aws, gcp", "cloud_regions": "us-east-1, us-central1",
          "work_model": "remote", "headcount_band": "501-1000", "data_payment": True, "payment_role": "merchant",
          "uses_contractors": False},
-        absent=(_OFFICE, r"HIPAA", r"every 6 months and after any change", _PREMISES),
+        absent=(_OFFICE, r"HIPAA", r"every 6 months and after any change", _PREMISES, _REPRESENTATIVE),
         present=(r"Amazon GuardDuty is enabled in every account", r"Security Command Center Premium",
                  r"AWS CloudTrail and Cloud Audit Logs", r"every 12 months during the penetration test",
                  r"security committee", _PCI, r"notifies the acquiring bank", r"authorisation or refund needs it"),
@@ -135,27 +147,34 @@ MATRIX: dict[str, MatrixCompany] = {
          "scope_processing_integrity": False, "customer_regions": "other"},
         absent=(_GCP, _AZURE, r"HIPAA", _PCI, r"GDPR", _US_LAW, r"US dollars",
                 r"Privacy and Data Protection Policy\]", _BOARD, _BOARD_EVIDENCE, _PHI_EVIDENCE, r"the only region",
-                r"at the home of the engineer"),
+                r"at the home of the engineer", _REPRESENTATIVE),
         present=(r"Canadian dollars", r"ca-west-1", r"outside security adviser", r"leadership security meeting",
                  r"copied automatically within 4 hours of completion to ca-west-1, the recovery region"),
         notes="AWS in Canada, office, 1-20, no board, no personal data, Security and Confidentiality"),
     "uk-azure-hybrid": MatrixCompany(
         {"company_name": "Thames Analytics", "cloud_providers": "azure", "cloud_regions": "uksouth, ukwest",
          "headcount_band": "51-200", "hq_country": "United Kingdom", "data_residency": "United Kingdom",
-         "customer_regions": "uk, eu", "identity_provider": "Microsoft Entra ID"},
-        absent=(_AWS, _GCP, _US_LAW, r"US dollars", r"HIPAA", _NOT_AZURE_UNITS),
+         "customer_regions": "uk, eu", "identity_provider": "Microsoft Entra ID",
+         "eu_representative": "Thames Rep GmbH, Friedrichstrasse 10, 10117 Berlin, Germany"},
+        absent=(_AWS, _GCP, _US_LAW, r"US dollars", r"HIPAA", _NOT_AZURE_UNITS, _NO_UK_REPRESENTATIVE),
         present=(r"UK GDPR", r"Information Commissioner's Office", r"General Data Protection Regulation",
-                 r"pounds sterling", r"ukwest", r"Azure Backup", r"[Vv]isitor"),
+                 r"pounds sterling", r"ukwest", r"Azure Backup", r"[Vv]isitor", _EU_REPRESENTATIVE),
         notes="Azure in the UK with two UK regions, hybrid, 51-200, processor with EU and UK customers"),
     "gcp-cloudrun-us": MatrixCompany(
         {"company_name": "Lumen Forms", "cloud_providers": "gcp", "cloud_regions": "us-central1, us-east1",
          "work_model": "remote", "compute": "cloud-run", "backup_tool": "Cloud SQL automated backups",
-         "scope_confidentiality": False, "scope_privacy": False, "identity_provider": "Google Workspace"},
+         "scope_confidentiality": False, "scope_privacy": False, "identity_provider": "Google Workspace",
+         "customer_regions": "us, eu, uk", "eu_representative": "Lumen Rep Ltd, 2 Merrion Square, Dublin 2, Ireland",
+         "uk_representative": "Lumen UK Rep Ltd, 1 Long Acre, London WC2E 9LH"},
         absent=(_AWS, _AZURE, _OFFICE, r"Each backup is locked with|Vault Lock",
                 r"separate project from\s+the production",
                 r"every account and every region", r"zone-redundant",
                 r"copies to the recovery region|a copy in the recovery region of every", _PREMISES),
         present=(r"Cloud Run", r"cannot copy backups to another region", r"offers no immutability lock",
-                 r"Cloud SQL automated backups", r"activated at the organization level"),
-        notes="GCP with Cloud Run and Cloud SQL automated backups (no lock, no cross-region copy), remote, US"),
+                 r"Cloud SQL automated backups", r"activated at the organization level", _EU_REPRESENTATIVE,
+                 _UK_REPRESENTATIVE,
+                 r"outside the European Union and the United Kingdom \(headquarters: United States\)",
+                 r"UK GDPR", r"General Data Protection Regulation", r"CCPA"),
+        notes="GCP with Cloud Run and Cloud SQL automated backups (no lock, no cross-region copy), remote, US, with "
+              "users in the US, the EU and the UK (representatives in both)"),
 }

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
-from ..model._places import PlaceData
+from ..model._places import REPRESENTED_REGIONS, PlaceData, representative_regions
 from ._render import join_and
 
 CURRENCY_WORDS: dict[str, tuple[str, str]] = {
@@ -151,6 +151,10 @@ def has_regional_copy(facts: Facts, places: PlaceData) -> bool:
     return bool(residency_words(facts, places)["regional_copy"])
 
 
+# The entry of catalog/regulations.yaml that carries each representative's legal source.
+_REPRESENTATIVE_RULES: dict[str, str] = {"eu": "gdpr_representative", "uk": "uk_representative"}
+
+
 def jurisdiction_words(facts: Facts, places: PlaceData, regulations: dict[str, Any]) -> dict[str, Any]:
     """Return which laws shape the privacy, breach and payment text, and the company's role under them."""
     home = places.jurisdiction(facts.company.hq_country)
@@ -175,6 +179,7 @@ def jurisdiction_words(facts: Facts, places: PlaceData, regulations: dict[str, A
                                          ("the Information Commissioner's Office (ICO)", uk)) if on)
     return {
         "home": home,
+        "representatives": representatives(facts, home, regulations),
         "gdpr": gdpr,
         "uk_gdpr": uk,
         "us_states": us,
@@ -188,6 +193,21 @@ def jurisdiction_words(facts: Facts, places: PlaceData, regulations: dict[str, A
         "authority": authority,
         "has_laws": bool(laws),
     }
+
+
+def representatives(facts: Facts, home: str, regulations: dict[str, Any]) -> list[dict[str, str]]:
+    """Return the Article 27 representatives the company must name, each with where it acts and the law's source.
+
+    Empty for a company established where its customers' users are, or holding no personal data, so such a
+    company reads nothing of representatives.
+    """
+    held = facts.held_data
+    found: list[dict[str, str]] = []
+    for region in representative_regions(home, held.customer_regions, held.pii):
+        fact, area, article = REPRESENTED_REGIONS[region]
+        found.append({"region": region, "name": str(getattr(held, fact)), "area": area, "article": article,
+                      "source": str(regulations[_REPRESENTATIVE_RULES[region]]["source"])})
+    return found
 
 
 def money_words(facts: Facts) -> dict[str, str]:

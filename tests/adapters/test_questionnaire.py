@@ -37,6 +37,19 @@ def test_about_a_dozen_essentials_come_first_and_every_other_fact_is_offered_for
     assert asked | reviewed == {spec.key for spec in FACT_SPECS}
 
 
+@pytest.mark.parametrize(("answers", "offered"), [
+    ({"hq_country": "United Kingdom", "customer_regions": "uk, eu"}, {"eu_representative"}),
+    ({"hq_country": "United States", "customer_regions": "us, eu, uk"}, {"eu_representative", "uk_representative"}),
+    ({"hq_country": "Germany", "customer_regions": "eu"}, set()),
+    ({"hq_country": "United States", "customer_regions": "us, eu, uk", "data_pii": False}, set()),
+])
+def test_a_representative_is_offered_for_review_only_to_a_company_that_needs_one(
+        answers: dict[str, object], offered: set[str]) -> None:
+    reviewed = {key for group in review_groups(interactive_defaults({**BETA, **answers}, DAY)) for key in group.keys}
+    assert reviewed & {"eu_representative", "uk_representative"} == offered
+    assert "customer_regions" in reviewed
+
+
 def test_identity_derives_from_the_answers_never_from_the_example_company() -> None:
     answers = interactive_defaults(BETA, DAY)
     facts = facts_from_answers(answers)

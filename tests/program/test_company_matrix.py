@@ -123,6 +123,14 @@ CONTRADICTIONS = [
      "set data_pii to true, or scope_privacy to false"),
     ({"privacy_contact_email": "tomas.ferreira@acme.example"},
      "privacy_contact_email: tomas.ferreira@acme.example is a person's own address", "privacy@acme.example"),
+    ({"hq_country": "United Kingdom", "data_residency": "United States", "customer_regions": "uk, eu"},
+     "eu_representative: is blank, yet the company is established outside the European Union (United Kingdom) "
+     "and its customers' users are there, so GDPR Article 27 requires a representative in it",
+     "set eu_representative to the representative's name and postal address in the European Union, "
+     "or remove eu from customer_regions"),
+    ({"customer_regions": "us, uk"},
+     "uk_representative: is blank, yet the company is established outside the United Kingdom (United States)",
+     "set uk_representative to the representative's name and postal address in the United Kingdom"),
 ]
 
 
@@ -217,3 +225,46 @@ def test_a_policy_the_alternate_approved_records_the_alternate_approver_role(lib
     assert conduct.approver == "Mei Lin" and conduct.approver_role == "alternate_approver"
     security = program.policies["POL-01"].history[-1]
     assert security.approver == "Tom Reid" and security.approver_role == "approver"
+
+
+@pytest.mark.parametrize(("home", "customers", "pii", "needed"), [
+    ("uk", ("uk", "eu"), True, ("eu",)),        # nimbus-uk: an EU representative, none in its own country
+    ("us", ("us", "eu", "uk"), True, ("eu", "uk")),
+    ("eu", ("eu", "uk"), True, ("uk",)),
+    ("eu", ("eu",), True, ()),                  # established where its customers' users are
+    ("us", ("us", "other"), True, ()),
+    ("us", ("eu", "uk"), False, ()),            # no personal data: no GDPR, no representative
+])
+def test_a_representative_is_needed_only_outside_the_region_its_customers_users_are_in(
+        home: str, customers: tuple[str, ...], pii: bool, needed: tuple[str, ...]) -> None:
+    from policyforge.model._places import representative_regions
+
+    assert representative_regions(home, customers, pii) == needed
+
+
+def test_check_refuses_a_company_yml_without_the_representative_article_27_requires_naming_the_line() -> None:
+    from policyforge.model._facts import dump_facts, parse_facts_yaml
+
+    facts = facts_from_answers(resolve_answers(MATRIX["nimbus-uk"].answers))
+    named = 'eu_representative: "Ledger Rep BV, Keizersgracht 1, 1015 CN Amsterdam, Netherlands"'
+    text = dump_facts(facts)
+    assert named in text
+    text = text.replace(named, 'eu_representative: ""')
+    with pytest.raises(FactsError) as caught:
+        parse_facts_yaml(text)
+    problem = next(p for p in caught.value.problems if "representative" in p.message)
+    assert problem.where == "company.yml"
+    assert problem.line == next(n for n, line in enumerate(text.splitlines(), 1) if "eu_representative:" in line)
+    assert problem.message.startswith("data.eu_representative: is blank, yet the company is established outside "
+                                      "the European Union (United Kingdom)")
+    assert "set eu_representative to the representative's name and postal address" in problem.fix
+
+
+def test_each_representative_carries_the_source_the_regulations_catalog_gives_it(library: Library) -> None:
+    regulations = library.catalog.regulations
+    program = variant_program("gcp-cloudrun-us", library)
+    privacy = " ".join(program.render_body(program.policies["POL-28"]).split())
+    for key, area in (("gdpr_representative", "European Union"), ("uk_representative", "United Kingdom")):
+        assert f"as its representative in the {area} ({regulations[key]['source']})" in privacy
+    berlin = variant_program("berlin-aws-office", library)
+    assert "representative" not in berlin.render_body(berlin.policies["POL-28"])

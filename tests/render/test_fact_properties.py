@@ -31,7 +31,11 @@ PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 # Every default derived from another answer is pinned, so a property changes one fact at a time.
 PINNED = {**{key: value for key, value in resolve_answers().items() if "{{" in str(raw_defaults()[key])},
           "approver_name": "Robin Ortiz", "approver_email": "robin@acme.example",
-          "alternate_approver_name": "Alex Kim", "alternate_approver_email": "alex@acme.example"}
+          "alternate_approver_name": "Alex Kim", "alternate_approver_email": "alex@acme.example",
+          # Users in the EU and the UK make the US company name both Article 27 representatives, so those
+          # text facts are shown (in the privacy policy) and checked like every other.
+          "customer_regions": "us, eu, uk", "eu_representative": "Acme EU Rep BV, Amsterdam",
+          "uk_representative": "Acme UK Rep Ltd, London"}
 TEXT_KEYS = [spec.key for spec in FACT_SPECS if spec.kind in ("text", "person")]
 
 YAML_SPECIALS = ["no", "yes", "on", "off", "y", "n", "~", "null", "Null", "true", "False", "2024-01-01",
