@@ -65,7 +65,7 @@ def in_hours(value: float, unit: str) -> float | None:
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _FIELDS = ("title", "kind", "value", "unit", "fact", "source", "governs", "needed_by", "retention_of", "starts",
-           "not_started_by")
+           "not_started_by", "of_run")
 # What a retention period keeps, for the retention rules: records outlive audit evidence, logs cover
 # the observation window (``model._consistency.retention``).
 RETENTION_OF: tuple[str, ...] = ("record", "log", "backup", "data")
@@ -93,6 +93,9 @@ class Commitment:
     # a second clock (rule COM005).
     starts: str | None = None
     not_started_by: tuple[str, ...] = ()
+    # A deadline that closes a periodic run's own record, counted from the run itself (the end of the
+    # period it covers, or its meeting, test or due date): a periodic control may print it (rule CTL007).
+    of_run: bool = False
 
     @property
     def hours(self) -> float | None:
@@ -152,6 +155,11 @@ def frequency_for(value: float, unit: str) -> str:
         if hours >= limit * 0.99:
             return frequency
     return "daily"
+
+
+def period_hours(frequency: str) -> float | None:
+    """Return the length in hours of one period of a scheduled frequency (``quarterly``), or None."""
+    return dict(_FREQUENCY_HOURS).get(frequency)
 
 
 def number_text(value: float) -> str:
@@ -294,13 +302,18 @@ def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Pr
                 or (not_started_by and starts is None):
             bad("not_started_by must be a list of words beside starts", "write not_started_by: [confirm, discover]")
             not_started_by = []
+        of_run = raw.get("of_run", False)
+        if not isinstance(of_run, bool) or (of_run and kind != "deadline"):
+            bad("of_run is only for a deadline, as true or false", "write of_run: true on a deadline counted from "
+                "the periodic run it closes, or leave it out")
+            of_run = False
         if len(problems) > before:
             continue
         assert value is not None
         found[name] = Commitment(name, raw["title"].strip(), kind, value, unit, raw["source"].strip(), fact,
                                  tuple(g.strip() for g in governs), line, tuple(needed_by), retention_of,
                                  starts.strip() if isinstance(starts, str) else None,
-                                 tuple(w.strip().lower() for w in not_started_by))
+                                 tuple(w.strip().lower() for w in not_started_by), of_run)
     for entry in found.values():
         for other in entry.needed_by:
             if other not in found:

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from .._errors import Problem
-from ..model._commitments import UNIT_HOURS, frequency_for
+from ..model._catalog import Control
+from ..model._commitments import UNIT_HOURS, Commitment, frequency_for, period_hours, unit_phrase
 from ..model._facts_schema import ROLE_TITLES
 from ._base import RuleInput
 
@@ -198,6 +199,59 @@ def _named_by(view: RuleInput, template: str, frequency: str) -> list[str]:
                 and value.unit in UNIT_HOURS and frequency_for(value.value, value.unit) == frequency:
             names.append(name)
     return names
+
+
+# A deadline a statement times a duty with: "{{ commit.NAME.within }}", or "within {{ commit.NAME }}" (and the
+# old "within {{ commitments.NAME | hours }}"). A deadline printed as a level ("an RTO of 8 hours") is not one.
+_WITHIN_REF = re.compile(r"\bwithin\s+\{\{-?\s*commit(?:ments)?\.(\w+)\b|\{\{-?\s*commit\.(\w+)\.within\b")
+
+
+def _printed_deadlines(view: RuleInput, control: Control, statement: str) -> Iterator[tuple[Commitment, str]]:
+    """Yield each deadline commitment the control's rendered statement prints as "within N", with those words."""
+    entries = view.program.library.catalog.commitments.entries
+    seen: set[str] = set()
+    for match in _WITHIN_REF.finditer(control.statement):
+        name = match.group(1) or match.group(2)
+        entry, value = entries.get(name), view.program.commitments.get(name)
+        if entry is None or value is None or entry.kind != "deadline" or name in seen:
+            continue
+        words = f"within {unit_phrase(value.value, value.unit)}"
+        if words in statement.lower():
+            seen.add(name)
+            yield entry, words
+
+
+def run_and_event_deadlines(view: RuleInput) -> Iterator[Problem]:
+    """A periodic control prints no per-event deadline: the auditor samples its runs, not events.
+
+    "Findings are fixed within 30 days" inside a quarterly review is a second control: the auditor
+    tests the review by sampling quarters and the deadline by sampling findings. The criterion for
+    a deadline that belongs to the run: its catalog entry says ``of_run: true`` because it is counted
+    from the run itself (the end of the period the run covers, or the run's meeting, test or due date)
+    and closes that run's own record (its report, minutes, filed evidence or decided changes), and
+    it is shorter than the control's period, so each run closes before the next begins. Every other
+    deadline starts at an event of its own (a hire, a leaver, a change, a finding) and belongs to a
+    per-event control; so does an ``of_run`` deadline as long as the period.
+    """
+    for control in view.controls():
+        period = period_hours(control.frequency)
+        statement = view.statements.get(control.id)
+        if period is None or statement is None:
+            continue
+        where, line = view.control_location(control)
+        for entry, words in _printed_deadlines(view, control, statement):
+            value = view.program.commitments[entry.name]
+            if not entry.of_run:
+                yield Problem(where, f"control {control.id}: runs {control.frequency}, but its statement also "
+                              f"prints '{words}' (commitment {entry.name}), a deadline counted per event",
+                              "one control, one population: move the deadline into the per-event control that "
+                              "already owns it and reference that control, or split it into a per-event control "
+                              "of its own (the next free id of the family) with its own evidence", line)
+            elif (value.hours or 0) >= period:
+                yield Problem(where, f"control {control.id}: runs {control.frequency}, but its run's own deadline "
+                              f"'{words}' (commitment {entry.name}) is as long as its period",
+                              f"shorten {entry.name} below one {control.frequency} period, or drop of_run and "
+                              "move the deadline into a per-event control", line)
 
 
 def one_owner_one_cadence(view: RuleInput) -> Iterator[Problem]:

@@ -327,6 +327,50 @@ def test_a_periodic_control_with_a_second_less_frequent_cadence_is_caught(tmp_pa
             for p in found(program(root), "CTL007")] == [True]
 
 
+def test_a_periodic_control_printing_a_per_event_deadline_is_caught_with_the_commitment_and_the_fix(
+        tmp_path: Path) -> None:
+    # A quarterly review whose findings are fixed "within 30 days": the auditor samples quarters for the
+    # review and findings for the deadline, two populations in one control.
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "Every quarter the Security Officer reviews the exception register and each expired exception is raised "
+        "as a deficiency {{ commit.deficiency_logging.within }}, recorded in Jira.")})
+    problems = found(program(root), "CTL008")
+    assert [(p.where.endswith("POL-02.yaml"), p.line) for p in problems] == [
+        (True, line_of(root / CONTROLS, "id: PMG-02"))]
+    assert problems[0].message == ("CTL008 control PMG-02: runs quarterly, but its statement also prints 'within 5 "
+                                   "business days' (commitment deficiency_logging), a deadline counted per event")
+    assert "move the deadline into the per-event control that already owns it" in problems[0].fix
+    # The same deadline in a per-event control is that control's own.
+    root = make_library(tmp_path / "event", **{CONTROLS: with_control(
+        "Each expired exception is raised as a deficiency {{ commit.deficiency_logging.within }} by the Security "
+        "Officer and recorded in Jira.", frequency="per-event")})
+    assert found(program(root), "CTL008") == []
+
+
+def test_a_periodic_runs_own_deadline_passes_only_when_shorter_than_its_period(tmp_path: Path) -> None:
+    # committee_minutes is of_run: counted from the meeting, it closes the meeting's own record.
+    statement = ("Every quarter the Security Officer chairs the committee and the minutes are circulated "
+                 "{{ commit.committee_minutes.within }}, recorded in Jira.")
+    root = make_library(tmp_path, **{CONTROLS: with_control(statement)})
+    assert found(program(root), "CTL008") == []
+    problems = found(program(root, overrides={"committee_minutes": 70}), "CTL008")
+    assert [p.message.split(": ", 1)[1] for p in problems] == [
+        "runs quarterly, but its run's own deadline 'within 70 business days' (commitment committee_minutes) is "
+        "as long as its period"]
+    # A recovery objective printed as a level the control states is not a deadline the control sets.
+    root = make_library(tmp_path / "level", **{CONTROLS: with_control(
+        "Every year the CTO approves recovery tiers, Tier 1 with an RTO of {{ commit.rto_hours }}, recorded in Jira.",
+        frequency="annual", criteria="A1.2")})
+    assert found(program(root), "CTL008") == []
+
+
+def test_of_run_is_refused_on_a_commitment_that_is_not_a_deadline(tmp_path: Path) -> None:
+    root = make_library(tmp_path, catalog_extra="  weekly_thing:\n    title: a check\n    kind: cadence\n"
+                        "    value: 1\n    unit: week\n    source: policyforge default\n    of_run: true\n")
+    with pytest.raises(PolicyforgeError, match="of_run is only for a deadline"):
+        load_library(root)
+
+
 def test_a_role_other_than_the_owner_acting_in_the_control_is_caught(tmp_path: Path) -> None:
     # RSK-07 as the auditor read it: owned by the Security Officer, run in part by the CTO and the CEO.
     root = make_library(tmp_path, **{CONTROLS: with_control(
