@@ -39,7 +39,8 @@ SCHEDULED: tuple[str, ...] = ("weekly", "monthly", "quarterly", "semiannual", "a
 # Schedules a control runs on, most frequent first: an item is sampled at its most frequent control's.
 RECURRING: tuple[str, ...] = ("daily", *SCHEDULED)
 KIND_TITLES: dict[str, str] = {
-    "population": "every occurrence in the window, exported in full so the auditor can pick samples",
+    "population": "every occurrence in the window, exported in full so the auditor can draw the sampling table's "
+                  "per-event sample",
     "periodic": "dated artefacts of a recurring control, as many as the sampling table asks for its frequency",
     "config": "timestamped exports of a setting, as many as the sampling table asks for the control it proves",
     "document": "the current dated and approved version",
@@ -244,6 +245,8 @@ class EvidenceRow:
     due: dt.date | None = None
     # Each frequency of the controls the item proves, with those controls (``_evidence_text.schedule``).
     schedule: Schedule = ()
+    # The sampling table's per-event sample: how many occurrences the auditor draws from a population.
+    per_event: int = 0
 
     @property
     def needed_count(self) -> int:
@@ -261,12 +264,19 @@ class EvidenceRow:
             return "the current approved version" if self.item.kind == "document" else \
                 f"{self.needed} dated artefact{'s' if self.needed != 1 else ''} (sampling table, {self.frequency})"
         if self.needed == "population":
-            return "1 full population export; the auditor samples from it"
+            return f"1 full population export; {self._sample()}"
         if self.needed.startswith("population + "):
             count = int(self.needed.rsplit(" ", 1)[1])
-            return (f"1 full population export, plus {count} dated artefact{'s' if count != 1 else ''} "
-                    f"(sampling table, {self.frequency.rsplit(' + ', 1)[-1]})")
+            return (f"1 full population export ({self._sample()}), plus {count} dated "
+                    f"artefact{'s' if count != 1 else ''} (sampling table, {self.frequency.rsplit(' + ', 1)[-1]})")
         return f"1 artefact {self.needed}"
+
+    def _sample(self) -> str:
+        """Return what the auditor draws from the population: the sampling table's per-event row."""
+        if not self.per_event:
+            return "the auditor samples from it"
+        return (f"the auditor draws {self.per_event} occurrences from it (sampling table, per event), or every "
+                f"occurrence if there are fewer")
 
     def values(self) -> tuple[str | int | dt.date, ...]:
         """Return the row's cells in ``COLUMNS`` order (numbers and dates stay typed for spreadsheets)."""
@@ -364,6 +374,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
             owner=f"{program.facts.people.role(role).name}, {role_title(program.facts, role)}",
             owner_email=program.facts.people.role(role).email, systems=system_names(systems[eid], program),
             assignee=program.facts.people.role(role).name, due=window.end, schedule=schedule(proved),
+            per_event=sampling.per_event,
         ))
     return EvidencePlan(program.facts.company.name, window, program.facts.categories, tuple(rows),
                         tuple(c.id for c in controls), tuple(design_only), sampling.source)

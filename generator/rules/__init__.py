@@ -78,8 +78,10 @@ RULES: tuple[Rule, ...] = (
     Rule("KIT001", "each evidence row of the evidence plan and readiness page states the frequencies of the controls "
          "it proves, and its text no other cadence; the control matrix cites for each control the items the plan "
          "lists it under, and the readiness page lists every item of the plan", evidence_cadences_agree),
-    Rule("KIT002", "every recurring control has an evidence item whose artefact count meets its sampling-table row "
-         "for the observation window (a document counts once)", counts_meet_the_sampling_table),
+    Rule("KIT002", "in a Type II window every recurring, continuous and per-event duty has an evidence item of its own "
+         "that shows its runs or events on its basis: the sampling-table count for its frequency (a document counts "
+         "once, an item sampled at a less frequent control's cadence counts that control's runs), records of its "
+         "events for the per-event sample", counts_meet_the_sampling_table),
     Rule("FIT003", "the evidence plan and readiness page ask for nothing the company's facts rule out (second region, "
          "office, board, health data)", kit_text_fits_the_company),
     Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",

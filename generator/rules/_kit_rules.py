@@ -21,11 +21,11 @@ from ..kit._evidence import RECURRING, EvidenceRow, audit_window, evidence_page,
 from ..kit._evidence_text import EVIDENCE_FILE, parse_schedule, schedule_text, serving
 from ..kit._readiness import assess
 from ..kit._readiness_page import evidence_section
-from ..kit._sampling import load_sampling
+from ..kit._sampling import SAMPLING_FILE, load_sampling
 from ..model._catalog import Control
 from ..model._commitments import frequency_for
 from ..program._program import Program
-from ..program._proof import LATER_MARK
+from ..program._proof import LATER_MARK, evidence_map
 from ..render._tailoring import has_regional_copy
 from ..site._matrix import grouped_matrix_page
 from ._base import RuleInput
@@ -252,47 +252,119 @@ def matrix_agrees_with_plan(view: RuleInput) -> Iterator[Problem]:
 
 
 # ---------------------------------------------------------------------------------------------- counts
-def _artefacts(row: EvidenceRow) -> int | None:
-    """Return how many runs of a control an item's artefacts show; None for a population (every run)."""
-    if isinstance(row.needed, int):
-        return row.needed
-    if row.needed.startswith("population"):
-        return None
-    return 1
+@dataclass(frozen=True)
+class ShortCount:
+    """A duty whose evidence does not show the runs or events the sampling table asks of a Type II window.
+
+    ``duty`` is the control whose own proof falls short (a control merged into a lean host is proved on its
+    own); ``needed`` is the sampling table's count for its frequency, or the per-event sample for a control
+    run on each event.
+    """
+
+    duty: Control
+    host: str
+    needed: int
+    rows: tuple[EvidenceRow, ...]
 
 
-def short_counts(program: Program) -> Iterator[tuple[Control, int, list[EvidenceRow]]]:
-    """Yield each recurring control whose evidence shows fewer runs than the sampling table asks of the window.
+def _counted(row: EvidenceRow) -> tuple[str | None, int]:
+    """Return the frequency an item's dated artefacts are sampled at (None: on events) and how many there are."""
+    label = row.frequency.rsplit(" + ", 1)[-1]
+    period = None if label in ("per-event", "") else label
+    count = row.needed if isinstance(row.needed, int) else \
+        int(row.needed.rsplit(" ", 1)[1]) if row.needed.startswith("population + ") else 1
+    return period, count
 
-    Only a Type II report counts runs. A population holds every occurrence; a periodic item or a
-    configuration export shows as many as the plan asks for; a document shows one (its current version).
+
+def shows(row: EvidenceRow, frequency: str, needed: int) -> bool:
+    """Return whether an item's artefacts show the runs or events of a control of this frequency.
+
+    An item counts what its kind holds (``kit._evidence.KIND_TITLES``), and meets a control only on the
+    control's own basis:
+
+    - a population holds every occurrence in the window: every run, every event to sample from;
+    - a document is one version: it is the one run of a control the window asks once of (an annual review of
+      that document), and never the runs of a control that runs more often, nor the events of a per-event one;
+    - a periodic record or configuration export is counted at the item's sampling frequency (its most
+      frequent control's). It shows a continuous setting at that many points, so it meets a continuous
+      control when it counts the table's continuous row; it shows the runs of a recurring control only when
+      it is sampled at that control's frequency or more often and counts enough (an item sampled at a less
+      frequent control's cadence counts that control's runs); it holds records of the events it is about.
+    """
+    if row.item.kind == "population":
+        return True
+    if row.item.kind == "document":
+        return frequency != "per-event" and needed == 1
+    period, count = _counted(row)
+    if frequency == "per-event":
+        return True
+    if frequency == "continuous":
+        return count >= needed
+    return period in RECURRING and RECURRING.index(period) <= RECURRING.index(frequency) and count >= needed
+
+
+def short_counts(program: Program) -> Iterator[ShortCount]:
+    """Yield each duty whose own evidence shows fewer runs or events than the sampling table asks of the window.
+
+    Only a Type II report counts runs. Each duty of a control in force is checked on its own (a lean
+    host's own duty and each control merged into it, ``program._proof``), against the items its own proof
+    asks for: a recurring or continuous control needs the table's count for its frequency, a per-event
+    control records of its events for the auditor to draw the table's per-event sample from (``shows``).
     """
     plan = evidence_plan(program)
     if not plan.window.type2:
         return
     sampling = load_sampling(program.library.root)
-    rows: dict[str, list[EvidenceRow]] = {}
-    for row in plan.rows:
-        for cid in row.controls:
-            rows.setdefault(cid, []).append(row)
+    rows = {row.item.id: row for row in plan.rows}
+    proofs = evidence_map(program)
     for control in program.controls():
-        if control.frequency not in RECURRING:
-            continue
-        needed = sample_count(control.frequency, plan.window, sampling)
-        proving = rows.get(control.id, [])
-        counts = [_artefacts(row) for row in proving]
-        if needed is not None and not any(count is None or count >= needed for count in counts):
-            yield control, needed, proving
+        for part in proofs.proof(control.id).parts:
+            duty = control if part.control == control.id else program.control(part.control)
+            if duty is None:
+                continue
+            if duty.frequency == "per-event":
+                needed: int | None = sampling.per_event
+            else:
+                needed = sample_count(duty.frequency, plan.window, sampling) \
+                    if duty.frequency in (*RECURRING, "continuous") else None
+            if needed is None:
+                continue
+            proving = tuple(rows[eid] for eid in part.requested if eid in rows)
+            if not any(shows(row, duty.frequency, needed) for row in proving):
+                yield ShortCount(duty, control.id, needed, proving)
+
+
+def _runs(frequency: str) -> str:
+    return "is a continuous setting" if frequency == "continuous" else f"runs {frequency}"
+
+
+def _count_problem(short: ShortCount, months: int) -> tuple[str, str]:
+    """Return the message and the fix for one short duty."""
+    duty = short.duty
+    shown = ", ".join(f"{row.item.id} ({row.item.kind}, {row.needed}"
+                      f"{'' if row.item.kind in ('document', 'population') else ' counted ' + row.frequency})"
+                      for row in short.rows) or "no item"
+    merged = f" (merged into {short.host})" if short.host != duty.id else ""
+    if duty.frequency == "per-event":
+        return (f"control {duty.id}{merged} runs on each event, so a Type II window needs the records of its events "
+                f"for the auditor to draw the sampling table's per-event sample of {short.needed} "
+                f"({SAMPLING_FILE}, per_event), but its evidence shows none: {shown}",
+                "add a population item (every event of the control in the window, exported from its system of "
+                "record) to catalog/evidence.yaml at the end of the numbering and cite it in the control's "
+                "evidence: list; a document shows the control's design, not its events")
+    return (f"control {duty.id}{merged} {_runs(duty.frequency)}, so the sampling table asks for {short.needed} dated "
+            f"artefacts in the {months}-month window ({SAMPLING_FILE}, sizes.{duty.frequency}), but its evidence "
+            f"shows fewer runs of it: {shown}",
+            "cite a periodic item (or, for a continuous setting, a configuration export) that counts this "
+            "control's own runs at its frequency: add it to catalog/evidence.yaml at the end of the numbering and "
+            "list it in the control's evidence:; a document counts once, and an item sampled at a less frequent "
+            "control's cadence counts that control's runs")
 
 
 def counts_meet_the_sampling_table(view: RuleInput) -> Iterator[Problem]:
-    """Every recurring control has an evidence item whose artefact count meets its sampling-table row."""
+    """Every recurring, continuous and per-event control shows its own runs or events, as many as the table asks."""
     window = audit_window(view.program.facts)
-    for control, needed, rows in short_counts(view.program):
-        where, line = view.control_location(control)
-        shown = ", ".join(f"{row.item.id} ({row.item.kind}, {row.needed})" for row in rows) or "no item"
-        yield Problem(where, f"control {control.id} runs {control.frequency}, so the sampling table asks for "
-                      f"{needed} dated artefacts in the {window.months}-month window, but its evidence shows fewer "
-                      f"runs: {shown}",
-                      "add a periodic item for the control's runs to catalog/evidence.yaml (at the end of the "
-                      "numbering) and cite it in the control's evidence: list", line)
+    for short in short_counts(view.program):
+        where, line = view.control_location(short.duty)
+        message, fix = _count_problem(short, window.months)
+        yield Problem(where, message, fix, line)

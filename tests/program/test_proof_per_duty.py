@@ -49,7 +49,9 @@ def test_prv05_keeps_its_own_privacy_record_where_dcl03s_inventory_proved_it(lib
     # nimbus-uk audits Security only: EV-62 (privacy records) is out of scope, and the union of the host's
     # items used to drop it for DCL-03's EV-59, leaving PRV-05's review of new processing proved by an inventory.
     proof = evidence_map(variant_program("nimbus-uk", library)).proof("PRV-05")
-    assert proof.cell() == "EV-62, EV-59"
+    # The records of each review and each classification decision (EV-80, EV-82) prove the events in a Type II
+    # window; as of a date the record and the inventory show the design.
+    assert proof.cell() == "EV-62, EV-59; EV-80 (Type II), EV-82 (Type II)"
     assert proof.proving("EV-62") == ("PRV-05",)
     assert proof.proving("EV-59") == ("DCL-03",)
 

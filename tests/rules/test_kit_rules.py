@@ -28,6 +28,7 @@ from policyforge.rules._kit_rules import (
     matrix_evidence,
     printed_rows,
     short_counts,
+    shows,
     text_cadences,
 )
 from policyforge.site._matrix import grouped_matrix_page
@@ -299,9 +300,97 @@ def test_a_recurring_control_proved_only_by_a_document_is_caught_with_file_line_
     problems = run_rules(library_view(program), ["KIT002"])
     assert [p.message for p in problems] == [
         "KIT002 control PRV-01 runs quarterly, so the sampling table asks for 2 dated artefacts in the 6-month "
-        "window, but its evidence shows fewer runs: EV-62 (document, 1)"]
+        "window (catalog/sampling.yaml, sizes.quarterly), but its evidence shows fewer runs of it: EV-62 "
+        "(document, 1)"]
     lines = controls.read_text(encoding="utf-8").splitlines()
     assert problems[0].where == str(controls) and lines[problems[0].line - 1].strip() == "- id: PRV-01"
     assert "periodic item" in problems[0].fix
     # A Type I report counts no runs: the same library passes for the company audited as of a date.
     assert run_rules(library_view(variant_program("nimbus-uk", load_library(root))), ["KIT002"]) == []
+
+
+def _seeded(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Path:
+    """Return a copy of the library with each file's one occurrence of ``old`` replaced by ``new``."""
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    for name, (old, new) in edits.items():
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, (name, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return root
+
+
+def control_line(path: Path, control: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.strip() == f"- id: {control}")
+
+
+def test_a_continuous_control_counted_at_another_controls_cadence_is_caught_with_file_line_and_fix(
+        tmp_path: Path) -> None:
+    # The defect the auditor found: NET-01 (a continuous setting) proved only by the rule review item, which the
+    # plan counts at NET-07's semiannual cadence (1 in 6 months), where the table's continuous row asks for 2.
+    section = "    section: firewall-rules\n    evidence: "
+    root = _seeded(tmp_path, {"controls/POL-15.yaml": (f"{section}[EV-30]\n", f"{section}[EV-79]\n")})
+    program = variant_program("acme-us", load_library(root))
+    rows = {row.item.id: row for row in evidence_plan(program).rows}
+    assert (rows["EV-79"].frequency, rows["EV-79"].needed) == ("semiannual", 1)
+    problems = run_rules(library_view(program), ["KIT002"])
+    assert [p.message for p in problems] == [
+        "KIT002 control NET-01 is a continuous setting, so the sampling table asks for 2 dated artefacts in the "
+        "6-month window (catalog/sampling.yaml, sizes.continuous), but its evidence shows fewer runs of it: EV-79 "
+        "(periodic, 1 counted semiannual)"]
+    controls = root / "controls" / "POL-15.yaml"
+    assert (problems[0].where, problems[0].line) == (str(controls), control_line(controls, "NET-01"))
+    assert "configuration export" in problems[0].fix and "less frequent control's cadence" in problems[0].fix
+    # The library as it stands proves NET-01 by the rule exports themselves, counted at the continuous row.
+    rows = {row.item.id: row for row in evidence_plan(variant_program("acme-us", load_library())).rows}
+    assert (rows["EV-30"].item.kind, rows["EV-30"].frequency, rows["EV-30"].needed) == ("config", "continuous", 2)
+
+
+@pytest.mark.parametrize(("policy", "control", "old", "host"), [
+    ("POL-28", "PRV-05", "evidence: [EV-62, EV-80]", None),
+    ("POL-28", "PRV-04", "evidence: [EV-62, EV-81]", None),
+    ("POL-01", "GOV-11", "evidence: [EV-03, EV-83]", None),
+    ("POL-10", "DCL-01", "evidence: [EV-59, EV-82]\n    checklist: [data_protection.classification]\n  - id: DCL-02",
+     None),
+    # Merged into a lean host (the 21-50 example), a duty is still proved on its own: the host's items do not
+    # show its events.
+    ("POL-10", "DCL-03", "evidence: [EV-59, EV-82]\n    checklist: [data_protection.classification]\n  - id: DCL-04",
+     "PRV-05"),
+    ("POL-02", "PMG-03", "evidence: [EV-01, EV-84]", "PMG-01"),
+])
+def test_a_per_event_control_proved_only_by_a_document_is_caught_with_file_line_and_fix(
+        tmp_path: Path, policy: str, control: str, old: str, host: str | None) -> None:
+    path = f"controls/{policy}.yaml"
+    document, after = old.split("[", 1)[1].split(",", 1)[0], old.split("]", 1)[1]
+    root = _seeded(tmp_path, {path: (old, f"evidence: [{document}]{after}")})
+    program = variant_program("example" if host else "acme-us", load_library(root))
+    problems = run_rules(library_view(program), ["KIT002"])
+    merged = f" (merged into {host})" if host else ""
+    assert [p.message for p in problems] == [
+        f"KIT002 control {control}{merged} runs on each event, so a Type II window needs the records of its events "
+        f"for the auditor to draw the sampling table's per-event sample of 25 (catalog/sampling.yaml, per_event), "
+        f"but its evidence shows none: {document} (document, 1)"]
+    controls = root / path
+    assert (problems[0].where, problems[0].line) == (str(controls), control_line(controls, control))
+    assert "population item" in problems[0].fix and "design" in problems[0].fix
+    # A Type I report is about design: the document (with a walk-through) still proves it as of the date.
+    assert run_rules(library_view(variant_program("nimbus-uk", load_library(root))), ["KIT002"]) == []
+
+
+def test_an_item_meets_a_control_only_on_the_controls_own_basis(library: Library) -> None:
+    rows = {row.item.id: row for row in evidence_plan(variant_program("acme-us", library)).rows}
+    document, population = rows["EV-62"], rows["EV-80"]
+    monthly, semiannual, config = rows["EV-15"], rows["EV-79"], rows["EV-30"]
+    assert (monthly.frequency, monthly.needed, semiannual.needed, config.needed) == ("monthly", 3, 1, 2)
+    # A document is one version: the one run of a control asked once, never more runs nor events.
+    assert shows(document, "annual", 1) and not shows(document, "quarterly", 2)
+    assert not shows(document, "per-event", 25)
+    # A population holds every occurrence: every run and every event to sample from.
+    assert all(shows(population, f, n) for f, n in (("quarterly", 2), ("continuous", 2), ("per-event", 25)))
+    # Dated artefacts count runs at their own frequency or less often, never a more frequent control's.
+    assert shows(monthly, "quarterly", 2) and shows(monthly, "monthly", 3)
+    assert not shows(semiannual, "quarterly", 2)
+    # A continuous setting is shown at as many points as the continuous row asks for.
+    assert shows(config, "continuous", 2) and not shows(semiannual, "continuous", 2)
