@@ -68,6 +68,9 @@ class Control:
     owner_small: str | None = None
     # The controls folded into this one for a small company (set by ``Program.controls``, not by the library).
     merges: tuple[str, ...] = ()
+    # What sets off a per-event control (``trigger:``, a kind in catalog/effort.yaml): how often it runs
+    # depends on it and on the company's headcount, so the owner's load is costed from it.
+    trigger: str | None = None
 
     def carriers(self) -> tuple[str, ...]:
         """Return every policy that carries the control: its home policy first."""
@@ -219,9 +222,24 @@ def most_frequent(frequencies: list[str]) -> str:
     return min(frequencies, key=FREQUENCIES.index)
 
 
+def _trigger_problem(raw: dict[str, Any], frequency: str | None, triggers: frozenset[str]) -> tuple[str, str] | None:
+    """Return (message, fix) when a control's ``trigger:`` is missing, unknown or on a scheduled control."""
+    trigger = raw.get("trigger")
+    if frequency == "per-event" and trigger is None:
+        return ("is per-event but names no trigger",
+                f"add trigger: KIND, what sets it off, from catalog/effort.yaml: {', '.join(sorted(triggers))}")
+    if trigger is not None and frequency != "per-event":
+        return (f"trigger {trigger!r} is set on a {frequency} control", "remove trigger: (only per-event controls "
+                "have one; a scheduled control runs at its frequency)")
+    if trigger is not None and trigger not in triggers:
+        return (f"trigger {trigger!r} is not a trigger kind of catalog/effort.yaml",
+                f"choose from {', '.join(sorted(triggers))}, or add the kind with its rate and basis")
+    return None
+
+
 def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[str, EvidenceItem],
-                   checklist: dict[str, ChecklistItem],
-                   commitments: CommitmentCatalog) -> tuple[dict[str, Control], list[Problem]]:
+                   checklist: dict[str, ChecklistItem], commitments: CommitmentCatalog,
+                   triggers: frozenset[str]) -> tuple[dict[str, Control], list[Problem]]:
     controls: dict[str, Control] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.yaml")):
@@ -274,6 +292,9 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
             if merge is not None and (not isinstance(merge, str) or not _CONTROL_ID.match(merge) or merge == cid):
                 bad(f"lean_merge {merge!r} is not another control's id",
                     "write lean_merge: HOST-NN, the control a small company runs this one with")
+            trigger_problem = _trigger_problem(raw, frequency, triggers) if frequency is not None else None
+            if trigger_problem is not None:
+                bad(*trigger_problem)
             if len(problems) > before:
                 continue
             assert frequency is not None
@@ -283,7 +304,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 evidence=tuple(raw["evidence"]), checklist=tuple(raw["checklist"]), source=where,
                 cadence=cadences[0] if cadences else None, also=cadences[1:],
                 frequency_small=raw.get("frequency_small"), carried_by=tuple(carried_by),
-                merged_into=raw.get("lean_merge"), owner_small=raw.get("owner_small"),
+                merged_into=raw.get("lean_merge"), owner_small=raw.get("owner_small"), trigger=raw.get("trigger"),
             )
     for control in controls.values():
         host = controls.get(control.merged_into or "")
@@ -303,7 +324,10 @@ def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
     evidence = _load_evidence(folder / "evidence.yaml")
     checklist = _load_checklist(folder / "checklist.yaml")
     commitments, problems = load_commitments(library)
-    controls, control_problems = _load_controls(library / "controls", criteria, evidence, checklist, commitments)
+    effort, _ = read_catalog_yaml(folder / "effort.yaml")
+    triggers = frozenset(effort.get("triggers") or {}) if isinstance(effort, dict) else frozenset()
+    controls, control_problems = _load_controls(library / "controls", criteria, evidence, checklist, commitments,
+                                                triggers)
     providers, _ = read_catalog_yaml(folder / "providers.yaml")
     regulations, _ = read_catalog_yaml(folder / "regulations.yaml")
     return Catalog(criteria, controls, evidence, checklist, providers, place_data(library), regulations,

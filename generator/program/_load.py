@@ -23,7 +23,11 @@ FULL_TIME_ROLES = frozenset({"security_officer", "privacy_officer"})
 
 @dataclass(frozen=True)
 class PersonLoad:
-    """The controls one person owns through all of their roles, and the hours they take a year."""
+    """The controls one person owns through all of their roles, and the hours they take a year.
+
+    ``manual`` counts the owned controls that need manual evidence work (every one but the continuous,
+    automated ones): the count the plausibility limit applies to.
+    """
 
     name: str
     email: str
@@ -31,6 +35,7 @@ class PersonLoad:
     controls: tuple[str, ...]
     hours: float
     too_much: tuple[str, ...]
+    manual: int = 0
 
 
 def _effort(program: Program) -> dict[str, Any]:
@@ -38,26 +43,64 @@ def _effort(program: Program) -> dict[str, Any]:
     return data
 
 
-def control_hours(control: Control, effort: dict[str, Any]) -> float:
+def costed_headcount(band: str, effort: dict[str, Any]) -> float:
+    """Return the headcount a band is costed at: its midpoint, or effort.yaml's number for the open top band."""
+    if band.endswith("+"):
+        return float(effort["headcount_above_top_band"])
+    low, high = band.split("-")
+    return (int(low) + int(high)) / 2
+
+
+def events_a_year(trigger: str, headcount: float, effort: dict[str, Any]) -> float:
+    """Return how often a trigger occurs in a year at a headcount: per person times people, at least its floor."""
+    rate: dict[str, float] = effort["triggers"][trigger]
+    return max(float(rate["per_person"]) * headcount, float(rate["floor"]))
+
+
+def run_hours(control: Control, headcount: float, effort: dict[str, Any]) -> float:
+    """Return one run's hours: set-up plus minutes per person for a population control, else its frequency's."""
+    population: dict[str, float] | None = effort["population"].get(control.id)
+    if population is not None:
+        return float(population["setup"]) + headcount * float(population["minutes_per_person"]) / 60
+    if control.trigger is not None:
+        return float(effort["triggers"][control.trigger]["hours"])
+    return float(effort["frequencies"][control.frequency]["hours"])
+
+
+def runs_a_year(control: Control, headcount: float, effort: dict[str, Any]) -> float:
+    """Return a control's runs a year: its trigger's events at this headcount, or its frequency's runs."""
+    if control.trigger is not None:
+        return events_a_year(control.trigger, headcount, effort)
+    return float(effort["frequencies"][control.frequency]["per_year"])
+
+
+def control_hours(control: Control, effort: dict[str, Any], headcount: float) -> float:
     """Return a control's hours a year: its runs times one run's hours, and a share more per control merged in."""
-    rate: dict[str, float] = effort["frequencies"][control.frequency]
-    return rate["per_year"] * rate["hours"] * (1 + float(effort["merged_share"]) * len(control.merges))
+    return (runs_a_year(control, headcount, effort) * run_hours(control, headcount, effort)
+            * (1 + float(effort["merged_share"]) * len(control.merges)))
+
+
+def program_headcount(program: Program, effort: dict[str, Any] | None = None) -> float:
+    """Return the headcount the company's load is costed at."""
+    return costed_headcount(program.facts.shape.headcount_band, effort or _effort(program))
 
 
 def owner_loads(program: Program) -> list[PersonLoad]:
     """Return each person with their roles, controls and yearly hours, heaviest first."""
     effort = _effort(program)
+    headcount = program_headcount(program, effort)
     plausible: dict[str, dict[str, float]] = effort["plausible"]
     people: dict[str, dict[str, Any]] = {}
     for role in ROLE_TITLES:
         email = str(program.facts.people.role(role).email).lower()
         entry = people.setdefault(email, {"name": program.facts.people.role(role).name, "roles": [],
-                                          "controls": [], "hours": 0.0})
+                                          "controls": [], "manual": 0, "hours": 0.0})
         entry["roles"].append(role)
     for control in program.controls():
         email = str(program.facts.people.role(control.owner).email).lower()
         people[email]["controls"].append(control.id)
-        people[email]["hours"] += control_hours(control, effort)
+        people[email]["manual"] += control.frequency != "continuous"
+        people[email]["hours"] += control_hours(control, effort, headcount)
     out: list[PersonLoad] = []
     for email, entry in people.items():
         warnings: list[str] = []
@@ -67,11 +110,11 @@ def owner_loads(program: Program) -> list[PersonLoad]:
         if entry["hours"] > limits["hours"]:
             warnings.append(f"{entry['hours']:.0f} hours a year is more than the {limits['hours']:.0f} one person "
                             f"can give {kind}")
-        if len(entry["controls"]) > limits["controls"]:
-            warnings.append(f"{len(entry['controls'])} controls are more than the {limits['controls']:.0f} one "
-                            f"person can keep evidence for {kind}")
+        if entry["manual"] > limits["controls"]:
+            warnings.append(f"{entry['manual']} controls with manual evidence are more than the "
+                            f"{limits['controls']:.0f} one person can keep evidence for {kind}")
         out.append(PersonLoad(entry["name"], email, tuple(entry["roles"]), tuple(entry["controls"]),
-                              round(entry["hours"], 1), tuple(warnings)))
+                              round(entry["hours"], 1), tuple(warnings), entry["manual"]))
     return sorted(out, key=lambda p: (-p.hours, p.name))
 
 
@@ -88,6 +131,19 @@ def _merged_note(program: Program) -> str:
             f"{share:.0%} of a run's hours)")
 
 
+def _hours_note(program: Program) -> str:
+    """Return the one sentence that says how the hours are computed and at which headcount."""
+    band = program.facts.shape.headcount_band
+    headcount = program_headcount(program)
+    basis = (f"effort.yaml's number for the open {band} band" if band.endswith("+")
+             else f"the midpoint of the {band} band")
+    return (f"Hours a year are the planning estimates of catalog/effort.yaml at a headcount of {headcount:g} "
+            f"({markdown_text(basis)}): a per-event control runs as often as its trigger (a joiner, a leaver, an "
+            "incident...) occurs at that headcount, a review that goes through every person takes a set-up plus "
+            "minutes per person, any other control its frequency's runs times its hours per run, and the limits "
+            "count the controls with manual evidence (all but the continuous, automated ones).")
+
+
 def program_page(program: Program) -> str:
     """Return the program page: how the program is governed and what it asks of each person."""
     small = program.facts.small
@@ -100,15 +156,15 @@ def program_page(program: Program) -> str:
            if small else "a security committee with a quorum, and internal testing every quarter")
         + ("; oversight by the board of directors." if board else
            "; no board, so an outside security adviser oversees management.") + "\n",
-        f"{len(program.controls())} controls are in force{_merged_note(program)}. Hours are planning estimates "
-        "per run (catalog/effort.yaml) times the runs a year of each control's frequency.\n",
-        "| Person | Roles | Controls | Hours a year | Load |",
-        "|---|---|---|---|---|",
+        f"{len(program.controls())} controls are in force{_merged_note(program)}. {_hours_note(program)}\n",
+        "| Person | Roles | Controls | With manual evidence | Hours a year | Load |",
+        "|---|---|---|---|---|---|",
     ]
     for load in loads:
         roles = ", ".join(ROLE_TITLES[r] for r in load.roles)
         verdict = "**too much:** " + "; ".join(load.too_much) if load.too_much else "plausible"
-        out.append(f"| {markdown_text(load.name)} | {roles} | {len(load.controls)} | {load.hours:g} | {verdict} |")
+        out.append(f"| {markdown_text(load.name)} | {roles} | {len(load.controls)} | {load.manual} | {load.hours:g} "
+                   f"| {verdict} |")
     warnings = load_warnings(program, loads)
     if warnings:
         out += ["", "**Warning: one person carries more than is plausible.** " + " ".join(warnings[1:])]
@@ -127,9 +183,11 @@ def load_warnings(program: Program, loads: list[PersonLoad] | None = None) -> li
     if not heavy:
         return []
     plausible: dict[str, dict[str, float]] = _effort(program)["plausible"]
-    names = "; ".join(f"{load.name} ({len(load.controls)} controls, {load.hours:g} hours a year)" for load in heavy)
+    names = "; ".join(f"{load.name} ({load.manual} controls with manual evidence, {load.hours:g} hours a year)"
+                      for load in heavy)
     total = sum(load.hours for load in loads)
-    controls = sum(len(load.controls) for load in loads)
+    in_force = sum(len(load.controls) for load in loads)
+    controls = sum(load.manual for load in loads)
     part_time = plausible["part_time"]
     limits = [plausible["full_time" if not program.facts.small and set(load.roles) <= FULL_TIME_ROLES
                         else "part_time"] for load in loads]
@@ -141,11 +199,13 @@ def load_warnings(program: Program, loads: list[PersonLoad] | None = None) -> li
         more = max(math.ceil(short / part_time["hours"]), math.ceil(max(controls - control_capacity, 0)
                                                                         / part_time["controls"]))
         out.append(
-            f"This is a physical limit, not a matter of who holds which role: the {controls} controls in force take "
-            f"{total:.0f} hours a year, and the {len(loads)} people named in company.yml can give "
-            f"{hours_capacity:.0f} hours and keep evidence for {control_capacity:.0f} controls beside their main "
-            f"jobs, so no assignment of roles makes it fit. Before the examination relies on these controls, "
-            + (f"give the roles of company.yml to at least {more} more people (for example a part-time security "
+            f"This is a physical limit, not a matter of who holds which role: the {in_force} controls in force take "
+            f"{total:.0f} hours a year and {controls} of them need manual evidence, and the {len(loads)} people named "
+            f"in company.yml can give {hours_capacity:.0f} hours and keep evidence for {control_capacity:.0f} "
+            f"controls beside their main jobs, so no assignment of roles makes it fit. Before the examination "
+            "relies on these controls, "
+            + (f"give the roles of company.yml to at least {more} more {'person' if more == 1 else 'people'} (for "
+               f"example a part-time security "
                f"lead as Security Officer), or contract an outside provider for about {short:.0f} hours a year."
                if len(loads) + more <= len(ROLE_TITLES) else
                f"contract an outside provider for about {short:.0f} hours a year: company.yml's "

@@ -47,6 +47,34 @@ def test_control_with_unknown_criterion_is_refused_with_its_file(tmp_path: Path)
         load_library(root)
 
 
+@pytest.mark.parametrize(("frequency", "trigger", "message", "fix"), [
+    ("per-event", None, "control PMG-01: is per-event but names no trigger", "add trigger: KIND"),
+    ("per-event", "comet_strike", "control PMG-01: trigger 'comet_strike' is not a trigger kind of catalog/effort.yaml",
+     "choose from access_request, backup_failure"),
+    ("quarterly", "joiner", "control PMG-01: trigger 'joiner' is set on a quarterly control", "remove trigger:"),
+])
+def test_a_per_event_control_names_a_trigger_effort_yaml_knows_and_only_it_does(
+        tmp_path: Path, frequency: str, trigger: str | None, message: str, fix: str) -> None:
+    # How often a per-event control runs comes from its trigger, so a missing or unknown one cannot be costed.
+    line = f"frequency: {frequency}" + (f"\n                trigger: {trigger}" if trigger else "")
+    controls = mini_library_files()["controls/POL-02.yaml"].replace("frequency: quarterly", line)
+    root = make_library(tmp_path, **{"controls/POL-02.yaml": controls})
+    with pytest.raises(TemplateError) as caught:
+        load_library(root)
+    [problem] = caught.value.problems
+    assert problem.where.endswith("controls/POL-02.yaml") and problem.line == 3  # the control's id line
+    assert problem.message == message
+    assert problem.fix.startswith(fix)
+
+
+def test_every_per_event_control_of_the_library_names_its_trigger() -> None:
+    controls = load_library().catalog.controls.values()
+    assert all(c.trigger for c in controls if c.frequency == "per-event")
+    assert {c.id: c.trigger for c in controls if c.id in ("HRS-04", "HRS-06", "CHG-01", "INC-03", "VEN-03")} == {
+        "HRS-04": "joiner", "HRS-06": "leaver", "CHG-01": "production_change", "INC-03": "incident",
+        "VEN-03": "critical_vendor"}
+
+
 def test_control_pointing_at_a_missing_section_is_refused(tmp_path: Path) -> None:
     controls = mini_library_files()["controls/POL-02.yaml"].replace("section: rules", "section: nowhere")
     root = make_library(tmp_path, **{"controls/POL-02.yaml": controls})

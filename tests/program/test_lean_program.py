@@ -39,12 +39,13 @@ def test_the_one_to_twenty_company_runs_152_controls_where_the_library_has_196_a
 
 
 def test_merging_and_routing_lower_each_persons_load_in_both_reference_companies(library: Library) -> None:
-    assert _loads(library, "nimbus-uk") == {"Mei Lin": (120, 1815.5), "Tom Reid": (32, 360.0)}
+    # Costed by the size-aware model of catalog/effort.yaml (tests/program/test_effort_model.py).
+    assert _loads(library, "nimbus-uk") == {"Mei Lin": (120, 1202.9), "Tom Reid": (32, 172.3)}
     assert _loads(library, "acme-us", headcount_band="21-50") == {
-        "Priya Natarajan": (83, 1297.5), "Rahul Mehta": (55, 770.5), "Tomás Ferreira": (12, 152.0),
-        "Grace Okafor": (12, 126.0), "Dana Whitfield": (8, 82.0)}
+        "Priya Natarajan": (83, 955.5), "Rahul Mehta": (55, 597.5), "Tomás Ferreira": (12, 87.3),
+        "Grace Okafor": (12, 67.2), "Dana Whitfield": (8, 43.4)}
     # A company of more than 50 keeps every control on its own.
-    assert _loads(library, "acme-us")["Priya Natarajan"] == (108, 1470.5)
+    assert _loads(library, "acme-us")["Priya Natarajan"] == (108, 1480.7)
 
 
 def test_a_merge_folds_only_controls_with_the_same_owner_and_frequency(library: Library) -> None:
@@ -92,16 +93,15 @@ def test_a_routed_duty_names_its_small_company_owner_in_the_policy_and_the_matri
 def test_the_load_warning_says_when_no_assignment_of_roles_can_fit_the_program(library: Library) -> None:
     two_people = variant_program("nimbus-uk", library)
     warnings = load_warnings(two_people)
-    assert warnings[0] == ("more than is plausible: Mei Lin (120 controls, 1815.5 hours a year); "
-                           "Tom Reid (32 controls, 360 hours a year).")
+    assert warnings[0] == "more than is plausible: Mei Lin (104 controls with manual evidence, 1202.9 hours a year)."
     assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 152 controls "
-                                  "in force take 2176 hours a year, and the 2 people named in company.yml can give "
-                                  "680 hours")
+                                  "in force take 1375 hours a year and 136 of them need manual evidence, and the 2 "
+                                  "people named in company.yml can give 680 hours")
     assert "**Warning: one person carries more than is plausible.** This is a physical limit" in \
         program_page(two_people)
     # Five people whose Security Officer is full time: the CTO's load can move, so no physical limit is claimed.
     spread = load_warnings(variant_program("acme-us", library))
-    assert spread[0].startswith("more than is plausible: Rahul Mehta (73 controls")
+    assert spread[0].startswith("more than is plausible: Rahul Mehta (45 controls with manual evidence")
     assert spread[1].startswith("The people named in company.yml can carry it together")
 
 
@@ -182,8 +182,8 @@ def test_policyforge_new_prints_the_load_warning_of_the_company_it_made(
     monkeypatch.setattr(program_module, "load_program", lambda repo: variant_program("nimbus-uk", library))
     _warn_load(Path("nimbus-ledger"))
     err = capsys.readouterr().err
-    assert err.startswith("warning: more than is plausible: Mei Lin (120 controls, 1815.5 hours a year); "
-                          "Tom Reid (32 controls, 360 hours a year).\n"
+    assert err.startswith("warning: more than is plausible: Mei Lin (104 controls with manual evidence, 1202.9 hours "
+                          "a year).\n"
                           "  This is a physical limit")
 
 

@@ -1,0 +1,133 @@
+"""The size-aware effort model: events a year from each trigger's rate at the company's headcount, runs that
+go through every person scaled by headcount, and the load warning that still holds where the load is real."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from conftest import LIBRARY
+from policyforge.model._library import Library, load_library
+from policyforge.model._yaml import load_fast
+from policyforge.program._lint import variant_program
+from policyforge.program._load import (
+    control_hours,
+    costed_headcount,
+    events_a_year,
+    load_warnings,
+    owner_loads,
+    program_page,
+    run_hours,
+)
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def effort() -> dict[str, Any]:
+    data: dict[str, Any] = load_fast((LIBRARY / "catalog" / "effort.yaml").read_text("utf-8"))
+    return data
+
+
+def _loads(library: Library, name: str, **overrides: object) -> dict[str, tuple[int, int, float]]:
+    program = variant_program(name, library, overrides)
+    return {load.name: (len(load.controls), load.manual, load.hours) for load in owner_loads(program)}
+
+
+def test_a_band_is_costed_at_its_midpoint_and_the_open_top_band_at_effort_yamls_number(
+        effort: dict[str, Any]) -> None:
+    assert [costed_headcount(band, effort) for band in ("1-20", "21-50", "51-200", "201-500")] == \
+        [10.5, 35.5, 125.5, 350.5]
+    assert costed_headcount("1000+", effort) == 1500
+
+
+def test_a_triggers_events_grow_with_headcount_above_its_floor(effort: dict[str, Any]) -> None:
+    # joiners: 0.35 a person (attrition replaced plus growth), at least 2 a year.
+    assert events_a_year("joiner", 10.5, effort) == pytest.approx(3.675)
+    assert events_a_year("joiner", 125.5, effort) == pytest.approx(43.925)
+    assert events_a_year("joiner", 3, effort) == 2
+    # leavers: 0.15 a person, at least 1.
+    assert events_a_year("leaver", 10.5, effort) == pytest.approx(1.575)
+    assert events_a_year("leaver", 125.5, effort) == pytest.approx(18.825)
+    # a rare event keeps its expected value whatever the size.
+    assert events_a_year("disaster", 10.5, effort) == events_a_year("disaster", 125.5, effort) == 0.1
+
+
+def test_a_per_event_control_costs_its_triggers_events_times_its_triggers_hours(
+        library: Library, effort: dict[str, Any]) -> None:
+    hrs04 = library.catalog.controls["HRS-04"]  # accounts for a new hire: one event per joiner
+    assert hrs04.trigger == "joiner"
+    assert control_hours(hrs04, effort, 10.5) == pytest.approx(3.675 * 0.5)
+    assert control_hours(hrs04, effort, 125.5) == pytest.approx(43.925 * 0.5)
+    # One merged part adds merged_share of the host's hours.
+    assert control_hours(replace(hrs04, merges=("HRS-02",)), effort, 10.5) == pytest.approx(3.675 * 0.5 * 1.5)
+
+
+def test_a_review_through_every_person_takes_a_set_up_plus_minutes_per_person(
+        library: Library, effort: dict[str, Any]) -> None:
+    acc05 = library.catalog.controls["ACC-05"]  # the quarterly access review: 0.5 h + 3 min a person
+    assert run_hours(acc05, 10.5, effort) == pytest.approx(1.025)
+    assert run_hours(acc05, 125.5, effort) == pytest.approx(6.775)
+    assert control_hours(acc05, effort, 10.5) == pytest.approx(4 * 1.025)
+    # A scheduled control that does not go through every person keeps its frequency's hours at any size.
+    inc10 = library.catalog.controls["INC-10"]
+    assert inc10.frequency == "quarterly" and inc10.id not in effort["population"]
+    assert control_hours(inc10, effort, 10.5) == control_hours(inc10, effort, 125.5) == 16
+    # An automated, continuous control is a monthly 15-minute look.
+    assert control_hours(library.catalog.controls["AUT-02"], effort, 10.5) == 3
+
+
+def test_every_population_control_of_effort_yaml_is_a_scheduled_control_of_the_library(
+        library: Library, effort: dict[str, Any]) -> None:
+    controls = library.catalog.controls
+    assert all(cid in controls and controls[cid].frequency not in ("per-event", "continuous")
+               for cid in effort["population"])
+
+
+def test_the_loads_of_the_two_reference_companies_at_each_size_band_are_pinned(library: Library) -> None:
+    # (controls, controls with manual evidence, hours a year)
+    assert _loads(library, "nimbus-uk") == {"Mei Lin": (120, 104, 1202.9), "Tom Reid": (32, 32, 172.3)}
+    assert _loads(library, "acme-us", headcount_band="21-50") == {
+        "Priya Natarajan": (83, 78, 955.5), "Rahul Mehta": (55, 39, 597.5), "Tomás Ferreira": (12, 12, 87.3),
+        "Grace Okafor": (12, 12, 67.2), "Dana Whitfield": (8, 8, 43.4)}
+    assert _loads(library, "acme-us") == {
+        "Priya Natarajan": (108, 101, 1480.7), "Rahul Mehta": (73, 45, 913.4), "Grace Okafor": (13, 13, 149.6),
+        "Tomás Ferreira": (14, 14, 139.5), "Dana Whitfield": (6, 6, 23.9)}
+
+
+def test_the_same_program_costs_more_in_a_larger_company(library: Library) -> None:
+    smaller = _loads(library, "acme-us", headcount_band="51-200")["Grace Okafor"]
+    larger = _loads(library, "acme-us", headcount_band="201-500")["Grace Okafor"]
+    assert smaller[:2] == larger[:2] and larger[2] > smaller[2]
+
+
+def test_a_heavy_owner_is_still_warned_with_the_physical_limit(library: Library) -> None:
+    # Seed a heavy owner: the 51-200 company's Security Officer also made its CTO, so no longer full time.
+    heavy = variant_program("acme-us", library, {"cto_name": "Priya Natarajan",
+                                                 "cto_email": "priya.natarajan@acme.example"})
+    priya = next(load for load in owner_loads(heavy) if load.name == "Priya Natarajan")
+    assert priya.too_much == (
+        "2394 hours a year is more than the 340 one person can give beside their main job",
+        "146 controls with manual evidence are more than the 60 one person can keep evidence for beside their "
+        "main job")
+    warnings = load_warnings(heavy)
+    assert warnings[0] == ("more than is plausible: Priya Natarajan (146 controls with manual evidence, "
+                           "2394.2 hours a year).")
+    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 214 "
+                                  "controls in force take 2707 hours a year and 179 of them need manual evidence")
+    assert "give the roles of company.yml to at least 1 more person " in warnings[1]
+    assert "**Warning: one person carries more than is plausible.** This is a physical limit" in \
+        program_page(heavy)
+
+
+def test_the_program_page_says_how_hours_are_computed_and_at_which_headcount(library: Library) -> None:
+    small = program_page(variant_program("nimbus-uk", library))
+    assert "Hours a year are the planning estimates of catalog/effort.yaml at a headcount of 10.5 (the midpoint " \
+           "of the 1-20 band): a per-event control runs as often as its trigger" in small
+    assert "| Mei Lin | Chief Technology Officer, Security Officer | 120 | 104 | 1202.9 |" in small
+    top = program_page(variant_program("acme-us", library, {"headcount_band": "1000+"}))
+    assert "at a headcount of 1500 (effort.yaml's number for the open 1000+ band)" in top
