@@ -247,6 +247,7 @@ def test_an_approved_policy_keeps_its_approval_and_takes_a_control_added_upstrea
          "    statement: Every shared team mailbox has a named owner, recorded in the mailbox inventory.\n"
          "    owner: security_officer\n"
          "    frequency: per-event\n"
+         "    trigger: new_system\n"
          "    criteria: [CC6.2, CC7.2]\n"
          "    section: privileged-access\n"
          "    evidence: [EV-17]\n"

@@ -38,11 +38,13 @@ def with_statement(text: str) -> str:
 
 def with_control(statement: str, frequency: str = "quarterly", evidence: str = "EV-01",
                  criteria: str = "CC6.2, CC6.3") -> str:
+    # A per-event control names what sets it off (any kind of catalog/effort.yaml serves these tests).
+    trigger = "\n                trigger: incident" if frequency == "per-event" else ""
     return mini_library_files()[CONTROLS].rstrip("\n") + f"""
               - id: PMG-02
                 statement: {statement}
                 owner: security_officer
-                frequency: {frequency}
+                frequency: {frequency}{trigger}
                 criteria: [{criteria}]
                 section: rules
                 evidence: [{evidence}]
