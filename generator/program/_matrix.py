@@ -91,7 +91,7 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy",
                  r"the outside security adviser attends in place of either one who is absent",
-                 r"at the home of the engineer the CTO designates", r"\]\(#premises\)",
+                 r"at the home of the Chief Technology Officer", r"\]\(#premises\)",
                  r"\| Mei Lin \| mei@nimbus\.example \| \| Tom Reid \(Chief Executive Officer\) \|",
                  r"\| GitHub \| Critical \| [^|]+ \| recovery tier 1: at most 1 hour; vendor's commitment: to enter \|",
                  r"vendor inventory NIMB-DOC-06, section 2", _EU_REPRESENTATIVE,

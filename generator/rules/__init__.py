@@ -40,6 +40,7 @@ from ._kit_rules import counts_meet_the_sampling_table, evidence_cadences_agree,
 from ._sod_rules import (
     approval_routing_names_alternate,
     approvals_are_by_someone_else,
+    duties_name_their_actor,
     history_has_no_self_approval,
     no_role_reports_to_itself,
     roles_do_not_check_themselves,
@@ -71,6 +72,8 @@ RULES: tuple[Rule, ...] = (
     Rule("SOD004", "no role reports to a role its own holder holds", no_role_reports_to_itself),
     Rule("SOD005", "an approval or decision is by someone other than the person it approves, and two approvals come "
          "from two different people", approvals_are_by_someone_else),
+    Rule("SOD006", "a control statement names the role that does each duty, never 'an engineer the CTO designates'",
+         duties_name_their_actor),
     Rule("CTL001", "a control's frequency is the cadence its statement names", one_cadence_per_control),
     Rule("CTL002", "a control's statement names the record it leaves", one_record_per_control),
     Rule("CTL003", "no two controls state nearly the same thing", near_duplicate_controls),

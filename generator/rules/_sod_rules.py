@@ -48,10 +48,15 @@ def approval_routing_names_alternate(view: RuleInput) -> Iterator[Problem]:
                       source.key_line("approver") if source else None)
 
 
+# "concerns about the CEO or the Head of People": roles a sentence is about, not roles that act in it.
+_ABOUT = re.compile(r"\babout (?:the )?(?:[A-Z][A-Za-z]*\b ?)+(?:,? (?:or|and) (?:the )?(?:[A-Z][A-Za-z]*\b ?)+)*")
+
+
 def _mentions(sentence: str, role: str) -> list[int]:
-    """Return where a sentence names a role (by title or abbreviation)."""
+    """Return where a sentence names a role (by title or abbreviation) as someone who acts or is checked."""
+    acting = _ABOUT.sub(lambda m: " " * len(m.group(0)), sentence)
     return [m.start() for name in (ROLE_TITLES[role], *_ABBREVIATIONS.get(role, ()))
-            for m in re.finditer(rf"\b{re.escape(name)}\b", sentence)]
+            for m in re.finditer(rf"\b{re.escape(name)}\b", acting)]
 
 
 def _checks_between(sentence: str, first: list[int], second: list[int]) -> bool:
@@ -85,22 +90,23 @@ def roles_do_not_check_themselves(view: RuleInput) -> Iterator[Problem]:
     pairs = [(a, b) for i, a in enumerate(OFFICES) for b in OFFICES[i + 1:] if same_person(facts, a, b)]
     if not pairs:
         return
-    for source in view.sources.values():
-        for number, sentence in view.sentences(source.policy_id):
-            if not _CHECKS.search(sentence):
+    for policy_id, number, sentence, control_id in _statement_sentences(view):
+        if not _CHECKS.search(sentence):
+            continue
+        for a, b in pairs:
+            if not _checks_between(sentence, _mentions(sentence, a), _mentions(sentence, b)):
                 continue
-            for a, b in pairs:
-                if not _checks_between(sentence, _mentions(sentence, a), _mentions(sentence, b)):
-                    continue
-                if _names_someone_else(facts, sentence, a):
-                    continue
-                person = facts.people.role(a).name
-                yield Problem(source.where, f"{person} is both {ROLE_TITLES[a]} and {ROLE_TITLES[b]}, so this sentence "
-                              f"has them check their own work: {sentence[:90]!r}",
-                              "branch on the roles being one person and name someone else for the check "
-                              "({{ people.security_officer_reviewer.phrase }}, never an alternate approver "
-                              "who is that same person)",
-                              source.locate(number, sentence))
+            if _names_someone_else(facts, sentence, a):
+                continue
+            person = facts.people.role(a).name
+            where, at = _where(view, policy_id, number, sentence, control_id)
+            what = f"control {control_id}" if control_id else "this sentence"
+            yield Problem(where, f"{person} is both {ROLE_TITLES[a]} and {ROLE_TITLES[b]}, so {what} "
+                          f"has them check their own work: {sentence[:90]!r}",
+                          "branch on the roles being one person and name someone else for the check "
+                          "({{ other_than(\"security_officer\", \"cto\") }} or "
+                          "{{ people.security_officer_reviewer.phrase }}, never an alternate approver "
+                          "who is that same person)", at)
 
 
 # "reports to the CEO", "reports the completion rate to the Chief Executive Officer", "gives the CEO a written report".
@@ -236,3 +242,49 @@ def _has_second_approval(sentence: str) -> bool:
     """
     return any(re.search(rf"\balso (?:need )?(?:the )?{re.escape(ROLE_TITLES[role])}", sentence)
                for role in OFFICES)
+
+
+# "an engineer the CTO designates", "the CTO's designated engineer", "a designated code owner": someone no role names.
+_UNNAMED_ACTOR = re.compile(
+    r"\b(?:an?|one|the|any)\s+(?:\w+\s+)?(?:engineer|person|administrator|member of staff|employee|staff member)s?"
+    r"\s+(?:whom\s+|that\s+)?the\s+(?:[A-Z]\w*\s)+?(?:designates|nominates|appoints|chooses|picks)\b"
+    r"|\b(?:the\s+)?[A-Z]\w*(?:\s[A-Z]\w*)*'s\s+(?:designate|designated|nominated|nominee)\b(?:\s+[a-z]+)?"
+    r"|\b(?:a|an|the|any)\s+(?:designated|nominated)\s+\w+")
+
+
+_HEADING = re.compile(r"^#+\s+(\d+(?:\.\d+)*)\.?\s.*\{#([\w-]+)\}", re.MULTILINE)
+
+
+def _control_statements(view: RuleInput) -> Iterator[tuple[str, str | None, str, str | None]]:
+    """Yield each control statement, and each numbered policy statement of a section a control cites.
+
+    A control a small company merges into another still cites its own section, so the library's controls count.
+    """
+    cited = {(control.policy, control.section) for control in view.program.library.catalog.controls.values()}
+    for control in view.controls():
+        statement = view.statements.get(control.id)
+        if statement:
+            yield control.policy, None, statement, control.id
+    for source in view.sources.values():
+        anchors = dict(_HEADING.findall(view.rendered.get(source.policy_id, "")))
+        for number, sentence in view.sentences(source.policy_id):
+            section = anchors.get(number.rsplit(".", 1)[0]) if number else None
+            if (source.policy_id, section) in cited:
+                yield source.policy_id, number, sentence, None
+
+
+def duties_name_their_actor(view: RuleInput) -> Iterator[Problem]:
+    """A control, and each statement of the section it carries, says which role does each duty.
+
+    "An engineer the CTO designates" is nobody the auditor can ask for: the control matrix names no one,
+    and in a small company the CTO may designate themself, so a check meant for a second person falls to the first.
+    """
+    for policy_id, number, sentence, control_id in _control_statements(view):
+        match = _UNNAMED_ACTOR.search(sentence)
+        if match is None:
+            continue
+        where, at = _where(view, policy_id, number, sentence, control_id)
+        what = f"control {control_id}" if control_id else f"{policy_id} {number}"
+        yield Problem(where, f"{what}: '{match.group(0)}' leaves a control's duty to someone no role names",
+                      "name the role that does it (the owner, or a role the policy's roles section defines), or "
+                      "{{ other_than(\"cto\", \"security_officer\") }} when its holder may not do it", at)

@@ -243,6 +243,30 @@ def test_alternate_approver_who_is_the_security_officer_never_checks_their_own_w
     assert found(program(ceo, **same_person), "SOD003") == []
 
 
+def test_a_control_whose_owner_reviews_their_own_approvals_is_caught(tmp_path: Path) -> None:
+    review = ("Every month the Security Officer reviews the emergency changes of the period and their retrospective "
+              "approvals, with any corrective action for the CTO, in a ticket")
+    root = make_library(tmp_path, **{CONTROLS: with_control(review + ".", frequency="monthly")})
+    same = {"security_officer_name": "Rahul Mehta", "security_officer_email": "rahul.mehta@acme.example"}
+    problems = found(program(root, **same), "SOD003")
+    assert len(problems) == 1 and "control PMG-02 has them check their own work" in problems[0].message
+    assert problems[0].where.endswith(CONTROLS) and problems[0].line == line_of(root / CONTROLS, "id: PMG-02")
+    assert "other_than" in problems[0].fix
+    assert found(program(root), "SOD003") == []  # different people: nothing to report
+    routed = make_library(tmp_path / "routed", **{CONTROLS: with_control(
+        review + '{% if same_person("cto", "security_officer") %}; the changes the Security Officer approved as CTO '
+        'are reviewed by {{ other_than("security_officer", "cto") }} instead{% endif %}.', frequency="monthly")})
+    assert found(program(routed, **same), "SOD003") == []
+
+
+def test_a_role_a_sentence_is_about_does_not_act_in_it(tmp_path: Path) -> None:
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "A channel routes concerns about the Chief Executive Officer or the Head of People to the board, and is "
+        "tested by the Head of People every 6 months.")})
+    assert found(program(root, head_of_people_name="Dana Whitfield",
+                         head_of_people_email="dana.whitfield@acme.example"), "SOD003") == []
+
+
 def test_audit_evidence_is_not_one_role_checking_the_other(tmp_path: Path) -> None:
     root = make_library(tmp_path, **{POLICY: with_statement(
         "The Security Officer files the scan report as audit evidence and opens a ticket the CTO's team fixes.")})

@@ -113,7 +113,11 @@ def nimbus() -> Program:
 
 
 def test_nimbus_reads_true_reporting_lines_and_approvals(nimbus: Program) -> None:
-    assert _found(nimbus, "SOD004") == [] and _found(nimbus, "SOD005") == []
+    assert _found(nimbus, "SOD004") == [] and _found(nimbus, "SOD005") == [] and _found(nimbus, "SOD003") == []
+    review = " ".join(nimbus.render_statement(nimbus.library.catalog.controls["CHG-10"],
+                                              nimbus.policies["POL-19"]).split())
+    assert review.endswith("the changes the Security Officer approved or wrote as Chief Technology Officer are "
+                           "reviewed by the Chief Executive Officer instead, so nobody reviews their own approval.")
     privacy = nimbus.render_body(nimbus.policies["POL-28"])
     assert ("**4.1.1** The organisation chart shows that the Chief Executive Officer holds the role of Privacy "
             "Officer and answers for it to the outside security adviser") in privacy
@@ -168,3 +172,48 @@ def test_each_duty_names_one_role_and_reads_true_before_the_first_report(name: s
     if name == "example":  # a Type II company: the first report does not exist until the first window's is issued
         assert ("Before the company's first report is issued there is no report to send: the Security Officer "
                 "answers each request with the dates of the window under way") in monitoring
+
+
+@pytest.mark.parametrize(("name", "opens"), [
+    ("example", "2. The approver, the one of the CTO and the Security Officer who is not using the account, opens the "
+                "restricted vault in 1Password and supervises the session; the person using the account never opens "
+                "the vault for their own use."),
+    ("nimbus-uk", "when the Chief Technology Officer is the one using the account, the vault is opened only after the "
+                  "approval of the Chief Executive Officer, who supervises the session, so nobody approves or "
+                  "supervises their own use."),
+])
+def test_break_glass_use_is_never_approved_by_the_person_using_it(name: str, opens: str) -> None:
+    program = variant_program(name, load_library())
+    assert opens in program.render_body(program.policies["POL-13"])
+
+
+@pytest.mark.parametrize("unnamed", ["an engineer the CTO designates", "the CTO's designated engineer",
+                                     "a designated administrator"])
+def test_a_control_duty_left_to_someone_no_role_names_is_caught(tmp_path: Path, unnamed: str) -> None:
+    statement = f"Every quarter {unnamed} exports the branch settings and files them in a ticket."
+    problems = run_rules(library_view(_program(tmp_path, statement)), ["SOD006"])
+    assert len(problems) == 1 and f"POL-02 2.2: '{unnamed}" in problems[0].message
+    assert problems[0].where.endswith(POLICY) and problems[0].line is not None and "other_than" in problems[0].fix
+    named = statement.replace(unnamed, '{{ other_than("cto", "security_officer") }}')
+    assert _found(_program(tmp_path / "named", named), "SOD006") == []
+
+
+def test_a_designate_in_a_control_statement_is_caught(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY / "catalog", root / "catalog")
+    shutil.copytree(LIBRARY / "partials", root / "partials")
+    controls = mini_library_files()["controls/POL-02.yaml"].replace(
+        "by the Security Officer.", "by the Security Officer and an engineer the Security Officer designates.")
+    build_file_tree(root, mini_library_files({"controls/POL-02.yaml": controls}))
+    program = program_from_library(facts_from_answers(resolve_answers({})), load_library(root))
+    assert _found(program, "SOD006") == [
+        "SOD006 control PMG-01: 'an engineer the Security Officer designates' leaves a control's duty to someone no "
+        "role names"]
+
+
+def test_no_control_of_a_matrix_company_leaves_a_duty_to_a_designate(nimbus: Program) -> None:
+    assert _found(nimbus, "SOD006") == []
+    change = nimbus.render_body(nimbus.policies["POL-19"])
+    assert "**4.4.3** Only the CTO and the Chief Executive Officer, who stands in for the CTO, may change" in change
+    privacy = nimbus.render_body(nimbus.policies["POL-28"])
+    assert "4. The Chief Technology Officer, or the Head of People for staff and candidates, finds" in privacy
