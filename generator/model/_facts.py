@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from .._errors import BadValue, FactsError, Problem
-from ._commitments import CommitmentCatalog, commitments_of, override_value, resolve
+from ._commitments import CommitmentCatalog, commitments_of, override_value, resolve, unit_phrase
 from ._fact_views import (
     AuditFacts,
     CommitmentFacts,
@@ -328,16 +328,21 @@ def _fill_defaults(data: dict[str, Any]) -> None:
         documents["default_classification"] = DEFAULT_CLASSIFICATION
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _cross_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
     """Check facts that constrain each other; return (key, message, fix) triples."""
     found: list[tuple[str, str, str]] = []
     commitments = data.get("commitments", {})
     backup = commitments.get("backup_frequency_hours")
     rpo = commitments.get("rpo_hours")
-    if isinstance(backup, int) and isinstance(rpo, int) and backup > rpo:
+    # Backup intervals may be fractions of an hour (0.25, 1.5): compare every number, not only whole ones.
+    if _is_number(backup) and _is_number(rpo) and backup > rpo:
         found.append((
             "backup_frequency_hours",
-            f"backups every {backup} hours cannot meet the RPO of {rpo} hours",
+            f"backups every {unit_phrase(backup, 'hour')} cannot meet the RPO of {unit_phrase(rpo, 'hour')}",
             "back up at least as often as rpo_hours, or raise rpo_hours",
         ))
     days = commitments.get("remediation_days", {})

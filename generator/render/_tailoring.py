@@ -68,7 +68,22 @@ def _holders(facts: Facts) -> dict[str, Any]:
     other = next(((title, name) for email, (title, name) in holders.items() if email != officer), None)
     return {"people_count": len(holders),
             "second": {"title": other[0], "name": other[1]} if other else {"title": "", "name": ""},
-            "deputy": deputies(facts)}
+            "deputy": deputies(facts),
+            "declarer": fallback_declarer(facts)}
+
+
+def fallback_declarer(facts: Facts) -> dict[str, str]:
+    """Return who may declare a disaster when neither the CEO nor the CTO answers: a third person, or blanks.
+
+    The Security Officer, unless that is the CEO or the CTO; then the Head of People, unless that is one of them
+    too. In a company of two nobody is left, and the policy must not send the page to someone who did not answer.
+    """
+    chiefs = {str(facts.people.role(role).email).lower() for role in ("ceo", "cto")}
+    for role in ("security_officer", "head_of_people"):
+        held = facts.people.role(role)
+        if str(held.email).lower() not in chiefs:
+            return {"role": role, "title": ROLE_TITLES[role], "name": str(held.name)}
+    return {"role": "", "title": "", "name": ""}
 
 
 # Who stands in for each role of the incident roster when its holder cannot be reached: the first of these

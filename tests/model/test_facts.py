@@ -92,6 +92,14 @@ def test_backups_slower_than_the_rpo_are_refused() -> None:
         "as often as rpo_hours, or raise rpo_hours"]
 
 
+def test_backups_a_fraction_of_an_hour_slower_than_a_one_hour_rpo_are_refused_in_words_that_agree() -> None:
+    # 1.5 hours is not a whole number: the check once compared whole numbers only, and said "1 hours".
+    assert problems_for(backup_frequency_hours="1.5", rpo_hours="1") == [
+        "answers: backup_frequency_hours: backups every 1.5 hours cannot meet the RPO of 1 hour — back up at least "
+        "as often as rpo_hours, or raise rpo_hours"]
+    assert problems_for(backup_frequency_hours="0.25", rpo_hours="1") == []
+
+
 def test_remediation_deadlines_must_tighten_with_severity() -> None:
     # Both values are in range on their own: only the cross-check can refuse them.
     assert problems_for(remediation_days_critical="25", remediation_days_high="20") == [

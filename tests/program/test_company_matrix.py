@@ -268,3 +268,18 @@ def test_each_representative_carries_the_source_the_regulations_catalog_gives_it
         assert f"as its representative in the {area} ({regulations[key]['source']})" in privacy
     berlin = variant_program("berlin-aws-office", library)
     assert "representative" not in berlin.render_body(berlin.policies["POL-28"])
+
+
+@pytest.mark.parametrize(("name", "reads"), [
+    ("acme-us", "If neither answers within 30 minutes of being paged through PagerDuty, the Security Officer may"),
+    ("cto-security-officer", "through PagerDuty, the Head of People may declare it."),
+    # Two people: the Head of People is the CEO who did not answer, so nobody else is sent the declaration.
+    ("nimbus-uk", "Nobody else in Nimbus Ledger holds a role that could declare in their place"),
+])
+def test_a_disaster_is_declared_in_their_place_only_by_someone_who_is_neither_the_ceo_nor_the_cto(
+        library: Library, name: str, reads: str) -> None:
+    program = variant_program(name, library)
+    continuity = " ".join(program.render_body(program.policies["POL-22"]).split())
+    assert reads in continuity
+    if name == "nimbus-uk":
+        assert "may declare it" not in continuity and "three declaring roles" not in continuity
