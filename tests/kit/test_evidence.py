@@ -66,7 +66,7 @@ def test_example_company_plan_holds_every_catalog_item_once(library: Library) ->
     plan = evidence_plan(program_for(library))
     ids = [row.item.id for row in plan.rows]
     assert ids == sorted(library.catalog.evidence)
-    assert len(plan.controls) == 170  # the lean program of the 21-50 example: 44 of 214 merged
+    assert len(plan.controls) == 171  # the lean program of the 21-50 example: 44 of 215 merged
 
 
 def test_six_month_type2_window_counts_artefacts_from_the_sampling_table(library: Library) -> None:
@@ -200,7 +200,7 @@ def test_page_groups_items_by_owner_under_a_summary(library: Library) -> None:
     page = evidence_page(program_for(library))
     lines = page.splitlines()
     assert lines[0] == "# Evidence plan"
-    assert lines[2].startswith("84 evidence items prove the 170 controls in force (Security, Availability, ")
+    assert lines[2].startswith("84 evidence items prove the 171 controls in force (Security, Availability, ")
     assert "Type II observation window 1 January 2027 to 30 June 2027 (6 months): " in lines[2]
     headings = [line for line in lines if line.startswith("## ")]
     # The CEO approves payments and bank-detail changes (COC-05), so owns their evidence.
@@ -256,7 +256,7 @@ def set_tool(repo: Path, value: str) -> None:
 def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.csv"
     _, _, stderr = evidence(repo, "--format", "csv", "--out", str(out))
-    assert "Evidence plan: 84 items for 170 controls" in stderr
+    assert "Evidence plan: 84 items for 171 controls" in stderr
     with out.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     assert tuple(table[0]) == COLUMNS
