@@ -317,6 +317,45 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
     return controls, problems
 
 
+def _numbers(entry: Any, keys: tuple[str, ...]) -> bool:
+    """Return whether an effort.yaml entry is a mapping of the keys to non-negative numbers."""
+    return isinstance(entry, dict) and all(
+        isinstance(entry.get(key), (int, float)) and not isinstance(entry.get(key), bool) and entry[key] >= 0
+        for key in keys)
+
+
+def _effort_problems(path: Path, effort: Any, text: str, controls: dict[str, Control]) -> list[Problem]:
+    """Return what makes effort.yaml unable to cost controls: a rate not a number, a population of no schedule.
+
+    An owner's load is computed from these numbers, so a wrong one would give a wrong estimate silently.
+    (That every kind is named by a control and every population id is one of the library's is checked
+    against the whole library in tests/program/test_effort_model.py: a test's miniature library has few.)
+    """
+    where = str(path)
+    triggers = effort.get("triggers") if isinstance(effort, dict) else None
+    population = effort.get("population") if isinstance(effort, dict) else None
+    if not isinstance(triggers, dict) or not isinstance(population, dict):
+        return [Problem(where, "needs a `triggers:` and a `population:` mapping", "see the comments in effort.yaml")]
+    problems: list[Problem] = []
+    for name, rate in triggers.items():
+        line = line_of(text, f"\n  {name}:")
+        if not _numbers(rate, ("per_person", "floor", "hours")):
+            problems.append(Problem(where, f"trigger {name}: needs per_person, floor and hours as numbers of 0 or more",
+                                    f"write {name}: {{per_person: 0.1, floor: 1, hours: 0.5}}", line and line + 1))
+    for cid, entry in population.items():
+        line = line_of(text, f"\n  {cid}:")
+        control = controls.get(cid)
+        if control is not None and control.frequency in ("per-event", "continuous"):
+            problems.append(Problem(where, f"population {cid} is not a scheduled control of the library",
+                                    "name a control that runs at a frequency and goes through every person",
+                                    line and line + 1))
+        elif not _numbers(entry, ("setup", "minutes_per_person")):
+            problems.append(Problem(where, f"population {cid}: needs setup and minutes_per_person as numbers of 0 "
+                                    "or more", f"write {cid}: {{setup: 0.5, minutes_per_person: 1}}",
+                                    line and line + 1))
+    return problems
+
+
 def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
     """Load and cross-check every catalog; return it with the problems of controls left out."""
     folder = library / "catalog"
@@ -324,10 +363,11 @@ def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
     evidence = _load_evidence(folder / "evidence.yaml")
     checklist = _load_checklist(folder / "checklist.yaml")
     commitments, problems = load_commitments(library)
-    effort, _ = read_catalog_yaml(folder / "effort.yaml")
+    effort, effort_text = read_catalog_yaml(folder / "effort.yaml")
     triggers = frozenset(effort.get("triggers") or {}) if isinstance(effort, dict) else frozenset()
     controls, control_problems = _load_controls(library / "controls", criteria, evidence, checklist, commitments,
                                                 triggers)
+    control_problems += _effort_problems(folder / "effort.yaml", effort, effort_text, controls)
     providers, _ = read_catalog_yaml(folder / "providers.yaml")
     regulations, _ = read_catalog_yaml(folder / "regulations.yaml")
     return Catalog(criteria, controls, evidence, checklist, providers, place_data(library), regulations,

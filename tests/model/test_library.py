@@ -67,6 +67,36 @@ def test_a_per_event_control_names_a_trigger_effort_yaml_knows_and_only_it_does(
     assert problem.fix.startswith(fix)
 
 
+@pytest.mark.parametrize(("old", "new", "message", "fix"), [
+    ("joiner: {per_person: 0.35, floor: 2, hours: 0.5}", "joiner: {per_person: 0.35, floor: 2}",
+     "trigger joiner: needs per_person, floor and hours as numbers of 0 or more", "write joiner: {per_person:"),
+    ("leaver: {per_person: 0.15, floor: 1, hours: 1}", "leaver: {per_person: many, floor: 1, hours: 1}",
+     "trigger leaver: needs per_person, floor and hours as numbers of 0 or more", "write leaver: {per_person:"),
+    ("PMG-04: {setup: 1, minutes_per_person: 2}", "PMG-01: {setup: 1, minutes_per_person: 2}",
+     "population PMG-01 is not a scheduled control of the library", "name a control that runs at a frequency"),
+    ("ACC-05: {setup: 0.5, minutes_per_person: 3}", "PMG-01: {setup: 0.5}",
+     "population PMG-01: needs setup and minutes_per_person as numbers of 0 or more", "write PMG-01: {setup:"),
+])
+def test_an_effort_rate_that_cannot_cost_a_control_is_refused_with_its_line(
+        tmp_path: Path, old: str, new: str, message: str, fix: str) -> None:
+    # The mini library's PMG-01 is made per-event for the population case that needs a scheduled control.
+    controls = mini_library_files()["controls/POL-02.yaml"].replace(
+        "frequency: quarterly", "frequency: per-event\n                trigger: policy_change")
+    root = make_library(tmp_path, **{"controls/POL-02.yaml": controls})
+    if "not a scheduled" not in message:
+        root = make_library(tmp_path / "plain")
+    effort = root / "catalog" / "effort.yaml"
+    text = effort.read_text(encoding="utf-8")
+    assert old in text
+    effort.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(TemplateError) as caught:
+        load_library(root)
+    [problem] = caught.value.problems
+    assert problem.where.endswith("catalog/effort.yaml")
+    assert problem.line == 1 + text[:text.index(old)].count("\n")
+    assert problem.message == message and problem.fix.startswith(fix)
+
+
 def test_every_per_event_control_of_the_library_names_its_trigger() -> None:
     controls = load_library().catalog.controls.values()
     assert all(c.trigger for c in controls if c.frequency == "per-event")
