@@ -15,6 +15,7 @@ from ..model._catalog import Control
 from ..model._facts_schema import ROLE_TITLES
 from ..model._yaml import load_fast
 from ..render._escape import markdown_text
+from ..render._render import join_and
 from ._program import Program
 
 # Roles that are a person's whole job in a company of more than 50 people.
@@ -189,8 +190,7 @@ def load_warnings(program: Program, loads: list[PersonLoad] | None = None) -> li
     in_force = sum(len(load.controls) for load in loads)
     controls = sum(load.manual for load in loads)
     part_time = plausible["part_time"]
-    limits = [plausible["full_time" if not program.facts.small and set(load.roles) <= FULL_TIME_ROLES
-                        else "part_time"] for load in loads]
+    limits = [_limit(program, load, plausible) for load in loads]
     hours_capacity = sum(limit["hours"] for limit in limits)
     control_capacity = sum(limit["controls"] for limit in limits)
     out = [f"more than is plausible: {names}."]
@@ -198,20 +198,47 @@ def load_warnings(program: Program, loads: list[PersonLoad] | None = None) -> li
         short = max(total - hours_capacity, 0.0)
         more = max(math.ceil(short / part_time["hours"]), math.ceil(max(controls - control_capacity, 0)
                                                                         / part_time["controls"]))
+        full_time_people = [load for load, limit in zip(loads, limits, strict=True) if limit is not part_time]
+        jobs = ("beside their main jobs" if not full_time_people else
+                f"({join_and([load.name for load in full_time_people])} in a full-time security role, the others "
+                "beside their main jobs)")
         out.append(
             f"This is a physical limit, not a matter of who holds which role: the {in_force} controls in force take "
             f"{total:.0f} hours a year and {controls} of them need manual evidence, and the {len(loads)} people named "
             f"in company.yml can give {hours_capacity:.0f} hours and keep evidence for {control_capacity:.0f} "
-            f"controls beside their main jobs, so no assignment of roles makes it fit. Before the examination "
-            "relies on these controls, "
-            + (f"give the roles of company.yml to at least {more} more {'person' if more == 1 else 'people'} (for "
-               f"example a part-time security "
-               f"lead as Security Officer), or contract an outside provider for about {short:.0f} hours a year."
-               if len(loads) + more <= len(ROLE_TITLES) else
-               f"contract an outside provider for about {short:.0f} hours a year: company.yml's "
-               f"{len(ROLE_TITLES)} roles cannot spread it over the {len(loads) + more} people it needs."))
+            f"controls {jobs}, so no assignment of roles makes it fit. Before the examination relies on these "
+            "controls, " + _more_people_advice(program, heavy, plausible, more, short, len(loads)))
     else:
         out.append("The people named in company.yml can carry it together: move controls to another role in the "
                    "control files, or give the roles to different people in company.yml, before the examination "
                    "relies on them.")
     return out
+
+
+def _more_people_advice(program: Program, heavy: list[PersonLoad], plausible: dict[str, dict[str, float]],
+                        more: int, short: float, named: int) -> str:
+    """Return how to staff a load the named people cannot carry.
+
+    A small company spreads the roles over more people or buys hours. A larger company whose load
+    outgrows the six roles of company.yml runs them as teams with the named person accountable, so
+    the advice sizes each heavy holder's team in full-time posts instead of asking for more roles.
+    """
+    if named + more <= len(ROLE_TITLES):
+        return (f"give the roles of company.yml to at least {more} more {'person' if more == 1 else 'people'} "
+                "(for example a part-time security lead as Security Officer), or contract an outside provider "
+                f"for about {short:.0f} hours a year.")
+    if program.facts.small:
+        return (f"contract an outside provider for about {short:.0f} hours a year: company.yml's "
+                f"{len(ROLE_TITLES)} roles cannot spread it over the {named + more} people it needs.")
+    beyond = [f"{load.hours - _limit(program, load, plausible)['hours']:.0f}" for load in heavy]
+    teams = [f"{beyond[0]} hours a year for {heavy[0].name}'s controls"]
+    teams += [f"{hours} for {load.name}'s" for hours, load in zip(beyond[1:], heavy[1:], strict=True)]
+    return (f"give each of them a team they stay accountable for, sized to the hours beyond what they can give "
+            f"themselves: about {join_and(teams)}; or move controls to the spare hours of the others and contract "
+            f"an outside provider for about {short:.0f} hours a year.")
+
+
+def _limit(program: Program, load: PersonLoad, plausible: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Return the limits one person is held to: full time for a security role of a larger company, else part time."""
+    full_time = not program.facts.small and set(load.roles) <= FULL_TIME_ROLES
+    return plausible["full_time" if full_time else "part_time"]

@@ -132,3 +132,17 @@ def test_the_program_page_says_how_hours_are_computed_and_at_which_headcount(lib
     assert "| Mei Lin | Chief Technology Officer, Security Officer | 120 | 104 | 1202.9 |" in small
     top = program_page(variant_program("acme-us", library, {"headcount_band": "1000+"}))
     assert "at a headcount of 1500 (effort.yaml's number for the open 1000+ band)" in top
+
+
+def test_a_larger_company_is_told_to_staff_teams_not_to_add_roles(library: Library) -> None:
+    # At 201-500 the load outgrows company.yml's six roles: the advice sizes each holder's team in hours
+    # beyond their own, and names the full-time security roles as such.
+    warnings = load_warnings(variant_program("acme-us", library, {"headcount_band": "201-500"}))
+    assert "(Priya Natarajan and Tomás Ferreira in a full-time security role, the others beside their main " \
+           "jobs)" in warnings[1]
+    assert warnings[1].endswith(
+        "give each of them a team they stay accountable for, sized to the hours beyond what they can give "
+        "themselves: about 975 hours a year for Priya Natarajan's controls, 1185 for Rahul Mehta's and 11 for "
+        "Grace Okafor's; or move controls to the spare hours of the others and contract an outside provider for "
+        "about 633 hours a year.")
+    assert "roles cannot spread it" not in warnings[1]
