@@ -36,7 +36,12 @@ from ._fit_rules import (
     only_region_claim_holds,
     second_region_duty_needs_a_second_region,
 )
-from ._kit_rules import counts_meet_the_sampling_table, evidence_cadences_agree, kit_text_fits_the_company
+from ._kit_rules import (
+    counts_meet_the_sampling_table,
+    events_are_sampled,
+    evidence_cadences_agree,
+    kit_text_fits_the_company,
+)
 from ._sod_rules import (
     approval_routing_names_alternate,
     approvals_are_by_someone_else,
@@ -85,6 +90,9 @@ RULES: tuple[Rule, ...] = (
          "that shows its runs or events on its basis: the sampling-table count for its frequency (a document counts "
          "once, an item sampled at a less frequent control's cadence counts that control's runs), records of its "
          "events for the per-event sample", counts_meet_the_sampling_table),
+    Rule("KIT003", "in a Type II window every per-event duty has a population of its own events (or records counted on "
+         "them) for the auditor to draw the sampling table's per-event sample from, not only artefacts counted at "
+         "another control's cadence", events_are_sampled),
     Rule("FIT003", "the evidence plan and readiness page ask for nothing the company's facts rule out (second region, "
          "office, board, health data)", kit_text_fits_the_company),
     Rule("CTL005", "an evidence item maps only criteria that the controls it proves address",

@@ -368,3 +368,46 @@ def counts_meet_the_sampling_table(view: RuleInput) -> Iterator[Problem]:
         where, line = view.control_location(short.duty)
         message, fix = _count_problem(short, window.months)
         yield Problem(where, message, fix, line)
+
+
+def counted_on_events(row: EvidenceRow) -> bool:
+    """Return whether an item's artefacts are the events themselves: a population, or records counted per event.
+
+    A periodic record or configuration export counted at a recurring control's cadence holds that control's
+    runs (two quarterly exports), not a population of another control's events for the auditor to sample.
+    """
+    return row.item.kind == "population" or (row.item.kind != "document" and _counted(row)[0] is None)
+
+
+def unsampled_events(program: Program) -> Iterator[ShortCount]:
+    """Yield each per-event duty of a Type II window with no item of its own counted on its events."""
+    plan = evidence_plan(program)
+    if not plan.window.type2:
+        return
+    per_event = load_sampling(program.library.root).per_event
+    rows = {row.item.id: row for row in plan.rows}
+    proofs = evidence_map(program)
+    for control in program.controls():
+        for part in proofs.proof(control.id).parts:
+            duty = control if part.control == control.id else program.control(part.control)
+            if duty is None or duty.frequency != "per-event":
+                continue
+            proving = tuple(rows[eid] for eid in part.requested if eid in rows)
+            if not any(counted_on_events(row) for row in proving):
+                yield ShortCount(duty, control.id, per_event, proving)
+
+
+def events_are_sampled(view: RuleInput) -> Iterator[Problem]:
+    """Every per-event control of a Type II window has a population of its own events to sample from."""
+    for short in unsampled_events(view.program):
+        where, line = view.control_location(short.duty)
+        merged = f" (merged into {short.host})" if short.host != short.duty.id else ""
+        shown = ", ".join(f"{row.item.id} ({row.item.kind}, {row.needed}"
+                          f"{'' if row.item.kind == 'document' else ' counted ' + row.frequency})"
+                          for row in short.rows) or "no item"
+        yield Problem(where, f"control {short.duty.id}{merged} runs on each event, but its evidence counts other "
+                      f"controls' runs, not its events: {shown}; the auditor draws the sampling table's per-event "
+                      f"sample of {short.needed} ({SAMPLING_FILE}, per_event) from a population of them",
+                      "add a population item (every event of the control in the window, exported from its system of "
+                      "record) to catalog/evidence.yaml at the end of the numbering and cite it in the control's "
+                      "evidence: list", line)

@@ -64,7 +64,7 @@ def test_a_merged_duty_without_a_design_item_is_named_beside_the_walk_through(li
         "HRS-03": "EV-02, EV-01 + walk-through (HRS-02); EV-09 (Type II), EV-08 (Type II)",
         "INC-03": "EV-40, EV-01 + walk-through (INC-04, INC-05, INC-08); EV-41 (Type II)",
         "CHG-01": "EV-44, EV-47, EV-01 + walk-through (CHG-04); EV-43 (Type II)",
-        "VEN-03": "EV-50, EV-49, EV-13, EV-01 + walk-through (VEN-04); EV-51 (Type II)",
+        "VEN-03": "EV-50, EV-49, EV-13, EV-01 + walk-through (VEN-04); EV-95 (Type II), EV-51 (Type II)",
         # Every duty shown by its design: the whole control is, as for any control without a design item.
         "BCP-04": "EV-01 + walk-through; EV-41 (Type II), EV-58 (Type II)",
     }

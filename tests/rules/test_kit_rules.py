@@ -24,6 +24,7 @@ from policyforge.program._matrix import MATRIX
 from policyforge.rules import library_view, run_rules
 from policyforge.rules._kit_rules import (
     cadence_disagreements,
+    counted_on_events,
     matrix_disagreements,
     matrix_evidence,
     printed_rows,
@@ -394,3 +395,44 @@ def test_an_item_meets_a_control_only_on_the_controls_own_basis(library: Library
     assert not shows(semiannual, "quarterly", 2)
     # A continuous setting is shown at as many points as the continuous row asks for.
     assert shows(config, "continuous", 2) and not shows(semiannual, "continuous", 2)
+
+
+@pytest.mark.parametrize(("policy", "control", "old", "new", "host"), [
+    # The break-glass log inside the privileged account inventory, counted at the quarterly review's cadence.
+    ("POL-13", "ACC-07", "evidence: [EV-22, EV-85]", "evidence: [EV-22]", None),
+    # The monitoring report (EV-15), counted at the monthly control's cadence, holds no deficiency of its own.
+    ("POL-26", "MON-04", "evidence: [EV-16]", "evidence: [EV-15]", None),
+    ("POL-19", "CHG-07", "evidence: [EV-13, EV-87]", "evidence: [EV-13]", "RSK-06"),
+])
+def test_a_per_event_control_proved_only_by_another_controls_runs_is_caught_with_file_line_and_fix(
+        tmp_path: Path, policy: str, control: str, old: str, new: str, host: str | None) -> None:
+    path = f"controls/{policy}.yaml"
+    text = (LIBRARY / path).read_text(encoding="utf-8")
+    start = text.index(f"  - id: {control}\n")
+    end = text.find("\n  - id: ", start + 5)
+    assert old in text[start:end if end >= 0 else len(text)]
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    (root / path).write_text(text[:start] + text[start:].replace(old, new, 1), encoding="utf-8")
+    program = variant_program("example" if host else "acme-us", load_library(root))
+    problems = run_rules(library_view(program), ["KIT003"])
+    assert len(problems) == 1, [p.message for p in problems]
+    merged = f" (merged into {host})" if host else ""
+    assert problems[0].message.startswith(f"KIT003 control {control}{merged} runs on each event, but its evidence "
+                                          f"counts other controls' runs, not its events: ")
+    assert "(periodic, 2 counted quarterly)" in problems[0].message or "(periodic, 3 counted monthly)" in \
+        problems[0].message
+    assert problems[0].message.endswith("the auditor draws the sampling table's per-event sample of 25 "
+                                        "(catalog/sampling.yaml, per_event) from a population of them")
+    controls = root / path
+    assert (problems[0].where, problems[0].line) == (str(controls), control_line(controls, control))
+    assert "population item" in problems[0].fix
+    # A Type I report samples no events.
+    assert run_rules(library_view(variant_program("nimbus-uk", load_library(root))), ["KIT003"]) == []
+
+
+def test_only_a_population_or_records_counted_per_event_hold_the_events(library: Library) -> None:
+    rows = {row.item.id: row for row in evidence_plan(variant_program("acme-us", library)).rows}
+    assert counted_on_events(rows["EV-85"]) and counted_on_events(rows["EV-16"])
+    # Quarterly exports of an inventory hold the quarterly review's runs; a document is one version.
+    assert not counted_on_events(rows["EV-22"]) and not counted_on_events(rows["EV-62"])
