@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .._errors import Problem
 from ..model._commitments import UNIT_HOURS, Commitment, unit_phrase
 from ..model._consistency import AUDIT_CYCLE, UPTIME, audit_gap_months, downtime_allowance_hours, value_findings
-from ._base import RuleInput, Source, strip_jinja
+from ._base import RuleInput, strip_jinja
 
 _NUMBER_WORDS = r"an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+(?:\.\d+)?"
 DURATION = re.compile(
@@ -29,10 +29,22 @@ def _sentences(body: str) -> Iterator[tuple[int, str]]:
 
 
 def shadowed_commitments(view: RuleInput) -> Iterator[Problem]:
-    """A sentence about a commitment's duty that types its own number instead of printing the commitment."""
+    """A sentence or control statement about a commitment's duty that types its own number instead of printing it.
+
+    A control restates its policy's duty, so a number retyped there drifts from the policy as surely as one
+    retyped in another policy.
+    """
     entries = [e for e in view.program.library.catalog.commitments.entries.values() if e.governs]
     for source in view.sources.values():
-        yield from _shadows_in(source, entries, view)
+        yield from _shadows_in(source.body, source.where, source.line_of, entries, view)
+    for control in view.controls():
+        where, line = view.control_location(control)
+        yield from _shadows_in(control.statement, where, _at(line), entries, view)
+
+
+def _at(line: int | None) -> Callable[[int], int | None]:
+    """Return a locator that puts every offset of a control statement on the control's line."""
+    return lambda _offset: line
 
 
 # How far (in words) a typed number may stand from a duty's phrase and still be that duty's number.
@@ -67,8 +79,9 @@ def governed_numbers(sentence: str, phrases: tuple[str, ...], pattern: re.Patter
     return [found[key] for key in sorted(found)]
 
 
-def _shadows_in(source: Source, entries: list, view: RuleInput) -> Iterator[Problem]:  # type: ignore[type-arg]
-    for offset, raw in _sentences(source.body):
+def _shadows_in(body: str, where: str, line_of: Callable[[int], int | None], entries: list,  # type: ignore[type-arg]
+                view: RuleInput) -> Iterator[Problem]:
+    for offset, raw in _sentences(body):
         plain = strip_jinja(raw)
         for entry in entries:
             if f"commit.{entry.name}" in raw or (entry.fact and entry.fact in raw):
@@ -79,12 +92,12 @@ def _shadows_in(source: Source, entries: list, view: RuleInput) -> Iterator[Prob
             for match in governed_numbers(plain, entry.governs, pattern):
                 value = view.program.commitments[entry.name]
                 yield Problem(
-                    source.where,
+                    where,
                     f"'{' '.join(match.group(0).split())}' in a sentence about the {entry.title} retypes the "
                     f"commitment {entry.name} ({unit_phrase(value.value, value.unit)})",
                     f"print it with {{{{ commit.{entry.name}.within }}}} (or .every, or {{{{ commit.{entry.name} }}}})"
                     " so one value governs the duty",
-                    source.line_of(offset + match.start()),
+                    line_of(offset + match.start()),
                 )
 
 

@@ -176,7 +176,8 @@ def no_role_reports_to_itself(view: RuleInput) -> Iterator[Problem]:
 
 
 # Words of approving or deciding, and of the unnamed holders ("the system owner") any office may be.
-_APPROVES = re.compile(r"\b(approv\w*|decid\w*|decisions?|signs? off|authori[sz]\w*)\b", re.IGNORECASE)
+_APPROVES = re.compile(r"\b(approv\w*|decid\w*|decisions?|signs? off|signed off|countersign\w*|authori[sz]\w*)\b",
+                       re.IGNORECASE)
 _UNNAMED_HOLDER = re.compile(r"\b(?:system|service|asset|data) owner\b")
 _TWO_PEOPLE = re.compile(r"\b(?:two different people|different (?:people|persons?)|other than|someone else|"
                          r"never by|nobody (?:approves|decides)|no one approves|in the \w+(?: \w+)?'s place)\b",
@@ -203,6 +204,48 @@ def _one_person_approves_twice(sentence: str, a: str, b: str) -> bool:
     return False
 
 
+_APPROVAL_VERB = r"(?:approv\w*|decid\w*|signs? off|signed off|countersign\w*|authori[sz]\w*)"
+_AUTHOR_VERB = (r"(?:requests|requested|asks for|asked for|wrote|writes|written|prepares|prepared|proposes|proposed|"
+                r"raises|raised|submits|submitted|makes|made|drafts|drafted|opens|opened)")
+# "signs off their own changes", "approves his or her own request": a self-approval whoever holds the role.
+_OWN_APPROVAL = re.compile(rf"\b{_APPROVAL_VERB}\s+(?:on\s+)?(?:[\w-]+\s+){{0,2}}?(?:their|his|her|its) own\b",
+                           re.IGNORECASE)
+# "never their own", "nobody approves their own", "would approve their own work is approved by another": forbidden or
+# routed, not done.
+_NEGATION = re.compile(r"\b(?:never|nobody|no one|not|no|would|could)\b", re.IGNORECASE)
+
+
+def _authored_by(role: str) -> str:
+    """Return a pattern: what a role wrote or asked for ("the CTO's request", "the CTO requests", "made by the CTO")."""
+    name = _role_pattern(role)
+    return (rf"(?:{name}'s\s+(?:own\s+)?[\w-]+|(?:the\s+)?{name}\s+{_AUTHOR_VERB}\b"
+            rf"|{_AUTHOR_VERB}\s+by\s+(?:the\s+)?{name})")
+
+
+def _approves_the_others_work(sentence: str, a: str, b: str) -> bool:
+    """Return whether one role approves, signs off or decides on what the other wrote or asked for.
+
+    "The CTO reviews and approves each exception the Security Officer requests", "the Security Officer's
+    risk acceptances are signed off by the CTO": one approval, but one person when both roles are theirs.
+    """
+    for approver, author in ((a, b), (b, a)):
+        active = (rf"{_role_pattern(approver)}\W+(?:[\w-]+\W+){{0,4}}?{_APPROVAL_VERB}\b[^;]*?"
+                  rf"{_authored_by(author)}")
+        passive = rf"{_authored_by(author)}[^;]*?{_APPROVAL_VERB}\s+by\s+(?:the\s+)?{_role_pattern(approver)}"
+        if re.search(active, sentence) or re.search(passive, sentence):
+            return True
+    return False
+
+
+def _approves_own(sentence: str) -> bool:
+    """Return whether a sentence has someone approve their own work, unless it forbids it ("never their own")."""
+    for match in _OWN_APPROVAL.finditer(sentence):
+        clause = re.split(r"[;:]|,\s", sentence[:match.start()])[-1]
+        if not _NEGATION.search(clause):
+            return True
+    return False
+
+
 def approvals_are_by_someone_else(view: RuleInput) -> Iterator[Problem]:
     """An approval or decision is never by the person it approves.
 
@@ -215,9 +258,12 @@ def approvals_are_by_someone_else(view: RuleInput) -> Iterator[Problem]:
     for policy_id, number, sentence, control_id in _statement_sentences(view):
         if not _APPROVES.search(sentence) or _TWO_PEOPLE.search(sentence):
             continue
-        found: str | None = None
+        found: str | None = "someone approves their own work" if _approves_own(sentence) else None
         for a, b in pairs:
-            if _one_person_approves_twice(sentence, a, b) and not _names_someone_else(facts, sentence, a):
+            if found is not None:
+                break
+            twice = _one_person_approves_twice(sentence, a, b) or _approves_the_others_work(sentence, a, b)
+            if twice and not _names_someone_else(facts, sentence, a):
                 found = (f"{facts.people.role(a).name} is both {ROLE_TITLES[a]} and {ROLE_TITLES[b]}, so the "
                          "approval this sentence gives to both roles is one person's, who may be the one asking")
                 break

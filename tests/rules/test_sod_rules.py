@@ -216,4 +216,68 @@ def test_no_control_of_a_matrix_company_leaves_a_duty_to_a_designate(nimbus: Pro
     change = nimbus.render_body(nimbus.policies["POL-19"])
     assert "**4.4.3** Only the CTO and the Chief Executive Officer, who stands in for the CTO, may change" in change
     privacy = nimbus.render_body(nimbus.policies["POL-28"])
-    assert "4. The Chief Technology Officer, or the Head of People for staff and candidates, finds" in privacy
+    assert "4. The CTO, or the Head of People for staff and candidates, finds" in privacy
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("A missed deadline is extended in a ticket, and an extension lasts no more than 90 days.", "vuln_extension_limit"),
+    ("A privacy review is requested in a ticket and the Privacy Officer decides on each review within 10 "
+     "business days.",
+     "privacy_review_decision"),
+])
+def test_a_number_two_sentences_rely_on_is_one_commitment(tmp_path: Path, typed: str, name: str) -> None:
+    problems = _found(_program(tmp_path, typed), "COM001")
+    assert len(problems) == 1 and name in problems[0]
+    number = re.search(r"\d+ (?:business )?days", typed)
+    assert number is not None
+    named = typed.replace(f"within {number.group(0)}", f"{{{{ commit.{name}.within }}}}").replace(
+        number.group(0), f"{{{{ commit.{name} }}}}")
+    assert _found(_program(tmp_path / "named", named), "COM001") == []
+
+
+def test_a_commitment_retyped_in_a_control_statement_is_caught(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY / "catalog", root / "catalog")
+    shutil.copytree(LIBRARY / "partials", root / "partials")
+    controls = mini_library_files()["controls/POL-02.yaml"].replace(
+        "by the Security Officer.", "by the Security Officer, and an extension lasts no more than 90 days.")
+    build_file_tree(root, mini_library_files({"controls/POL-02.yaml": controls}))
+    problems = run_rules(library_view(program_from_library(facts_from_answers(resolve_answers({})),
+                                                           load_library(root))), ["COM001"])
+    assert len(problems) == 1 and "'90 days'" in problems[0].message and "vuln_extension_limit" in problems[0].message
+    assert problems[0].where.endswith("controls/POL-02.yaml") and problems[0].line == 3  # the line of "id: PMG-01"
+
+
+def test_the_policy_and_its_control_print_one_extension_limit() -> None:
+    program = variant_program("example", load_library(), {"_commitments": {"vuln_extension_limit": 60}})
+    control = program.library.catalog.controls["VUL-07"]
+    assert "documented extension of no more than 60 days" in " ".join(
+        program.render_statement(control, program.policies["POL-16"]).split())
+    assert "An extension lasts no more than 60 days and may be renewed once." in \
+        program.render_body(program.policies["POL-16"])
+
+
+@pytest.mark.parametrize("statement", [
+    "The CTO reviews and approves each exception the Security Officer requests, in a ticket.",
+    "The CTO signs off the Security Officer's own risk acceptances in a ticket.",
+    "Each risk acceptance requested by the Security Officer is signed off by the Chief Technology Officer in a ticket.",
+])
+def test_one_role_approving_what_the_other_asked_for_is_caught(tmp_path: Path, statement: str) -> None:
+    combined = _found(_program(tmp_path, statement, **CTO_SECURITY), "SOD005")
+    assert len(combined) == 1 and "Rahul Mehta is both Chief Technology Officer and Security Officer" in combined[0]
+    assert _found(_program(tmp_path / "apart", statement), "SOD005") == []
+    routed = ('Each exception the Security Officer requests is reviewed and approved by '
+              '{{ other_than("security_officer", "cto") }}, in a ticket.')
+    assert _found(_program(tmp_path / "routed", routed, **CTO_SECURITY), "SOD005") == []
+
+
+@pytest.mark.parametrize("statement", [
+    "The CTO signs off their own emergency changes after the fact, recorded in a ticket.",
+    "Each engineer reviews and approves their own pull request when no reviewer is free, in a ticket.",
+])
+def test_an_approval_of_ones_own_work_is_caught_for_every_company(tmp_path: Path, statement: str) -> None:
+    problems = _found(_program(tmp_path, statement), "SOD005")
+    assert len(problems) == 1 and "someone approves their own work" in problems[0]
+    forbidden = statement.replace("signs off their own", "never signs off their own").replace(
+        "reviews and approves their own", "never reviews or approves their own")
+    assert _found(_program(tmp_path / "never", forbidden), "SOD005") == []
