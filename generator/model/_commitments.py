@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import yaml
 
 from .._errors import BadValue, Problem, TemplateError, yaml_problem
 from ._english import english
-from ._facts_schema import SPECS_BY_KEY
+from ._facts_schema import HEADCOUNT_BANDS, SPECS_BY_KEY
 from ._yaml import compose_fast, load_fast
 
 COMMITMENTS_FILE = "catalog/commitments.yaml"
@@ -65,7 +65,7 @@ def in_hours(value: float, unit: str) -> float | None:
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _FIELDS = ("title", "kind", "value", "unit", "fact", "source", "governs", "needed_by", "retention_of", "starts",
-           "not_started_by", "of_run")
+           "not_started_by", "of_run", "by_headcount")
 # What a retention period keeps, for the retention rules: records outlive audit evidence, logs cover
 # the observation window (``model._consistency.retention``).
 RETENTION_OF: tuple[str, ...] = ("record", "log", "backup", "data")
@@ -96,11 +96,18 @@ class Commitment:
     # A deadline that closes a periodic run's own record, counted from the run itself (the end of the
     # period it covers, or its meeting, test or due date): a periodic control may print it (rule CTL007).
     of_run: bool = False
+    # The default for companies of some headcount bands, where the library's one default would not be true
+    # of them (a yearly report to the adviser of a company of 1-20 people): (band, value) pairs.
+    by_headcount: tuple[tuple[str, float], ...] = ()
 
     @property
     def hours(self) -> float | None:
         """Return the default in hours, or None for a unit that is not time."""
         return in_hours(self.value, self.unit)
+
+    def default_for(self, band: str | None) -> float:
+        """Return the library's default for a company of this headcount band (the size's own, else ``value``)."""
+        return dict(self.by_headcount).get(band or "", self.value)
 
 
 @dataclass(frozen=True)
@@ -228,6 +235,31 @@ def _key_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
     return lines, twice
 
 
+def _by_headcount(raw: Any, fact: Any, unit: str, bad: Callable[[str, str], None]) -> tuple[tuple[str, float], ...]:
+    """Validate ``by_headcount:`` (band to default); report through ``bad`` and return the pairs in band order.
+
+    A fact's value is the company's own answer, so a per-size default beside one would never be read.
+    """
+    if raw == {}:
+        return ()
+    if fact is not None:
+        bad("by_headcount is set beside fact", "leave one: the fact supplies the company's value")
+        return ()
+    if not isinstance(raw, dict) or not raw:
+        bad("by_headcount must map headcount bands to values", "write by_headcount: {\"1-20\": 12}")
+        return ()
+    pairs: list[tuple[str, float]] = []
+    for band, number in raw.items():
+        value = _number(number)
+        if band not in HEADCOUNT_BANDS:
+            bad(f"by_headcount band {band!r} is not a headcount band", f"choose from {', '.join(HEADCOUNT_BANDS)}")
+        elif value is None or value <= 0 or (unit == "percent" and value > 100):
+            bad(f"by_headcount value {number!r} for {band} is not a valid {unit}", "write a positive number")
+        else:
+            pairs.append((band, value))
+    return tuple(sorted(pairs, key=lambda pair: HEADCOUNT_BANDS.index(pair[0])))
+
+
 def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Problem]]:
     """Parse and validate the commitment catalog; return it with every problem found."""
     try:
@@ -307,13 +339,14 @@ def parse_commitments(text: str, where: str) -> tuple[CommitmentCatalog, list[Pr
             bad("of_run is only for a deadline, as true or false", "write of_run: true on a deadline counted from "
                 "the periodic run it closes, or leave it out")
             of_run = False
+        by_headcount = _by_headcount(raw.get("by_headcount", {}), fact, unit, bad)
         if len(problems) > before:
             continue
         assert value is not None
         found[name] = Commitment(name, raw["title"].strip(), kind, value, unit, raw["source"].strip(), fact,
                                  tuple(g.strip() for g in governs), line, tuple(needed_by), retention_of,
                                  starts.strip() if isinstance(starts, str) else None,
-                                 tuple(w.strip().lower() for w in not_started_by), of_run)
+                                 tuple(w.strip().lower() for w in not_started_by), of_run, by_headcount)
     for entry in found.values():
         for other in entry.needed_by:
             if other not in found:
@@ -377,15 +410,17 @@ def override_value(commitment: Commitment, raw: Any) -> float:
 
 
 def resolve(catalog: CommitmentCatalog, facts_data: Mapping[str, Any]) -> dict[str, CommitmentValue]:
-    """Return every commitment's value for a company: its fact, its override, or the default.
+    """Return every commitment's value for a company: its fact, its override, or the default for its size.
 
     ``facts_data`` is the validated, nested ``company.yml``; overrides of catalog names sit in its
     ``commitments:`` section beside facts such as ``rto_hours``.
     """
     section: Mapping[str, Any] = facts_data.get("commitments") or {}
+    shape: Any = facts_data.get("shape")
+    band = shape.get("headcount_band") if isinstance(shape, Mapping) else None
     values: dict[str, CommitmentValue] = {}
     for name, entry in catalog.entries.items():
-        value, origin = entry.value, "library default"
+        value, origin = entry.default_for(band if isinstance(band, str) else None), "library default"
         if entry.fact:
             node: Any = facts_data
             for part in entry.fact.split("."):

@@ -89,7 +89,8 @@ MATRIX: dict[str, MatrixCompany] = {
                 _BLANK_DEPUTY, r"commitment \(vendor inventory\)", _NO_UK_REPRESENTATIVE, r"all projects, all regions",
                 r"Head of People may declare", r"three declaring roles", r"competent EU supervisory authority",
                 r"at least two\s+engineers are trained", r"Chief Executive Officer and the Head of People",
-                r"every backup and every copy"),
+                r"every backup and every copy", r"anonymous reporting channel",
+                r"security bulletin[^.|]*(?:every month|once a month)", r"written security report[^.|]*every 6 months"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy",
@@ -105,15 +106,20 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"prepared with the Chief Executive Officer, who is also the Head of People, that scores",
                  r"\| Owner \| Chief Technology Officer \(Mei Lin\), who is also the Security Officer \|",
                  r"Admin Activity logs Google Cloud keeps on in every project",
-                 r"Tom Reid\s+\(Chief Executive Officer\) is trained, with the CTO, to execute every Tier 1 runbook"),
+                 r"Tom Reid\s+\(Chief Executive Officer\) is trained, with the CTO, to execute every Tier 1 runbook",
+                 r"cannot promise that a report stays anonymous inside the company", r"What protects the reporter",
+                 r"written security report at least every year", r"security bulletin in the company chat at least "
+                 r"every 3 months"),
         notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency",
         ignore_case=True),
     "acme-us": MatrixCompany(
         {"headcount_band": "51-200"},
         absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner", _MACHINE_GRAMMAR,
-                _REPRESENTATIVE),
+                _REPRESENTATIVE, r"cannot promise that a report stays anonymous"),
         present=(r"Amazon EKS", r"Amazon RDS", r"AWS Backup Vault Lock", r"security committee", r"board of directors",
-                 _US_LAW, r"US dollars", _BOARD_EVIDENCE, r"a copy in the recovery region of every inventoried"),
+                 _US_LAW, r"US dollars", _BOARD_EVIDENCE, r"a copy in the recovery region of every inventoried",
+                 r"anonymous reporting channel run by an independent provider", r"written security report to the "
+                 r"board at least every 6 months"),
         notes="the example: AWS, hybrid, 51-200, all categories, US"),
     "berlin-aws-office": MatrixCompany(
         {"company_name": "Kobalt Daten", "cloud_providers": "aws", "cloud_regions": "eu-central-1, eu-west-1",

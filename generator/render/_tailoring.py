@@ -42,6 +42,9 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         "meeting": "leadership security meeting" if small else "security committee meeting",
         "member": "member of the leadership security meeting" if small else "committee member",
         "forum_cadence": "quarterly",
+        # A company of 1-20 people, where everyone knows everyone: a report cannot stay anonymous inside it, so
+        # the speaking-up channel reaches someone outside the company and says what protects the reporter.
+        "few": facts.shape.headcount_band == "1-20",
         # Who oversees management independently: the board, or an outside adviser when there is none.
         "overseer": "the board" if board else "the outside security adviser",
         "chair": "the board chair" if board else "the outside security adviser",

@@ -240,3 +240,51 @@ def test_possessive_of_a_name_ending_in_s_takes_the_apostrophe_alone() -> None:
     source = ('{{ "Nimbus Labs" | possessive }} work; {{ "Acme Cloud" | possessive }} work; '
               '{{ "AWS" | possessive }} report')
     assert render_markdown(source, "t.md", {}) == "Nimbus Labs' work; Acme Cloud's work; AWS's report"
+
+
+SIZED = SEED.replace("""  restore_test:
+    title: interval between restore tests
+    kind: cadence
+    value: 1
+    unit: year
+""", """  restore_test:
+    title: interval between restore tests
+    kind: cadence
+    value: 1
+    unit: year
+    by_headcount: {"1-20": 2, "21-50": 2}
+""")
+
+
+def test_a_commitment_takes_the_default_for_the_companys_headcount_band_unless_the_company_sets_it() -> None:
+    catalog, problems = parse_commitments(SIZED.lstrip(), "commitments.yaml")
+    assert problems == []
+    assert catalog.entries["restore_test"].by_headcount == (("1-20", 2.0), ("21-50", 2.0))
+
+    def value(band: str, **section: object) -> float:
+        return resolve(catalog, {"shape": {"headcount_band": band}, "commitments": section})["restore_test"].value
+
+    assert (value("1-20"), value("21-50"), value("51-200"), value("1000+")) == (2, 2, 1, 1)
+    assert value("1-20", restore_test=1) == 1
+    # A size's default is still the library's, not a value the company chose.
+    assert resolve(catalog, {"shape": {"headcount_band": "1-20"}})["restore_test"].origin == "library default"
+
+
+@pytest.mark.parametrize(("sized", "message", "fix"), [
+    ('{"1-25": 2}', "by_headcount band '1-25' is not a headcount band", "choose from 1-20, 21-50"),
+    ('{"1-20": 0}', "by_headcount value 0 for 1-20 is not a valid year", "write a positive number"),
+    ("[2]", "by_headcount must map headcount bands to values", "by_headcount: {"),
+])
+def test_a_bad_per_size_default_is_refused_with_line_and_fix(sized: str, message: str, fix: str) -> None:
+    text = SIZED.replace('{"1-20": 2, "21-50": 2}', sized).lstrip()
+    catalog, problems = parse_commitments(text, "commitments.yaml")
+    assert "restore_test" not in catalog.entries
+    assert len(problems) == 1 and message in problems[0].message and fix in problems[0].fix
+    assert problems[0].line == text.splitlines().index("  restore_test:") + 1
+
+
+def test_a_per_size_default_beside_a_fact_is_refused_since_the_fact_would_always_win() -> None:
+    text = SEED.replace("    fact: commitments.access_review_cadence\n",
+                        "    fact: commitments.access_review_cadence\n    by_headcount: {\"1-20\": 6}\n")
+    _, problems = parse_commitments(text.lstrip(), "commitments.yaml")
+    assert [p.message for p in problems] == ["commitment access_review_cadence: by_headcount is set beside fact"]
