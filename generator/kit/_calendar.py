@@ -101,7 +101,7 @@ ACTIVITIES: tuple[Activity, ...] = (
              (("weekly", "backup job review"),)),
     Activity("training", "security awareness training", ("EV-10",), 10,
              (("quarterly", "phishing exercise and training report"),)),
-    Activity("policies", "policy acknowledgement and communication", ("EV-01", "EV-02", "EV-72", "EV-84"), 5),
+    Activity("policies", "policy acknowledgement and communication", ("EV-01", "EV-02", "EV-72", "EV-84", "EV-96"), 5),
     Activity("vendors", "vendor review", ("EV-49", "EV-50", "EV-51", "EV-52", "EV-64", "EV-95"), 12,
              (("weekly", "vendor breach and advisory check"),)),
     Activity("oversight", "management review of the security program", ("EV-04", "EV-05", "EV-06", "EV-15",
