@@ -83,3 +83,21 @@ def test_a_small_company_has_the_ceo_own_the_independent_test_it_engages(library
 def test_no_control_of_the_reference_companies_has_a_second_actor_or_cadence(library: Library, name: str) -> None:
     program = variant_program(name, library)
     assert run_rules(library_view(program), ["CTL007"]) == []
+
+
+# Periodic controls whose per-event deadline moved to the per-event control that times its population
+# (rule CTL008, pending until the rest of the library follows), and the control that now prints it.
+MOVED = {"AST-06": "END-08", "PHY-02": "HRS-06", "PHY-04": "HRS-03", "PMG-04": "PMG-08", "PMG-06": "MON-04",
+         "MON-03": "MON-04", "MON-05": "MON-04", "RET-07": "RET-04", "TRN-06": "GOV-08", "PRV-12": "PRV-14",
+         "COC-02": "COC-07", "COC-03": "COC-08"}
+
+
+@pytest.mark.parametrize("name", ["acme-us", "nimbus-uk"])
+def test_the_periodic_controls_fixed_for_ctl008_print_no_per_event_deadline(library: Library, name: str) -> None:
+    program = variant_program(name, library)
+    flagged = {p.message.split()[2].rstrip(":") for p in run_rules(library_view(program), ["CTL008"])}
+    assert flagged.isdisjoint(MOVED)
+    in_force = {c.id: c for c in program.controls()}
+    for periodic, event in MOVED.items():
+        if periodic in in_force and event in in_force:
+            assert in_force[event].frequency == "per-event", (periodic, event)
