@@ -224,6 +224,10 @@ def test_no_control_of_a_matrix_company_leaves_a_duty_to_a_designate(nimbus: Pro
     ("A privacy review is requested in a ticket and the Privacy Officer decides on each review within 10 "
      "business days.",
      "privacy_review_decision"),
+    ("Files go to named recipients in an approved application, with links that expire within 30 days.",
+     "share_link_expiry"),
+    ("Each month the Security Officer has each unlisted application approved or removed within 5 business days.",
+     "unapproved_software_decision"),
 ])
 def test_a_number_two_sentences_rely_on_is_one_commitment(tmp_path: Path, typed: str, name: str) -> None:
     problems = _found(_program(tmp_path, typed), "COM001")
