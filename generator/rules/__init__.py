@@ -41,6 +41,7 @@ from ._kit_rules import (
     events_are_sampled,
     evidence_cadences_agree,
     kit_text_fits_the_company,
+    signers_own_the_controls,
 )
 from ._sod_rules import (
     approval_routing_names_alternate,
@@ -103,6 +104,8 @@ RULES: tuple[Rule, ...] = (
          "named", one_owner_one_cadence),
     Rule("CTL008", "a periodic control prints no per-event deadline, only its run's own (of_run, shorter than the "
          "period)", run_and_event_deadlines),
+    Rule("KIT004", "an evidence item's text names as its signer only the owner of a control it proves",
+         signers_own_the_controls),
     Rule("XRF001", "a citation of a numbered section finds that section in the policy it names", citations_resolve),
     Rule("XRF002", "a control cited as another policy's is carried by that policy", control_citations_resolve),
 )

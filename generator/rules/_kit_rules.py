@@ -24,6 +24,8 @@ from ..kit._readiness_page import evidence_section
 from ..kit._sampling import SAMPLING_FILE, load_sampling
 from ..model._catalog import Control
 from ..model._commitments import frequency_for
+from ..model._facts_schema import ROLE_TITLES
+from ..model._roles import role_title
 from ..program._program import Program
 from ..program._proof import LATER_MARK, evidence_map
 from ..render._tailoring import has_regional_copy
@@ -175,6 +177,57 @@ def kit_text_fits_the_company(view: RuleInput) -> Iterator[Problem]:
             where, line = _item_line(view.program, row.evidence)
             yield Problem(where, f"{row.evidence} on {row.page} reads '{found.group(0)}', but {reason}: "
                           f"…{row.text[:120]}…", f"put the words under {branch} in the item's detail", line)
+
+
+# ---------------------------------------------------------------------------------------------- signer
+_SIGNED_BY = r"\b(?:signed off|countersigned|signed|owned) by the ({titles})\b"
+_SIGNS = re.compile(r"\bsign(?:s|ed)?\b|\bsign-off\b", re.IGNORECASE)
+
+
+def _signer_pattern(program: Program) -> re.Pattern[str]:
+    titles = {role_title(program.facts, role) for role in ROLE_TITLES} | {"CEO", "CTO"}
+    return re.compile(_SIGNED_BY.format(titles="|".join(sorted(map(re.escape, titles), key=len, reverse=True))))
+
+
+def _signed_controls(view: RuleInput, controls: list[Control]) -> list[Control]:
+    """Return the item's controls whose statements say they are signed off, else all its controls."""
+    return [c for c in controls if _SIGNS.search(view.statements.get(c.id, ""))] or controls
+
+
+def _titles(program: Program, controls: list[Control]) -> set[str]:
+    """Return the titles of the controls' owners, with "CEO" and "CTO" for those offices."""
+    titles = {role_title(program.facts, c.owner) for c in controls}
+    return titles | {short for short, role in (("CEO", "ceo"), ("CTO", "cto"))
+                     if role_title(program.facts, role) in titles}
+
+
+def signers_own_the_controls(view: RuleInput) -> Iterator[Problem]:
+    """An evidence item is signed off by the owner of a control it proves, never by a role typed into its text.
+
+    A tester samples the item against the control as written: "signed off by the Security Officer" on the
+    evidence of a control the Chief Executive Officer signs off is an exception before any sample is drawn.
+    The signer the text names must own one of the item's controls whose statement says it is signed (or,
+    when none says so, one of its controls).
+    """
+    pattern, citing = _signer_pattern(view.program), serving(view.program)
+    seen: set[str] = set()
+    for row in printed_rows(view.program):
+        controls = citing.get(row.evidence, [])
+        if row.evidence in seen or not controls:
+            continue
+        signed = _signed_controls(view, controls)
+        allowed = _titles(view.program, signed)
+        for found in pattern.finditer(row.text):
+            if found.group(1) in allowed:
+                continue
+            seen.add(row.evidence)
+            where, line = _item_line(view.program, row.evidence)
+            owners = ", ".join(sorted(f"{c.id} ({role_title(view.program.facts, c.owner)})" for c in signed))
+            yield Problem(where, f"{row.evidence} on {row.page} reads '{found.group(0)}', but the controls it proves "
+                          f"are signed off by their owners: {owners}",
+                          f"print the owner of the control it proves, {{{{ owner_of('{signed[0].id}') }}}}, in the "
+                          "item's detail", line)
+            break
 
 
 # ---------------------------------------------------------------------------------------------- matrix

@@ -437,3 +437,25 @@ def test_only_a_population_or_records_counted_per_event_hold_the_events(library:
     assert counted_on_events(rows["EV-85"]) and counted_on_events(rows["EV-16"])
     # Quarterly exports of an inventory hold the quarterly review's runs; a document is one version.
     assert not counted_on_events(rows["EV-22"]) and not counted_on_events(rows["EV-62"])
+
+
+def test_an_evidence_item_prints_the_owner_of_the_control_it_proves_as_its_signer(library: Library) -> None:
+    # A-E2/N-E6: EV-06 said "signed off by the Security Officer" where GOV-09 has the CEO sign the review off.
+    for name, signer in (("nimbus-uk", "Chief Executive Officer"), ("acme-us", "Security Officer")):
+        program = variant_program(name, library)
+        owner = next(c.owner for c in program.controls() if c.id == "GOV-09")
+        assert owner == ("ceo" if name == "nimbus-uk" else "security_officer")
+        row = next(r for r in printed_rows(program) if r.page == "evidence.md" and r.evidence == "EV-06")
+        assert f"each review, every year, signed off by the {signer}." in row.text
+        assert run_rules(library_view(program), ["KIT004"]) == []
+
+
+def test_a_signer_typed_into_evidence_text_that_owns_none_of_its_controls_is_caught(
+        edited_library: EditLibrary) -> None:
+    library, catalog = edited_library("EV-06", "signed off by the {{ owner_of('GOV-09') }}",
+                                      "signed off by the Security Officer")
+    problems = run_rules(library_view(variant_program("nimbus-uk", library)), ["KIT004"])
+    assert [p.message.split(" reads ")[0] for p in problems] == ["KIT004 EV-06 on evidence.md"]
+    assert "'signed off by the Security Officer'" in problems[0].message and "GOV-09 (Chief Executive Officer)" \
+        in problems[0].message
+    assert problems[0].line == catalog_line(catalog, "EV-06") and "owner_of('GOV-09')" in (problems[0].fix or "")
