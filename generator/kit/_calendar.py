@@ -25,8 +25,6 @@ true dates. Each owner role can have its own calendar of what it owns (``owner_c
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,7 +36,6 @@ from ..model._roles import role_title
 from ..program._program import Program
 from ..program._proof import evidence_map
 from ..render._context import FIRST_ROUND_ROOM, add_months, lead_deadline
-from ..render._markdown import markdown_to_html
 from ..render._render import long_date
 from ._evidence import (
     PERIOD_MONTHS,
@@ -49,6 +46,7 @@ from ._evidence import (
     occurrences,
     owner_role,
 )
+from ._evidence_text import plain_text
 
 PRODID = "-//policyforge//Control calendar//EN"
 START_TIME = dt.time(10, 0)  # in the company's time zone (company.time_zone)
@@ -220,11 +218,6 @@ def nominal_dates(cadence: str, window: AuditWindow, day: int) -> list[dt.date]:
     return [add_months(first, step * n) for n in range(count)]
 
 
-def _plain(markdown: str) -> str:
-    """Return rendered Markdown as plain text for a calendar description."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markdown_to_html(markdown))).split())
-
-
 def _person(program: Program, role: str) -> str:
     person = program.facts.people.role(role)
     return f"{person.name}, {role_title(program.facts, role)} <{person.email}>"
@@ -283,7 +276,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
         lines.append("Controls:")
         for control in controls:
             doc = carriers[control.id]
-            statement = _plain(program.render_statement(control, doc))
+            statement = plain_text(program.render_statement(control, doc))
             lines.append(f"- {control.id} ({doc.id} {doc.title}, {control.frequency}): {statement}")
         kept = sorted({e for c in controls for e in proofs.proof(c.id).requested if e in evidence_ids})
         catalog = program.library.catalog.evidence

@@ -27,7 +27,7 @@ from ..program._proof import DESIGN_EVIDENCE, WALKTHROUGH, EvidenceMap, evidence
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
-from ._evidence_text import Schedule, company_items, schedule, schedule_text
+from ._evidence_text import Schedule, company_items, plain_text, schedule, schedule_text
 from ._sampling import SamplingTable, load_sampling
 from ._workbook import workbook_bytes
 
@@ -281,7 +281,7 @@ class EvidenceRow:
     def values(self) -> tuple[str | int | dt.date, ...]:
         """Return the row's cells in ``COLUMNS`` order (numbers and dates stay typed for spreadsheets)."""
         return (
-            self.item.id, self.item.item, self.item.detail, self.item.kind, self.frequency,
+            self.item.id, plain_text(self.item.item), plain_text(self.item.detail), self.item.kind, self.frequency,
             "yes" if self.item.type1 else "no", self.needed_count, self.basis, STATUSES[0],
             self.due if self.due is not None else "", self.assignee, "", self.owner, self.owner_email,
             ", ".join(self.systems) or "documents", ", ".join(self.controls), ", ".join(self.criteria),

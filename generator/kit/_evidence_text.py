@@ -10,13 +10,17 @@ control's statement, so the evidence plan, the readiness page and the policies g
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from markupsafe import Markup
+
 from ..model._catalog import FREQUENCIES, Control, EvidenceItem
 from ..program._program import Program
 from ..program._proof import evidence_map
+from ..render._markdown import markdown_to_html
 
 EVIDENCE_FILE = "catalog/evidence.yaml"
 CHECKLIST_FILE = "catalog/checklist.yaml"
@@ -74,7 +78,13 @@ def serving(program: Program) -> dict[str, list[Control]]:
 
 
 def company_item(program: Program, item: EvidenceItem) -> EvidenceItem:
-    """Return the item with its name and detail rendered for the company (work model, facts, commitments)."""
+    """Return the item with its name and detail rendered for the company (work model, facts, commitments).
+
+    Both come back as Markdown, marked safe: the catalog's text is library Markdown like a policy's, and
+    the facts in it were escaped once as they were printed, so the pages print it as it is
+    (``markdown_text`` passes ``Markup`` through) instead of escaping the escapes (a backslash before
+    each backtick, ``&amp;amp;``).
+    """
     docs = program.ordered_policies()
     if not docs:
         return item
@@ -82,7 +92,7 @@ def company_item(program: Program, item: EvidenceItem) -> EvidenceItem:
     detail = item.detail_for(program.facts.shape.work_model)
 
     def text(source: str) -> str:
-        return " ".join(program.render_text(source, where, docs[0]).split()) if "{" in source else source
+        return Markup(" ".join(program.render_text(source, where, docs[0]).split()))
 
     return replace(item, item=text(item.item), detail=text(detail))
 
@@ -93,6 +103,11 @@ def checklist_note(program: Program, source: str) -> str:
     if not source or not docs:
         return ""
     return " ".join(program.render_text(source, str(program.library.root / CHECKLIST_FILE), docs[0]).split())
+
+
+def plain_text(markdown: str) -> str:
+    """Return rendered Markdown as the plain text a reader sees, for a spreadsheet cell or a calendar entry."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markdown_to_html(markdown))).split())
 
 
 def company_items(program: Program, ids: Iterable[str]) -> dict[str, EvidenceItem]:

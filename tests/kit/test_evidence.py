@@ -392,3 +392,33 @@ def test_the_quarterly_on_call_rota_check_is_its_own_control_with_two_records_in
     page = evidence_page(program_for(library))
     row = next(line for line in page.splitlines() if "EV-73 On-call rota" in line)
     assert "| quarterly (INC-10) | 2 |" in row
+
+
+def test_facts_in_evidence_text_are_escaped_once_and_the_library_text_reads_as_markdown(library: Library) -> None:
+    # A-O3/N-O6: the rendered evidence detail (Markdown whose facts are already escaped) was escaped again,
+    # so EV-02 printed "\`policyforge acknowledgements export\`" and a fact's "&" came out as "&amp;amp;".
+    from policyforge.kit._evidence_text import plain_text
+    from policyforge.program._lint import variant_program
+    program = variant_program("acme-us", library, {"ticketing": "Jira & *Desk*"})
+    page = evidence_page(program)
+    row = next(line for line in page.splitlines() if line.startswith("| **EV-06 "))
+    assert "and the Jira &amp; \\*Desk\\* ticket of each review" in row
+    assert "&amp;amp;" not in page and "\\\\" not in page and "\\`" not in page
+    html = markdown_to_html(row)
+    assert "the Jira &amp; *Desk* ticket of each review" in html and "<em>" not in html
+    cells = {r.item.id: r.values() for r in evidence_plan(program).rows}
+    assert "the Jira & *Desk* ticket of each review" in str(cells["EV-06"][2])  # the spreadsheet's plain text
+    assert plain_text("the `x` & \\*y\\*") == "the x & *y*"
+
+
+def test_evidence_text_names_the_artefact_not_the_tool_that_makes_it(library: Library) -> None:
+    # A-O3/N-O6: "exported with `policyforge acknowledgements export`" and "(out/trust/ of the reviewed commit)".
+    from policyforge.program._lint import variant_program
+    from policyforge.rules._kit_rules import printed_rows
+    internals = re.compile(r"policyforge|\bout/|people/\w+\.csv|company\.yml|`")
+    for name in ("acme-us", "nimbus-uk"):
+        rows = printed_rows(variant_program(name, library))
+        assert [(r.page, r.evidence, m.group(0)) for r in rows for m in internals.finditer(r.text)] == []
+        ev02 = next(r.text for r in rows if r.evidence == "EV-02" and r.page == "evidence.md")
+        assert ("the acknowledgement records (the dated export of the personnel roster and of the acknowledgement "
+                "register, one row per person and policy version)") in ev02
