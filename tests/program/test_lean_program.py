@@ -23,12 +23,12 @@ def _loads(library: Library, name: str, **overrides: object) -> dict[str, tuple[
     return {load.name: (len(load.controls), load.hours) for load in owner_loads(program)}
 
 
-def test_the_one_to_twenty_company_runs_156_controls_where_the_library_has_200_and_covers_every_criterion(
+def test_the_one_to_twenty_company_runs_164_controls_where_the_library_has_208_and_covers_every_criterion(
         library: Library) -> None:
     small = variant_program("nimbus-uk", library)
     same_company_larger = variant_program("nimbus-uk", library, {"headcount_band": "51-200"})
-    assert len(same_company_larger.controls()) == 200
-    assert len(small.controls()) == 156
+    assert len(same_company_larger.controls()) == 208
+    assert len(small.controls()) == 164
     assert all(row.covered for row in small.coverage())
     # Nothing a merged control addresses is lost: its host addresses it too.
     hosts = {c.id: c for c in small.controls()}
@@ -40,12 +40,12 @@ def test_the_one_to_twenty_company_runs_156_controls_where_the_library_has_200_a
 
 def test_merging_and_routing_lower_each_persons_load_in_both_reference_companies(library: Library) -> None:
     # Costed by the size-aware model of catalog/effort.yaml (tests/program/test_effort_model.py).
-    assert _loads(library, "nimbus-uk") == {"Mei Lin": (120, 1190.9), "Tom Reid": (36, 172.8)}
+    assert _loads(library, "nimbus-uk") == {"Mei Lin": (128, 1210.2), "Tom Reid": (36, 172.8)}
     assert _loads(library, "acme-us", headcount_band="21-50") == {
-        "Priya Natarajan": (83, 955.5), "Rahul Mehta": (55, 597.5), "Tomás Ferreira": (13, 89.1),
+        "Priya Natarajan": (87, 965.2), "Rahul Mehta": (59, 612.0), "Tomás Ferreira": (13, 89.1),
         "Grace Okafor": (15, 71.6), "Dana Whitfield": (8, 43.4)}
     # A company of more than 50 keeps every control on its own.
-    assert _loads(library, "acme-us")["Priya Natarajan"] == (108, 1480.7)
+    assert _loads(library, "acme-us")["Priya Natarajan"] == (112, 1498.2)
 
 
 def test_a_merge_folds_only_controls_with_the_same_owner_and_frequency(library: Library) -> None:
@@ -93,15 +93,15 @@ def test_a_routed_duty_names_its_small_company_owner_in_the_policy_and_the_matri
 def test_the_load_warning_says_when_no_assignment_of_roles_can_fit_the_program(library: Library) -> None:
     two_people = variant_program("nimbus-uk", library)
     warnings = load_warnings(two_people)
-    assert warnings[0] == "more than is plausible: Mei Lin (104 controls with manual evidence, 1190.9 hours a year)."
-    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 156 controls "
-                                  "in force take 1364 hours a year and 140 of them need manual evidence, and the 2 "
+    assert warnings[0] == "more than is plausible: Mei Lin (112 controls with manual evidence, 1210.2 hours a year)."
+    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 164 controls "
+                                  "in force take 1383 hours a year and 148 of them need manual evidence, and the 2 "
                                   "people named in company.yml can give 680 hours")
     assert "**Warning: one person carries more than is plausible.** This is a physical limit" in \
         program_page(two_people)
     # Five people whose Security Officer is full time: the CTO's load can move, so no physical limit is claimed.
     spread = load_warnings(variant_program("acme-us", library))
-    assert spread[0].startswith("more than is plausible: Rahul Mehta (45 controls with manual evidence")
+    assert spread[0].startswith("more than is plausible: Rahul Mehta (49 controls with manual evidence")
     assert spread[1].startswith("The people named in company.yml can carry it together")
 
 
@@ -182,7 +182,7 @@ def test_policyforge_new_prints_the_load_warning_of_the_company_it_made(
     monkeypatch.setattr(program_module, "load_program", lambda repo: variant_program("nimbus-uk", library))
     _warn_load(Path("nimbus-ledger"))
     err = capsys.readouterr().err
-    assert err.startswith("warning: more than is plausible: Mei Lin (104 controls with manual evidence, 1190.9 hours "
+    assert err.startswith("warning: more than is plausible: Mei Lin (112 controls with manual evidence, 1210.2 hours "
                           "a year).\n"
                           "  This is a physical limit")
 
