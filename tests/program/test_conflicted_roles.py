@@ -42,3 +42,24 @@ def test_disaster_fallback_is_a_third_person_or_the_outside_adviser(programs: di
     assert "of being paged through PagerDuty, the outside security adviser may declare it." in pol22
     assert "(or the outside security adviser after 30 minutes) declares the disaster" in pol22
     assert "Head of People" not in statement(programs["nimbus"], "BCP-04")
+
+
+@pytest.mark.parametrize("company", ["acme", "nimbus"])
+def test_a_conduct_case_about_the_ceo_is_decided_outside_the_company(programs: dict[str, Program],
+                                                                     company: str) -> None:
+    # N-E8: step 5 gave "the Chief Executive Officer for officers" the decision on a case about Tom Reid himself.
+    # Neither company has a board, so the outside security adviser appoints the investigator and decides.
+    pol03 = body(programs[company], "POL-03")
+    assert ("5. The decision maker (the person's manager with the Head of People, the Chief Executive Officer for "
+            "other officers, or the outside security adviser for a case about the Chief Executive Officer or the Head "
+            "of People) decides the outcome.") in pol03
+    assert ("appoints an independent investigator; for a case about the Chief Executive Officer or the Head of "
+            "People, the outside security adviser does so instead.") in pol03
+    assert ("investigated by someone independent of the people involved whom the Head of People appoints (the "
+            "outside security adviser appoints and decides for a case about the Chief Executive Officer or the Head "
+            "of People)") in statement(programs[company], "COC-06")
+
+
+def test_a_company_with_a_board_has_its_chair_decide_a_case_about_the_ceo() -> None:
+    program = variant_program("example", load_library(), {**COMPANIES["nimbus"], "has_board": True})
+    assert "or the board chair for a case about the Chief Executive Officer" in body(program, "POL-03")
