@@ -32,7 +32,7 @@ from ..model._documents import (
 from ..model._facts import Facts, load_facts
 from ..model._facts_schema import most_restricted
 from ..model._library import Library, load_library
-from ..model._roles import approver_for, role_title, signing_role
+from ..model._roles import approver_for, role_title, same_person, signing_role
 from ..model._scope import CATEGORY_TITLES as CATEGORY_TITLES
 from ..render._commit import CommitText
 from ..render._context import add_months, build_context
@@ -257,6 +257,14 @@ class Program:
         """Return 'Title (Name)' for a role, escaped for Markdown."""
         return f"{role_title(self.facts, role)} ({_cell(self.facts.people.role(role).name)})"
 
+    def approver_cell(self, doc: PolicyDoc) -> str:
+        """Return who approves a policy: the alternate approver when its approver owns it, as POL-02 4.2.2 says."""
+        who = approver_for(self.facts, doc.approver, self.facts.people.role(doc.owner).name)
+        if who is None or not same_person(self.facts, doc.approver, doc.owner):
+            return self.person(doc.approver)
+        owner = role_title(self.facts, doc.approver)
+        return f"{_cell(who.title)} ({_cell(who.name)}), alternate approver, as the {owner} owns this policy"
+
     def metadata_table(self, doc: PolicyDoc) -> str:
         """Return the document-control block shown at the top of a policy page and PDF."""
         docid = self.docid(doc)
@@ -268,7 +276,7 @@ class Program:
         rows = [
             ("Document", f"{_cell(docid)}, version {_cell(doc.version)}"),
             ("Owner", self.person(doc.owner)),
-            ("Approver", self.person(doc.approver)),
+            ("Approver", self.approver_cell(doc)),
             ("Effective date", long_date(doc.effective_date) if doc.effective_date else "not yet approved"),
             ("Last review", long_date(doc.last_reviewed) if doc.last_reviewed else "never"),
             ("Next review due", f"{due_text} ({doc.review_cadence} review)"),

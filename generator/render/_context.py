@@ -18,7 +18,18 @@ from ..model._documents import document_id
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._questionnaire import AUDIT_FIRM_PLACEHOLDER
-from ..model._roles import OFFICES, Person, alternate, deputy, independent_reviewer, reports_to, role_title, same_person
+from ..model._roles import (
+    OFFICES,
+    Person,
+    alternate,
+    approver_for,
+    deputy,
+    independent_reviewer,
+    person,
+    reports_to,
+    role_title,
+    same_person,
+)
 from ._commit import CommitContext
 from ._escape import markdown_text
 from ._render import join_and, safe
@@ -113,6 +124,13 @@ def _phrase(who: Person | None) -> str:
     if who is None:
         return "an outside reviewer the Policy Approver names"
     return f"the {who.title}" if who.title != "Alternate Approver" else f"the alternate approver, {who.name}"
+
+
+def _approved_by(facts: Facts, owner: str, approver: str) -> str:
+    """Return who approves a policy in words: its approver, or the alternate approver when the approver owns it."""
+    usual = person(facts, approver)
+    who = approver_for(facts, approver, facts.people.role(owner).name) or usual
+    return f"the {usual.title}" if who == usual else f"the alternate approver ({who.name}, {who.title})"
 
 
 def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tuple[str, str]],
@@ -222,5 +240,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "other_than": lambda role, first: _phrase(deputy(facts, role, first)),
         # reports_to("head_of_people"): whom a role reports to, never its own holder (``reports_to``).
         "reports_to": lambda role, line="ceo": reports_to(facts, role, line),
+        # approved_by(policy.owner, policy.approver): who approves a policy, the alternate when its approver owns it.
+        "approved_by": lambda owner, approver: _approved_by(facts, owner, approver),
         "docid": lambda policy_id: document_id(facts.company.doc_prefix, policy_id),
     }

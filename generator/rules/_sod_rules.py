@@ -16,7 +16,8 @@ from ._base import RuleInput
 _CHECKS = re.compile(r"\b(approv\w*|review\w*|tests?|tested|testing|"
                      r"audit(?:s|ed|ing)?(?!\s+(?:evidence|logs?|trails?|firm|report|window|period|cycle)\b)|"
                      r"verif\w*|grants?|granted|signs? off|countersign\w*|independent\w*)\b", re.IGNORECASE)
-_ABBREVIATIONS: dict[str, tuple[str, ...]] = {"ceo": ("CEO",), "cto": ("CTO",)}
+# "approved by the policy approver": the controls name the approver duty in lower case.
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {"ceo": ("CEO",), "cto": ("CTO",), "approver": ("policy approver",)}
 
 
 def history_has_no_self_approval(view: RuleInput) -> Iterator[Problem]:
@@ -251,10 +252,12 @@ def approvals_are_by_someone_else(view: RuleInput) -> Iterator[Problem]:
 
     When one person holds two roles a sentence names as approvers, or as approver and adviser, or two approvals
     may fall to one person, the text names the other approver (``{{ other_than(role, first) }}``) or says the
-    approvals come from two different people.
+    approvals come from two different people. The approver duty counts as a role: the Chief Executive Officer who
+    approves policies would otherwise give an exception both its approvals.
     """
     facts = view.program.facts
-    pairs = [(a, b) for i, a in enumerate(OFFICES) for b in OFFICES[i + 1:] if same_person(facts, a, b)]
+    roles = (*OFFICES, "approver")
+    pairs = [(a, b) for i, a in enumerate(roles) for b in roles[i + 1:] if same_person(facts, a, b)]
     for policy_id, number, sentence, control_id in _statement_sentences(view):
         if not _APPROVES.search(sentence) or _TWO_PEOPLE.search(sentence):
             continue

@@ -33,6 +33,10 @@ def body(program: Program, policy_id: str) -> str:
     return " ".join(program.render_body(program.policies[policy_id]).split())
 
 
+def page(program: Program, policy_id: str) -> str:
+    return " ".join(program.render_page(program.policies[policy_id]).split())
+
+
 def test_disaster_fallback_is_a_third_person_or_the_outside_adviser(programs: dict[str, Program]) -> None:
     # N-E5: the Head of People is Tom Reid, the CEO, so naming that role as the fallback added nobody.
     wait = "when neither answers within 30 minutes, "
@@ -63,3 +67,33 @@ def test_a_conduct_case_about_the_ceo_is_decided_outside_the_company(programs: d
 def test_a_company_with_a_board_has_its_chair_decide_a_case_about_the_ceo() -> None:
     program = variant_program("example", load_library(), {**COMPANIES["nimbus"], "has_board": True})
     assert "or the board chair for a case about the Chief Executive Officer" in body(program, "POL-03")
+
+
+def control_row(program: Program, policy_id: str, key: str) -> str:
+    table = program.metadata_table(program.policies[policy_id])
+    return next(line for line in table.splitlines() if line.startswith(f"| {key} |"))
+
+
+def test_a_policy_its_approver_owns_shows_the_alternate_as_approver(programs: dict[str, Program]) -> None:
+    # N-E4: POL-03, POL-05 and POL-28 are owned and approved by Tom Reid; POL-02 4.2.2 sends them to Mei Lin.
+    for policy_id in ("POL-03", "POL-05", "POL-28"):
+        assert control_row(programs["nimbus"], policy_id, "Approver") == (
+            "| Approver | Chief Technology Officer (Mei Lin), alternate approver, as the Policy Approver owns this "
+            "policy |")
+    assert control_row(programs["acme"], "POL-03", "Approver") == "| Approver | Policy Approver (Dana Whitfield) |"
+    pol03 = page(programs["nimbus"], "POL-03")
+    assert "and approved by the alternate approver (Mei Lin, Chief Technology Officer)." in pol03
+    assert "and the alternate approver (Mei Lin, Chief Technology Officer) decides." in pol03
+    assert "and approved by the Policy Approver." in page(programs["acme"], "POL-03")
+
+
+@pytest.mark.parametrize("company", ["acme", "nimbus"])
+def test_a_high_risk_exception_needs_a_second_person_not_the_approver_again(programs: dict[str, Program],
+                                                                           company: str) -> None:
+    # N-E4 / PMG-05: the Chief Executive Officer is the policy approver in both companies, so "approved by the policy
+    # approver (and the Chief Executive Officer when the risk is high)" was one person twice.
+    assert ("approved by the policy approver (the alternate approver for a policy the approver owns) and, when the "
+            "risk is high, also by the outside security adviser, as the Chief Executive Officer is the policy "
+            "approver,") in statement(programs[company], "PMG-05")
+    assert ("also needs the approval of the outside security adviser, as the Chief Executive Officer is the "
+            "approver;") in body(programs[company], "POL-02")

@@ -285,3 +285,13 @@ def test_an_approval_of_ones_own_work_is_caught_for_every_company(tmp_path: Path
     forbidden = statement.replace("signs off their own", "never signs off their own").replace(
         "reviews and approves their own", "never reviews or approves their own")
     assert _found(_program(tmp_path / "never", forbidden), "SOD005") == []
+
+
+def test_the_policy_approver_and_the_ceo_approving_one_exception_is_caught(tmp_path: Path) -> None:
+    # PMG-05 before issue #12's N-E4 fix: in the example company Dana Whitfield is CEO and Policy Approver.
+    statement = ("Each exception is approved by the policy approver (and the Chief Executive Officer when the risk is "
+                 "high) in a ticket.")
+    found = _found(_program(tmp_path, statement), "SOD005")
+    assert len(found) == 1 and "Dana Whitfield is both Chief Executive Officer and Policy Approver" in found[0]
+    apart = {"approver_name": "Ines Duarte", "approver_email": "ines.duarte@acme.example"}
+    assert _found(_program(tmp_path / "apart", statement, **apart), "SOD005") == []
