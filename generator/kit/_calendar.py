@@ -88,7 +88,10 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("access-review", "access review", ("EV-17", "EV-18", "EV-19", "EV-20", "EV-21", "EV-22", "EV-23",
                                                 "EV-24", "EV-25", "EV-26", "EV-85", "EV-89", "EV-93"), 15,
              (("annual", "role matrix and authentication settings review"),)),
-    Activity("vulnerability", "vulnerability scan and patch review", ("EV-36", "EV-37", "EV-38", "EV-68"), 8),
+    Activity("vulnerability", "vulnerability scan and patch review", ("EV-36", "EV-37", "EV-38", "EV-68", "EV-107"),
+             8),
+    # A card-data company's PCI DSS assessment, segmentation test and scope confirmation (GOV-13, NET-08, NET-09).
+    Activity("card-data", "PCI DSS card-data review", ("EV-104", "EV-105", "EV-106"), 21),
     Activity("security-testing", "security testing", ("EV-14",), 22, (("annual", "penetration test"),)),
     Activity("risk", "risk register review", ("EV-13", "EV-87"), 20, (("annual", "risk assessment"),)),
     Activity("incident", "incident response tabletop exercise", ("EV-41", "EV-42", "EV-73"), 25,

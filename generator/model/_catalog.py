@@ -23,6 +23,10 @@ FREQUENCIES: tuple[str, ...] = (
     "continuous", "per-event", "daily", "weekly", "monthly", "quarterly", "semiannual", "annual",
 )
 _CONTROL_ID = re.compile(r"^[A-Z]{2,4}-\d{2}$")
+# Conditions a control may apply under (``when:``): the name and what it means, for the fix of a wrong one.
+WHEN: dict[str, str] = {"card_data": "the company stores, processes or transmits payment card data"}
+# The roles a ``rule_cadence:`` may name: a PCI DSS role (company fact ``data.payment_role``), or ``any``.
+RULE_ROLES: tuple[str, ...] = ("any", "service_provider", "merchant")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,12 @@ class Control:
     # What sets off a per-event control (``trigger:``, a kind in catalog/effort.yaml): how often it runs
     # depends on it and on the company's headcount, so the owner's load is costed from it.
     trigger: str | None = None
+    # The company facts the control applies under (``when:``, a key of WHEN): a card-data duty binds only a
+    # company that holds card data, so no other company's program states, costs or asks evidence for it.
+    when: str | None = None
+    # The statutory cadence (catalog/regulations.yaml ``months``) the frequency comes from, by the company's
+    # PCI DSS role (``rule_cadence:``): (role, rule) pairs, role ``any`` for one rule for both roles.
+    rule_cadence: tuple[tuple[str, str], ...] = ()
 
     def carriers(self) -> tuple[str, ...]:
         """Return every policy that carries the control: its home policy first."""
@@ -217,6 +227,27 @@ def _frequency(raw: dict[str, Any], commitments: CommitmentCatalog,
     return most_frequent(frequencies), tuple(names)
 
 
+def _rule_cadence(raw: dict[str, Any], regulations: dict[str, Any],
+                  bad: Callable[[str, str], None]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """Return (library frequency, (role, rule) pairs) of a control whose cadence is a statutory one.
+
+    PCI DSS asks a service provider for some duties twice as often as a merchant (segmentation tests
+    11.4.5 and 11.4.6): the rule the statement prints for the company's role sets its frequency, and the
+    library's own frequency is the most frequent of them.
+    """
+    spec = raw["rule_cadence"]
+    pairs = tuple(spec.items()) if isinstance(spec, dict) else (("any", spec),)
+    for role, name in pairs:
+        months = (regulations.get(name) or {}).get("months") if isinstance(name, str) else None
+        if role not in RULE_ROLES or not isinstance(months, int) or isinstance(months, bool):
+            bad(f"rule_cadence {role}: {name!r} is not a role's rule with months in catalog/regulations.yaml",
+                f"write rule_cadence: NAME or {{service_provider: NAME, merchant: NAME}}, each a regulation "
+                f"with months:; roles are {', '.join(RULE_ROLES)}")
+            return None, ()
+    frequencies = [frequency_for(regulations[name]["months"], "month") for _, name in pairs]
+    return most_frequent(frequencies), tuple((str(role), str(name)) for role, name in pairs)
+
+
 def most_frequent(frequencies: list[str]) -> str:
     """Return the most frequent of control frequencies (``monthly`` of monthly and quarterly)."""
     return min(frequencies, key=FREQUENCIES.index)
@@ -239,7 +270,7 @@ def _trigger_problem(raw: dict[str, Any], frequency: str | None, triggers: froze
 
 def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[str, EvidenceItem],
                    checklist: dict[str, ChecklistItem], commitments: CommitmentCatalog,
-                   triggers: frozenset[str]) -> tuple[dict[str, Control], list[Problem]]:
+                   triggers: frozenset[str], regulations: dict[str, Any]) -> tuple[dict[str, Control], list[Problem]]:
     controls: dict[str, Control] = {}
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.yaml")):
@@ -267,7 +298,17 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 bad("id is used twice", "give each control its own id")
             if raw["owner"] not in ROLE_TITLES:
                 bad(f"owner {raw['owner']!r} is not a role", f"choose from {', '.join(ROLE_TITLES)}")
-            frequency, cadences = _frequency(raw, commitments, bad)
+            rules: tuple[tuple[str, str], ...] = ()
+            cadences: tuple[str, ...] = ()
+            if "rule_cadence" in raw:
+                if "frequency" in raw or "cadence" in raw:
+                    bad("rule_cadence: is set with frequency: or cadence:", "keep one of them")
+                frequency, rules = _rule_cadence(raw, regulations, bad)
+            else:
+                frequency, cadences = _frequency(raw, commitments, bad)
+            if raw.get("when") not in (None, *WHEN):
+                bad(f"when {raw['when']!r} is not a condition",
+                    "choose from " + ", ".join(f"{key} ({meaning})" for key, meaning in WHEN.items()))
             for crit in raw["criteria"]:
                 if crit not in criteria:
                     bad(f"criterion {crit!r} does not exist", "use an id from catalog/criteria.yaml")
@@ -305,6 +346,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 cadence=cadences[0] if cadences else None, also=cadences[1:],
                 frequency_small=raw.get("frequency_small"), carried_by=tuple(carried_by),
                 merged_into=raw.get("lean_merge"), owner_small=raw.get("owner_small"), trigger=raw.get("trigger"),
+                when=raw.get("when"), rule_cadence=rules,
             )
     for control in controls.values():
         host = controls.get(control.merged_into or "")
@@ -365,10 +407,10 @@ def load_catalog(library: Path) -> tuple[Catalog, list[Problem]]:
     commitments, problems = load_commitments(library)
     effort, effort_text = read_catalog_yaml(folder / "effort.yaml")
     triggers = frozenset(effort.get("triggers") or {}) if isinstance(effort, dict) else frozenset()
+    regulations, _ = read_catalog_yaml(folder / "regulations.yaml")
     controls, control_problems = _load_controls(library / "controls", criteria, evidence, checklist, commitments,
-                                                triggers)
+                                                triggers, regulations)
     control_problems += _effort_problems(folder / "effort.yaml", effort, effort_text, controls)
     providers, _ = read_catalog_yaml(folder / "providers.yaml")
-    regulations, _ = read_catalog_yaml(folder / "regulations.yaml")
     return Catalog(criteria, controls, evidence, checklist, providers, place_data(library), regulations,
                    commitments), problems + control_problems

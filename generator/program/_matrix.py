@@ -17,6 +17,10 @@ _AZURE = r"\bAzure\b|Microsoft Entra|Defender for Cloud"
 _OFFICE = (r"[Ww]hiteboard|flip chart|[Oo]ffice badge list|[Vv]isitors sign in|[Ll]oss of an office|office coordinator"
            r"|shredding bin")
 _PCI = r"PCI DSS (v4|requirement)|cardholder data sit"
+# The card-data duties (PCI DSS assessment, ASV scans, segmentation test, scope confirmation, vendors' AOCs, the
+# card-data notice) and their controls and evidence: none of it for a company that holds no card data.
+_PCI_DUTIES = (r"(?i:approved scanning vendor|attestation of compliance|cardholder-data scope|segmentation test"
+               r"|cardholder data may be involved)|GOV-13|NET-08|NET-09|VUL-09|EV-104|EV-105|EV-106|EV-107")
 _BOARD = r"[Tt]he board of directors (oversees|reviews)|board minutes|board chair"
 _US_LAW = r"\bCCPA\b|US state|US residents"
 # A lean company governs in a leadership meeting: no text may send anyone to a committee's meetings or minutes.
@@ -92,6 +96,18 @@ MATRIX: dict[str, MatrixCompany] = {
                 r"every backup and every copy", r"anonymous reporting channel",
                 r"security bulletin[^.|]*(?:every month|once a month)", r"written security report[^.|]*every 6 months"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
+                 # N-E7: each PCI DSS duty the policies state is a control with an owner, at the service
+                 # provider's cadence with its source, and with evidence of its own.
+                 r"\{ #control-gov-13 \} \| Every 12 months \(the payment brands' PCI DSS compliance programmes\)",
+                 r"\{ #control-net-08 \} \| Every 6 months \(PCI DSS v4\.0, requirement 11\.4\.6\) and after any",
+                 r"\{ #control-net-09 \} \| Every 6 months \(PCI DSS v4\.0, requirement 12\.5\.2\.1\) and after a "
+                 r"significant",
+                 r"\{ #control-vul-09 \} \| For the cardholder data environment, [^|]*Approved Scanning Vendor "
+                 r"scans it from outside every 3 months \(PCI DSS v4\.0, requirement 11\.3\.2\)",
+                 r"\{ #control-inc-06 \} \| [^|]*each affected customer, and each merchant or other entity whose "
+                 r"card data the company handles, is notified within 24 hours after the company becomes aware",
+                 r"obtains the current PCI DSS attestation of compliance of each vendor",
+                 r"PCI DSS scope confirmations",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy",
                  r"the outside security adviser attends in place of either one who is absent",
@@ -115,7 +131,8 @@ MATRIX: dict[str, MatrixCompany] = {
         ignore_case=True),
     "acme-us": MatrixCompany(
         {"headcount_band": "51-200"},
-        absent=(_GCP, r"HIPAA", _PCI, r"zone-redundant storage \(ZRS\)", r"Information Commissioner", _MACHINE_GRAMMAR,
+        absent=(_GCP, r"HIPAA", _PCI, _PCI_DUTIES, r"zone-redundant storage \(ZRS\)", r"Information Commissioner",
+                _MACHINE_GRAMMAR,
                 _REPRESENTATIVE, r"cannot promise that a report stays anonymous"),
         present=(r"Amazon EKS", r"Amazon RDS", r"AWS Backup Vault Lock", r"security committee", r"board of directors",
                  _US_LAW, r"US dollars", _BOARD_EVIDENCE, r"a copy in the recovery region of every inventoried",
@@ -142,7 +159,8 @@ MATRIX: dict[str, MatrixCompany] = {
          "headcount_band": "21-50", "data_phi": True, "scope_confidentiality": False,
          "scope_processing_integrity": False, "scope_privacy": False, "iac_tool": "bicep",
          "identity_provider": "Microsoft Entra ID", "source_control": "Azure Repos", "ci_cd": "Azure Pipelines"},
-        absent=(_AWS, _GCP, _PCI, r"General Data Protection Regulation", r"security committee", _NOT_AZURE_UNITS,
+        absent=(_AWS, _GCP, _PCI, _PCI_DUTIES, r"General Data Protection Regulation", r"security committee",
+                _NOT_AZURE_UNITS,
                 _REPRESENTATIVE),
         present=(r"HIPAA", r"45 CFR 164\.410", r"business associate", r"BAAs where health data \(PHI\)",
                  r"Azure Kubernetes Service", r"zone-redundant storage \(ZRS\)", r"leadership security meeting",
@@ -155,14 +173,18 @@ MATRIX: dict[str, MatrixCompany] = {
         absent=(_OFFICE, r"HIPAA", r"every 6 months and after any change", _PREMISES, _REPRESENTATIVE),
         present=(r"Amazon GuardDuty is enabled in every account", r"Security Command Center Premium",
                  r"AWS CloudTrail and Cloud Audit Logs", r"every 12 months during the penetration test",
-                 r"security committee", _PCI, r"notifies the acquiring bank", r"authorisation or refund needs it"),
+                 r"security committee", _PCI, r"notifies the acquiring bank", r"authorisation or refund needs it",
+                 r"\{ #control-net-08 \} \| Every 12 months \(PCI DSS v4\.0, requirement 11\.4\.5\), during the "
+                 r"penetration test",
+                 r"\{ #control-net-09 \} \| Every 12 months \(PCI DSS v4\.0, requirement 12\.5\.2\) and after",
+                 r"acquiring bank and payment brands are notified within 24 hours"),
         notes="AWS and GCP, remote, 501-1000, card data as a merchant, US"),
     "maple-no-pii": MatrixCompany(
         {"company_name": "Maple Ops", "cloud_providers": "aws", "cloud_regions": "ca-central-1",
          "work_model": "office", "headcount_band": "1-20", "has_board": False, "hq_country": "Canada",
          "data_residency": "Canada", "data_pii": False, "scope_privacy": False, "scope_availability": False,
          "scope_processing_integrity": False, "customer_regions": "other"},
-        absent=(_GCP, _AZURE, r"HIPAA", _PCI, r"GDPR", _US_LAW, r"US dollars",
+        absent=(_GCP, _AZURE, r"HIPAA", _PCI, _PCI_DUTIES, r"GDPR", _US_LAW, r"US dollars",
                 r"Privacy and Data Protection Policy\]", _BOARD, _BOARD_EVIDENCE, _PHI_EVIDENCE, r"the only region",
                 r"at the home of the engineer", _REPRESENTATIVE),
         present=(r"Canadian dollars", r"ca-west-1", r"outside security adviser", r"leadership security meeting",

@@ -119,8 +119,10 @@ class Program:
         (``frequency_small``) and gives some to another owner (``owner_small``).
         """
         control = self.library.catalog.controls.get(cid)
-        if control is None:
+        if control is None or not applies(control, self.facts):
             return None
+        if control.rule_cadence:
+            control = replace(control, frequency=rule_frequency(control, self.facts, self.library.catalog.regulations))
         if self.facts.small and control.owner_small:
             control = replace(control, owner=control.owner_small)
         if control.frequency_small and self.facts.small:
@@ -566,6 +568,20 @@ def fold_lean_merges(controls: list[Control]) -> list[Control]:
     return out
 
 
+def applies(control: Control, facts: Facts) -> bool:
+    """Return whether a control binds the company: one with ``when: card_data`` only where it holds card data."""
+    return control.when is None or (control.when == "card_data" and bool(facts.held_data.payment))
+
+
+def rule_frequency(control: Control, facts: Facts, regulations: Mapping[str, Any]) -> str:
+    """Return the frequency of a ``rule_cadence:`` control: the statutory cadence of the company's PCI DSS role."""
+    rules = dict(control.rule_cadence)
+    name = rules.get(facts.held_data.payment_role) or rules.get("any")
+    if name is None:
+        return control.frequency
+    return frequency_for(regulations[name]["months"], "month")
+
+
 def _sections_by_policy(controls: Iterable[Control], docs: Mapping[str, PolicyDoc]) -> list[str]:
     """Return each policy once with the sections that address a criterion: 'POL-13 §access requests, §reviews'."""
     sections: dict[str, list[str]] = {}
@@ -579,7 +595,7 @@ def _sections_by_policy(controls: Iterable[Control], docs: Mapping[str, PolicyDo
 
 def company_policy_from_template(template: PolicyDoc, library: Library, facts: Facts) -> PolicyDoc:
     """Make a company's first copy of a library policy: version 1.0, approved on the effective date."""
-    controls = tuple(c.id for c in library.catalog.controls_for(template.id))
+    controls = tuple(c.id for c in library.catalog.controls_for(template.id) if applies(c, facts))
     criteria = facts.scope.derive_criteria(controls, library.catalog)
     effective: dt.date = facts.audit.effective_date
     author = facts.people.role(template.owner).name

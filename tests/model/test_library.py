@@ -67,6 +67,32 @@ def test_a_per_event_control_names_a_trigger_effort_yaml_knows_and_only_it_does(
     assert problem.fix.startswith(fix)
 
 
+@pytest.mark.parametrize(("line", "message", "fix"), [
+    ("frequency: quarterly\n                when: pets", "control PMG-01: when 'pets' is not a condition",
+     "choose from card_data (the company stores, processes or transmits payment card data)"),
+    ("rule_cadence: pci_nothing", "control PMG-01: rule_cadence any: 'pci_nothing' is not a role's rule with months "
+     "in catalog/regulations.yaml", "write rule_cadence: NAME or {service_provider: NAME, merchant: NAME}"),
+    ("rule_cadence: {retailer: pci_scope_merchant}", "control PMG-01: rule_cadence retailer: 'pci_scope_merchant' is "
+     "not a role's rule with months in catalog/regulations.yaml", "write rule_cadence: NAME or"),
+    ("rule_cadence: gdpr_processor_notice", "control PMG-01: rule_cadence any: 'gdpr_processor_notice' is not a "
+     "role's rule with months in catalog/regulations.yaml", "write rule_cadence: NAME or"),
+    ("frequency: quarterly\n                rule_cadence: pci_asv_scan",
+     "control PMG-01: rule_cadence: is set with frequency: or cadence:", "keep one of them"),
+])
+def test_a_card_data_condition_or_statutory_cadence_that_cannot_hold_is_refused_with_its_line(
+        tmp_path: Path, line: str, message: str, fix: str) -> None:
+    # A control's frequency from a rule of regulations.yaml (a deadline has no months) and its condition are
+    # read from the library alone: a wrong one would put a duty in the wrong companies' programs silently.
+    controls = mini_library_files()["controls/POL-02.yaml"].replace("frequency: quarterly", line)
+    root = make_library(tmp_path, **{"controls/POL-02.yaml": controls})
+    with pytest.raises(TemplateError) as caught:
+        load_library(root)
+    [problem] = caught.value.problems
+    assert problem.where.endswith("controls/POL-02.yaml") and problem.line == 3  # the control's id line
+    assert problem.message == message
+    assert problem.fix.startswith(fix)
+
+
 @pytest.mark.parametrize(("old", "new", "message", "fix"), [
     ("joiner: {per_person: 0.35, floor: 2, hours: 0.5}", "joiner: {per_person: 0.35, floor: 2}",
      "trigger joiner: needs per_person, floor and hours as numbers of 0 or more", "write joiner: {per_person:"),
