@@ -94,7 +94,9 @@ MATRIX: dict[str, MatrixCompany] = {
                 r"Head of People may declare", r"three declaring roles", r"competent EU supervisory authority",
                 r"at least two\s+engineers are trained", r"Chief Executive Officer and the Head of People",
                 r"every backup and every copy", r"anonymous reporting channel",
-                r"security bulletin[^.|]*(?:every month|once a month)", r"written security report[^.|]*every 6 months"),
+                r"security bulletin[^.|]*(?:every month|once a month)", r"written security report[^.|]*every 6 months",
+                # A Type I program prints only its own branch (auditor N-O3).
+                r"for a Type II, before the end", r"which covers an observation window"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  # N-E7: each PCI DSS duty the policies state is a control with an owner, at the service
                  # provider's cadence with its source, and with evidence of its own.

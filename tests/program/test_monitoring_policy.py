@@ -104,9 +104,8 @@ def test_a_first_type1_too_soon_for_the_lead_time_says_when_its_first_round_fini
         "Open deficiencies are reviewed with their owners, and remediation is evidenced or the deficiency is "
         "disclosed to the auditor")
     assert "confirms them by 18 December 2026" in " ".join(body.split())
-    # After the first year the reports are Type II: the lead time is anchored to the window's end too.
-    assert ("3 months before the SOC 2 as-of date, or, for a Type II, before the end of the observation window"
-            in statement(body, "4.4.1"))
+    # A Type I program prints only its own anchor; the Type II one is printed once the company reports Type II.
+    assert "3 months before the SOC 2 as-of date, an independent assessor" in statement(body, "4.4.1")
     assert "a round before a Type I as-of date checks design and implementation" in statement(body, "4.4.3")
     # A Type II window ending 30 June 2027 leaves room for both lead times: no first-round exception.
     later = pol26(library, report_type="type2", headcount_band="1-20")
@@ -123,3 +122,25 @@ def test_the_bridge_letter_has_one_trigger_read_from_its_named_commitment(librar
     assert "under section 4.8.1, with its bridge letter once that report's window ended more than 4 months" \
         in statement(body, "4.7.2")
     assert "customers who ask a bridge letter" not in body
+
+
+@pytest.mark.parametrize("report_type", ["type1", "type2"])
+def test_a_program_prints_only_the_branch_of_its_own_report_type(library: Library, report_type: str) -> None:
+    # N-O3: a Type I program printed "the SOC 2 as-of date, or, for a Type II, before the end of the observation
+    # window" (MON-03, POL-26 4.4.1 and 5.2) and a log retention that "covers an observation window" it has not.
+    program = variant_program("example", library, {"report_type": report_type})
+    pages = {pid: " ".join(program.render_body(program.policies[pid]).split()) for pid in ("POL-18", "POL-26")}
+    statements = " ".join(program.render_statement(c, program.policies[c.policy]) for c in program.controls()
+                          if c.id == "MON-03")
+    for text in (*pages.values(), statements):
+        assert "for a Type II" not in text and "or, for a Type" not in text
+    retention = statement(program.render_body(program.policies["POL-18"]), "4.4.1")
+    if report_type == "type1":
+        assert "before the SOC 2 as-of date" in statements and "observation window" not in statements
+        assert retention.startswith("Security logs are kept for 455 days, longer than an observation window of 12 "
+                                    "months and the 2 months until its report, the span of each Type II examination "
+                                    "that follows the Type I report, so")
+    else:
+        assert "before the SOC 2 observation window ends" in pages["POL-26"]
+        assert retention.startswith("Security logs are kept for 455 days, longer than an observation window of 12 "
+                                    "months and the 2 months until its report, so every day")
