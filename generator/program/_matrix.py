@@ -96,7 +96,9 @@ MATRIX: dict[str, MatrixCompany] = {
                 r"every backup and every copy", r"anonymous reporting channel",
                 r"security bulletin[^.|]*(?:every month|once a month)", r"written security report[^.|]*every 6 months",
                 # A Type I program prints only its own branch (auditor N-O3).
-                r"for a Type II, before the end", r"which covers an observation window"),
+                r"for a Type II, before the end", r"which covers an observation window",
+                # Google Cloud isolates in a project under a folder, and one region has no "region degraded" (N-O4).
+                r"in an account separate from production", r"a single region degraded"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  # N-E7: each PCI DSS duty the policies state is a control with an owner, at the service
                  # provider's cadence with its source, and with evidence of its own.
@@ -127,6 +129,8 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"Admin Activity logs Google Cloud keeps on in every project",
                  r"Tom Reid\s+\(Chief Executive Officer\) is trained, with the CTO, to execute every Tier 1 runbook",
                  r"cannot promise that a report stays anonymous inside the company", r"What protects the reporter",
+                 r"in a Google Cloud project separate from production, under a folder of its own with its own IAM "
+                 r"policy", r"or one of the zones of its region lost",
                  r"written security report at least every year", r"security bulletin in the company chat at least "
                  r"every 3 months"),
         notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency",

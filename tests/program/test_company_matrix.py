@@ -284,3 +284,19 @@ def test_a_disaster_is_declared_in_their_place_only_by_someone_who_is_neither_th
     assert reads in continuity
     if name == "nimbus-uk":
         assert "Head of People may declare" not in continuity and "three declaring roles" not in continuity
+
+
+def test_log_isolation_and_the_sev2_region_wording_use_the_company_s_provider_and_regions(library: Library) -> None:
+    # N-O4: a Google Cloud company read "in an account separate from production" (LOG-02, POL-18 4.3.2), and a
+    # company with one region read "a single region degraded" in its SEV2 definition.
+    expected = {"nimbus-uk": ("in a Google Cloud project separate from production, under a folder of its own with its "
+                              "own IAM policy", "major feature unavailable or one of the zones of its region lost |"),
+                "example": ("in an AWS account separate from production, in an organizational unit of its own",
+                            "major feature unavailable or a single region degraded |")}
+    for name, (isolation, sev2) in expected.items():
+        program = variant_program(name, library)
+        logging = " ".join(program.render_body(program.policies["POL-18"]).split())
+        log02 = " ".join(program.render_statement(program.library.catalog.controls["LOG-02"],
+                                                  program.policies["POL-18"]).split())
+        assert isolation in logging and isolation in log02 and "in an account separate" not in logging + log02
+        assert sev2 in program.render_body(program.policies["POL-21"])
