@@ -427,3 +427,18 @@ def test_evidence_text_names_the_artefact_not_the_tool_that_makes_it(library: Li
         ev02 = next(r.text for r in rows if r.evidence == "EV-02" and r.page == "evidence.md")
         assert ("the acknowledgement records (the dated export of the personnel roster and of the acknowledgement "
                 "register, one row per person and policy version)") in ev02
+
+
+def test_the_speaking_up_evidence_names_the_channel_the_control_defines_not_the_hr_system(library: Library) -> None:
+    # A-O2/N-O5: EV-07 was "config" in Rippling while COC-04 makes the outside security adviser the channel of a
+    # company of 1-20 people with no board; and Nimbus, which announces outages by email, was asked for a status page.
+    from policyforge.program._lint import variant_program
+    for name, channel in (("nimbus-uk", "The engagement letter that makes the outside security adviser the "
+                                        "speaking-up channel"),
+                          ("acme-us", "The contract with the independent provider that runs the reporting channel")):
+        program = variant_program(name, library)
+        rows = {r.item.id: r for r in evidence_plan(program).rows}
+        assert rows["EV-07"].item.detail.startswith(channel) and rows["EV-07"].systems == ()
+        assert "Rippling" not in evidence_page(program).split("| **EV-07 ", 1)[1].split("\n", 1)[0]
+    nimbus = evidence_page(variant_program("nimbus-uk", library)).split("| **EV-06 ", 1)[1].split("\n", 1)[0]
+    assert "status page" not in nimbus and "incident notices emailed to customers' administrative contacts" in nimbus
