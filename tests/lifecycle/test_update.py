@@ -244,13 +244,14 @@ def test_an_approved_policy_keeps_its_approval_and_takes_a_control_added_upstrea
     controls = release / "controls" / "POL-13.yaml"
     edit(controls, "controls:\n", "controls:\n"
          "  - id: ACC-99\n"
-         "    statement: Every shared team mailbox has a named owner, recorded in the mailbox inventory.\n"
+         "    statement: Each shared team mailbox is created with a named owner, recorded in its access provisioning\n"
+         "      ticket.\n"
          "    owner: security_officer\n"
          "    frequency: per-event\n"
          "    trigger: new_system\n"
          "    criteria: [CC6.2, CC7.2]\n"
          "    section: privileged-access\n"
-         "    evidence: [EV-17]\n"
+         "    evidence: [EV-18]\n"
          "    checklist: [access_control.rbac]\n")
 
     code, out = update(repo, release)
