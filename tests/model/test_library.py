@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LIBRARY, build_file_tree, mini_library_files
-from policyforge import TemplateError, facts_from_answers, load_library, program_from_library
+from policyforge import Problem, TemplateError, facts_from_answers, load_library, program_from_library
 from policyforge.model import parse_policy, resolve_answers, serialize_policy
 from policyforge.program import company_policy_from_template
 
@@ -47,6 +47,16 @@ def test_control_with_unknown_criterion_is_refused_with_its_file(tmp_path: Path)
         load_library(root)
 
 
+def _the_one_problem_of_a_control_with(tmp_path: Path, line: str) -> Problem:
+    """Load a mini library whose PMG-01 has ``line`` in place of its frequency, and return the one problem."""
+    controls = mini_library_files()["controls/POL-02.yaml"].replace("frequency: quarterly", line)
+    root = make_library(tmp_path, **{"controls/POL-02.yaml": controls})
+    with pytest.raises(TemplateError) as caught:
+        load_library(root)
+    [problem] = caught.value.problems
+    return problem
+
+
 @pytest.mark.parametrize(("frequency", "trigger", "message", "fix"), [
     ("per-event", None, "control PMG-01: is per-event but names no trigger", "add trigger: KIND"),
     ("per-event", "comet_strike", "control PMG-01: trigger 'comet_strike' is not a trigger kind of catalog/effort.yaml",
@@ -57,11 +67,7 @@ def test_a_per_event_control_names_a_trigger_effort_yaml_knows_and_only_it_does(
         tmp_path: Path, frequency: str, trigger: str | None, message: str, fix: str) -> None:
     # How often a per-event control runs comes from its trigger, so a missing or unknown one cannot be costed.
     line = f"frequency: {frequency}" + (f"\n                trigger: {trigger}" if trigger else "")
-    controls = mini_library_files()["controls/POL-02.yaml"].replace("frequency: quarterly", line)
-    root = make_library(tmp_path, **{"controls/POL-02.yaml": controls})
-    with pytest.raises(TemplateError) as caught:
-        load_library(root)
-    [problem] = caught.value.problems
+    problem = _the_one_problem_of_a_control_with(tmp_path, line)
     assert problem.where.endswith("controls/POL-02.yaml") and problem.line == 3  # the control's id line
     assert problem.message == message
     assert problem.fix.startswith(fix)
@@ -83,11 +89,7 @@ def test_a_card_data_condition_or_statutory_cadence_that_cannot_hold_is_refused_
         tmp_path: Path, line: str, message: str, fix: str) -> None:
     # A control's frequency from a rule of regulations.yaml (a deadline has no months) and its condition are
     # read from the library alone: a wrong one would put a duty in the wrong companies' programs silently.
-    controls = mini_library_files()["controls/POL-02.yaml"].replace("frequency: quarterly", line)
-    root = make_library(tmp_path, **{"controls/POL-02.yaml": controls})
-    with pytest.raises(TemplateError) as caught:
-        load_library(root)
-    [problem] = caught.value.problems
+    problem = _the_one_problem_of_a_control_with(tmp_path, line)
     assert problem.where.endswith("controls/POL-02.yaml") and problem.line == 3  # the control's id line
     assert problem.message == message
     assert problem.fix.startswith(fix)
