@@ -305,7 +305,7 @@ class Program:
             statement = self.render_statement(control, doc).replace("\n", " ")
             host = hosts.get(cid)
             if host is not None:
-                statement += f" *(Run and recorded with {host} in the lean program of a company of this size.)*"
+                statement += f" *(Performed and evidenced together with {host}: one run and one record serve both.)*"
             home = self.policies.get(control.policy)
             # A control shared with another policy links to the section of its home policy that states it.
             target = f"{home.filename}#{control.section}" if home and home.id != doc.id else f"#{control.section}"
@@ -529,7 +529,7 @@ class Program:
 # How a merged control shares its host's run, by frequency; a scheduled one is in the same run.
 _MERGED_RUN: dict[str, str] = {
     "per-event": "handled on the same event, with one record",
-    "continuous": "configured with it and checked in the same look at its output",
+    "continuous": "enforced alongside it and checked in the same review, with one record",
 }
 
 

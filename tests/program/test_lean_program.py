@@ -78,7 +78,7 @@ def test_the_matrix_lists_a_merged_control_under_its_host_and_its_policy_points_
            ", in the same quarterly run, with one record: Every 3 months the Security Officer reconciles" in acc05
     assert not any(line.startswith("| AUP-01 |") for line in matrix.splitlines())
     pol04 = program.controls_section(program.policies["POL-04"])
-    assert "*(Run and recorded with ACC-05 in the lean program of a company of this size.)*" in pol04
+    assert "*(Performed and evidenced together with ACC-05: one run and one record serve both.)*" in pol04
 
 
 def test_a_routed_duty_names_its_small_company_owner_in_the_policy_and_the_matrix(library: Library) -> None:
