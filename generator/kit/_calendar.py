@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model._catalog import Control
+from ..model._catalog import Control, id_order
 from ..model._commitments import CommitmentValue, unit_phrase
 from ..model._roles import role_title
 from ..program._program import Program
@@ -281,7 +281,7 @@ def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> li
             doc = carriers[control.id]
             statement = plain_text(program.render_statement(control, doc))
             lines.append(f"- {control.id} ({doc.id} {doc.title}, {control.frequency}): {statement}")
-        kept = sorted({e for c in controls for e in proofs.proof(c.id).requested if e in evidence_ids})
+        kept = sorted({e for c in controls for e in proofs.proof(c.id).requested if e in evidence_ids}, key=id_order)
         catalog = program.library.catalog.evidence
         lines.append("Evidence to keep: " + "; ".join(f"{e} {catalog[e].item}" for e in kept))
         events.append(CalendarEvent(

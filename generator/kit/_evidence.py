@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._errors import Problem, TemplateError
-from ..model._catalog import Control, EvidenceItem, line_of, read_catalog_yaml
+from ..model._catalog import Control, EvidenceItem, id_order, line_of, read_catalog_yaml
 from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..model._roles import role_title
@@ -148,7 +148,7 @@ def load_evidence_systems(library_root: Path, evidence_ids: set[str]) -> dict[st
                 problems.append(Problem(where, f"{key}: {fact!r} is not a tool fact",
                                         "use `cloud` or a fact such as stack.ticketing", line_of(text, f"{key}:")))
         systems[key] = tuple(paths)
-    for missing in sorted(evidence_ids - set(entries)):
+    for missing in sorted(evidence_ids - set(entries), key=id_order):
         problems.append(Problem(where, f"{missing}: no system given", f"add `{missing}: {{system: [...]}}`"))
     if problems:
         raise TemplateError(problems)
@@ -359,7 +359,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
     order = {cid: n for n, cid in enumerate(catalog.criteria)}
     rows: list[EvidenceRow] = []
     items = company_items(program, links)
-    for eid in sorted(links):
+    for eid in sorted(links, key=id_order):
         item = items[eid]
         proved = sorted(links[eid], key=lambda c: c.id)
         criteria = set(program.scoped(item.criteria))

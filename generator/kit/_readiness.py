@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from .._errors import PolicyforgeError, Problem, did_you_mean
-from ..model._catalog import Catalog, ChecklistItem, Control
+from ..model._catalog import Catalog, ChecklistItem, Control, id_order
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._yaml import StrictLoader
@@ -319,8 +319,8 @@ def assess(program: Program, entries: dict[str, Entry] | None) -> Readiness:
         duties = [part for c in controls for part in _answering(catalog, proofs.proof(c.id), key)]
         requested = {ev for part in duties for ev in part.requested}
         later = {ev for part in duties for ev in part.later} - requested
-        operating = tuple(sorted(later))
-        items.append(Item(checklist, controls, sections, tuple(sorted(requested | later)), operating,
+        operating = tuple(sorted(later, key=id_order))
+        items.append(Item(checklist, controls, sections, tuple(sorted(requested | later, key=id_order)), operating,
                           design_only=type1 and bool(duties) and all(part.design_only for part in duties),
                           entry=(entries or {}).get(key, Entry(key))))
     return Readiness(tuple(items), program.as_of, type1, entries is not None)

@@ -12,6 +12,7 @@ import html
 import re
 from pathlib import Path
 
+from ..model._catalog import id_order
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..program._program import Program
@@ -228,7 +229,7 @@ def evidence_section(program: Program, readiness: Readiness, plan: EvidencePlan 
     plan = plan or evidence_plan(program)
     rows = {row.item.id: row for row in plan.rows}
     named = {ev for item in readiness.items for ev in item.evidence}
-    used = sorted(set(rows) | named)
+    used = sorted(set(rows) | named, key=id_order)
     records = company_items(program, used)
     controls = serving(program)
     cited = {ev: [item.checklist.key for item in readiness.items if ev in item.evidence] for ev in used}

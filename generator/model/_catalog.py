@@ -160,6 +160,18 @@ def read_catalog_yaml(path: Path, missing_fix: str | None = None) -> tuple[Any, 
         raise TemplateError([yaml_problem(exc, str(path))]) from None
 
 
+_ID_PARTS = re.compile(r"^(.*?)(\d+)$")
+
+
+def id_order(ident: str) -> tuple[str, int, str]:
+    """Return a sort key that orders ids by their number as a number: EV-99 before EV-100, not after EV-10.
+
+    Text order put EV-100 between EV-10 and EV-13 once the catalog passed 99 items.
+    """
+    found = _ID_PARTS.match(ident)
+    return (found.group(1), int(found.group(2)), ident) if found else (ident, -1, ident)
+
+
 def line_of(text: str, needle: str) -> int | None:
     """Return the 1-based line of the first ``needle`` in a catalog file's text, or None."""
     index = text.find(needle)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..model._catalog import Control
+from ..model._catalog import Control, id_order
 from ..model._facts_schema import ReportType
 from ._program import Program
 
@@ -113,7 +113,7 @@ class EvidenceMap:
         for cid in sorted(self.proofs):
             for eid in items(self.proofs[cid]):
                 out.setdefault(eid, []).append(cid)
-        return {eid: tuple(out[eid]) for eid in sorted(out)}
+        return {eid: tuple(out[eid]) for eid in sorted(out, key=id_order)}
 
     def design_only(self) -> tuple[str, ...]:
         """Return the ids of the controls shown by their approved policy and a walk-through (Type I)."""

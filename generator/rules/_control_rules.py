@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from .._errors import Problem
-from ..model._catalog import Control
+from ..model._catalog import Control, id_order
 from ..model._commitments import UNIT_HOURS, Commitment, frequency_for, period_hours, unit_phrase
 from ..model._facts_schema import ROLE_TITLES
 from ._base import RuleInput
@@ -155,7 +155,7 @@ def evidence_criteria_within_controls(view: RuleInput) -> Iterator[Problem]:
         for eid in control.evidence:
             served.setdefault(eid, set()).update(control.criteria)
     where = str(view.program.library.root / "catalog" / "evidence.yaml")
-    for eid, item in sorted(catalog.evidence.items()):
+    for eid, item in sorted(catalog.evidence.items(), key=lambda entry: id_order(entry[0])):
         extra = sorted(set(item.criteria) - served.get(eid, set()))
         if eid not in served or not extra:
             continue

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .._errors import Problem
+from ..model._catalog import id_order
 from ..render._render import join_and
 from ..render._tailoring import has_regional_copy, residency_words
 from ._base import RuleInput
@@ -100,7 +101,7 @@ def office_duty_needs_an_office(view: RuleInput) -> Iterator[Problem]:
     except OSError:
         lines = []
     cited = {eid for control in view.controls() for eid in control.evidence}
-    for eid in sorted(cited):
+    for eid in sorted(cited, key=id_order):
         item = catalog.evidence.get(eid)
         if item is None:
             continue

@@ -22,7 +22,7 @@ from ..kit._evidence_text import EVIDENCE_FILE, parse_schedule, schedule_text, s
 from ..kit._readiness import assess
 from ..kit._readiness_page import evidence_section
 from ..kit._sampling import SAMPLING_FILE, load_sampling
-from ..model._catalog import Control
+from ..model._catalog import Control, id_order
 from ..model._commitments import frequency_for
 from ..model._facts_schema import ROLE_TITLES
 from ..model._roles import role_title
@@ -247,6 +247,11 @@ def matrix_evidence(page: str) -> dict[str, tuple[set[str], set[str]]]:
     return found
 
 
+def _ids(ids: set[str]) -> str:
+    """Return evidence ids in number order (EV-99 before EV-100), comma-separated."""
+    return ", ".join(sorted(ids, key=id_order))
+
+
 def matrix_disagreements(program: Program) -> Iterator[tuple[str, str, str]]:
     """Yield (page, control or item id, what differs) where the matrix or readiness page leaves the evidence plan.
 
@@ -270,14 +275,11 @@ def matrix_disagreements(program: Program) -> Iterator[tuple[str, str, str]]:
                 continue
             details = []
             if requested - expected:
-                details.append(f"cites {', '.join(sorted(requested - expected))}, which the evidence plan does not "
-                               f"ask for it")
+                details.append(f"cites {_ids(requested - expected)}, which the evidence plan does not ask for it")
             if expected - requested:
-                details.append(f"omits {', '.join(sorted(expected - requested))}, which the evidence plan lists "
-                               f"for it")
+                details.append(f"omits {_ids(expected - requested)}, which the evidence plan lists for it")
             if later & expected:
-                details.append(f"marks {', '.join(sorted(later & expected))} {LATER_MARK} though the evidence plan "
-                               f"asks for it")
+                details.append(f"marks {_ids(later & expected)} {LATER_MARK} though the evidence plan asks for it")
             yield page, control.id, "; ".join(details)
     shown = {row.evidence: row for row in printed_rows(program) if row.page == READINESS_PAGE}
     for plan_row in plan.rows:

@@ -18,6 +18,7 @@ from policyforge.kit._evidence import (
     RECURRING,
     AuditWindow,
     EvidencePlan,
+    evidence_csv,
     evidence_page,
     evidence_plan,
     load_evidence_systems,
@@ -26,7 +27,9 @@ from policyforge.kit._evidence import (
 )
 from policyforge.kit._sampling import load_sampling
 from policyforge.model import Library, facts_from_answers, load_library, resolve_answers
+from policyforge.model._catalog import id_order
 from policyforge.program import Program, program_from_library
+from policyforge.program._proof import evidence_map
 from policyforge.render import markdown_to_html
 
 slow = pytest.mark.slow
@@ -70,8 +73,23 @@ def test_example_company_plan_holds_every_catalog_item_once(library: Library) ->
     plan = evidence_plan(program_for(library))
     ids = [row.item.id for row in plan.rows]
     # The example holds no card data, so the items of the card-data controls are not asked of it.
-    assert ids == sorted(set(library.catalog.evidence) - CARD_DATA_ITEMS)
+    assert ids == sorted(set(library.catalog.evidence) - CARD_DATA_ITEMS, key=id_order)
     assert len(plan.controls) == 182  # the lean program of the 21-50 example: 44 of 226 merged
+
+
+def test_evidence_ids_sort_by_number_not_as_text(library: Library) -> None:
+    assert sorted(["EV-13", "EV-100", "EV-10", "EV-99", "EV-2"], key=id_order) == \
+        ["EV-2", "EV-10", "EV-13", "EV-99", "EV-100"]
+    program = program_for(library)
+    ids = [row.item.id for row in evidence_plan(program).rows]
+    assert ids.index("EV-99") + 1 == ids.index("EV-100") and ids.index("EV-10") + 1 == ids.index("EV-11")
+    # The page lists each owner's items in that order, as do the CSV rows and the matrix's item-to-control index.
+    for section in evidence_page(program).split("\n## ")[1:]:
+        listed = re.findall(r"^\| \*\*(EV-\d+) ", section, re.MULTILINE)
+        assert listed == sorted(listed, key=id_order), listed
+    csv_ids = [line.split(",", 1)[0] for line in evidence_csv(evidence_plan(program)).splitlines()[1:]]
+    assert csv_ids == ids
+    assert list(evidence_map(program).proving()) == ids
 
 
 def test_six_month_type2_window_counts_artefacts_from_the_sampling_table(library: Library) -> None:
