@@ -81,6 +81,10 @@ class Control:
     # The statutory cadence (catalog/regulations.yaml ``months``) the frequency comes from, by the company's
     # PCI DSS role (``rule_cadence:``): (role, rule) pairs, role ``any`` for one rule for both roles.
     rule_cadence: tuple[tuple[str, str], ...] = ()
+    # The roles whose own acts are among what this control reviews (``reviews_work_of:``, role keys or ``anyone``):
+    # a break-glass use, an administrator's activity, an emergency approval. Rule SOD007 has the statement route
+    # the reviewer's own part to someone else in every role layout.
+    reviews_work_of: tuple[str, ...] = ()
 
     def carriers(self) -> tuple[str, ...]:
         """Return every policy that carries the control: its home policy first."""
@@ -345,6 +349,10 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
             if merge is not None and (not isinstance(merge, str) or not _CONTROL_ID.match(merge) or merge == cid):
                 bad(f"lean_merge {merge!r} is not another control's id",
                     "write lean_merge: HOST-NN, the control a small company runs this one with")
+            reviewed = raw.get("reviews_work_of", [])
+            if not isinstance(reviewed, list) or any(role not in (*ROLE_TITLES, "anyone") for role in reviewed):
+                bad(f"reviews_work_of {reviewed!r} is not a list of roles",
+                    f"list role keys ({', '.join(ROLE_TITLES)}) or anyone")
             trigger_problem = _trigger_problem(raw, frequency, triggers) if frequency is not None else None
             if trigger_problem is not None:
                 bad(*trigger_problem)
@@ -359,6 +367,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 frequency_small=raw.get("frequency_small"), carried_by=tuple(carried_by),
                 merged_into=raw.get("lean_merge"), owner_small=raw.get("owner_small"), trigger=raw.get("trigger"),
                 when=raw.get("when"), rule_cadence=rules,
+                reviews_work_of=tuple(ROLE_TITLES if "anyone" in reviewed else reviewed),
             )
     for control in controls.values():
         host = controls.get(control.merged_into or "")

@@ -112,6 +112,30 @@ def deputy(facts: Facts, role: str, first: str = "security_officer") -> Person |
     return independent_reviewer(facts, role)
 
 
+def neither(facts: Facts, *roles: str) -> str:
+    """Return who checks work two role holders share (one wrote, one approved), in words: never either of them.
+
+    The Chief Executive Officer, else the alternate approver, else another office whose holder holds none of
+    ``roles``; when one or two people hold every office, an independent member of the board, else the outside
+    security adviser who oversees a company without one. A retrospective review of an approval is no check when
+    the approver or the author runs it.
+    """
+    taken = {_key(facts, role) for role in roles}
+    candidates = ["ceo", *([ALTERNATE] if has_alternate(facts) else []), *OFFICES]
+    for candidate in candidates:
+        if _key(facts, candidate) and _key(facts, candidate) not in taken:
+            who = person(facts, candidate)
+            return f"the {who.title}" if who.title != "Alternate Approver" else f"the alternate approver, {who.name}"
+    return "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
+
+
+def deputy_role(facts: Facts, role: str, first: str = "security_officer") -> str:
+    """Return the role key of whoever ``deputy`` names, so a template can route a check past them too."""
+    who = deputy(facts, role, first)
+    key = (who.email or who.name).strip().lower() if who else ""
+    return next((office for office in (*OFFICES, ALTERNATE) if key and _key(facts, office) == key), role)
+
+
 ALTERNATE_ROLE = "alternate_approver"
 
 

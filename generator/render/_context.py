@@ -19,12 +19,13 @@ from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._questionnaire import AUDIT_FIRM_PLACEHOLDER
 from ..model._roles import (
-    OFFICES,
     Person,
     alternate,
     approver_for,
     deputy,
+    deputy_role,
     independent_reviewer,
+    neither,
     person,
     reports_to,
     role_title,
@@ -163,10 +164,6 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
          else f"the alternate approver, {reviewer.name},"} if reviewer else
         {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names",
          "subject": "an outside reviewer the Policy Approver names"})
-    # Whether the Security Officer holds another office too (in a small company, the CTO and main administrator):
-    # then the reviews the Security Officer runs of everyone's activity send their own entries to that reviewer.
-    people["security_officer_reviewer"]["other_role"] = any(
-        same_person(facts, "security_officer", office) for office in OFFICES if office != "security_officer")
     # Who approves and reviews a duty conflict that the Security Officer's reviewer holds (POL-13 4.2.3). That
     # reviewer is already the alternate approver when there is one, so the conflict goes outside the company.
     outside = "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
@@ -238,6 +235,10 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         # other_than("security_officer", "cto"): who approves what a role holder asked for or advised, never that
         # person: the second office, unless one person holds both; then whoever ``independent_reviewer`` names.
         "other_than": lambda role, first: _phrase(deputy(facts, role, first)),
+        # other_than_role("cto", "security_officer"): the role key of whom ``other_than`` names, to pass to ``neither``.
+        "other_than_role": lambda role, first: deputy_role(facts, role, first),
+        # neither("security_officer", "cto"): who reviews what one role wrote and the other approved, never either.
+        "neither": lambda *roles: neither(facts, *roles),
         # reports_to("head_of_people"): whom a role reports to, never its own holder (``reports_to``).
         "reports_to": lambda role, line="ceo": reports_to(facts, role, line),
         # approved_by(policy.owner, policy.approver): who approves a policy, the alternate when its approver owns it.

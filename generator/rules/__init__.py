@@ -49,6 +49,7 @@ from ._sod_rules import (
     duties_name_their_actor,
     history_has_no_self_approval,
     no_role_reports_to_itself,
+    reviewers_never_review_themselves,
     roles_do_not_check_themselves,
 )
 
@@ -80,6 +81,8 @@ RULES: tuple[Rule, ...] = (
          "from two different people", approvals_are_by_someone_else),
     Rule("SOD006", "a control statement names the role that does each duty, never 'an engineer the CTO designates'",
          duties_name_their_actor),
+    Rule("SOD007", "a control that reviews work its own reviewer may do names someone else for the reviewer's part",
+         reviewers_never_review_themselves),
     Rule("CTL001", "a control's frequency is the cadence its statement names", one_cadence_per_control),
     Rule("CTL002", "a control's statement names the record it leaves", one_record_per_control),
     Rule("CTL003", "no two controls state nearly the same thing", near_duplicate_controls),

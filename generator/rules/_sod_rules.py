@@ -337,3 +337,61 @@ def duties_name_their_actor(view: RuleInput) -> Iterator[Problem]:
         yield Problem(where, f"{what}: '{match.group(0)}' leaves a control's duty to someone no role names",
                       "name the role that does it (the owner, or a role the policy's roles section defines), or "
                       "{{ other_than(\"cto\", \"security_officer\") }} when its holder may not do it", at)
+
+
+# Checkers named outside the company's offices: they hold none of its roles, so they never review their own work.
+_OUTSIDE_CHECKERS = ("outside security adviser", "independent member of the board", "independent assessor")
+_CHECK_VERB = r"\s+(?:also\s+)?(?:reviews|checks|compares|signs off)\b"
+
+
+def _names_as_checker(statement: str, name: str) -> bool:
+    """Return whether a statement has ``name`` (a pattern) check: "by the CTO", "the CTO reviews"."""
+    return bool(re.search(rf"\bby\s+(?:the\s+|an\s+)?{name}|\b{name}{_CHECK_VERB}", statement))
+
+
+def _named_checkers(facts: Facts, statement: str) -> set[str]:
+    """Return the holders (lower-case email or name) a statement names as checkers: "by the CTO", "the CTO reviews".
+
+    A checker from outside the offices counts as a holder of its own ("outside").
+    """
+    holders: set[str] = set()
+    for role in (*ROLE_TITLES, ALTERNATE):
+        # "the alternate approver, Ines Duarte, reviews": the name stands in apposition before the verb.
+        name = _role_pattern(role) if role != ALTERNATE else r"alternate approver(?:, [\w .'-]+,?)?"
+        if _names_as_checker(statement, name):
+            held = facts.people.role(role)
+            holders.add((held.email or held.name).strip().lower())
+    if any(_names_as_checker(statement, re.escape(who)) for who in _OUTSIDE_CHECKERS):
+        holders.add("outside")
+    holders.discard("")
+    return holders
+
+
+def reviewers_never_review_themselves(view: RuleInput) -> Iterator[Problem]:
+    """A control that reviews acts its own reviewer may do names someone else for the reviewer's part.
+
+    "Each use of a break-glass account is reviewed by the Security Officer" leaves the Security Officer's own uses
+    to the Security Officer, whoever holds the other roles; the statement routes them to another checker
+    (``{{ people.security_officer_reviewer.phrase }}``, ``{{ neither("security_officer", "cto") }}``).
+    The roles whose acts a control reviews are the control's ``reviews_work_of``.
+    """
+    facts = view.program.facts
+    for control in view.controls():
+        statement = view.statements.get(control.id)
+        if not control.reviews_work_of or not statement:
+            continue
+        checkers = _named_checkers(facts, statement)
+        actors: dict[str, str] = {}
+        for role in control.reviews_work_of:
+            actors.setdefault((facts.people.role(role).email or facts.people.role(role).name).strip().lower(), role)
+        for checker in sorted(checkers & actors.keys()):
+            if checkers - {checker}:
+                continue
+            role = actors[checker]
+            where, at = view.control_location(control)
+            yield Problem(where, f"control {control.id}: its only reviewer is {facts.people.role(role).name}, who as "
+                          f"{ROLE_TITLES[role]} does some of the work it reviews, and no one else is named for "
+                          f"that part: {statement[:90]!r}",
+                          "route the reviewer's own part to someone else in the statement: \"a use by the Security "
+                          "Officer by {{ people.security_officer_reviewer.phrase }}\", or {{ neither(role, other) }} "
+                          "for work one role wrote and another approved", at)

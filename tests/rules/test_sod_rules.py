@@ -11,7 +11,7 @@ import pytest
 from conftest import LIBRARY, build_file_tree, mini_library_files
 from policyforge import facts_from_answers, load_library, program_from_library
 from policyforge.model import resolve_answers
-from policyforge.model._roles import deputy, reports_to
+from policyforge.model._roles import deputy, deputy_role, neither, reports_to
 from policyforge.program import Program
 from policyforge.program._lint import company_texts, variant_program
 from policyforge.program._matrix import MATRIX, UNDEFINED_TERMS
@@ -116,8 +116,12 @@ def test_nimbus_reads_true_reporting_lines_and_approvals(nimbus: Program) -> Non
     assert _found(nimbus, "SOD004") == [] and _found(nimbus, "SOD005") == [] and _found(nimbus, "SOD003") == []
     review = " ".join(nimbus.render_statement(nimbus.library.catalog.controls["CHG-10"],
                                               nimbus.policies["POL-19"]).split())
-    assert review.endswith("the changes the Security Officer approved or wrote as Chief Technology Officer are "
-                           "reviewed by the Chief Executive Officer instead, so nobody reviews their own approval.")
+    # auditor A-E3: the changes Mei Lin approved as CTO go to Tom Reid, and those she wrote, which he approved, go to
+    # neither of them.
+    assert review.endswith("the changes the Security Officer approved as Chief Technology Officer are reviewed by the "
+                           "Chief Executive Officer instead, and those the Security Officer wrote, which the Chief "
+                           "Executive Officer approved, by the outside security adviser, so nobody reviews their own "
+                           "approval or the approval of their own change.")
     privacy = nimbus.render_body(nimbus.policies["POL-28"])
     assert ("**4.1.1** The organisation chart shows that the Chief Executive Officer holds the role of Privacy "
             "Officer and answers for it to the outside security adviser") in privacy
@@ -295,3 +299,60 @@ def test_the_policy_approver_and_the_ceo_approving_one_exception_is_caught(tmp_p
     assert len(found) == 1 and "Dana Whitfield is both Chief Executive Officer and Policy Approver" in found[0]
     apart = {"approver_name": "Ines Duarte", "approver_email": "ines.duarte@acme.example"}
     assert _found(_program(tmp_path / "apart", statement, **apart), "SOD005") == []
+
+
+def _reviewing_program(tmp_path: Path, statement: str, reviews: str, **answers: Any) -> Program:
+    """Return the mini library's program with PMG-01 reviewing the acts of ``reviews`` in ``statement``."""
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY / "catalog", root / "catalog")
+    shutil.copytree(LIBRARY / "partials", root / "partials")
+    controls = mini_library_files()["controls/POL-02.yaml"].replace(
+        "statement: Access is reviewed {{ commitments.access_review_cadence }} by the Security Officer.",
+        f"statement: {statement}").replace("owner: security_officer",
+                                           f"owner: security_officer\n                reviews_work_of: {reviews}")
+    build_file_tree(root, mini_library_files({"controls/POL-02.yaml": controls}))
+    return program_from_library(facts_from_answers(resolve_answers(answers)), load_library(root))
+
+
+@pytest.mark.parametrize(("statement", "reviews", "answers"), [
+    # auditor A-E4: the Security Officer may open the break-glass vault, in every layout.
+    ("Each use of a break-glass account is reviewed by the Security Officer and recorded in a ticket.",
+     "[cto, security_officer]", {}),
+    # auditor A-E3: the Security Officer approves the CTO's emergency changes, then reviews the approvals.
+    ("Every month the Security Officer reviews the emergency approvals and records any corrective action for the "
+     "CTO in a ticket.", "[cto, security_officer]", {}),
+    # auditor N-O1: the CEO who reviews conflicts for a CTO-Security Officer holds a conflict of their own.
+    ("Every month each approved conflict has its activity reviewed by the CEO, recorded in a ticket.", "[anyone]",
+     CTO_SECURITY),
+])
+def test_a_review_whose_only_reviewer_does_the_reviewed_work_is_caught(
+        tmp_path: Path, statement: str, reviews: str, answers: dict[str, str]) -> None:
+    problems = run_rules(library_view(_reviewing_program(tmp_path, statement, reviews, **answers)), ["SOD007"])
+    assert [p.message.split(":")[0] for p in problems] == ["SOD007 control PMG-01"]
+    lines = Path(problems[0].where).read_text("utf-8").splitlines()
+    assert problems[0].where.endswith("controls/POL-02.yaml") and "id: PMG-01" in lines[(problems[0].line or 0) - 1]
+    assert "no one else is named for that part" in problems[0].message and "neither(" in problems[0].fix
+
+
+@pytest.mark.parametrize(("statement", "reviews", "answers"), [
+    ("Each use of a break-glass account is reviewed by the Security Officer, or by "
+     "{{ people.security_officer_reviewer.subject }} when the Security Officer was the one using it.",
+     "[cto, security_officer]", {}),
+    ("Every month the Security Officer reviews the emergency approvals; those the Security Officer approved or wrote "
+     "are reviewed by {{ neither('security_officer', 'cto') }} instead.", "[cto, security_officer]", CTO_SECURITY),
+    ("Every month each approved conflict has its activity reviewed by the CEO, and a conflict the CEO holds by "
+     "{{ people.conflict_fallback.phrase }}.", "[anyone]", CTO_SECURITY),
+])
+def test_a_review_that_routes_the_reviewers_own_part_elsewhere_passes(
+        tmp_path: Path, statement: str, reviews: str, answers: dict[str, str]) -> None:
+    assert _found(_reviewing_program(tmp_path, statement, reviews, **answers), "SOD007") == []
+
+
+def test_who_reviews_work_two_roles_share_is_neither_of_them() -> None:
+    acme = facts_from_answers(resolve_answers({}))
+    assert neither(acme, "security_officer", "cto") == "the Chief Executive Officer"
+    nimbus = facts_from_answers(resolve_answers(MATRIX["nimbus-uk"].answers))
+    assert neither(nimbus, "security_officer", "cto") == "the Chief Executive Officer"
+    assert neither(nimbus, "cto", deputy_role(nimbus, "cto", "security_officer")) == "the outside security adviser"
+    board = facts_from_answers(resolve_answers({**MATRIX["nimbus-uk"].answers, "has_board": True}))
+    assert neither(board, "cto", "ceo") == "an independent member of the board"
