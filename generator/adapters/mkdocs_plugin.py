@@ -36,6 +36,7 @@ from ..site._release import site_release
 from ..site._sitepages import WIDE_PAGES, company_pages, generated_pages, site_nav
 from ..site._theme import site_script, site_stylesheet
 from ._mkdocs_reuse import PageReuse
+from ._mkdocs_snapshot import Snapshot, load_snapshot, save_snapshot, snapshot_inputs
 
 STYLESHEET = "assets/policyforge.css"
 SCRIPT = "assets/policyforge.js"
@@ -104,10 +105,21 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         # Under `mkdocs serve`: each page's conversion and layout, reused while what it is made of is unchanged.
         self.reuse: PageReuse | None = None
         self._nav: Navigation | None = None
+        # Outside serve: the engine's pages of the last build with the same inputs (see _mkdocs_snapshot.py),
+        # or, when there is none, this build's digest of its inputs and what it hands MkDocs, kept at the end.
+        self._snapshot: Snapshot | None = None
+        self._inputs: str | None = None
+        self._made: Snapshot | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds."""
-        if command == "serve" and self.reuse is None:  # serve calls this once; a test harness may call it again
+        """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds.
+
+        MkDocs keeps one instance per process, so a `build` after a `serve` in the same process
+        (a test run) leaves serve's pages and takes the snapshot of the last build again.
+        """
+        if command != "serve":
+            self.reuse = None
+        elif self.reuse is None:  # serve calls this once; a test harness may call it again
             self.reuse = PageReuse()
 
     def _load(self) -> Program:
@@ -122,30 +134,51 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def _fail(self, exc: PolicyforgeError) -> PluginError:
         return PluginError("policyforge found problems:\n" + "\n".join(f"  {p}" for p in exc.problems))
 
+    def _program(self) -> Program:
+        """Return the program, loaded on first need when this build started from a snapshot."""
+        if self.program is None:
+            try:
+                self.program = self._load()
+            except PolicyforgeError as exc:
+                raise self._fail(exc) from None
+        return self.program
+
+    def _start(self) -> Snapshot:
+        """Take the last build's engine pages when the inputs are the same, else load the program and begin anew."""
+        self.program, self._snapshot, self._made = None, None, None
+        self._inputs = snapshot_inputs(self.repo) if self.reuse is None else None
+        if self._inputs is not None:
+            self._snapshot = load_snapshot(self.repo, self._inputs)
+            if self._snapshot is not None:
+                return self._snapshot
+        program = self._program()
+        facts = program.facts
+        self._made = Snapshot(
+            inputs=self._inputs or "", company=facts.company.name, nav=site_nav(program, company_pages(self.repo)),
+            pdfs=self._pdf_names(program), pages={}, files={}, brand_color=facts.site.brand_color,
+            noindex=bool(facts.site.noindex), policy_files=sorted(d.filename for d in program.policies.values()))
+        return self._made
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Load the program, name the site after the company and lay out the navigation."""
+        """Load the program (or the last build's pages), name the site after the company and lay out the nav."""
         self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.published = published_set(self.repo)
         if self.published.problems:
             raise self._fail(PolicyforgeError(self.published.problems))
-        try:
-            self.program = self._load()
-        except PolicyforgeError as exc:
-            raise self._fail(exc) from None
-        facts = self.program.facts
+        view = self._start()
         # mkdocs.yml is the company's: what it sets by hand wins and the plugin fills only what is
         # unset (an empty site_name, no nav, a `custom` primary colour), as its comments say.
         # MkDocs templates print site_name unescaped; either value is data, so escape it here.
-        config.site_name = html.escape(config.site_name.strip() or f"{facts.company.name} policies")
+        config.site_name = html.escape(config.site_name.strip() or f"{view.company} policies")
         for name in MARKDOWN_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         # A nav written by hand wins (its titles are escaped like the generated ones).
-        nav = config.nav if config.nav is not None else site_nav(self.program, company_pages(self.repo))
+        nav = config.nav if config.nav is not None else view.nav
         config.nav = _escaped_nav(nav)
         self.brand = brand_is_wanted(config.theme.get("palette"))
         self.release = site_release(self.repo)
-        config.copyright = footer_text(config.copyright, facts.company.name, self.release)
+        config.copyright = footer_text(config.copyright, view.company, self.release)
         # The logo company.yml names shows in the header unless mkdocs.yml sets a logo by hand.
         self.logo = None
         if self.published.logo is not None and not config.theme.get("logo"):
@@ -157,44 +190,49 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Publish only the checked pages and named assets of policies/, then the engine's own files."""
-        assert self.program is not None
         self.rendered = []
-        program = self.program
+        view = self._snapshot or self._made
+        assert view is not None
         allowed = {*self.published.pages, *self.published.assets}
         docs = Path(config.docs_dir).resolve()
         strays = [f for f in files if f.generated_by is None and f.src_dir is not None
                   and Path(f.src_dir).resolve() == docs and f.src_uri not in allowed]
         for stray in strays:  # the theme's files stay: they come from the installed theme, not the repository
             files.remove(stray)  # a link, a sub-folder page, any other file: never copied to the site
-        pdfs = self._pdf_files(config)
-        try:
-            site = generated_pages(program, self.repo, {label: f.src_uri for label, f in pdfs.items()})
-        except PolicyforgeError as exc:
-            raise self._fail(exc) from None
+        pdfs = self._pdf_files(config, view.pdfs)
+        if self._made is not None:
+            try:
+                site = generated_pages(self._program(), self.repo, {label: f.src_uri for label, f in pdfs.items()})
+            except PolicyforgeError as exc:
+                raise self._fail(exc) from None
+            self._made.pages, self._made.files = site.pages, site.files
         for pdf in pdfs.values():
             files.append(pdf)
-        for src, content in site.files.items():
+        for src, content in view.files.items():
             files.append(File.generated(config, src, content=content))
-        for src, content in site.pages.items():
+        for src, content in view.pages.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, src, content=content))
-        brand = program.facts.site.brand_color if self.brand else None
+        brand = view.brand_color if self.brand else None
         files.append(File.generated(config, STYLESHEET, content=site_stylesheet(brand)))
         files.append(File.generated(config, SCRIPT, content=site_script()))
         if self.logo is not None and self.published.logo is not None:  # checked by published_set in on_config
             files.append(File.generated(config, self.logo, content=self.published.logo.path(self.repo).read_bytes()))
         return files
 
-    def _pdf_files(self, config: MkDocsConfig) -> dict[str, File]:
-        """Return the current release's PDFs already written to out/pdf, labelled for the home page."""
-        assert self.program is not None
+    def _pdf_names(self, program: Program) -> dict[str, str]:
+        """Return the file name and home-page label of every PDF of the current release."""
         from ..exports._pdf import handbook_name, policy_pdf_name
         from ..repo._git import current_release
 
-        wanted = {handbook_name(self.program, current_release(self.repo)): "Policy handbook (all policies)"}
-        wanted.update({policy_pdf_name(self.program, d): f"{d.id} {d.title}" for d in self.program.ordered_policies()})
+        wanted = {handbook_name(program, current_release(self.repo)): "Policy handbook (all policies)"}
+        wanted.update({policy_pdf_name(program, d): f"{d.id} {d.title}" for d in program.ordered_policies()})
+        return wanted
+
+    def _pdf_files(self, config: MkDocsConfig, wanted: dict[str, str]) -> dict[str, File]:
+        """Return the current release's PDFs already written to out/pdf, labelled for the home page."""
         folder = self.repo / PDF_DIR
         return {
             label: File(f"pdf/{name}", src_dir=str(folder.parent), dest_dir=config.site_dir,
@@ -213,21 +251,36 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
 
     def _render_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace a policy file's source with the engine's rendering of it."""
-        assert self.program is not None
         # Themes print a front-matter title unescaped (header, <title>); it is data from a pull request.
         if "title" in page.meta:
             page.meta["title"] = html.escape(str(page.meta["title"]))
         if page.file.src_uri in WIDE_PAGES:  # the tables get the width the table of contents took
             page.meta["hide"] = ["toc"]
-        doc = next((d for d in self.program.policies.values() if d.filename == page.file.src_uri), None)
-        if doc is None:
+        source = page.file.src_uri
+        if self._snapshot is not None:
+            if source not in self._snapshot.policy_files:
+                return markdown
+            if source in self._snapshot.policy_pages:
+                return self._snapshot.policy_pages[source]
+        rendered = self._policy_page(source)
+        if rendered is None:
             return markdown
+        if self._made is not None:
+            self._made.policy_pages[source] = rendered
+        return rendered
+
+    def _policy_page(self, source: str) -> str | None:
+        """Return the engine's rendering of the policy in file ``source`` (None: not a policy)."""
+        program = self._program()
+        doc = next((d for d in program.policies.values() if d.filename == source), None)
+        if doc is None:
+            return None
         key = self._keys[doc.id]
         cached = self._pages.get(doc.id)
         if cached is not None and cached[0] == key:
             return cached[1]
         try:
-            rendered = self.program.render_page(doc)
+            rendered = program.render_page(doc)
         except PolicyforgeError as exc:
             raise self._fail(exc) from None
         self._pages[doc.id] = (key, rendered)
@@ -273,10 +326,11 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
 
     def _edit_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Ask search engines not to index the site when the company chose so."""
-        assert self.program is not None
+        view = self._snapshot or self._made
+        assert view is not None
         noindex = self.config.noindex
         if noindex is None:
-            noindex = bool(self.program.facts.site.noindex)
+            noindex = view.noindex
         if noindex:
             output = output.replace("<head>", '<head>\n<meta name="robots" content="noindex, nofollow">', 1)
         # Material's search dialog has no accessible name; screen readers announce it as "Search".
@@ -289,6 +343,11 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         return output
 
     on_post_page = CombinedEvent(_reuse_layout, _edit_page)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Keep what this build handed MkDocs for the next build, if its inputs did not change while it ran."""
+        if self._made is not None and self._inputs is not None and snapshot_inputs(self.repo) == self._inputs:
+            save_snapshot(self.repo, self._made)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""
