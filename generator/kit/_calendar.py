@@ -100,7 +100,7 @@ ACTIVITIES: tuple[Activity, ...] = (
              (("annual", "disaster recovery test and continuity plan review"), ("semiannual", "resilience exercise"))),
     Activity("backup", "backup review and restore test", ("EV-55", "EV-56", "EV-66", "EV-86"), 18,
              (("weekly", "backup job review"),)),
-    Activity("training", "security awareness training", ("EV-10", "EV-102", "EV-103"), 10,
+    Activity("training", "security awareness training", ("EV-10", "EV-102", "EV-103", "EV-108"), 10,
              (("quarterly", "phishing exercise and training report"),)),
     Activity("policies", "policy acknowledgement and communication", ("EV-01", "EV-02", "EV-72", "EV-84", "EV-96"), 5),
     Activity("vendors", "vendor review", ("EV-49", "EV-50", "EV-51", "EV-52", "EV-64", "EV-95", "EV-101"), 12,

@@ -213,7 +213,9 @@ def test_a_type1_matrix_cites_what_the_plan_asks_for_and_marks_operating_items_t
     # COC-02, COC-03 and PRV-12 (COC-07, COC-08, PRV-14) prove themselves by their registers, operating evidence.
     # 48: the eight per-event deadlines split out of periodic controls for CTL008 (AST-09, BCP-09, CHG-11, GOV-12,
     # MON-10, TRN-08, TRN-09, VEN-10) prove themselves by their own event populations, operating evidence.
-    assert len(design) == 48 and set(design) <= set(ev01.controls)
+    # 50: the retention deletion (RET-08) and newcomer training (TRN-10) split out of RET-01/CNF-07 and
+    # TRN-02/TRN-04 prove themselves by their own event populations.
+    assert len(design) == 50 and set(design) <= set(ev01.controls)
     assert f"{len(design)} controls whose operating evidence" in evidence_page(program, plan)
     assert f"{len(design)} controls whose own evidence is operating evidence" in grouped_matrix_page(program)
     assert matrix_evidence(grouped_matrix_page(program))["INC-10"] == ({"EV-01"}, {"EV-73"})

@@ -65,7 +65,7 @@ def line_of(path: Path, needle: str) -> int:
     return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
 
 
-def test_every_rule_has_a_code_a_summary_and_pending_rules_exist() -> None:
+def test_every_rule_has_a_code_a_summary_and_pending_rules_are_known() -> None:
     codes = [rule.code for rule in RULES]
     assert len(codes) == len(set(codes)) and all(rule.summary for rule in RULES)
     assert PENDING <= set(codes)
@@ -366,6 +366,9 @@ def test_a_periodic_control_printing_a_per_event_deadline_is_caught_with_the_com
     assert problems[0].message == ("CTL008 control PMG-02: runs quarterly, but its statement also prints 'within 5 "
                                    "business days' (commitment deficiency_logging), a deadline counted per event")
     assert "move the deadline into the per-event control that already owns it" in problems[0].fix
+    # Enforced: the default rules of lint-library and check report it, not only --all-rules.
+    assert "CTL008" not in PENDING
+    assert [p.message for p in run_rules(library_view(program(root)))].count(problems[0].message) == 1
     # The same deadline in a per-event control is that control's own.
     root = make_library(tmp_path / "event", **{CONTROLS: with_control(
         "Each expired exception is raised as a deficiency {{ commit.deficiency_logging.within }} by the Security "
