@@ -37,14 +37,27 @@ def same_person(facts: Facts, role_a: str, role_b: str) -> bool:
     return bool(key_a) and key_a == key_b
 
 
+def office_of(facts: Facts, role: str) -> str | None:
+    """Return the first office whose holder also holds ``role``, or None: the title a reader knows them by."""
+    return next((office for office in OFFICES if same_person(facts, role, office)), None)
+
+
 def role_title(facts: Facts, role: str) -> str:
     """Return the title a role is shown with; an alternate approver who holds an office shows that office."""
     if role == ALTERNATE:
-        for office in OFFICES:
-            if same_person(facts, ALTERNATE, office):
-                return ROLE_TITLES[office]
-        return "Alternate Approver"
+        office = office_of(facts, ALTERNATE)
+        return ROLE_TITLES[office] if office else "Alternate Approver"
     return ROLE_TITLES[role]
+
+
+def signer_title(facts: Facts, role: str) -> str:
+    """Return the title a signature shows: the approver who holds an office signs with it, as everywhere else.
+
+    The same chief executive is named "Chief Executive Officer" across the program, so the policies'
+    approval cells do not call them "Policy Approver" (issue #12: one title per person everywhere).
+    """
+    office = office_of(facts, role) if role in ("approver", ALTERNATE) else None
+    return ROLE_TITLES[office] if office else role_title(facts, role)
 
 
 def person(facts: Facts, role: str) -> Person:

@@ -32,7 +32,7 @@ from ..model._documents import (
 from ..model._facts import Facts, load_facts
 from ..model._facts_schema import most_restricted
 from ..model._library import Library, load_library
-from ..model._roles import approver_for, role_title, same_person, signing_role
+from ..model._roles import approver_for, role_title, same_person, signer_title, signing_role
 from ..model._scope import CATEGORY_TITLES as CATEGORY_TITLES
 from ..render._commit import CommitText
 from ..render._context import add_months, build_context
@@ -263,9 +263,11 @@ class Program:
         """Return who approves a policy: the alternate approver when its approver owns it, as POL-02 4.2.2 says."""
         who = approver_for(self.facts, doc.approver, self.facts.people.role(doc.owner).name)
         if who is None or not same_person(self.facts, doc.approver, doc.owner):
-            return self.person(doc.approver)
-        owner = role_title(self.facts, doc.approver)
-        return f"{_cell(who.title)} ({_cell(who.name)}), alternate approver, as the {owner} owns this policy"
+            name = _cell(self.facts.people.role(doc.approver).name)
+            return f"{signer_title(self.facts, doc.approver)} ({name})"
+        usual = _cell(self.facts.people.role(doc.approver).name)
+        return (f"{_cell(who.title)} ({_cell(who.name)}), alternate approver, "
+                f"as the usual approver ({usual}) owns this policy")
 
     def metadata_table(self, doc: PolicyDoc) -> str:
         """Return the document-control block shown at the top of a policy page and PDF."""

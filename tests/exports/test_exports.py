@@ -258,7 +258,7 @@ def test_docx_of_pol_13_holds_its_title_metadata_statements_and_history(docx_dir
     assert document.paragraphs[0].style.name == "Title" and document.paragraphs[0].text == "Access Control Policy"
     metadata = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert metadata["Owner"] == "Security Officer (Priya Natarajan)"
-    assert metadata["Approver"] == "Policy Approver (Dana Whitfield)"
+    assert metadata["Approver"] == "Chief Executive Officer (Dana Whitfield)"
     assert metadata["Document"] == "ACME-POL-13, version 1.0"
     assert metadata["Criteria"] == "CC5.1, CC6.1, CC6.2, CC6.3"
     statement = next(p for p in document.paragraphs if p.text.startswith("4.1.1 Access is granted by role."))

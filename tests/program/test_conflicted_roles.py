@@ -78,9 +78,11 @@ def test_a_policy_its_approver_owns_shows_the_alternate_as_approver(programs: di
     # N-E4: POL-03, POL-05 and POL-28 are owned and approved by Tom Reid; POL-02 4.2.2 sends them to Mei Lin.
     for policy_id in ("POL-03", "POL-05", "POL-28"):
         assert control_row(programs["nimbus"], policy_id, "Approver") == (
-            "| Approver | Chief Technology Officer (Mei Lin), alternate approver, as the Policy Approver owns this "
-            "policy |")
-    assert control_row(programs["acme"], "POL-03", "Approver") == "| Approver | Policy Approver (Dana Whitfield) |"
+            "| Approver | Chief Technology Officer (Mei Lin), alternate approver, as the usual approver (Tom Reid) "
+            "owns this policy |")
+    # Issue #12: the approver is shown with the office they hold, the one title they carry everywhere else.
+    assert control_row(programs["acme"], "POL-03", "Approver") == (
+        "| Approver | Chief Executive Officer (Dana Whitfield) |")
     pol03 = page(programs["nimbus"], "POL-03")
     assert "and approved by the alternate approver (Mei Lin, Chief Technology Officer)." in pol03
     assert "and the alternate approver (Mei Lin, Chief Technology Officer) decides." in pol03
