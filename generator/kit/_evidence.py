@@ -36,13 +36,16 @@ CLOUD = "cloud"
 PERIOD_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 # Schedules people keep (calendar entries), most frequent first.
 SCHEDULED: tuple[str, ...] = ("weekly", "monthly", "quarterly", "semiannual", "annual")
-# Schedules a control runs on, most frequent first: an item is sampled at its most frequent control's.
+# Schedules a control runs on, most frequent first (an item is produced at its most frequent control's).
 RECURRING: tuple[str, ...] = ("daily", *SCHEDULED)
+# Frequencies whose runs the sampling table counts: each control's own row, continuous settings included.
+COUNTED: tuple[str, ...] = ("continuous", *RECURRING)
 KIND_TITLES: dict[str, str] = {
     "population": "every occurrence in the window, exported in full so the auditor can draw the sampling table's "
                   "per-event sample",
-    "periodic": "dated artefacts of a recurring control, as many as the sampling table asks for its frequency",
-    "config": "timestamped exports of a setting, as many as the sampling table asks for the control it proves",
+    "periodic": "dated artefacts of each recurring control it proves, as many as the sampling table asks for that "
+                "control's frequency",
+    "config": "timestamped exports of a setting, as many as the sampling table asks for each control it proves",
     "document": "the current dated and approved version",
 }
 # The export's columns. "Needed" is always a number (sortable); "Basis" says what it counts. Status,
@@ -55,8 +58,12 @@ COLUMNS: tuple[str, ...] = (
 )
 FREQUENCY_NOTE = ("An item is produced as often as the controls it proves run: its frequency lists each control's "
                   "frequency, set by the same named commitment as the control's statement in its policy. Periodic "
-                  "records and configuration exports are counted at the most frequent of them through the sampling "
-                  "table, and a population holds every occurrence. A document counts once, as its current approved "
+                  "records and configuration exports are counted per control, each at the sampling table's size for "
+                  "that control's own frequency, and the item asks for their sum (3 × ACC-03 (monthly) + 2 × ACC-05 "
+                  "(quarterly) is 5): the auditor samples each control on its own, so ten weekly records do not show "
+                  "two quarterly reviews. A control merged into another is run and recorded with it, so one count "
+                  "serves both. A population holds every occurrence of its events, and a recurring or continuous "
+                  "control it also proves adds that control's count. A document counts once, as its current approved "
                   "version, so a control that must show more than one run in the window is also proved by an item "
                   "that counts its runs.")
 STATUSES: tuple[str, ...] = ("Not started", "Requested", "Collected", "Accepted by auditor")
@@ -211,19 +218,70 @@ def sample_count(period: str, window: AuditWindow, sampling: SamplingTable) -> i
     return min(size, occurrences(period, window))
 
 
-def artefacts_needed(item: EvidenceItem, rhythm: Cadence, window: AuditWindow,
-                     sampling: SamplingTable) -> str | int:
-    """Return what the window requires: a count, ``population`` or ``as of <date>`` (Type I)."""
+@dataclass(frozen=True)
+class RunCount:
+    """The dated artefacts an item holds of one control's runs: the sampling table's count for its frequency.
+
+    ``control`` is a control in force; ``duties`` are those of its duties the item proves: its own and any
+    control merged into it (a small company's lean program), run and recorded with it, so one run and one
+    count serve them all.
+    """
+
+    control: str
+    frequency: str
+    count: int
+    duties: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        """Return the count as the pages print it: ``3 × ACC-03 (monthly)``, a merged duty with its host's run."""
+        duties = self.duties or (self.control,)
+        if duties == (self.control,):
+            return f"{self.count} × {self.control} ({self.frequency})"
+        if self.control in duties:
+            others = ", ".join(d for d in duties if d != self.control)
+            return f"{self.count} × {self.control} with {others} ({self.frequency}, one run)"
+        return f"{self.count} × {', '.join(duties)} ({self.frequency}, run with {self.control})"
+
+
+def run_counts(item: EvidenceItem, proved: list[Control], window: AuditWindow, sampling: SamplingTable,
+               duties: dict[str, tuple[str, ...]] | None = None) -> tuple[RunCount, ...]:
+    """Return the dated artefacts of each control's runs an item must show in a Type II window, per control.
+
+    The auditor selects per control: two quarterly user access reviews and three monthly segregation-of-duties
+    reviews are five records, not the three of the more frequent one. Each recurring or continuous control
+    counts at its own sampling-table row; a document counts once (``artefacts_needed``), and a population
+    that proves no per-event control is the population of those runs, holding every one of them.
+    ``duties`` names, per control, the duties the item proves (its own, those merged into it: one run, one count).
+    """
+    if not window.type2 or item.kind == "document":
+        return ()
+    if item.kind == "population" and all(c.frequency != "per-event" for c in proved):
+        return ()
+    ordered = sorted((c for c in proved if c.frequency in COUNTED),
+                     key=lambda c: (COUNTED.index(c.frequency), id_order(c.id)))
+    counts: list[RunCount] = []
+    for control in ordered:
+        count = sample_count(control.frequency, window, sampling)
+        if count is not None:
+            counts.append(RunCount(control.id, control.frequency, count, (duties or {}).get(control.id, ())))
+    return tuple(counts)
+
+
+def artefacts_needed(item: EvidenceItem, counts: tuple[RunCount, ...], window: AuditWindow) -> str | int:
+    """Return what the window requires: a count, ``population``, ``population + N`` or ``as of <date>`` (Type I).
+
+    A population of events that also proves recurring or continuous controls adds their runs' records
+    (``population + N``); a periodic record or configuration export asks for the sum of its per-control
+    counts (one dated artefact when it proves only per-event controls, whose events a population holds).
+    """
     if not window.type2:
         return f"as of {window.start.isoformat()}"
-    if item.kind == "population":
-        return "population"
     if item.kind == "document":
         return 1
-    count = sample_count(rhythm.period, window, sampling) if rhythm.period else None
-    if count is None:
-        return 1
-    return f"population + {count}" if rhythm.events else count
+    total = sum(count.count for count in counts)
+    if item.kind == "population":
+        return f"population + {total}" if total else "population"
+    return total or 1
 
 
 # ---------------------------------------------------------------------------------------------- plan
@@ -247,28 +305,53 @@ class EvidenceRow:
     schedule: Schedule = ()
     # The sampling table's per-event sample: how many occurrences the auditor draws from a population.
     per_event: int = 0
+    # The dated artefacts of each control's runs (Type II), whose sum ``needed`` asks for (``run_counts``).
+    counts: tuple[RunCount, ...] = ()
+
+    @property
+    def counted(self) -> int:
+        """Return the dated artefacts of the controls' runs: the sum of the per-control counts."""
+        return sum(count.count for count in self.counts)
+
+    def count_for(self, control: str) -> int:
+        """Return how many dated artefacts of one control's runs the item holds (0 when it counts none)."""
+        return sum(count.count for count in self.counts if count.control == control)
 
     @property
     def needed_count(self) -> int:
         """Return how many artefacts the owner hands over: a population export counts as one."""
         if isinstance(self.needed, int):
             return self.needed
-        if self.needed.startswith("population + "):
-            return 1 + int(self.needed.rsplit(" ", 1)[1])
-        return 1  # "population" (one full export) or "as of <date>" (one artefact, Type I)
+        if self.needed.startswith("population"):
+            return 1 + self.counted
+        return 1  # "as of <date>" (one artefact, Type I)
+
+    @property
+    def needed_text(self) -> str:
+        """Return what the window asks for with its per-control counts: ``5 = 3 × ACC-03 (monthly) + 2 × ...``."""
+        if not self.counts:
+            return str(self.needed)
+        parts = " + ".join(count.text() for count in self.counts)
+        if len(self.counts) > 1:
+            return f"{self.needed} = {parts}"
+        return parts if isinstance(self.needed, int) else f"population + {parts}"
 
     @property
     def basis(self) -> str:
         """Return what ``needed_count`` counts, in words."""
+        breakdown = " + ".join(count.text() for count in self.counts)
+        plural = "s" if self.counted != 1 else ""
         if isinstance(self.needed, int):
-            return "the current approved version" if self.item.kind == "document" else \
-                f"{self.needed} dated artefact{'s' if self.needed != 1 else ''} (sampling table, {self.frequency})"
+            if self.item.kind == "document":
+                return "the current approved version"
+            if not self.counts:
+                return f"1 dated artefact ({self.frequency})"
+            return f"{self.needed} dated artefact{plural}, per control (sampling table): {breakdown}"
         if self.needed == "population":
             return f"1 full population export; {self._sample()}"
         if self.needed.startswith("population + "):
-            count = int(self.needed.rsplit(" ", 1)[1])
-            return (f"1 full population export ({self._sample()}), plus {count} dated "
-                    f"artefact{'s' if count != 1 else ''} (sampling table, {self.frequency.rsplit(' + ', 1)[-1]})")
+            return (f"1 full population export ({self._sample()}), plus {self.counted} dated artefact{plural}, "
+                    f"per control (sampling table): {breakdown}")
         return f"1 artefact {self.needed}"
 
     def _sample(self) -> str:
@@ -303,13 +386,7 @@ class EvidencePlan:
 
     def artefact_count(self) -> int:
         """Return the number of dated artefacts the counted rows need (populations aside)."""
-        total = 0
-        for row in self.rows:
-            if isinstance(row.needed, int):
-                total += row.needed
-            elif row.needed.startswith("population + "):
-                total += int(row.needed.rsplit(" ", 1)[1])
-        return total
+        return sum(row.needed if isinstance(row.needed, int) else row.counted for row in self.rows)
 
     def population_count(self) -> int:
         """Return the number of rows the owner exports as a full population."""
@@ -362,19 +439,22 @@ def evidence_plan(program: Program) -> EvidencePlan:
     for eid in sorted(links, key=id_order):
         item = items[eid]
         proved = sorted(links[eid], key=lambda c: c.id)
+        duties = {control.id: _citing_parts(program, proofs, control, eid) for control in proved}
         criteria = set(program.scoped(item.criteria))
-        for control in proved:
-            for part in _citing_parts(program, proofs, control, eid):
+        for parts in duties.values():
+            for part in parts:
                 criteria.update(program.scoped(part.criteria))
         role = owner_role(proved)
         rhythm = cadence(item, [c.frequency for c in proved])
+        counts = run_counts(item, proved, window, sampling,
+                            {cid: tuple(part.id for part in parts) for cid, parts in duties.items()})
         rows.append(EvidenceRow(
             item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
-            frequency=rhythm.label, needed=artefacts_needed(item, rhythm, window, sampling), owner_role=role,
+            frequency=rhythm.label, needed=artefacts_needed(item, counts, window), owner_role=role,
             owner=f"{program.facts.people.role(role).name}, {role_title(program.facts, role)}",
             owner_email=program.facts.people.role(role).email, systems=system_names(systems[eid], program),
             assignee=program.facts.people.role(role).name, due=window.end, schedule=schedule(proved),
-            per_event=sampling.per_event,
+            per_event=sampling.per_event, counts=counts,
         ))
     return EvidencePlan(program.facts.company.name, window, program.facts.categories, tuple(rows),
                         tuple(c.id for c in controls), tuple(design_only), sampling.source)
@@ -387,7 +467,7 @@ def _summary(plan: EvidencePlan) -> str:
             f"{plan.window.describe()}")
     if plan.window.type2:
         text += (f": {plan.population_count()} populations to export in full and "
-                 f"{plan.artefact_count()} dated artefacts, counted by the control's frequency through the "
+                 f"{plan.artefact_count()} dated artefacts, counted per control at its own frequency through the "
                  f"sampling table (catalog/sampling.yaml: {plan.sampling_source}).")
     else:
         text += (f": each item is shown as it stands on that date. {len(plan.design_only)} controls whose "
@@ -421,7 +501,7 @@ def evidence_page(program: Program, plan: EvidencePlan | None = None) -> str:
                 for cid in row.controls)
             out.append(
                 f"| **{row.item.id} {markdown_text(row.item.item)}**<br>{markdown_text(row.item.detail)} | "
-                f"{row.item.kind} | {markdown_text(schedule_text(row.schedule))} | {markdown_text(row.needed)} | "
+                f"{row.item.kind} | {markdown_text(schedule_text(row.schedule))} | {markdown_text(row.needed_text)} | "
                 f"{markdown_text(', '.join(row.systems) or 'documents')} | {controls} | {', '.join(row.criteria)} |")
         out.append("")
     return "\n".join(out)

@@ -245,7 +245,7 @@ def evidence_section(program: Program, readiness: Readiness, plan: EvidencePlan 
         if readiness.type1:
             asked = "requested" if ev in rows else f"not requested {LATER_MARK}"
         else:
-            asked = markdown_text(rows[ev].needed) if ev in rows else "not requested"
+            asked = markdown_text(rows[ev].needed_text) if ev in rows else "not requested"
         out.append(f'| <span id="{ev.lower()}">{ev}</span> | **{markdown_text(record.item)}**: '
                    f"{markdown_text(record.detail)} | {record.kind} | "
                    f"{markdown_text(schedule_text(schedule(controls.get(ev, []))))} | {keys} | {asked} |")

@@ -91,9 +91,9 @@ RULES: tuple[Rule, ...] = (
          "it proves, and its text no other cadence; the control matrix cites for each control the items the plan "
          "lists it under, and the readiness page lists every item of the plan", evidence_cadences_agree),
     Rule("KIT002", "in a Type II window every recurring, continuous and per-event duty has an evidence item of its own "
-         "that shows its runs or events on its basis: the sampling-table count for its frequency (a document counts "
-         "once, an item sampled at a less frequent control's cadence counts that control's runs), records of its "
-         "events for the per-event sample", counts_meet_the_sampling_table),
+         "that shows its runs or events on its basis: the count the item lists for the duty's own control, at least "
+         "the sampling table's for its frequency (a document counts once; another control's runs, however many, "
+         "never count), records of its events for the per-event sample", counts_meet_the_sampling_table),
     Rule("KIT003", "in a Type II window every per-event duty has a population of its own events (or records counted on "
          "them) for the auditor to draw the sampling table's per-event sample from, not only artefacts counted at "
          "another control's cadence", events_are_sampled),

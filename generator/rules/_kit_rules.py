@@ -322,40 +322,25 @@ class ShortCount:
     rows: tuple[EvidenceRow, ...]
 
 
-def _counted(row: EvidenceRow) -> tuple[str | None, int]:
-    """Return the frequency an item's dated artefacts are sampled at (None: on events) and how many there are."""
-    label = row.frequency.rsplit(" + ", 1)[-1]
-    period = None if label in ("per-event", "") else label
-    count = row.needed if isinstance(row.needed, int) else \
-        int(row.needed.rsplit(" ", 1)[1]) if row.needed.startswith("population + ") else 1
-    return period, count
+def shows(row: EvidenceRow, control: str, frequency: str, needed: int) -> bool:
+    """Return whether an item's artefacts show the runs or events of one duty, on the duty's own basis.
 
+    ``control`` is the control in force whose run the duty is (its own id, or the lean host it is merged
+    into: one run and one record serve both). An item counts what its kind holds
+    (``kit._evidence.KIND_TITLES``):
 
-def shows(row: EvidenceRow, frequency: str, needed: int) -> bool:
-    """Return whether an item's artefacts show the runs or events of a control of this frequency.
-
-    An item counts what its kind holds (``kit._evidence.KIND_TITLES``), and meets a control only on the
-    control's own basis:
-
-    - a population holds every occurrence in the window: every run, every event to sample from;
     - a document is one version: it is the one run of a control the window asks once of (an annual review of
       that document), and never the runs of a control that runs more often, nor the events of a per-event one;
-    - a periodic record or configuration export is counted at the item's sampling frequency (its most
-      frequent control's). It shows a continuous setting at that many points, so it meets a continuous
-      control when it counts the table's continuous row; it shows the runs of a recurring control only when
-      it is sampled at that control's frequency or more often and counts enough (an item sampled at a less
-      frequent control's cadence counts that control's runs); it holds records of the events it is about.
+    - a population or record holds the events it is about; a population that proves no per-event control is
+      the population of its controls' runs, holding every one;
+    - otherwise an item shows a recurring or continuous duty only by the count it lists for that duty's own
+      control (``EvidenceRow.counts``): ten weekly records of another control never show two quarterly runs.
     """
-    if row.item.kind == "population":
-        return True
     if row.item.kind == "document":
         return frequency != "per-event" and needed == 1
-    period, count = _counted(row)
-    if frequency == "per-event":
+    if frequency == "per-event" or (row.item.kind == "population" and not row.counts):
         return True
-    if frequency == "continuous":
-        return count >= needed
-    return period in RECURRING and RECURRING.index(period) <= RECURRING.index(frequency) and count >= needed
+    return row.count_for(control) >= needed
 
 
 def short_counts(program: Program) -> Iterator[ShortCount]:
@@ -385,20 +370,26 @@ def short_counts(program: Program) -> Iterator[ShortCount]:
             if needed is None:
                 continue
             proving = tuple(rows[eid] for eid in part.requested if eid in rows)
-            if not any(shows(row, duty.frequency, needed) for row in proving):
+            if not any(shows(row, control.id, duty.frequency, needed) for row in proving):
                 yield ShortCount(duty, control.id, needed, proving)
 
 
+def _shown(rows: tuple[EvidenceRow, ...]) -> str:
+    """Return what each item counts, as the evidence plan prints it: ``EV-21 (periodic, 5 = 3 × ACC-03 ...)``."""
+    return ", ".join(f"{row.item.id} ({row.item.kind}, {row.needed_text})" for row in rows) or "no item"
+
+
+_ADVERBS: dict[str, str] = {"annual": "annually", "semiannual": "every six months"}
+
+
 def _runs(frequency: str) -> str:
-    return "is a continuous setting" if frequency == "continuous" else f"runs {frequency}"
+    return "is a continuous setting" if frequency == "continuous" else f"runs {_ADVERBS.get(frequency, frequency)}"
 
 
 def _count_problem(short: ShortCount, months: int) -> tuple[str, str]:
     """Return the message and the fix for one short duty."""
     duty = short.duty
-    shown = ", ".join(f"{row.item.id} ({row.item.kind}, {row.needed}"
-                      f"{'' if row.item.kind in ('document', 'population') else ' counted ' + row.frequency})"
-                      for row in short.rows) or "no item"
+    shown = _shown(short.rows)
     merged = f" (merged into {short.host})" if short.host != duty.id else ""
     if duty.frequency == "per-event":
         return (f"control {duty.id}{merged} runs on each event, so a Type II window needs the records of its events "
@@ -407,13 +398,14 @@ def _count_problem(short: ShortCount, months: int) -> tuple[str, str]:
                 "add a population item (every event of the control in the window, exported from its system of "
                 "record) to catalog/evidence.yaml at the end of the numbering and cite it in the control's "
                 "evidence: list; a document shows the control's design, not its events")
+    plural = "s" if short.needed != 1 else ""
     return (f"control {duty.id}{merged} {_runs(duty.frequency)}, so the sampling table asks for {short.needed} dated "
-            f"artefacts in the {months}-month window ({SAMPLING_FILE}, sizes.{duty.frequency}), but its evidence "
-            f"shows fewer runs of it: {shown}",
+            f"artefact{plural} of its own runs in the {months}-month window ({SAMPLING_FILE}, sizes.{duty.frequency}), "
+            f"but its evidence counts fewer runs of {short.host}: {shown}",
             "cite a periodic item (or, for a continuous setting, a configuration export) that counts this "
             "control's own runs at its frequency: add it to catalog/evidence.yaml at the end of the numbering and "
-            "list it in the control's evidence:; a document counts once, and an item sampled at a less frequent "
-            "control's cadence counts that control's runs")
+            "list it in the control's evidence:; a document counts once, and another control's runs, however "
+            "many, are not this control's")
 
 
 def counts_meet_the_sampling_table(view: RuleInput) -> Iterator[Problem]:
@@ -431,7 +423,8 @@ def counted_on_events(row: EvidenceRow) -> bool:
     A periodic record or configuration export counted at a recurring control's cadence holds that control's
     runs (two quarterly exports), not a population of another control's events for the auditor to sample.
     """
-    return row.item.kind == "population" or (row.item.kind != "document" and _counted(row)[0] is None)
+    on_events = not row.counts and row.frequency.rsplit(" + ", 1)[-1] in ("per-event", "")
+    return row.item.kind == "population" or (row.item.kind != "document" and on_events)
 
 
 def unsampled_events(program: Program) -> Iterator[ShortCount]:
@@ -457,9 +450,7 @@ def events_are_sampled(view: RuleInput) -> Iterator[Problem]:
     for short in unsampled_events(view.program):
         where, line = view.control_location(short.duty)
         merged = f" (merged into {short.host})" if short.host != short.duty.id else ""
-        shown = ", ".join(f"{row.item.id} ({row.item.kind}, {row.needed}"
-                          f"{'' if row.item.kind == 'document' else ' counted ' + row.frequency})"
-                          for row in short.rows) or "no item"
+        shown = _shown(short.rows)
         yield Problem(where, f"control {short.duty.id}{merged} runs on each event, but its evidence counts other "
                       f"controls' runs, not its events: {shown}; the auditor draws the sampling table's per-event "
                       f"sample of {short.needed} ({SAMPLING_FILE}, per_event) from a population of them",

@@ -92,27 +92,59 @@ def test_evidence_ids_sort_by_number_not_as_text(library: Library) -> None:
     assert list(evidence_map(program).proving()) == ids
 
 
-def test_six_month_type2_window_counts_artefacts_from_the_sampling_table(library: Library) -> None:
+def test_six_month_type2_window_counts_each_control_at_its_own_row_of_the_sampling_table(library: Library) -> None:
     program = program_for(library)
     plan = evidence_plan(program)
     sampling = load_sampling(library.root)
     window = plan.window
     frequencies = {c.id: c.frequency for c in program.controls()}
     for row in plan.rows:
-        period = row.frequency.split(" + ")[-1]
-        if row.item.kind == "population":
-            assert row.needed == "population", row.item.id
-            continue
         if row.item.kind == "document":
-            assert row.needed == 1, row.item.id
+            assert (row.needed, row.counts) == (1, ()), row.item.id
             continue
-        # An item is sampled at the most frequent schedule of the controls it proves.
-        recurring = [frequencies[cid] for cid in row.controls if frequencies[cid] in RECURRING]
-        if recurring:
-            assert RECURRING.index(period) <= min(RECURRING.index(f) for f in recurring), row.item.id
-        size = sampling.size(period)
-        expected = 1 if size is None else size if period == "continuous" else min(size, occurrences(period, window))
-        assert row.needed in (expected, f"population + {expected}"), row.item.id
+        counted = {cid for cid in row.controls if frequencies[cid] in ("continuous", *RECURRING)}
+        events = any(frequencies[cid] == "per-event" for cid in row.controls)
+        if row.item.kind == "population" and not events:
+            # A population of the runs themselves (every bulletin sent) holds every run: nothing to add.
+            assert (row.needed, row.counts) == ("population", ()), row.item.id
+            continue
+        # Every recurring or continuous control the item proves is counted once, at its own row.
+        assert {count.control for count in row.counts} == counted, row.item.id
+        for count in row.counts:
+            size = sampling.size(count.frequency)
+            assert size is not None
+            assert count.count == (size if count.frequency == "continuous" else
+                                   min(size, occurrences(count.frequency, window))), (row.item.id, count)
+        total = sum(count.count for count in row.counts)
+        if row.item.kind == "population":
+            assert row.needed == (f"population + {total}" if total else "population"), row.item.id
+        else:
+            assert row.needed == (total or 1), row.item.id
+
+
+def test_a_mixed_item_asks_for_the_sum_of_its_controls_counts_not_the_most_frequent_ones(library: Library) -> None:
+    # A-E5: each item was counted at its most frequent control's row (EV-21 3, EV-27 10, EV-55 10, EV-58 1), so
+    # ten weekly tag reports stood for two quarterly inventory reconciliations. The auditor selects per control.
+    rows = {row.item.id: row for row in evidence_plan(program_for(library)).rows}
+    assert rows["EV-21"].needed_text == "5 = 3 × ACC-03 (monthly) + 2 × ACC-05 (quarterly)"
+    assert rows["EV-58"].needed_text == "3 = 1 × AVL-07 (semiannual) + 1 × BCP-05 (annual) + 1 × BCP-07 (annual)"
+    assert [(c.control, c.count) for c in rows["EV-27"].counts] == [
+        ("END-01", 2), ("AST-01", 10), ("AST-02", 2), ("AST-03", 2), ("LOG-09", 2), ("AST-08", 1), ("GOV-07", 1),
+        ("PMG-02", 1)]
+    assert rows["EV-27"].needed == 21
+    # Controls merged into a lean host are run and recorded with it: one count serves the host and BAK-03/04.
+    assert rows["EV-55"].needed_text == ("16 = 2 × BAK-02 with BAK-03, BAK-04 (continuous, one run) + 2 × BCP-03 "
+                                         "(continuous) + 10 × BAK-05 (weekly) + 2 × BAK-01 (quarterly, run with "
+                                         "AST-03)")
+    # A population of events adds the runs of the recurring controls it proves (the monthly conflict review).
+    assert rows["EV-18"].needed == "population + 6" and rows["EV-18"].needed_count == 7
+    assert [(c.control, c.count) for c in rows["EV-18"].counts] == [("ACC-03", 3), ("AUT-01", 2), ("PMG-02", 1)]
+    cells = dict(zip(COLUMNS, rows["EV-21"].values(), strict=True))
+    assert (cells["Needed"], cells["Basis"]) == (
+        5, "5 dated artefacts, per control (sampling table): 3 × ACC-03 (monthly) + 2 × ACC-05 (quarterly)")
+    # The page prints the same per-control numbers.
+    page = evidence_page(program_for(library))
+    assert "| 5 = 3 × ACC-03 (monthly) + 2 × ACC-05 (quarterly) |" in page
 
 
 def test_changing_the_sampling_table_changes_the_counts(library: Library, tmp_path: Path) -> None:
@@ -122,7 +154,8 @@ def test_changing_the_sampling_table_changes_the_counts(library: Library, tmp_pa
     table.write_text(table.read_text(encoding="utf-8").replace("  monthly: 3\n", "  monthly: 5\n"), encoding="utf-8")
     changed = load_library(root)
     rows = rows_by_id(evidence_plan(program_for(changed, access_review_cadence="monthly")))
-    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("monthly", 5)
+    # Both access reviews now run monthly, each counted at the table's (changed) monthly row.
+    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("monthly", 10)
 
 
 def test_sampling_table_without_a_size_for_a_frequency_is_refused_with_line_and_fix(tmp_path: Path) -> None:
@@ -148,7 +181,8 @@ def test_window_lengths_turn_into_counts_per_period() -> None:
 
 def test_access_review_evidence_follows_the_company_cadence(library: Library) -> None:
     rows = rows_by_id(evidence_plan(program_for(library, access_review_cadence="monthly")))
-    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("monthly", 3)  # sampling table: monthly 3
+    # Sampling table: monthly 3, for the conflict review (ACC-03) and for the access review (ACC-05) each.
+    assert (rows["EV-21"]["Frequency"], rows["EV-21"]["Needed"]) == ("monthly", 6)
 
 
 def test_type1_plan_lists_only_type1_items_as_of_the_date(library: Library) -> None:
@@ -287,8 +321,10 @@ def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> Non
     row = dict(zip(COLUMNS, next(r for r in table if r[0] == "EV-21"), strict=True))
     assert row["Evidence"] == "User access reviews"
     # ACC-03's conflict review runs at its named cadence (monthly), the most frequent control EV-21 proves.
-    assert (row["Kind"], row["Frequency"], row["Type I"], row["Needed"]) == ("periodic", "monthly", "yes", "3")
-    assert row["Basis"] == "3 dated artefacts (sampling table, monthly)"
+    # It is counted per control: 3 monthly conflict reviews (ACC-03) and 2 quarterly access reviews (ACC-05).
+    assert (row["Kind"], row["Frequency"], row["Type I"], row["Needed"]) == ("periodic", "monthly", "yes", "5")
+    assert row["Basis"] == ("5 dated artefacts, per control (sampling table): 3 × ACC-03 (monthly) + 2 × ACC-05 "
+                            "(quarterly)")
     assert (row["Status"], row["Due"], row["Link"]) == ("Not started", "2027-06-30", "")
     assert row["Assignee"] == row["Owner"].split(",")[0]
     assert row["System"] == "Okta, Jira"
@@ -414,7 +450,7 @@ def test_the_quarterly_on_call_rota_check_is_its_own_control_with_two_records_in
     assert "on-call rota" not in controls["INC-09"].statement
     page = evidence_page(program_for(library))
     row = next(line for line in page.splitlines() if "EV-73 On-call rota" in line)
-    assert "| quarterly (INC-10) | 2 |" in row
+    assert "| quarterly (INC-10) | 2 × INC-10 (quarterly) |" in row
 
 
 def test_facts_in_evidence_text_are_escaped_once_and_the_library_text_reads_as_markdown(library: Library) -> None:

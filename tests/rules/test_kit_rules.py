@@ -8,8 +8,10 @@ it may need a second region, an office, a board or health data the company does 
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from policyforge.model._library import Library, load_library
 from policyforge.program import ControlProof, EvidenceMap, Program, evidence_map
 from policyforge.program._lint import variant_program
 from policyforge.program._matrix import MATRIX
+from policyforge.rules import _kit_rules as kit_rules
 from policyforge.rules import library_view, run_rules
 from policyforge.rules._kit_rules import (
     cadence_disagreements,
@@ -232,7 +235,7 @@ def test_every_item_of_the_plan_is_on_the_readiness_page_with_the_plans_schedule
             assert f"| {schedule_text(row.schedule)} |" in line.replace("\\_", "_"), (name, row.item.id)
     acme = kit_pages(variant_program("acme-us", library))["readiness.md"]
     assert "| Needed in the window |" in acme and "| Type I |" not in acme  # a Type II asks for counts
-    assert "| quarterly (INC-10) | `incident_response.roles` | 2 |" in acme
+    assert "| quarterly (INC-10) | `incident_response.roles` | 2 × INC-10 (quarterly) |" in acme
 
 
 def _catalog_map(program: Program) -> EvidenceMap:
@@ -305,8 +308,8 @@ def test_a_recurring_control_proved_only_by_a_document_is_caught_with_file_line_
     program = variant_program("acme-us", load_library(root))
     problems = run_rules(library_view(program), ["KIT002"])
     assert [p.message for p in problems] == [
-        "KIT002 control PRV-01 runs quarterly, so the sampling table asks for 2 dated artefacts in the 6-month "
-        "window (catalog/sampling.yaml, sizes.quarterly), but its evidence shows fewer runs of it: EV-62 "
+        "KIT002 control PRV-01 runs quarterly, so the sampling table asks for 2 dated artefacts of its own runs in the "
+        "6-month window (catalog/sampling.yaml, sizes.quarterly), but its evidence counts fewer runs of PRV-01: EV-62 "
         "(document, 1)"]
     lines = controls.read_text(encoding="utf-8").splitlines()
     assert problems[0].where == str(controls) and lines[problems[0].line - 1].strip() == "- id: PRV-01"
@@ -332,26 +335,37 @@ def control_line(path: Path, control: str) -> int:
     return next(n for n, line in enumerate(lines, 1) if line.strip() == f"- id: {control}")
 
 
-def test_a_continuous_control_counted_at_another_controls_cadence_is_caught_with_file_line_and_fix(
-        tmp_path: Path) -> None:
+def test_a_continuous_control_proved_by_a_review_item_is_counted_at_its_own_row(tmp_path: Path) -> None:
     # The defect the auditor found: NET-01 (a continuous setting) proved only by the rule review item, which the
-    # plan counts at NET-07's semiannual cadence (1 in 6 months), where the table's continuous row asks for 2.
+    # plan counted at NET-07's semiannual cadence (1 in 6 months). Counted per control, the item now asks for
+    # NET-01's own 2 dated exports beside NET-07's one review, and the rule finds nothing short.
     section = "    section: firewall-rules\n    evidence: "
     root = _seeded(tmp_path, {"controls/POL-15.yaml": (f"{section}[EV-30]\n", f"{section}[EV-79]\n")})
     program = variant_program("acme-us", load_library(root))
     rows = {row.item.id: row for row in evidence_plan(program).rows}
-    assert (rows["EV-79"].frequency, rows["EV-79"].needed) == ("semiannual", 1)
+    assert rows["EV-79"].needed_text == "3 = 2 × NET-01 (continuous) + 1 × NET-07 (semiannual)"
+    assert run_rules(library_view(program), ["KIT002"]) == []
+
+
+def test_an_item_counted_at_its_most_frequent_control_is_caught_for_the_other_control_with_file_line_and_fix(
+        library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A-E5 seeded into a copy of the plan: EV-58 counted as it was, once at the semiannual game day's row (AVL-07),
+    # so the annual DR test (BCP-07), another activity with no other item, had no record of its own.
+    program = variant_program("example", library)
+    plan = evidence_plan(program)
+    seeded = replace(plan, rows=tuple(
+        replace(row, needed=1, counts=row.counts[:1]) if row.item.id == "EV-58" else row for row in plan.rows))
+    assert next(row for row in seeded.rows if row.item.id == "EV-58").needed_text == "1 × AVL-07 (semiannual)"
+    assert run_rules(library_view(program), ["KIT002"]) == []
+    monkeypatch.setattr(kit_rules, "evidence_plan", lambda _program: seeded)
     problems = run_rules(library_view(program), ["KIT002"])
     assert [p.message for p in problems] == [
-        "KIT002 control NET-01 is a continuous setting, so the sampling table asks for 2 dated artefacts in the "
-        "6-month window (catalog/sampling.yaml, sizes.continuous), but its evidence shows fewer runs of it: EV-79 "
-        "(periodic, 1 counted semiannual)"]
-    controls = root / "controls" / "POL-15.yaml"
-    assert (problems[0].where, problems[0].line) == (str(controls), control_line(controls, "NET-01"))
-    assert "configuration export" in problems[0].fix and "less frequent control's cadence" in problems[0].fix
-    # The library as it stands proves NET-01 by the rule exports themselves, counted at the continuous row.
-    rows = {row.item.id: row for row in evidence_plan(variant_program("acme-us", load_library())).rows}
-    assert (rows["EV-30"].item.kind, rows["EV-30"].frequency, rows["EV-30"].needed) == ("config", "continuous", 2)
+        "KIT002 control BCP-07 runs annually, so the sampling table asks for 1 dated artefact of its own runs in the "
+        "6-month window (catalog/sampling.yaml, sizes.annual), but its evidence counts fewer runs of BCP-07: EV-58 "
+        "(periodic, 1 × AVL-07 (semiannual))"]
+    controls = LIBRARY / "controls" / "POL-22.yaml"
+    assert (problems[0].where, problems[0].line) == (str(controls), control_line(controls, "BCP-07"))
+    assert all("another control's runs, however many, are not this control's" in p.fix for p in problems)
 
 
 @pytest.mark.parametrize(("policy", "control", "old", "host"), [
@@ -389,17 +403,21 @@ def test_an_item_meets_a_control_only_on_the_controls_own_basis(library: Library
     rows = {row.item.id: row for row in evidence_plan(variant_program("acme-us", library)).rows}
     document, population = rows["EV-62"], rows["EV-80"]
     monthly, semiannual, config = rows["EV-15"], rows["EV-79"], rows["EV-30"]
-    assert (monthly.frequency, monthly.needed, semiannual.needed, config.needed) == ("monthly", 3, 1, 2)
+    assert (monthly.needed, semiannual.needed, config.needed) == (11, 1, 6)
     # A document is one version: the one run of a control asked once, never more runs nor events.
-    assert shows(document, "annual", 1) and not shows(document, "quarterly", 2)
-    assert not shows(document, "per-event", 25)
-    # A population holds every occurrence: every run and every event to sample from.
-    assert all(shows(population, f, n) for f, n in (("quarterly", 2), ("continuous", 2), ("per-event", 25)))
-    # Dated artefacts count runs at their own frequency or less often, never a more frequent control's.
-    assert shows(monthly, "quarterly", 2) and shows(monthly, "monthly", 3)
-    assert not shows(semiannual, "quarterly", 2)
-    # A continuous setting is shown at as many points as the continuous row asks for.
-    assert shows(config, "continuous", 2) and not shows(semiannual, "continuous", 2)
+    assert shows(document, "PRV-01", "annual", 1) and not shows(document, "PRV-01", "quarterly", 2)
+    assert not shows(document, "PRV-05", "per-event", 25)
+    # A population of the runs themselves, or of events, holds every occurrence.
+    assert all(shows(population, "PRV-05", f, n) for f, n in (("quarterly", 2), ("per-event", 25)))
+    # Dated artefacts show a control only by the count listed for that control: the 3 monthly reports of
+    # MON-02 are not the 2 quarterly runs of GOV-03, which the item counts on their own.
+    assert [(c.control, c.count) for c in monthly.counts][:2] == [("MON-02", 3), ("GOV-03", 2)]
+    assert shows(monthly, "GOV-03", "quarterly", 2) and shows(monthly, "MON-02", "monthly", 3)
+    assert not shows(monthly, "GOV-03", "quarterly", 3) and not shows(monthly, "NET-07", "semiannual", 1)
+    assert not shows(semiannual, "NET-01", "continuous", 2)
+    # A continuous setting is shown at as many points as the continuous row asks for, for each setting.
+    assert shows(config, "NET-01", "continuous", 2) and shows(config, "NET-06", "continuous", 2)
+    assert not shows(config, "NET-07", "semiannual", 1)
 
 
 @pytest.mark.parametrize(("policy", "control", "old", "new", "host"), [
@@ -425,8 +443,9 @@ def test_a_per_event_control_proved_only_by_another_controls_runs_is_caught_with
     merged = f" (merged into {host})" if host else ""
     assert problems[0].message.startswith(f"KIT003 control {control}{merged} runs on each event, but its evidence "
                                           f"counts other controls' runs, not its events: ")
-    assert "(periodic, 2 counted quarterly)" in problems[0].message or "(periodic, 3 counted monthly)" in \
-        problems[0].message
+    # The item it cites counts other controls' runs, per control, as the plan prints it.
+    assert re.search(r"\(periodic, \d+ = \d+ × [A-Z]{3}-\d{2} \((?:monthly|quarterly|continuous)\)",
+                     problems[0].message)
     assert problems[0].message.endswith("the auditor draws the sampling table's per-event sample of 25 "
                                         "(catalog/sampling.yaml, per_event) from a population of them")
     controls = root / path
