@@ -109,6 +109,15 @@ def _show_mkdocs_warnings() -> None:
     logging.getLogger("mkdocs").addHandler(handler)
 
 
+def _keep_pages(config: Any) -> None:
+    """Let the plugin keep each page's conversion and layout for the next build (mkdocs.yml was checked first)."""
+    from .mkdocs_plugin import PolicyforgePlugin
+
+    plugin = config.plugins.get("policyforge")
+    if isinstance(plugin, PolicyforgePlugin):
+        plugin.keep_pages = True
+
+
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
     parser.add_argument("--site-dir", type=Path, default=None, help="write the site here")
@@ -152,6 +161,7 @@ def run_build(args: argparse.Namespace) -> ExitCode:
     with staged_site(site, default=site == (repo / "site").resolve()) as staging:
         try:
             config = _mkdocs_config(repo, staging, strict=True)
+            _keep_pages(config)
             build(config)  # type: ignore[arg-type]
             mark_built(staging)
         except MkDocsException as exc:

@@ -31,7 +31,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.theme import Theme
 
 # The template a reused page is laid out with: it renders nothing, and the kept HTML takes its place.
 REUSED_TEMPLATE = "policyforge-reused-page.html"
@@ -49,10 +50,31 @@ def _version(name: str) -> str:
         return ""
 
 
+def _stable(value: Any) -> Any:
+    """Return ``value`` spelled the same in every process: sets sorted, the theme by its fields, not its repr.
+
+    Anything else that prints an address keeps it, so the digest differs and nothing is reused.
+    """
+    if isinstance(value, Theme):
+        return ["theme", value.name, value.dirs, value.custom_dir, _stable(value.static_templates),
+                _stable(dict(value.items()))]
+    if isinstance(value, dict):
+        return [[repr(key), _stable(item)] for key, item in sorted(value.items(), key=lambda pair: repr(pair[0]))]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_stable(item) for item in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [_stable(item) for item in value]
+    return value
+
+
 def config_signature(config: MkDocsConfig) -> str:
-    """Return a digest of the configuration and the plugins' options (their objects print an address)."""
-    settings = {key: value for key, value in config.items() if key != "plugins"}
-    plugins = [(name, dict(plugin.config)) for name, plugin in config.plugins.items()]
+    """Return a digest of the configuration and the plugins' options (their objects print an address).
+
+    The site folder is left out: it is where pages are written, not what they say, and
+    ``policyforge build`` writes each build to a new staging folder.
+    """
+    settings = {key: _stable(value) for key, value in config.items() if key not in ("plugins", "site_dir")}
+    plugins = [(name, _stable(dict(plugin.config))) for name, plugin in config.plugins.items()]
     return _digest(settings, plugins, _version("mkdocs"), _version("mkdocs-material"))
 
 
@@ -74,6 +96,33 @@ class _Converted:
     links: dict[str, dict[str, str]] | None  # the linked page's src_uri -> {anchor: original link}
 
 
+def _toc_data(items: Any) -> list[Any]:
+    """Return a table of contents as JSON data (title, id, level, whether it is marked active, children)."""
+    return [[a.title, a.id, a.level, bool(getattr(a, "active", False)), _toc_data(a.children)] for a in items]
+
+
+def _anchors(data: list[Any]) -> list[AnchorLink]:
+    links = []
+    for title, anchor, level, active, children in data:
+        link = AnchorLink(str(title), str(anchor), int(level))
+        link.children = _anchors(children)
+        if active:
+            link.active = True  # type: ignore[attr-defined]  # what get_toc marks on the first item
+        links.append(link)
+    return links
+
+
+def _converted_data(kept: _Converted) -> dict[str, Any]:
+    return {"markdown": kept.markdown, "content": kept.content, "toc": _toc_data(kept.toc), "title": kept.title,
+            "anchors": None if kept.anchors is None else sorted(kept.anchors), "links": kept.links}
+
+
+def _converted(data: dict[str, Any]) -> _Converted:
+    anchors = data["anchors"]
+    return _Converted(str(data["markdown"]), str(data["content"]), TableOfContents(_anchors(data["toc"])),
+                      data["title"], None if anchors is None else set(anchors), data["links"])
+
+
 @dataclass
 class PageReuse:
     """The pages of the last serve build, and which pages this build converted and laid out again."""
@@ -88,10 +137,31 @@ class PageReuse:
     _reused: dict[str, _Converted] = field(default_factory=dict)
     _layout_keys: dict[str, str] = field(default_factory=dict)
     _replay: dict[str, str] = field(default_factory=dict)
+    _present: set[str] = field(default_factory=set)  # the files of this build: what dump keeps
+
+    def dump(self) -> dict[str, Any]:
+        """Return the pages of the last build as JSON data (each under its key), for ``restore`` in a later process."""
+        return {"conversions": {uri: [key, _converted_data(kept)] for uri, (key, kept) in self._conversions.items()
+                                if uri in self._present},
+                "layouts": {uri: [key, output] for uri, (key, output) in self._layouts.items()
+                            if uri in self._present or uri.startswith("\0")}}
+
+    @classmethod
+    def restore(cls, data: dict[str, Any]) -> PageReuse:
+        """Return a reuse holding the pages ``dump`` gave (nothing, when the data is not what it wrote)."""
+        reuse = cls()
+        try:
+            reuse._conversions = {str(uri): (str(key), _converted(kept))
+                                  for uri, (key, kept) in data["conversions"].items()}
+            reuse._layouts = {str(uri): (str(key), str(output)) for uri, (key, output) in data["layouts"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return cls()
+        return reuse
 
     def start(self, config: MkDocsConfig, files: Files) -> None:
         """Begin a build: what every page's conversion depends on besides its own Markdown."""
         self.converted, self.laid_out = [], []
+        self._present = {f.src_uri for f in files}
         self._keys, self._reused, self._layout_keys, self._replay = {}, {}, {}, {}
         listing = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
         self._markdown_site = _digest(config_signature(config), listing)

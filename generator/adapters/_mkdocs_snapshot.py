@@ -60,36 +60,50 @@ def snapshot_inputs(repo: Path) -> str:
                              f"release={os.environ.get(RELEASE_ENV, '').strip()}", json.dumps(present))
 
 
-def _record(repo: Path) -> Path | None:
-    """Return where ``repo``'s snapshot is kept, or None when the private cache is off or unsafe."""
-    folder = cache_root() / "mkdocs-pages"
+def _record(repo: Path, kind: str = "mkdocs-pages") -> Path | None:
+    """Return where ``repo``'s record of ``kind`` is kept, or None when the private cache is off or unsafe."""
+    folder = cache_root() / kind
     if not cache_wanted() or not private_folder(folder):
         return None
     name = hashlib.sha256(str(repo.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return folder / f"{name}.json"
 
 
-def load_snapshot(repo: Path, inputs: str) -> Snapshot | None:
-    """Return the snapshot kept for ``repo`` when it was made from ``inputs``, else None."""
-    record = _record(repo)
+def load_record(repo: Path, kind: str) -> dict[str, Any] | None:
+    """Return the JSON record of ``kind`` kept for ``repo`` (None: none, unreadable, or behind a link)."""
+    record = _record(repo, kind)
     if record is None or record.is_symlink():
         return None
     try:
         data = json.loads(record.read_text(encoding="utf-8"))
-        snapshot = Snapshot(**data["snapshot"]) if data.get("format") == FORMAT else None
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def save_record(repo: Path, kind: str, data: dict[str, Any]) -> None:
+    """Keep a JSON record of ``kind`` for ``repo`` (a cache that cannot be written is only slower)."""
+    record = _record(repo, kind)
+    if record is None:
+        return
+    with contextlib.suppress(OSError):
+        write_atomic(record, json.dumps(data, ensure_ascii=False))
+        _prune(record.parent)
+
+
+def load_snapshot(repo: Path, inputs: str) -> Snapshot | None:
+    """Return the snapshot kept for ``repo`` when it was made from ``inputs``, else None."""
+    data = load_record(repo, "mkdocs-pages")
+    try:
+        snapshot = Snapshot(**data["snapshot"]) if data is not None and data.get("format") == FORMAT else None
+    except (TypeError, KeyError):
         return None
     return snapshot if snapshot is not None and snapshot.inputs == inputs else None
 
 
 def save_snapshot(repo: Path, snapshot: Snapshot) -> None:
     """Keep ``snapshot`` for the next build of ``repo`` (a cache that cannot be written is only slower)."""
-    record = _record(repo)
-    if record is None:
-        return
-    with contextlib.suppress(OSError):
-        write_atomic(record, json.dumps({"format": FORMAT, "snapshot": asdict(snapshot)}, ensure_ascii=False))
-        _prune(record.parent)
+    save_record(repo, "mkdocs-pages", {"format": FORMAT, "snapshot": asdict(snapshot)})
 
 
 def _prune(folder: Path) -> None:

@@ -36,7 +36,7 @@ from ..site._release import site_release
 from ..site._sitepages import WIDE_PAGES, company_pages, generated_pages, site_nav
 from ..site._theme import site_script, site_stylesheet
 from ._mkdocs_reuse import PageReuse
-from ._mkdocs_snapshot import Snapshot, load_snapshot, save_snapshot, snapshot_inputs
+from ._mkdocs_snapshot import Snapshot, load_record, load_snapshot, save_record, save_snapshot, snapshot_inputs
 
 STYLESHEET = "assets/policyforge.css"
 SCRIPT = "assets/policyforge.js"
@@ -44,6 +44,7 @@ ARTICLE = '<article class="md-content__inner md-typeset">'
 # The page that opens every draft build: text on main is not approved until a release is tagged.
 DRAFT_BANNER = ('<div class="pf-draft" role="note"><strong>Draft, not approved.</strong> '
                 "The working copy on main: only a tagged release is approved text.</div>")
+PAGES_RECORD, PAGES_FORMAT = "mkdocs-page-reuse", 1  # the kept conversions and layouts (_mkdocs_reuse.py)
 LOGO = "assets/company-logo"  # + the logo's suffix: where company.yml's layout.logo is published
 
 
@@ -110,6 +111,11 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         self._snapshot: Snapshot | None = None
         self._inputs: str | None = None
         self._made: Snapshot | None = None
+        self._serving = False
+        # Set by `policyforge build`, which has refused hooks, other plugins and custom templates: each
+        # page's conversion and layout kept in the user's private cache from one build to the next.
+        self.keep_pages = False
+        self._pages_scope: str | None = None  # the engine and tools the kept conversions and layouts were made by
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds.
@@ -117,6 +123,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         MkDocs keeps one instance per process, so a `build` after a `serve` in the same process
         (a test run) leaves serve's pages and takes the snapshot of the last build again.
         """
+        self._serving = command == "serve"
         if command != "serve":
             self.reuse = None
         elif self.reuse is None:  # serve calls this once; a test harness may call it again
@@ -146,7 +153,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def _start(self) -> Snapshot:
         """Take the last build's engine pages when the inputs are the same, else load the program and begin anew."""
         self.program, self._snapshot, self._made = None, None, None
-        self._inputs = snapshot_inputs(self.repo) if self.reuse is None else None
+        self._inputs = None if self._serving else snapshot_inputs(self.repo)
         if self._inputs is not None:
             self._snapshot = load_snapshot(self.repo, self._inputs)
             if self._snapshot is not None:
@@ -159,6 +166,18 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
             noindex=bool(facts.site.noindex), policy_files=sorted(d.filename for d in program.policies.values()))
         return self._made
 
+    def _restore_pages(self) -> None:
+        """Under `policyforge build`, take the pages the last build of this repository converted and laid out."""
+        self._pages_scope = None
+        if self._serving or not self.keep_pages:
+            return
+        from ..program._buildstate import engine_fingerprint
+
+        self._pages_scope = engine_fingerprint()
+        kept = load_record(self.repo, PAGES_RECORD)
+        usable = kept is not None and kept.get("format") == PAGES_FORMAT and kept.get("scope") == self._pages_scope
+        self.reuse = PageReuse.restore(kept) if kept is not None and usable else PageReuse()
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load the program (or the last build's pages), name the site after the company and lay out the nav."""
         self.repo = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -166,6 +185,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         if self.published.problems:
             raise self._fail(PolicyforgeError(self.published.problems))
         view = self._start()
+        self._restore_pages()
         # mkdocs.yml is the company's: what it sets by hand wins and the plugin fills only what is
         # unset (an empty site_name, no nav, a `custom` primary colour), as its comments say.
         # MkDocs templates print site_name unescaped; either value is data, so escape it here.
@@ -348,6 +368,9 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         """Keep what this build handed MkDocs for the next build, if its inputs did not change while it ran."""
         if self._made is not None and self._inputs is not None and snapshot_inputs(self.repo) == self._inputs:
             save_snapshot(self.repo, self._made)
+        if self._pages_scope is not None and self.reuse is not None:
+            save_record(self.repo, PAGES_RECORD, {"format": PAGES_FORMAT, "scope": self._pages_scope,
+                                                  **self.reuse.dump()})
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when the company's facts change, not only the policies."""

@@ -64,6 +64,15 @@ def _tool_versions() -> str:
     return "; ".join(versions)
 
 
+def engine_fingerprint() -> str:
+    """Return the hash of the engine's code and assets and the versions of the tools that render."""
+    import sys
+
+    digest = hashlib.sha256(f"{sys.version}\0{_tool_versions()}\0".encode())
+    _hash_tree(digest, ENGINE)
+    return digest.hexdigest()
+
+
 def input_fingerprint(repo: Path, *options: str) -> str:
     """Return the hash of everything a build of ``repo`` reads, with the build's ``options``."""
     digest = hashlib.sha256()

@@ -7,6 +7,7 @@ instance per process, so its in-memory pages may spare renders of a build that l
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -18,13 +19,14 @@ from conftest import BIN, EPOCH_ENV, run
 pytestmark = pytest.mark.slow
 
 
-def plugin_build(repo: Path, site: Path) -> Any:
-    """Build as `mkdocs build` does (a new plugin instance each time) and return the plugin."""
+def plugin_build(repo: Path, site: Path, keep_pages: bool = False) -> Any:
+    """Build as `mkdocs build` does (or, with ``keep_pages``, as `policyforge build` does) and return the plugin."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     config = load_config(str(repo / "mkdocs.yml"), site_dir=str(site), strict=True)
     config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
+    config.plugins["policyforge"].keep_pages = keep_pages
     build(config)
     return config.plugins["policyforge"]
 
@@ -94,3 +96,28 @@ def test_a_warm_policyforge_build_after_an_edit_equals_a_cold_build_of_the_same_
     cold = Path(shutil.copytree(repo, tmp_path / "cold", symlinks=True, ignore=outputs))
     run([*build[:-1], str(cold)], env={**env, "POLICYFORGE_TEMPLATE_CACHE": "0"})
     assert differing(repo / "site", cold / "site") == []
+
+
+def test_kept_pages_convert_and_lay_out_only_the_edited_policy_and_match_a_build_from_nothing(
+        repo: Path, tmp_path: Path) -> None:
+    first = plugin_build(repo, tmp_path / "first", keep_pages=True)
+    pages = len(first.reuse.converted)
+    assert pages > 29 and len(first.reuse.laid_out) == pages + 2  # every page, the 404 page and the sitemap
+    (record,) = (tmp_path / "user-cache" / "policyforge" / "mkdocs-page-reuse").glob("*.json")
+
+    policy = next((repo / "policies").glob("POL-13-*.md"))
+    policy.write_text(policy.read_text(encoding="utf-8") + "\nThe Security Officer reviews this policy yearly.\n",
+                      encoding="utf-8")
+    edited = plugin_build(repo, tmp_path / "edited", keep_pages=True)
+    assert edited.reuse.converted == [policy.name] and edited.reuse.laid_out == [policy.name]
+    cold_build(repo, tmp_path / "cold")
+    assert differing(tmp_path / "edited", tmp_path / "cold") == []
+
+    kept = json.loads(record.read_text(encoding="utf-8"))  # made by another engine or tools: not taken
+    record.write_text(json.dumps({**kept, "scope": "another engine"}), encoding="utf-8")
+    company = repo / "company.yml"  # and a change every page shows: every page converted again
+    company.write_text(company.read_text(encoding="utf-8").replace("Acme Cloud", "Acme Clouds", 1), encoding="utf-8")
+    renamed = plugin_build(repo, tmp_path / "renamed", keep_pages=True)
+    assert len(renamed.reuse.converted) == pages
+    cold_build(repo, tmp_path / "cold-renamed")
+    assert differing(tmp_path / "renamed", tmp_path / "cold-renamed") == []
