@@ -79,7 +79,8 @@ RULES: tuple[Rule, ...] = (
     Rule("SOD004", "no role reports to a role its own holder holds", no_role_reports_to_itself),
     Rule("SOD005", "an approval or decision is by someone other than the person it approves, and two approvals come "
          "from two different people", approvals_are_by_someone_else),
-    Rule("SOD006", "a control statement names the role that does each duty, never 'an engineer the CTO designates'",
+    Rule("SOD006", "a control statement, a section a control cites and a roles section name the role that does each "
+         "duty, never 'an engineer the CTO designates'",
          duties_name_their_actor),
     Rule("SOD007", "a control that reviews work its own reviewer may do names someone else for the reviewer's part",
          reviewers_never_review_themselves),

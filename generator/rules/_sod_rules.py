@@ -302,12 +302,15 @@ _UNNAMED_ACTOR = re.compile(
 
 
 _HEADING = re.compile(r"^#+\s+(\d+(?:\.\d+)*)\.?\s.*\{#([\w-]+)\}", re.MULTILINE)
+# A policy's roles section: who holds each duty its controls rely on, so it names them as a control must.
+_ROLES = re.compile(r"^#+\s.*\{#roles\}[ \t]*$(.*?)(?=^#+\s|\Z)", re.MULTILINE | re.DOTALL)
 
 
 def _control_statements(view: RuleInput) -> Iterator[tuple[str, str | None, str, str | None]]:
-    """Yield each control statement, and each numbered policy statement of a section a control cites.
+    """Yield each control statement, each numbered policy statement of a section a control cites, and each roles line.
 
-    A control a small company merges into another still cites its own section, so the library's controls count.
+    A control a small company merges into another still cites its own section, so the library's controls count. The
+    roles section says who does the duties the controls state (auditor N-O1), so its lines count too.
     """
     cited = {(control.policy, control.section) for control in view.program.library.catalog.controls.values()}
     for control in view.controls():
@@ -315,10 +318,13 @@ def _control_statements(view: RuleInput) -> Iterator[tuple[str, str | None, str,
         if statement:
             yield control.policy, None, statement, control.id
     for source in view.sources.values():
-        anchors = dict(_HEADING.findall(view.rendered.get(source.policy_id, "")))
+        rendered = view.rendered.get(source.policy_id, "")
+        anchors = dict(_HEADING.findall(rendered))
+        roles = _ROLES.search(rendered)
+        roles_text = " ".join(roles.group(1).split()) if roles else ""
         for number, sentence in view.sentences(source.policy_id):
             section = anchors.get(number.rsplit(".", 1)[0]) if number else None
-            if (source.policy_id, section) in cited:
+            if (source.policy_id, section) in cited or (number is None and sentence and sentence in roles_text):
                 yield source.policy_id, number, sentence, None
 
 

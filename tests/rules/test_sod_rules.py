@@ -356,3 +356,44 @@ def test_who_reviews_work_two_roles_share_is_neither_of_them() -> None:
     assert neither(nimbus, "cto", deputy_role(nimbus, "cto", "security_officer")) == "the outside security adviser"
     board = facts_from_answers(resolve_answers({**MATRIX["nimbus-uk"].answers, "has_board": True}))
     assert neither(board, "cto", "ceo") == "an independent member of the board"
+
+
+@pytest.mark.parametrize("unnamed", ["directly or through an engineer the CTO designates",
+                                     "with a person the Security Officer designates for each office"])
+def test_a_roles_section_leaving_a_duty_to_someone_no_role_names_is_caught(tmp_path: Path, unnamed: str) -> None:
+    # auditor N-O1: the roles section says who does what the controls state, so a designate there is nobody too.
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY / "catalog", root / "catalog")
+    shutil.copytree(LIBRARY / "partials", root / "partials")
+    roles = ("## 3. Roles and responsibilities {#roles}\n\n- **Chief Technology Officer** configures device "
+             f"profiles, {unnamed}.\n")
+    text = mini_library_files()[POLICY].rstrip("\n") + "\n\n" + roles
+    build_file_tree(root, mini_library_files({POLICY: text}))
+    program = program_from_library(facts_from_answers(resolve_answers({})), load_library(root))
+    problems = run_rules(library_view(program), ["SOD006"])
+    assert len(problems) == 1 and "leaves a control's duty to someone no role names" in problems[0].message
+    lines = Path(problems[0].where).read_text("utf-8").splitlines()
+    assert problems[0].where.endswith(POLICY) and unnamed in lines[(problems[0].line or 0) - 1]
+    assert "name the role that does it" in problems[0].fix
+    named = text.replace(unnamed, "and stays accountable for any of that work an engineer does")
+    build_file_tree(tmp_path / "named", mini_library_files({POLICY: named}))
+    shutil.copytree(LIBRARY / "catalog", tmp_path / "named" / "catalog")
+    shutil.copytree(LIBRARY / "partials", tmp_path / "named" / "partials")
+    fixed = program_from_library(facts_from_answers(resolve_answers({})), load_library(tmp_path / "named"))
+    assert _found(fixed, "SOD006") == []
+
+
+@pytest.mark.parametrize("name", ["example", "nimbus-uk"])
+def test_every_duty_the_auditor_found_without_an_actor_names_one(name: str) -> None:
+    # auditor N-O1: the CEO has no manager, and the Security Officer never suspends their own access.
+    program = variant_program(name, load_library())
+    view = library_view(program)
+    assert "(for the Chief Executive Officer, who has none, by the outside security adviser)" in \
+        view.statements["AUT-04"]
+    assert "(the Chief Executive Officer, who has none, from the outside security adviser)" in view.statements["HRS-07"]
+    assert "approved by the hiring manager (the manager of the new role in the organisation chart)" in \
+        view.statements["HRS-04"]
+    reviewer = "Chief Technology Officer" if name == "example" else "Chief Executive Officer"
+    assert view.statements["PMG-07"].endswith(f"the Security Officer's own access is suspended and restored by the "
+                                              f"{reviewer}.")
+    assert f"one the Security Officer asked for is approved by the {reviewer}" in view.statements["VUL-07"]
