@@ -295,7 +295,8 @@ def _has_second_approval(sentence: str) -> bool:
 
 # "an engineer the CTO designates", "the CTO's designated engineer", "a designated code owner": someone no role names.
 _UNNAMED_ACTOR = re.compile(
-    r"\b(?:an?|one|the|any)\s+(?:\w+\s+)?(?:engineer|person|administrator|member of staff|employee|staff member)s?"
+    r"\b(?:[Aa]n?|[Oo]ne|[Tt]he|[Aa]ny)\s+(?:\w+\s+)?"
+    r"(?:engineer|person|administrator|member of staff|employee|staff member)s?"
     r"\s+(?:whom\s+|that\s+)?the\s+(?:[A-Z]\w*\s)+?(?:designates|nominates|appoints|chooses|picks)\b"
     r"|\b(?:the\s+)?[A-Z]\w*(?:\s[A-Z]\w*)*'s\s+(?:designate|designated|nominated|nominee)\b(?:\s+[a-z]+)?"
     r"|\b(?:a|an|the|any)\s+(?:designated|nominated)\s+\w+")

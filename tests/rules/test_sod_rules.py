@@ -359,14 +359,16 @@ def test_who_reviews_work_two_roles_share_is_neither_of_them() -> None:
 
 
 @pytest.mark.parametrize("unnamed", ["directly or through an engineer the CTO designates",
-                                     "with a person the Security Officer designates for each office"])
+                                     "with a person the Security Officer designates for each office",
+                                     "an engineer the CTO designates may run it day to day"])
 def test_a_roles_section_leaving_a_duty_to_someone_no_role_names_is_caught(tmp_path: Path, unnamed: str) -> None:
     # auditor N-O1: the roles section says who does what the controls state, so a designate there is nobody too.
     root = tmp_path / "lib"
     shutil.copytree(LIBRARY / "catalog", root / "catalog")
     shutil.copytree(LIBRARY / "partials", root / "partials")
+    unnamed = unnamed[0].upper() + unnamed[1:]  # a sentence of its own: "An engineer the CTO designates ..."
     roles = ("## 3. Roles and responsibilities {#roles}\n\n- **Chief Technology Officer** configures device "
-             f"profiles, {unnamed}.\n")
+             f"profiles. {unnamed}.\n")
     text = mini_library_files()[POLICY].rstrip("\n") + "\n\n" + roles
     build_file_tree(root, mini_library_files({POLICY: text}))
     program = program_from_library(facts_from_answers(resolve_answers({})), load_library(root))
