@@ -70,6 +70,13 @@ class ShapeFacts:
     contractors: bool
     byod_allowed: bool
     has_board: bool
+    engineers: int = 2  # engineers who write and deploy production code, the CTO included
+    outside_engineer: str = ""  # a one-engineer company's contracted reviewer and on-call backup ("" for none)
+
+    @property
+    def solo_engineer(self) -> bool:
+        """Return whether one engineer writes and deploys all code: nobody inside reviews it or shares on-call."""
+        return self.engineers == 1
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,8 @@ def shape_view(data: dict[str, Any]) -> ShapeFacts:
     """Return the ``shape`` group of validated facts as a typed view."""
     group = data["shape"]
     return ShapeFacts(group["headcount_band"], group["work_model"], bool(group["contractors"]),
-                      bool(group["byod_allowed"]), bool(group["has_board"]))
+                      bool(group["byod_allowed"]), bool(group["has_board"]), int(group["engineers"]),
+                      str(group.get("outside_engineer") or "").strip())
 
 
 def stack_view(data: dict[str, Any]) -> StackFacts:

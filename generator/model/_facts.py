@@ -363,8 +363,29 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
             "the alternate approver needs both a name and an email",
             "fill in both alternate_approver_name and alternate_approver_email, or leave both blank",
         ))
+    found += _engineering_checks(data.get("shape", {}))
     found += _fit_checks(data)
     return found
+
+
+# The most people each headcount band holds: engineers beyond it contradict the band.
+_BAND_CEILING: dict[str, int] = {"1-20": 20, "21-50": 50, "51-200": 200, "201-500": 500, "501-1000": 1000}
+
+
+def _engineering_checks(shape: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Refuse an engineering headcount the company cannot have, or one engineer with nobody to review them."""
+    engineers, band = shape.get("engineers"), shape.get("headcount_band")
+    if not isinstance(engineers, int) or isinstance(engineers, bool):
+        return []
+    ceiling = _BAND_CEILING.get(str(band))
+    if ceiling is not None and engineers > ceiling:
+        return [("engineers", f"{engineers} engineers do not fit a headcount band of {band}",
+                 f"lower engineers to at most {ceiling}, or choose the headcount_band that holds them")]
+    if engineers == 1 and shape.get("has_board") is True and not str(shape.get("outside_engineer") or "").strip():
+        return [("outside_engineer", "is blank, yet with one engineer and a board (no outside security adviser) "
+                 "nobody reviews changes or backs up on-call",
+                 "name the contracted engineer or security provider in outside_engineer")]
+    return []
 
 
 def _fit_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -163,6 +163,17 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "May staff use personal phones for company email and chat?"),
     FactSpec("has_board", ("shape", "has_board"), "bool", "Does the company have a board of directors?",
              "Without a board, oversight duties go to the Chief Executive Officer and an outside adviser."),
+    FactSpec("engineers", ("shape", "engineers"), "int",
+             "How many engineers write and deploy production code (the CTO included)?",
+             "With one engineer nobody inside the company can review a change or share on-call: the policies send "
+             "review and on-call backup to outside_engineer, or, when it is blank, to a monthly review after "
+             "deployment by the outside security adviser, with the risk accepted in the risk register.",
+             minimum=1, maximum=100000),
+    FactSpec("outside_engineer", ("shape", "outside_engineer"), "text",
+             "With one engineer: the contracted engineer or security provider who reviews changes and backs up "
+             "on-call (blank if none)",
+             "A person or firm under a written contract, e.g. 'Halden Engineering Ltd'; read only when engineers "
+             "is 1.", optional=True),
     # --- stack
     FactSpec("cloud_providers", ("stack", "cloud_providers"), "choice_list",
              "Cloud provider(s), comma-separated: aws, gcp, azure", choices=CLOUD_PROVIDERS),
@@ -181,6 +192,9 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("iac_tool", ("stack", "iac_tool"), "service", "Infrastructure-as-code tool",
              "A key from catalog/services.yaml (iac_tool), e.g. terraform, opentofu, pulumi.", catalog="iac_tool"),
     FactSpec("identity_provider", ("stack", "identity_provider"), "text", "Identity provider (SSO)"),
+    FactSpec("mail_platform", ("stack", "mail_platform"), "text",
+             "Email platform (Google Workspace, Microsoft 365 or another)",
+             "The system of record for mail filtering, external forwarding and the SPF, DKIM and DMARC settings."),
     FactSpec("mfa_method", ("stack", "mfa_method"), "choice", "Required MFA method", choices=MFA_METHODS),
     FactSpec("source_control", ("stack", "source_control"), "text", "Source control platform"),
     FactSpec("ci_cd", ("stack", "ci_cd"), "text", "CI/CD system"),

@@ -42,6 +42,15 @@ _EU_REPRESENTATIVE = (r"as its representative in the European Union \(Regulation
                       r"Articles 3\(2\) and 27\)")
 _UK_REPRESENTATIVE = r"as its representative in the United Kingdom \(UK GDPR, Articles 3\(2\) and 27\)"
 _NO_UK_REPRESENTATIVE = r"[Rr]epresentatives? in the United Kingdom|UK GDPR, Articles 3\(2\) and 27"
+# Text that needs a second engineer: a secondary on the rota, a peer reviewer, a designated security reviewer
+# (issue #13, N-E2 and N-E3). A company with one engineer reads its outside reviewer and backup instead.
+_TEAM_ENGINEERING = (r"primary and a secondary engineer|secondary on-call|the secondary on the rota|secondary paged"
+                     r"|before their first shift|reviewer other than its author|code-owner list the CTO keeps"
+                     r"|[Rr]equest review from another engineer|approved by a security reviewer"
+                     r"|second engineer's review|[Aa] second engineer reviews|reviewed by a second engineer"
+                     r"|[Ee]ngineers the CTO designates|an engineer the CTO designates on the rota"
+                     r"|primary or secondary engineer"
+                     r"|pages the Security Officer \(security events\) or the CTO")
 # Runbook roster: a deputy cell left blank after the role holder's name and email.
 _BLANK_DEPUTY = r"\| [^|\n]+@[^|\n]+ \| \| \| "
 # Phrases a machine writes: a service name carrying its own parentheses, a doubled verb, a bare plural.
@@ -83,7 +92,8 @@ MATRIX: dict[str, MatrixCompany] = {
          "eu_representative": "Ledger Rep BV, Keizersgracht 1, 1015 CN Amsterdam, Netherlands",
          "scope_availability": False, "scope_confidentiality": False, "scope_processing_integrity": False,
          "scope_privacy": False, "report_type": "type1", "identity_provider": "Google Workspace",
-         "logging_siem": "Google Security Operations", "vulnerability_scanner": "Tenable Nessus", "mdm": "Jamf Pro"},
+         "logging_siem": "Google Security Operations", "vulnerability_scanner": "Tenable Nessus", "mdm": "Jamf Pro",
+         "engineers": "1", "outside_engineer": "Halden Engineering Ltd"},
         absent=(_AWS, _AZURE, _OFFICE, r"HIPAA|business associate", r"zone-redundant",
                 r"every account and every region", r"US dollars", _COMMITTEE, _BOARD,
                 r"europe-west1", r"every 12 months during the penetration test", _BOARD_EVIDENCE,
@@ -98,7 +108,10 @@ MATRIX: dict[str, MatrixCompany] = {
                 # A Type I program prints only its own branch (auditor N-O3).
                 r"for a Type II, before the end", r"which covers an observation window",
                 # Google Cloud isolates in a project under a folder, and one region has no "region degraded" (N-O4).
-                r"in an account separate from production", r"a single region degraded"),
+                r"in an account separate from production", r"a single region degraded",
+                # One engineer: review and on-call backup go to the contracted outside engineer (N-E2, N-E3).
+                _TEAM_ENGINEERING, r"raises it with their manager", r"The commander does not do hands-on",
+                r"a second person's approval", r"The Security Officer runs a simulated phishing"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  # N-E7: each PCI DSS duty the policies state is a control with an owner, at the service
                  # provider's cadence with its source, and with evidence of its own.
@@ -132,7 +145,22 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"in a Google Cloud project separate from production, under a folder of its own with its own IAM "
                  r"policy", r"or one of the zones of its region lost",
                  r"written security report at least every year", r"security bulletin in the company chat at least "
-                 r"every 3 months"),
+                 r"every 3 months",
+                 r"has a single responder, the CTO \(Mei Lin\), on call at any hour on every day of the year; Halden "
+                 r"Engineering Ltd takes the pages during the CTO's planned leave",
+                 r"recorded in the risk register under the \[Risk [^]]*\]\([^)]*\) as accepted by the Chief Executive "
+                 r"Officer",
+                 r"escalates to Halden Engineering Ltd, the outside engineer contracted as on-call backup",
+                 r"approval in GitHub from Halden Engineering Ltd, the outside engineer the company contracts",
+                 r"Request review from Halden Engineering Ltd in GitHub",
+                 r"\| Mei Lin, the single responder on the rota in PagerDuty \|",
+                 # Two people (N-O2): each duty says how it runs with two, or who outside does it.
+                 r"the outside security adviser chooses the timing and the messages, and the Security Officer sees",
+                 r"the other of Mei Lin and Tom Reid is both communications lead and scribe",
+                 r"the minutes, agreed by both, go to the outside security adviser",
+                 r"with the approval of the Chief Executive Officer, who is paged through PagerDuty at\s+any hour",
+                 r"raises it with Tom Reid \(Chief Executive Officer\) or Mei Lin \(Security Officer\), whichever",
+                 r"Email security settings and checks\*\*[^\n]*\| Google Workspace, Jira \|"),
         notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency",
         ignore_case=True),
     "acme-us": MatrixCompany(
@@ -143,7 +171,8 @@ MATRIX: dict[str, MatrixCompany] = {
         present=(r"Amazon EKS", r"Amazon RDS", r"AWS Backup Vault Lock", r"security committee", r"board of directors",
                  _US_LAW, r"US dollars", _BOARD_EVIDENCE, r"a copy in the recovery region of every inventoried",
                  r"anonymous reporting channel run by an independent provider", r"written security report to the "
-                 r"board at least every 6 months"),
+                 r"board at least every 6 months", r"primary and a secondary engineer",
+                 r"Request review from another engineer", r"reviewer other than its author"),
         notes="the example: AWS, hybrid, 51-200, all categories, US"),
     "berlin-aws-office": MatrixCompany(
         {"company_name": "Kobalt Daten", "cloud_providers": "aws", "cloud_regions": "eu-central-1, eu-west-1",
@@ -189,11 +218,17 @@ MATRIX: dict[str, MatrixCompany] = {
         {"company_name": "Maple Ops", "cloud_providers": "aws", "cloud_regions": "ca-central-1",
          "work_model": "office", "headcount_band": "1-20", "has_board": False, "hq_country": "Canada",
          "data_residency": "Canada", "data_pii": False, "scope_privacy": False, "scope_availability": False,
-         "scope_processing_integrity": False, "customer_regions": "other"},
+         "scope_processing_integrity": False, "customer_regions": "other", "engineers": "1"},
         absent=(_GCP, _AZURE, r"HIPAA", _PCI, _PCI_DUTIES, r"GDPR", _US_LAW, r"US dollars",
                 r"Privacy and Data Protection Policy\]", _BOARD, _BOARD_EVIDENCE, _PHI_EVIDENCE, r"the only region",
-                r"at the home of the engineer", _REPRESENTATIVE),
+                r"at the home of the engineer", _REPRESENTATIVE, _TEAM_ENGINEERING, r"Halden",
+                r"requires an\s+independent approval"),
         present=(r"Canadian dollars", r"ca-west-1", r"outside security adviser", r"leadership security meeting",
+                 r"every month the outside security adviser reviews every change deployed since the last review",
+                 r"merges each change to production\s+without a second reviewer",
+                 r"escalates to the Chief Executive Officer, by phone, after 15 minutes",
+                 r"reachable by phone for critical pages during planned leave",
+                 r"goes through GitHub and GitHub Actions\. When a required check cannot pass in time",
                  r"copied automatically within 4 hours of completion to ca-west-1, the recovery region"),
         notes="AWS in Canada, office, 1-20, no board, no personal data, Security and Confidentiality"),
     "uk-azure-hybrid": MatrixCompany(

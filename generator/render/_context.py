@@ -37,6 +37,7 @@ from ._render import join_and, safe
 from ._tailoring import (
     architecture_words,
     cloud_vocabulary,
+    engineering_words,
     governance_words,
     jurisdiction_words,
     money_words,
@@ -219,6 +220,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "cloud": cloud_words(facts, catalog),
         "arch": architecture_words(facts, catalog.places),
         "gov": governance_words(facts),
+        "eng": engineering_words(facts),
         "residency": residency_words(facts, catalog.places),
         "law": jurisdiction_words(facts, catalog.places, catalog.regulations),
         "rules": catalog.regulations,

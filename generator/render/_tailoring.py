@@ -57,6 +57,33 @@ def governance_words(facts: Facts) -> dict[str, Any]:
     }
 
 
+def engineering_words(facts: Facts) -> dict[str, Any]:
+    """Return who reviews changes and backs up on-call: other engineers, or outside help for a lone engineer.
+
+    With one engineer (``shape.engineers``) there is no second reviewer and no secondary on the rota. A
+    contracted engineer or security provider (``shape.outside_engineer``) then reviews each change before
+    merge and takes the escalated pages; without one, the outside security adviser reviews the changes
+    after deployment every month, and both gaps are accepted risks in the risk register.
+    """
+    shape = facts.shape
+    outside = shape.outside_engineer if shape.solo_engineer else ""
+    return {
+        "solo": shape.solo_engineer,
+        "team": not shape.solo_engineer,
+        "count": shape.engineers,
+        # The contracted engineer or provider, "" when there is none (or when there are other engineers).
+        "outside": outside,
+        "engineer": str(facts.people.cto.name),
+        # Who reviews a change: another engineer, the contracted reviewer, or nobody before merge.
+        "reviewer": "another engineer" if not shape.solo_engineer else outside or "",
+        # Whom an unacknowledged page goes to next: the secondary on the rota, the contracted backup, or, with
+        # neither, the Chief Executive Officer, who can reach the engineer by phone but cannot respond in their place.
+        "backup": ("the secondary on-call engineer" if not shape.solo_engineer
+                   else f"{outside}, the outside engineer contracted as on-call backup" if outside
+                   else "the Chief Executive Officer, by phone"),
+    }
+
+
 def _holders(facts: Facts) -> dict[str, Any]:
     """Return how many people hold the program's roles, and the one who is not the Security Officer.
 

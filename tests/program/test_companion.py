@@ -266,7 +266,9 @@ def test_runbook_names_a_deputy_for_every_role_who_is_never_its_holder(library: 
         "Chief Executive Officer": "Mei Lin (Chief Technology Officer)",
         "Privacy Officer": "Mei Lin (Security Officer)",
         "Head of People": "Mei Lin (Chief Technology Officer)",
-        "On-call engineer": "the secondary on the rota, paged after 15 minutes without acknowledgement",
+        # One engineer (issue #13, N-E2): the contracted outside engineer backs up the single responder.
+        "On-call engineer": "Halden Engineering Ltd, the outside engineer contracted as on-call backup, paged after "
+                            "15 minutes without acknowledgement",
         "Communications lead and scribe": "the incident commander",
     }
     assert "the deputy takes the role's duty when its holder has not acknowledged a page within 15 minutes" in (

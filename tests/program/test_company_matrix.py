@@ -131,7 +131,22 @@ CONTRADICTIONS = [
     ({"customer_regions": "us, uk"},
      "uk_representative: is blank, yet the company is established outside the United Kingdom (United States)",
      "set uk_representative to the representative's name and postal address in the United Kingdom"),
+    # Issue #13, N-E2/N-E3: an engineering headcount the band cannot hold, and a lone engineer with nobody to
+    # review changes or take escalated pages.
+    ({"headcount_band": "1-20", "engineers": "25"}, "engineers: 25 engineers do not fit a headcount band of 1-20",
+     "lower engineers to at most 20, or choose the headcount_band that holds them"),
+    ({"headcount_band": "21-50", "has_board": True, "engineers": "1"},
+     "outside_engineer: is blank, yet with one engineer and a board (no outside security adviser) nobody reviews",
+     "name the contracted engineer or security provider in outside_engineer"),
 ]
+
+
+def test_the_mail_platform_defaults_from_the_identity_provider_and_cloud() -> None:
+    """EV-70's system of record is the company's mail platform, guessed from the facts it already gave."""
+    assert resolve_answers({})["mail_platform"] == "Google Workspace"
+    assert resolve_answers({"identity_provider": "Microsoft Entra ID"})["mail_platform"] == "Microsoft 365"
+    assert resolve_answers({"cloud_providers": "azure"})["mail_platform"] == "Microsoft 365"
+    assert resolve_answers({"mail_platform": "Fastmail"})["mail_platform"] == "Fastmail"
 
 
 @pytest.mark.parametrize(("overrides", "message", "fix"), CONTRADICTIONS)

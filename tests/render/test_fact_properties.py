@@ -35,7 +35,11 @@ PINNED = {**{key: value for key, value in resolve_answers().items() if "{{" in s
           # Users in the EU and the UK make the US company name both Article 27 representatives, so those
           # text facts are shown (in the privacy policy) and checked like every other.
           "customer_regions": "us, eu, uk", "eu_representative": "Acme EU Rep BV, Amsterdam",
-          "uk_representative": "Acme UK Rep Ltd, London"}
+          "uk_representative": "Acme UK Rep Ltd, London",
+          # One engineer makes the contracted outside engineer the reviewer and on-call backup, so that text fact is
+          # shown (in the change management policy) and checked like every other; with a board, a blank one is
+          # refused naming the field, as every other text fact's blank is.
+          "engineers": "1", "has_board": True, "outside_engineer": "Halden Engineering Ltd"}
 TEXT_KEYS = [spec.key for spec in FACT_SPECS if spec.kind in ("text", "person")]
 
 YAML_SPECIALS = ["no", "yes", "on", "off", "y", "n", "~", "null", "Null", "true", "False", "2024-01-01",
