@@ -40,6 +40,7 @@ from ..render._render import long_date
 from ._evidence import (
     PERIOD_MONTHS,
     SCHEDULED,
+    SPREAD,
     AuditWindow,
     audit_window,
     evidence_plan,
@@ -211,14 +212,36 @@ def first_on_day(after: dt.date, day: int) -> dt.date:
     return candidate if candidate >= after else add_months(candidate, 1)
 
 
-def nominal_dates(cadence: str, window: AuditWindow, day: int) -> list[dt.date]:
-    """Return the days a series is due in a Type II window, before moving them to working days."""
+def run_offset(activity: Activity, cadence: str, window: AuditWindow) -> int:
+    """Return how many months after the window starts a semiannual or annual series first runs.
+
+    Each activity has its own month, from its place in ``ACTIVITIES`` (the same for every company, so
+    the calendar is deterministic), within the first period of the window: a pen test, a tabletop and a
+    DR test no longer all fall in the window's first days, and each still runs inside the window.
+    """
+    if cadence not in SPREAD or not window.type2:
+        return 0
+    span = min(PERIOD_MONTHS[cadence], window.months)
+    place = ACTIVITIES.index(activity) if activity in ACTIVITIES else len(ACTIVITIES)
+    return place % span
+
+
+def nominal_dates(cadence: str, window: AuditWindow, day: int, offset: int = 0) -> list[dt.date]:
+    """Return the days a series is due in a Type II window, before moving them to working days.
+
+    ``offset`` (``run_offset``) moves the first run that many months into the window, less when the last
+    run would then fall after the window's end.
+    """
     count = occurrences(cadence, window)
     if cadence == "weekly":
         return [window.start + dt.timedelta(weeks=n) for n in range(count)]
     step = PERIOD_MONTHS[cadence]
-    first = first_on_day(window.start, day)
-    return [add_months(first, step * n) for n in range(count)]
+    for months in range(offset, -1, -1):
+        first = first_on_day(add_months(window.start, months), day)
+        dates = [add_months(first, step * n) for n in range(count)]
+        if dates[-1] <= window.end:
+            return dates
+    return dates
 
 
 def _person(program: Program, role: str) -> str:
@@ -232,35 +255,59 @@ def _roles(controls: Iterable[Control]) -> tuple[str, ...]:
     return (primary, *dict.fromkeys(c.owner for c in listed if c.owner != primary))
 
 
-def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> list[CalendarEvent]:
-    """Group scheduled controls by activity and cadence; return one event (series) per group."""
+def _groups(program: Program) -> dict[tuple[Activity, str, str], list[Control]]:
+    """Group the scheduled controls of the company by activity, cadence and lead time (one series each)."""
     carriers = program.carriers()
-    proofs = evidence_map(program)
     groups: dict[tuple[Activity, str, str], list[Control]] = {}
     for control in program.controls():
         cadence = schedule_of(control, program)
         if cadence is not None and control.id in carriers:
             lead = lead_of(control, program)
             groups.setdefault((activity_of(control), cadence, lead.name if lead else ""), []).append(control)
+    return groups
+
+
+def _days(program: Program, window: AuditWindow, activity: Activity, cadence: str,
+          lead: CommitmentValue | None) -> tuple[tuple[dt.date, ...], dt.date | None, bool]:
+    """Return the working days a series falls on, its lead deadline (if any) and whether that is a first round's."""
+    # A run with a lead time is finished by then: on the working day before, never later.
+    due, first_round = _lead_day(program, lead) if lead else (None, False)
+    deadline = working_day_before(due) if due is not None else None
+    if window.type2:
+        days = tuple(on_working_day(d, window.end) for d in nominal_dates(
+            cadence, window, activity.day, run_offset(activity, cadence, window)))
+        if deadline is not None:
+            # By the deadline, but inside the window its evidence is counted for (a window shorter
+            # than the lead time leaves only its first working day).
+            days = tuple(sorted({max(min(d, deadline), next_working_day(window.start)) for d in days}))
+    else:  # once, in the month before the as-of date, or by its lead time
+        days = (deadline if deadline is not None else
+                on_working_day(first_on_day(add_months(window.start, -1), activity.day),
+                               window.start - dt.timedelta(days=1)),)
+    return days, deadline, first_round
+
+
+def run_dates(program: Program) -> dict[str, tuple[dt.date, ...]]:
+    """Return the days each scheduled control runs in the window, as the calendar holds them."""
+    window = audit_window(program.facts)
+    out: dict[str, tuple[dt.date, ...]] = {}
+    for (activity, cadence, lead_name), controls in _groups(program).items():
+        lead = program.commitments[lead_name] if lead_name else None
+        days = _days(program, window, activity, cadence, lead)[0]
+        out.update((control.id, days) for control in controls)
+    return out
+
+
+def _series(program: Program, window: AuditWindow, evidence_ids: set[str]) -> list[CalendarEvent]:
+    """Return one event (series) per group of scheduled controls (``_groups``)."""
+    carriers = program.carriers()
+    proofs = evidence_map(program)
     domain = program.facts.company.email_domain
     events: list[CalendarEvent] = []
-    for (activity, cadence, lead_name), controls in groups.items():
-        # A run with a lead time is finished by then: on the working day before, never later.
+    for (activity, cadence, lead_name), controls in _groups(program).items():
         lead = program.commitments[lead_name] if lead_name else None
-        due, first_round = _lead_day(program, lead) if lead else (None, False)
-        deadline = working_day_before(due) if due is not None else None
-        if window.type2:
-            days = tuple(on_working_day(d, window.end) for d in nominal_dates(cadence, window, activity.day))
-            if deadline is not None:
-                # By the deadline, but inside the window its evidence is counted for (a window shorter
-                # than the lead time leaves only its first working day).
-                days = tuple(sorted({max(min(d, deadline), next_working_day(window.start)) for d in days}))
-            until: dt.date | None = window.end
-        else:  # once, in the month before the as-of date, or by its lead time
-            days = (deadline if deadline is not None else
-                    on_working_day(first_on_day(add_months(window.start, -1), activity.day),
-                                   window.start - dt.timedelta(days=1)),)
-            until = None
+        days, deadline, first_round = _days(program, window, activity, cadence, lead)
+        until = window.end if window.type2 else None
         start = days[0]
         roles = _roles(controls)
         title = f"{ADJECTIVES[cadence]} {LEAD_TITLE}" if lead else activity.title(cadence)

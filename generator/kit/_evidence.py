@@ -38,6 +38,9 @@ PERIOD_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "semiannual": 6, 
 SCHEDULED: tuple[str, ...] = ("weekly", "monthly", "quarterly", "semiannual", "annual")
 # Schedules a control runs on, most frequent first (an item is produced at its most frequent control's).
 RECURRING: tuple[str, ...] = ("daily", *SCHEDULED)
+# Series whose runs fall in a month of their own inside the window (``kit._calendar.run_offset``), not all in
+# its first days; the plan prints each such control's run month.
+SPREAD: tuple[str, ...] = ("semiannual", "annual")
 # Frequencies whose runs the sampling table counts: each control's own row, continuous settings included.
 COUNTED: tuple[str, ...] = ("continuous", *RECURRING)
 KIND_TITLES: dict[str, str] = {
@@ -62,10 +65,11 @@ FREQUENCY_NOTE = ("An item is produced as often as the controls it proves run: i
                   "that control's own frequency, and the item asks for their sum (3 × ACC-03 (monthly) + 2 × ACC-05 "
                   "(quarterly) is 5): the auditor samples each control on its own, so ten weekly records do not show "
                   "two quarterly reviews. A control merged into another is run and recorded with it, so one count "
-                  "serves both. A population holds every occurrence of its events, and a recurring or continuous "
-                  "control it also proves adds that control's count. A document counts once, as its current approved "
-                  "version, so a control that must show more than one run in the window is also proved by an item "
-                  "that counts its runs.")
+                  "serves both. A semiannual or annual control's count names the month the control calendar runs it "
+                  "in, inside the window. A population holds every occurrence of its events, and a recurring or "
+                  "continuous control it also proves adds that control's count. A document counts once, as its "
+                  "current approved version, so a control that must show more than one run in the window is also "
+                  "proved by an item that counts its runs.")
 STATUSES: tuple[str, ...] = ("Not started", "Requested", "Collected", "Accepted by auditor")
 FORMATS: tuple[str, ...] = ("md", "csv", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -231,27 +235,38 @@ class RunCount:
     frequency: str
     count: int
     duties: tuple[str, ...] = ()
+    # The days a semiannual or annual control runs in the window, as the control calendar schedules them.
+    dates: tuple[dt.date, ...] = ()
 
     def text(self) -> str:
         """Return the count as the pages print it: ``3 × ACC-03 (monthly)``, a merged duty with its host's run."""
         duties = self.duties or (self.control,)
+        when = self.frequency + self._months()
         if duties == (self.control,):
-            return f"{self.count} × {self.control} ({self.frequency})"
+            return f"{self.count} × {self.control} ({when})"
         if self.control in duties:
             others = ", ".join(d for d in duties if d != self.control)
-            return f"{self.count} × {self.control} with {others} ({self.frequency}, one run)"
-        return f"{self.count} × {', '.join(duties)} ({self.frequency}, run with {self.control})"
+            return f"{self.count} × {self.control} with {others} ({when}, one run)"
+        return f"{self.count} × {', '.join(duties)} ({when}, run with {self.control})"
+
+    def _months(self) -> str:
+        """Return ``, run in April 2027`` for a control the calendar gives a month of its own, else nothing."""
+        if self.frequency not in SPREAD or not self.dates:
+            return ""
+        return ", run in " + " and ".join(f"{day:%B %Y}" for day in self.dates)
 
 
 def run_counts(item: EvidenceItem, proved: list[Control], window: AuditWindow, sampling: SamplingTable,
-               duties: dict[str, tuple[str, ...]] | None = None) -> tuple[RunCount, ...]:
+               duties: dict[str, tuple[str, ...]] | None = None,
+               runs: dict[str, tuple[dt.date, ...]] | None = None) -> tuple[RunCount, ...]:
     """Return the dated artefacts of each control's runs an item must show in a Type II window, per control.
 
     The auditor selects per control: two quarterly user access reviews and three monthly segregation-of-duties
     reviews are five records, not the three of the more frequent one. Each recurring or continuous control
     counts at its own sampling-table row; a document counts once (``artefacts_needed``), and a population
     that proves no per-event control is the population of those runs, holding every one of them.
-    ``duties`` names, per control, the duties the item proves (its own, those merged into it: one run, one count).
+    ``duties`` names, per control, the duties the item proves (its own, those merged into it: one run, one count);
+    ``runs`` the days the control calendar gives each scheduled control (``kit._calendar.run_dates``).
     """
     if not window.type2 or item.kind == "document":
         return ()
@@ -263,7 +278,8 @@ def run_counts(item: EvidenceItem, proved: list[Control], window: AuditWindow, s
     for control in ordered:
         count = sample_count(control.frequency, window, sampling)
         if count is not None:
-            counts.append(RunCount(control.id, control.frequency, count, (duties or {}).get(control.id, ())))
+            counts.append(RunCount(control.id, control.frequency, count, (duties or {}).get(control.id, ()),
+                                   (runs or {}).get(control.id, ())))
     return tuple(counts)
 
 
@@ -426,6 +442,8 @@ def _citing_parts(program: Program, proofs: EvidenceMap, control: Control, eid: 
 
 def evidence_plan(program: Program) -> EvidencePlan:
     """Return the evidence plan of a company's program: one row per item its controls cite."""
+    from ._calendar import run_dates  # the calendar builds on the plan; its run days need no plan
+
     catalog = program.library.catalog
     window = audit_window(program.facts)
     systems = load_evidence_systems(program.library.root, set(catalog.evidence))
@@ -436,6 +454,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
     order = {cid: n for n, cid in enumerate(catalog.criteria)}
     rows: list[EvidenceRow] = []
     items = company_items(program, links)
+    runs = run_dates(program) if window.type2 else {}
     for eid in sorted(links, key=id_order):
         item = items[eid]
         proved = sorted(links[eid], key=lambda c: c.id)
@@ -447,7 +466,7 @@ def evidence_plan(program: Program) -> EvidencePlan:
         role = owner_role(proved)
         rhythm = cadence(item, [c.frequency for c in proved])
         counts = run_counts(item, proved, window, sampling,
-                            {cid: tuple(part.id for part in parts) for cid, parts in duties.items()})
+                            {cid: tuple(part.id for part in parts) for cid, parts in duties.items()}, runs)
         rows.append(EvidenceRow(
             item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
             frequency=rhythm.label, needed=artefacts_needed(item, counts, window), owner_role=role,

@@ -22,8 +22,9 @@ from policyforge.kit._calendar import (
     control_calendar,
     owner_calendar_name,
     owner_calendars,
+    run_dates,
 )
-from policyforge.kit._evidence import SCHEDULED, AuditWindow, evidence_plan, occurrences
+from policyforge.kit._evidence import SCHEDULED, AuditWindow, evidence_page, evidence_plan, occurrences
 from policyforge.model import Library, facts_from_answers, load_library, resolve_answers
 from policyforge.program import Program, program_from_library
 from policyforge.render._context import add_months
@@ -430,3 +431,31 @@ def test_an_activity_across_a_daylight_saving_change_stays_at_ten_local_time(lib
     utc_hours = {moment.astimezone(dt.UTC).hour for e in monthly
                  for moment in rrulestr(e["RRULE"].to_ical().decode(), dtstart=e.decoded("dtstart"))}
     assert utc_hours == {14, 15}  # 10:00 in New York is 15:00 UTC in winter and 14:00 in summer
+
+
+@pytest.mark.parametrize(("start", "months"), [("2027-01-01", 6), ("2027-01-31", 6), ("2026-11-20", 12),
+                                               ("2027-02-28", 3)])
+def test_each_annual_and_semiannual_control_runs_in_a_month_of_its_own_inside_the_window(
+        library: Library, start: str, months: int) -> None:
+    # A-O5: the pen test, tabletop, DR test, risk assessment and yearly training showed "1" but the calendar
+    # put every yearly run in the window's first days. Each activity now has its month, the same on every build.
+    program = program_for(library, observation_start=start, observation_months=str(months))
+    window = AuditWindow("type2", dt.date.fromisoformat(start), months)
+    runs = run_dates(program)
+    assert runs == run_dates(program_for(library, observation_start=start, observation_months=str(months)))
+    yearly = ("VUL-05", "INC-09", "BCP-07", "RSK-01", "TRN-02")
+    for cid in yearly:
+        assert runs[cid] and all(window.start <= day <= window.end for day in runs[cid]), (cid, runs[cid])
+    if months >= 6:
+        assert len({runs[cid][0].month for cid in yearly}) >= 3, runs
+    # The evidence plan prints the month the calendar gives each of them.
+    counts = {count.control: count for row in evidence_plan(program).rows for count in row.counts}
+    for cid in ("VUL-05", "BCP-07"):
+        assert counts[cid].dates == runs[cid]
+        assert f"run in {runs[cid][0]:%B %Y}" in counts[cid].text()
+
+
+def test_the_evidence_page_prints_the_pen_test_month_inside_a_six_month_window(program: Program) -> None:
+    row = next(line for line in evidence_page(program).splitlines() if "**EV-14 " in line)
+    assert "| 1 × VUL-05 (annual, run in April 2027) |" in row
+    assert [str(day) for day in run_dates(program)["VUL-05"]] == ["2027-04-22"]

@@ -127,7 +127,9 @@ def test_a_mixed_item_asks_for_the_sum_of_its_controls_counts_not_the_most_frequ
     # ten weekly tag reports stood for two quarterly inventory reconciliations. The auditor selects per control.
     rows = {row.item.id: row for row in evidence_plan(program_for(library)).rows}
     assert rows["EV-21"].needed_text == "5 = 3 × ACC-03 (monthly) + 2 × ACC-05 (quarterly)"
-    assert rows["EV-58"].needed_text == "3 = 1 × AVL-07 (semiannual) + 1 × BCP-05 (annual) + 1 × BCP-07 (annual)"
+    # The game day, the plan review and the DR test each name the month the control calendar runs them in.
+    assert rows["EV-58"].needed_text == ("3 = 1 × AVL-07 (semiannual, run in January 2027) + 1 × BCP-05 (annual, run "
+                                         "in January 2027) + 1 × BCP-07 (annual, run in January 2027)")
     assert [(c.control, c.count) for c in rows["EV-27"].counts] == [
         ("END-01", 2), ("AST-01", 10), ("AST-02", 2), ("AST-03", 2), ("LOG-09", 2), ("AST-08", 1), ("GOV-07", 1),
         ("PMG-02", 1)]

@@ -343,7 +343,7 @@ def test_a_continuous_control_proved_by_a_review_item_is_counted_at_its_own_row(
     root = _seeded(tmp_path, {"controls/POL-15.yaml": (f"{section}[EV-30]\n", f"{section}[EV-79]\n")})
     program = variant_program("acme-us", load_library(root))
     rows = {row.item.id: row for row in evidence_plan(program).rows}
-    assert rows["EV-79"].needed_text == "3 = 2 × NET-01 (continuous) + 1 × NET-07 (semiannual)"
+    assert rows["EV-79"].needed_text == "3 = 2 × NET-01 (continuous) + 1 × NET-07 (semiannual, run in June 2027)"
     assert run_rules(library_view(program), ["KIT002"]) == []
 
 
@@ -355,14 +355,15 @@ def test_an_item_counted_at_its_most_frequent_control_is_caught_for_the_other_co
     plan = evidence_plan(program)
     seeded = replace(plan, rows=tuple(
         replace(row, needed=1, counts=row.counts[:1]) if row.item.id == "EV-58" else row for row in plan.rows))
-    assert next(row for row in seeded.rows if row.item.id == "EV-58").needed_text == "1 × AVL-07 (semiannual)"
+    assert next(row for row in seeded.rows if row.item.id == "EV-58").needed_text == \
+        "1 × AVL-07 (semiannual, run in January 2027)"
     assert run_rules(library_view(program), ["KIT002"]) == []
     monkeypatch.setattr(kit_rules, "evidence_plan", lambda _program: seeded)
     problems = run_rules(library_view(program), ["KIT002"])
     assert [p.message for p in problems] == [
         "KIT002 control BCP-07 runs annually, so the sampling table asks for 1 dated artefact of its own runs in the "
         "6-month window (catalog/sampling.yaml, sizes.annual), but its evidence counts fewer runs of BCP-07: EV-58 "
-        "(periodic, 1 × AVL-07 (semiannual))"]
+        "(periodic, 1 × AVL-07 (semiannual, run in January 2027))"]
     controls = LIBRARY / "controls" / "POL-22.yaml"
     assert (problems[0].where, problems[0].line) == (str(controls), control_line(controls, "BCP-07"))
     assert all("another control's runs, however many, are not this control's" in p.fix for p in problems)
