@@ -43,6 +43,7 @@ from ._fact_views import (
 )
 from ._facts_schema import (
     DEFAULT_CLASSIFICATION,
+    DEFAULT_ENGINEERS,
     FACT_SPECS,
     GROUP_TITLES,
     OPTIONAL_CATEGORIES,
@@ -326,6 +327,22 @@ def _fill_defaults(data: dict[str, Any]) -> None:
     documents = data.get("documents", {})
     if documents.get("default_classification") == "":
         documents["default_classification"] = DEFAULT_CLASSIFICATION
+    shape = data.get("shape", {})
+    if shape.get("engineers") == "" and isinstance(shape.get("headcount_band"), str):
+        shape["engineers"] = DEFAULT_ENGINEERS.get(shape["headcount_band"], DEFAULT_ENGINEERS["1000+"])
+    stack = data.get("stack", {})
+    if stack.get("mail_platform") == "":
+        stack["mail_platform"] = default_mail_platform(stack)
+
+
+def default_mail_platform(stack: Mapping[str, Any]) -> str:
+    """Return the mail platform a company most likely uses: Microsoft 365 with Entra ID or Azure first."""
+    identity = str(stack.get("identity_provider") or "").lower()
+    clouds = stack.get("cloud_providers") or []
+    first = str(clouds[0]).lower() if isinstance(clouds, list) and clouds else ""
+    if "microsoft" in identity or "entra" in identity or first == "azure":
+        return "Microsoft 365"
+    return "Google Workspace"
 
 
 def _is_number(value: Any) -> bool:

@@ -32,6 +32,10 @@ ROLE_TITLES: dict[str, str] = {
 }
 
 CLOUD_PROVIDERS: tuple[str, ...] = ("aws", "gcp", "azure")
+# The engineering headcount assumed for each band when company.yml does not say (``cookiecutter.json`` asks
+# with the same defaults): a repository made before ``shape.engineers`` existed keeps loading and updating.
+DEFAULT_ENGINEERS: dict[str, int] = {"1-20": 4, "21-50": 10, "51-200": 40, "201-500": 100, "501-1000": 250,
+                                     "1000+": 500}
 MFA_METHODS: tuple[str, ...] = ("webauthn", "totp", "push")
 HEADCOUNT_BANDS: tuple[str, ...] = ("1-20", "21-50", "51-200", "201-500", "501-1000", "1000+")
 WORK_MODELS: tuple[str, ...] = ("hybrid", "remote", "office")
@@ -167,8 +171,9 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "How many engineers write and deploy production code (the CTO included)?",
              "With one engineer nobody inside the company can review a change or share on-call: the policies send "
              "review and on-call backup to outside_engineer, or, when it is blank, to a monthly review after "
-             "deployment by the outside security adviser, with the risk accepted in the risk register.",
-             minimum=1, maximum=100000),
+             "deployment by the outside security adviser, with the risk accepted in the risk register. "
+             "A company.yml written before this fact existed gets the usual count of its headcount band.",
+             minimum=1, maximum=100000, optional=True),
     FactSpec("outside_engineer", ("shape", "outside_engineer"), "text",
              "With one engineer: the contracted engineer or security provider who reviews changes and backs up "
              "on-call (blank if none)",
@@ -194,7 +199,8 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     FactSpec("identity_provider", ("stack", "identity_provider"), "text", "Identity provider (SSO)"),
     FactSpec("mail_platform", ("stack", "mail_platform"), "text",
              "Email platform (Google Workspace, Microsoft 365 or another)",
-             "The system of record for mail filtering, external forwarding and the SPF, DKIM and DMARC settings."),
+             "The system of record for mail filtering, external forwarding and the SPF, DKIM and DMARC settings. "
+             "Blank or absent: Microsoft 365 with Entra ID or Azure, otherwise Google Workspace.", optional=True),
     FactSpec("mfa_method", ("stack", "mfa_method"), "choice", "Required MFA method", choices=MFA_METHODS),
     FactSpec("source_control", ("stack", "source_control"), "text", "Source control platform"),
     FactSpec("ci_cd", ("stack", "ci_cd"), "text", "CI/CD system"),

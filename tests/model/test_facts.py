@@ -211,3 +211,25 @@ def test_a_catalog_named_text_fact_is_read_stripped_and_blank_when_left_empty() 
     facts = facts_from_answers(resolve_answers({"status_page": ""}))
     assert facts.named_text("stack.ticketing") == facts.stack.tool("ticketing") != ""
     assert facts.named_text("stack.status_page") == ""
+
+
+def _without_line(text: str, prefix: str) -> str:
+    kept = [line for line in text.splitlines(keepends=True) if not line.startswith(prefix)]
+    assert len(kept) == len(text.splitlines()) - 1, prefix
+    return "".join(kept)
+
+
+@pytest.mark.parametrize(("band", "engineers"), [("1-20", 4), ("51-200", 40)])
+def test_a_company_yml_written_before_the_engineering_and_mail_facts_still_loads(band: str, engineers: int) -> None:
+    # A repository scaffolded before shape.engineers and stack.mail_platform existed must keep passing check
+    # and taking updates: each missing fact gets the default the questionnaire would have offered.
+    text = dump_facts(facts_from_answers(resolve_answers({"headcount_band": band})))
+    text = _without_line(_without_line(text, "  engineers:"), "  mail_platform:")
+    facts = parse_facts_yaml(text)
+    assert facts.get("shape.engineers") == engineers
+    assert facts.get("stack.mail_platform") == "Google Workspace"
+
+
+def test_a_blank_mail_platform_follows_a_microsoft_identity_provider() -> None:
+    facts = facts_from_answers(resolve_answers({"identity_provider": "Microsoft Entra ID", "mail_platform": ""}))
+    assert facts.get("stack.mail_platform") == "Microsoft 365"
