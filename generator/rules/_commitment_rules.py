@@ -95,10 +95,16 @@ def _shadows_in(body: str, where: str, line_of: Callable[[int], int | None], ent
                     where,
                     f"'{' '.join(match.group(0).split())}' in a sentence about the {entry.title} retypes the "
                     f"commitment {entry.name} ({unit_phrase(value.value, value.unit)})",
-                    f"print it with {{{{ commit.{entry.name}.within }}}} (or .every, or {{{{ commit.{entry.name} }}}})"
-                    " so one value governs the duty",
+                    _shadow_fix(entry),
                     line_of(offset + match.start()),
                 )
+
+
+def _shadow_fix(entry: Commitment) -> str:
+    """Name the printed form that fits the commitment first: a cadence reads "every N", a deadline "within N"."""
+    first, other = ("every", "within") if entry.kind == "cadence" else ("within", "every")
+    return (f"print it with {{{{ commit.{entry.name}.{first} }}}} (or .{other}, or {{{{ commit.{entry.name} }}}})"
+            " so one value governs the duty")
 
 
 def contradicting_values(view: RuleInput) -> Iterator[Problem]:

@@ -84,6 +84,27 @@ def test_typed_number_that_shadows_a_commitment_is_caught_with_file_line_and_fix
     assert "{{ commit.incident_report_staff.within }}" in problem.fix
 
 
+@pytest.mark.parametrize(("path", "seeded", "needle", "typed", "name"), [
+    # A control statement that retypes a review cadence: the control and its frequency drift from the policy.
+    (CONTROLS, "control", "id: PMG-02", "6 months", "network_rule_review"),
+    # A policy sentence that retypes the interval of the risk assessment its control runs by.
+    (POLICY, "policy", "**2.2**", "12 months", "risk_assessment"),
+])
+def test_typed_cadence_that_shadows_a_review_commitment_is_caught_with_file_line_and_fix(
+        tmp_path: Path, path: str, seeded: str, needle: str, typed: str, name: str) -> None:
+    files = {CONTROLS: with_control("Every 6 months the CTO reviews all firewall rules and records the review.",
+                                    frequency="semiannual")} if seeded == "control" else {POLICY: with_statement(
+        "Every 12 months the Security Officer runs a formal risk assessment.")}
+    root = make_library(tmp_path, **files)
+    problems = found(program(root), "COM001")
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.where.endswith(path.split("/")[-1]) and problem.line == line_of(root / path, needle)
+    assert f"'{typed}'" in problem.message and f"commitment {name} ({typed})" in problem.message
+    # A cadence is printed with .every, so the fix names that form first.
+    assert problem.fix.startswith(f"print it with {{{{ commit.{name}.every }}}}")
+
+
 def test_sentence_that_prints_the_commitment_is_not_a_shadow(tmp_path: Path) -> None:
     root = make_library(tmp_path, **{POLICY: with_statement(
         "Anyone reports a suspected incident to the Security Officer {{ commit.incident_report_staff.within }}.")})
