@@ -182,7 +182,7 @@ MATRIX: dict[str, MatrixCompany] = {
         absent=(_GCP, _AZURE, _US_LAW, r"US dollars", r"HIPAA", r"Information Commissioner",
                 r"leadership security meeting", r"at the home of the engineer", _BLANK_DEPUTY, _REPRESENTATIVE),
         present=(r"euros", r"General Data Protection Regulation", r"supervisory authority",
-                 r"Amazon ECS on AWS Fargate", r"Amazon Aurora", r"tofu plan", r"[Vv]isitor",
+                 r"Amazon ECS on AWS Fargate", r"Amazon Aurora", r"OpenTofu plan job", r"[Vv]isitor",
                  r"4\.2 Company offices \{#premises\}", r"in locked storage in an office",
                  r"locked cabinet or room of an office", r"working away from the office",
                  r"\| Recovery point \(RPO\) \|",
