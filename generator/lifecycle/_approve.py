@@ -16,7 +16,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import HistoryEntry, PolicyDoc, parse_policy, serialize_policy
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
-from ..model._roles import ALTERNATE_ROLE, Person, approver_for, signing_role
+from ..model._roles import ALTERNATE, Person, approver_for, signing_role
 from ..program._program import Program, load_program
 from ..repo._files import write_atomic
 from ..repo._layout import COMPANY_FILE, POLICIES_DIR
@@ -46,29 +46,33 @@ def _find(repo: Path, policy: str) -> Path:
 def _check_approver(doc: PolicyDoc, facts: Facts, by: str, author: str) -> Person:
     """Return who approves a change by ``author``; refuse a self-approval and anyone else.
 
-    A change of approver is approved by the approver before it; a change the approver wrote goes
-    to the alternate approver, and nobody approves their own change.
+    A change of approver is approved by the approver before it; a change the approver wrote, or to a policy
+    the approver owns, goes to the alternate approver (or, where the alternate wrote or owns it, the next person
+    of ``stand_ins``), and nobody approves their own change or a policy they own.
     """
     role = doc.approver
     last = doc.history[-1] if doc.history else None
-    changed = bool(last and last.approver_role and last.approver_role not in (doc.approver, ALTERNATE_ROLE))
+    changed = bool(last and last.approver_role and last.approver_role not in (doc.approver, ALTERNATE))
     if changed and last and last.approver_role:
         role = last.approver_role
-    expected = approver_for(facts, role, author)
+    expected = approver_for(facts, role, author, doc.owner)
     given = by.strip().lower()
+    owner = facts.people.role(doc.owner)
+    nobody = (f"name someone who neither wrote the change nor owns {doc.id} as people.alternate_approver in "
+              f"{COMPANY_FILE}, or have its owner, {owner.name}, write the change (--author \"{owner.name}\")")
     if given == author.strip().lower() or (expected is None and given in _names(facts, role)):
-        fix = (f"ask {expected.name} to approve it (--by \"{expected.name}\")" if expected else
-               f"name someone else as people.alternate_approver in {COMPANY_FILE}")
+        fix = f"ask {expected.name} to approve it (--by \"{expected.name}\")" if expected else nobody
         raise PolicyforgeError([Problem(doc.path, f"{by!r} wrote this change of {doc.id} and cannot also approve it "
                                         "(nobody approves their own policy)", fix)])
     if expected is None:
         raise PolicyforgeError([Problem(
-            doc.path, f"{doc.id}'s approver wrote this change and {COMPANY_FILE} names no other approver",
-            f"name someone else as people.alternate_approver in {COMPANY_FILE}")])
+            doc.path, f"{author!r} wrote this change of {doc.id}, which {owner.name} owns, and {COMPANY_FILE} names "
+            "nobody else who could approve it", nobody)])
     if given not in (expected.name.lower(), expected.email.lower()):
         usual = facts.people.role(role).name
         if expected.name != usual:
-            reason = f"{doc.id} is approved by the alternate approver, {expected.name}"
+            reason = (f"{doc.id} is approved instead by {expected.name}, who neither wrote this change nor owns "
+                      "the policy")
         elif changed:
             reason = (f"its approver changes from the {ROLE_TITLES[role]} to the {ROLE_TITLES[doc.approver]}, which "
                       f"the current approver, {expected.name}, approves")

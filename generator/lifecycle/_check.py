@@ -17,7 +17,7 @@ from .._errors import PolicyforgeError, Problem
 from ..model._documents import PolicyDoc, is_policy_source, parse_or_report, parse_policy
 from ..model._facts import load_facts
 from ..model._library import Library, anchors_in, load_library
-from ..model._roles import ALTERNATE_ROLE
+from ..model._roles import ALTERNATE
 from ..program._program import Program, build_date, in_scope_templates
 from ..render._markdown import markdown_to_html
 from ..render._sanitize import removed_by_sanitizer
@@ -212,7 +212,7 @@ def approval_problems(program: Program, doc: PolicyDoc, text: str) -> list[Probl
             doc.path, f"what readers see differs from what version {last.version} approved (the policy, its "
             "metadata, company.yml or the library changed)", fix, _key_line(text, "version")))
     # An entry signed by the alternate records that capacity, not a different approver role.
-    if last.approver_role and last.approver_role not in (doc.approver, ALTERNATE_ROLE):
+    if last.approver_role and last.approver_role not in (doc.approver, ALTERNATE):
         found.append(Problem(doc.path, f"approver changed from {last.approver_role} to {doc.approver} since the last "
                              "approval", f"the current approver approves the change: {fix}",
                              _key_line(text, "approver")))

@@ -380,6 +380,15 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
             "the alternate approver needs both a name and an email",
             "fill in both alternate_approver_name and alternate_approver_email, or leave both blank",
         ))
+    approver = data.get("people", {}).get("approver") or {}
+    if email and email.lower() == str(approver.get("email") or "").strip().lower():
+        found.append((
+            "alternate_approver_email",
+            f"the alternate approver, {name or email}, is the policy approver, so a policy the approver wrote or "
+            "owns would have nobody else to approve it",
+            "name someone other than the policy approver as alternate_approver_name and alternate_approver_email, "
+            "or leave both blank",
+        ))
     found += _engineering_checks(data.get("shape", {}))
     found += _fit_checks(data)
     return found

@@ -31,6 +31,11 @@ def _key(facts: Facts, role: str) -> str:
     return (person.email or person.name).strip().lower()
 
 
+def _person_key(who: Person) -> str:
+    """Return how two people are told apart: their email, else their name (as ``_key`` does for a role)."""
+    return (who.email or who.name).strip().lower()
+
+
 def same_person(facts: Facts, role_a: str, role_b: str) -> bool:
     """Return whether two roles are held by the same person (compared by email)."""
     key_a, key_b = _key(facts, role_a), _key(facts, role_b)
@@ -92,7 +97,7 @@ def independent_reviewer(facts: Facts, role: str) -> Person | None:
     """
     holder = _key(facts, role)
     candidates = [person(facts, "cto"), alternate(facts), person(facts, "ceo")]
-    return next((p for p in candidates if p is not None and (p.email or p.name).strip().lower() != holder), None)
+    return next((p for p in candidates if p is not None and _person_key(p) != holder), None)
 
 
 def reports_to(facts: Facts, role: str, line: str = "ceo") -> str:
@@ -145,33 +150,63 @@ def neither(facts: Facts, *roles: str) -> str:
 def deputy_role(facts: Facts, role: str, first: str = "security_officer") -> str:
     """Return the role key of whoever ``deputy`` names, so a template can route a check past them too."""
     who = deputy(facts, role, first)
-    key = (who.email or who.name).strip().lower() if who else ""
+    key = _person_key(who) if who else ""
     return next((office for office in (*OFFICES, ALTERNATE) if key and _key(facts, office) == key), role)
 
 
-ALTERNATE_ROLE = "alternate_approver"
+def stand_ins(facts: Facts, approver_role: str) -> list[Person]:
+    """Return who approves a policy instead of its approver, in order, each a different person and never the approver.
+
+    The alternate approver (``alternate``) first, then the holders of the other offices (Chief Executive Officer,
+    Chief Technology Officer, Security Officer, Privacy Officer, Head of People). ``approver_for`` takes the first
+    who neither wrote the change nor owns the policy, so the alternate never approves a policy they own.
+    """
+    usual = _key(facts, approver_role)
+    seen = {usual}
+    found: list[Person] = []
+    first = alternate(facts)
+    for who in (first, *(person(facts, office) for office in OFFICES)):
+        if who is not None and _person_key(who) and _person_key(who) not in seen:
+            seen.add(_person_key(who))
+            found.append(who)
+    return found
 
 
 def signing_role(facts: Facts, approver_role: str, approver_name: str) -> str:
-    """Return the capacity in which ``approver_name`` approved: the policy's approver role, or the alternate's."""
+    """Return the capacity in which ``approver_name`` approved: the policy's approver role, or the alternate's.
+
+    Anyone who stands in for the approver (``stand_ins``) signs as alternate approver, so the next approval does
+    not read their office as a change of the policy's approver.
+    """
     given = approver_name.strip().lower()
     if given == person(facts, approver_role).name.strip().lower():
         return approver_role
-    instead = alternate(facts)
-    return ALTERNATE_ROLE if instead is not None and given == instead.name.strip().lower() else approver_role
+    instead = {who.name.strip().lower() for who in stand_ins(facts, approver_role)}
+    return ALTERNATE if given in instead else approver_role
 
 
-def approver_for(facts: Facts, approver_role: str, author: str) -> Person | None:
-    """Return who approves a change written by ``author`` (a name or email), or None when nobody can.
+def approver_for(facts: Facts, approver_role: str, author: str, owner: str | None = None) -> Person | None:
+    """Return who approves a change written by ``author`` (a name or email) to a policy ``owner`` holds, or None.
 
-    The policy's approver, unless that is the author: then the alternate approver, unless that is the
-    author too (or there is none).
+    The policy's approver, unless they wrote the change or own the policy; then the first of ``stand_ins`` who did
+    neither (POL-02 4.2.2: nobody approves their own pull request or a policy they own). None when nobody is left.
     """
-    wrote = author.strip().lower()
-    usual = person(facts, approver_role)
-    if wrote not in (usual.name.lower(), usual.email.lower()):
-        return usual
-    instead = alternate(facts)
-    if instead is None or wrote in (instead.name.lower(), instead.email.lower()):
-        return None
-    return instead
+    excluded = {author.strip().lower()}
+    if owner is not None:
+        held = facts.people.role(owner)
+        excluded |= {held.name.strip().lower(), held.email.strip().lower()}
+    excluded.discard("")
+    for who in (person(facts, approver_role), *stand_ins(facts, approver_role)):
+        if who.name.strip().lower() not in excluded and who.email.strip().lower() not in excluded:
+            return who
+    return None
+
+
+def approval_route(facts: Facts, approver_role: str) -> tuple[Person | None, Person | None]:
+    """Return (the alternate approver, who approves instead where the alternate owns the policy) for POL-02 4.2.2.
+
+    The second is None when nobody else holds an office: then a change the approver would write to a policy the
+    alternate owns is written by its owner instead, as nobody else could approve it.
+    """
+    order = stand_ins(facts, approver_role)
+    return (order[0] if order else None, order[1] if len(order) > 1 else None)

@@ -261,11 +261,10 @@ class Program:
 
     def approver_cell(self, doc: PolicyDoc) -> str:
         """Return who approves a policy: the alternate approver when its approver owns it, as POL-02 4.2.2 says."""
-        who = approver_for(self.facts, doc.approver, self.facts.people.role(doc.owner).name)
-        if who is None or not same_person(self.facts, doc.approver, doc.owner):
-            name = _cell(self.facts.people.role(doc.approver).name)
-            return f"{signer_title(self.facts, doc.approver)} ({name})"
+        who = approver_for(self.facts, doc.approver, self.facts.people.role(doc.owner).name, doc.owner)
         usual = _cell(self.facts.people.role(doc.approver).name)
+        if who is None or not same_person(self.facts, doc.approver, doc.owner):
+            return f"{signer_title(self.facts, doc.approver)} ({usual})"
         return (f"{_cell(who.title)} ({_cell(who.name)}), alternate approver, "
                 f"as the usual approver ({usual}) owns this policy")
 
@@ -390,7 +389,7 @@ class Program:
         ]
         for doc in self.ordered_policies():
             # The approver, or the alternate approver when the approver owns (writes) the policy.
-            approver = approver_for(self.facts, doc.approver, self.facts.people.role(doc.owner).name)
+            approver = approver_for(self.facts, doc.approver, self.facts.people.role(doc.owner).name, doc.owner)
             email = approver.email if approver else self.facts.people.role(doc.approver).email
             lines.append(f"# {doc.id}: owner {self.facts.people.role(doc.owner).email}")
             lines.append(f"/{POLICIES_DIR}/{doc.filename} {email}")
@@ -601,7 +600,7 @@ def company_policy_from_template(template: PolicyDoc, library: Library, facts: F
     criteria = facts.scope.derive_criteria(controls, library.catalog)
     effective: dt.date = facts.audit.effective_date
     author = facts.people.role(template.owner).name
-    approver = approver_for(facts, template.approver, author)
+    approver = approver_for(facts, template.approver, author, template.owner)
     # With nobody but the author to approve, the record says so plainly and the segregation rule reports it.
     first = HistoryEntry("1.0", effective, author,
                          approver.name if approver else facts.people.role(template.approver).name,

@@ -20,7 +20,7 @@ from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._questionnaire import AUDIT_FIRM_PLACEHOLDER
 from ..model._roles import (
     Person,
-    alternate,
+    approval_route,
     approver_for,
     deputy,
     deputy_role,
@@ -131,7 +131,7 @@ def _phrase(who: Person | None) -> str:
 def _approved_by(facts: Facts, owner: str, approver: str) -> str:
     """Return who approves a policy in words: its approver, or the alternate approver when the approver owns it."""
     usual = person(facts, approver)
-    who = approver_for(facts, approver, facts.people.role(owner).name) or usual
+    who = approver_for(facts, approver, facts.people.role(owner).name, owner) or usual
     return f"the {usual.title}" if who == usual else f"the alternate approver ({who.name}, {who.title})"
 
 
@@ -151,9 +151,12 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     }
     people["security_contact"] = facts.people.security_contact
     # The effective alternate approver (company.yml's, else the CEO or CTO), as approve enforces it.
-    instead = alternate(facts)
+    # and who approves instead where the alternate wrote or owns the policy (blank when nobody else holds an office).
+    instead, then = approval_route(facts, "approver")
     people["alternate_approver"] = ({"title": instead.title, "name": instead.name, "email": instead.email}
                                     if instead else {"title": "", "name": "", "email": ""})
+    people["alternate_approver"]["then"] = ({"title": then.title, "name": then.name} if then
+                                            else {"title": "", "name": ""})
     # Who checks the Security Officer's own access lines: the CTO, else the alternate approver, else the CEO.
     reviewer = independent_reviewer(facts, "security_officer")
     people["security_officer_reviewer"] = (

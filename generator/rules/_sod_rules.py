@@ -39,7 +39,7 @@ def approval_routing_names_alternate(view: RuleInput) -> Iterator[Problem]:
     facts = view.program.facts
     for doc in view.program.ordered_policies():
         author = facts.people.role(doc.owner).name
-        if approver_for(facts, doc.approver, author) is not None:
+        if approver_for(facts, doc.approver, author, doc.owner) is not None:
             continue
         source = view.sources.get(doc.id)
         yield Problem(source.where if source else doc.path,

@@ -225,8 +225,11 @@ def test_without_an_alternate_the_cto_approves_what_the_ceo_approver_owns(tmp_pa
 
 def test_owner_who_is_also_the_approver_without_an_alternate_is_caught(tmp_path: Path) -> None:
     root = make_library(tmp_path)
+    # Every office is Dana's, so no one of them can stand in for her (``stand_ins``).
     prog = program(root, security_officer_name="Dana Whitfield", security_officer_email="dana.whitfield@acme.example",
                    cto_name="Dana Whitfield", cto_email="dana.whitfield@acme.example",
+                   privacy_officer_name="Dana Whitfield", privacy_officer_email="dana.whitfield@acme.example",
+                   head_of_people_name="Dana Whitfield", head_of_people_email="dana.whitfield@acme.example",
                    alternate_approver_name="", alternate_approver_email="")
     routing = found(prog, "SOD002")
     assert routing and routing[0].where.endswith("POL-02-policy-management.md")
@@ -320,7 +323,7 @@ def test_approve_refuses_a_self_approval_and_routes_to_the_alternate(
     # POL-02 is owned by the Security Officer (Priya) and approved by the CEO, now also Priya.
     with pytest.raises(PolicyforgeError, match="cannot also approve it"):
         approve(repo, ["POL-02"], by="Priya Natarajan", summary="Tighter wording", on=AFTER_ADOPTION)
-    with pytest.raises(PolicyforgeError, match="alternate approver, Rahul Mehta"):
+    with pytest.raises(PolicyforgeError, match="approved instead by Rahul Mehta, who neither wrote"):
         approve(repo, ["POL-02"], by="Somebody Else", summary="Tighter wording", on=AFTER_ADOPTION)
     [doc] = approve(repo, ["POL-02"], by="Rahul Mehta", summary="Tighter wording", on=AFTER_ADOPTION)
     assert (doc.history[-1].author, doc.history[-1].approver) == ("Priya Natarajan", "Rahul Mehta")
