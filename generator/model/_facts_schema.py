@@ -184,7 +184,9 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "Cloud provider(s), comma-separated: aws, gcp, azure", choices=CLOUD_PROVIDERS),
     FactSpec("cloud_regions", ("stack", "cloud_regions"), "text_list",
              "Production regions, comma-separated (primary first)",
-             "At least two regions give the geographic redundancy the DR policy relies on."),
+             "A second region inside the data residency area gives the geographic redundancy the DR policy "
+             "relies on; where the provider has only one region there, list that one, and the policies record the "
+             "loss of the region as an accepted risk."),
     FactSpec("compute", ("stack", "compute"), "service", "Where production workloads run",
              "A key from catalog/services.yaml (compute), e.g. eks, ecs, gke, cloud-run, aks.", catalog="compute"),
     FactSpec("database", ("stack", "database"), "service", "Primary production database",

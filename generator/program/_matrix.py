@@ -51,6 +51,14 @@ _TEAM_ENGINEERING = (r"primary and a secondary engineer|secondary on-call|the se
                      r"|[Ee]ngineers the CTO designates|an engineer the CTO designates on the rota"
                      r"|primary or secondary engineer"
                      r"|pages the Security Officer \(security events\) or the CTO")
+# Text that hands a duty to engineers a company with one engineer does not have: a designated or lead engineer,
+# engineers the CTO names or supplies, an engineering team, recovery leads to assign (issue #13 re-read). A company
+# with one engineer names the CTO, or routes the check to its outside engineer or adviser.
+_DESIGNATED_ENGINEER = (r"designated engineer|engineers? the (CTO|Chief Technology Officer) (designates|names)"
+                        r"|CTO's designate|the lead engineer|supplies engineers|names an engineer|assigns an engineer"
+                        r"|the CTO's team|assigns recovery leads|on-call engineers|teams that run each system"
+                        r"|tools engineers use|until the CTO names engineers|designate an engineer"
+                        r"|a second engineer named there|engineers listed by name")
 # Runbook roster: a deputy cell left blank after the role holder's name and email.
 _BLANK_DEPUTY = r"\| [^|\n]+@[^|\n]+ \| \| \| "
 # Phrases a machine writes: a service name carrying its own parentheses, a doubled verb, a bare plural.
@@ -111,7 +119,25 @@ MATRIX: dict[str, MatrixCompany] = {
                 r"in an account separate from production", r"a single region degraded",
                 # One engineer: review and on-call backup go to the contracted outside engineer (N-E2, N-E3).
                 _TEAM_ENGINEERING, r"raises it with their manager", r"The commander does not do hands-on",
-                r"a second person's approval", r"The Security Officer runs a simulated phishing"),
+                r"a second person's approval", r"The Security Officer runs a simulated phishing",
+                # One engineer names who does each task, and her own work goes to someone else (issue #13 re-read):
+                # the unexplained alert, the threat model, a data extract, the restore test and the new data store.
+                _DESIGNATED_ENGINEER, r"cannot explain [^.]* is escalated to the Security Officer",
+                r"The Security Officer reviews and signs off the threat model",
+                r"threat model signed off by the Security\s+Officer",
+                r"the Security Officer approves it before the extract",
+                r"approved by the Security Officer in Jira before it is made",
+                r"The CTO reviews the ticket and signs off", r"backup operator confirms the first successful",
+                # One region and no copy; a locked backup cannot be deleted at all, so no approval can allow it.
+                r"backup and copy", r"may delete a backup\s+before its expiry without",
+                # Two people: no team, and the manager of the one is the Head of People who decides with them.
+                r"decides, with the person's manager", r"agrees the handling with the person's manager",
+                r"by team\b", r"team's outstanding list", r"processes of every team",
+                r"or team\.", r"Managers (named|and all)", r"summary, without names", r"meets with their manager",
+                r"contacts security@nimbus\.example and their manager", r"reports to their manager",
+                r"keep their team's questions",
+                # POL-21 scope: one name is not listed twice, and no comma is left before "and".
+                r"or customer data or of Nimbus Ledger", r"employees,\s+and vendors"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
                  # N-E7: each PCI DSS duty the policies state is a control with an owner, at the service
                  # provider's cadence with its source, and with evidence of its own.
@@ -144,8 +170,8 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"cannot promise that a report stays anonymous inside the company", r"What protects the reporter",
                  r"in a Google Cloud project separate from production, under a folder of its own with its own IAM "
                  r"policy", r"or one of the zones of its region lost",
-                 r"written security report at least every year", r"security bulletin in the company chat at least "
-                 r"every 3 months",
+                 r"written security report at least every year", r"the other person in the program, at least "
+                 r"every 3 months, covering recent threats",
                  r"has a single responder, the CTO \(Mei Lin\), on call at any hour on every day of the year; Halden "
                  r"Engineering Ltd takes the pages during the CTO's planned leave",
                  r"recorded in the risk register under the \[Risk [^]]*\]\([^)]*\) as accepted by the Chief Executive "
@@ -160,19 +186,40 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"the minutes, agreed by both, go to the outside security adviser",
                  r"with the approval of the Chief Executive Officer, who is paged through PagerDuty at\s+any hour",
                  r"raises it with Tom Reid \(Chief Executive Officer\) or Mei Lin \(Security Officer\), whichever",
-                 r"Email security settings and checks\*\*[^\n]*\| Google Workspace, Jira \|"),
+                 r"Email security settings and checks\*\*[^\n]*\| Google Workspace, Jira \|",
+                 # One engineer (issue #13 re-read): who does each task, and who checks the CTO's own work.
+                 r"the CTO sends a remote lock and wipe", r"the CTO exports each system of record",
+                 r"is escalated to Halden Engineering Ltd, the outside engineer contracted as on-call backup, who "
+                 r"examines it apart from the CTO",
+                 r"Halden Engineering Ltd, the outside engineer the company contracts to review changes, reviews and "
+                 r"signs off the threat model", r"threat model signed off by Halden Engineering Ltd",
+                 r"the Chief Executive Officer approves it before the extract is made",
+                 r"approved by the Chief Executive Officer \(not the Security Officer, who is the CTO asking for it\)",
+                 r"Halden Engineering Ltd, since the CTO ran the test, reviews the ticket and signs off",
+                 r"Halden Engineering Ltd approves the change before it is merged",
+                 r"Backup and DR Service \| Chief Technology Officer \(Mei Lin\) \|",
+                 r"\| PagerDuty \| the Chief Technology Officer, the single on-call responder, and Halden Engineering",
+                 r"The lock of 4\.3\.2 lets nobody delete a backup before its expiry",
+                 r"investigates and\s+recovers as Nimbus Ledger's only engineer",
+                 r"is decided by the Chief Executive Officer, and for a conflict involving",
+                 r"posts a security bulletin in the company chat for Tom Reid"),
         notes="GCP, remote, 1-20, no board, Security only, Type I, card and personal data, UK HQ and residency",
         ignore_case=True),
     "acme-us": MatrixCompany(
         {"headcount_band": "51-200"},
         absent=(_GCP, r"HIPAA", _PCI, _PCI_DUTIES, r"zone-redundant storage \(ZRS\)", r"Information Commissioner",
                 _MACHINE_GRAMMAR,
-                _REPRESENTATIVE, r"cannot promise that a report stays anonymous"),
+                _REPRESENTATIVE, r"cannot promise that a report stays anonymous",
+                r"may delete a backup\s+before its expiry without"),
         present=(r"Amazon EKS", r"Amazon RDS", r"AWS Backup Vault Lock", r"security committee", r"board of directors",
                  _US_LAW, r"US dollars", _BOARD_EVIDENCE, r"a copy in the recovery region of every inventoried",
                  r"anonymous reporting channel run by an independent provider", r"written security report to the "
                  r"board at least every 6 months", r"primary and a secondary engineer",
-                 r"Request review from another engineer", r"reviewer other than its author"),
+                 r"Request review from another engineer", r"reviewer other than its author",
+                 # A company with engineers keeps handing tasks to them (issue #13 re-read kept the team text).
+                 r"the lead engineer writes a short threat model", r"supplies engineers to\s+investigate",
+                 r"the CTO's designated engineer exports", r"The Security Officer reviews and signs off the threat",
+                 r"The lock of 4\.3\.2 lets nobody delete a backup before its expiry"),
         notes="the example: AWS, hybrid, 51-200, all categories, US"),
     "berlin-aws-office": MatrixCompany(
         {"company_name": "Kobalt Daten", "cloud_providers": "aws", "cloud_regions": "eu-central-1, eu-west-1",
@@ -221,7 +268,7 @@ MATRIX: dict[str, MatrixCompany] = {
          "scope_processing_integrity": False, "customer_regions": "other", "engineers": "1"},
         absent=(_GCP, _AZURE, r"HIPAA", _PCI, _PCI_DUTIES, r"GDPR", _US_LAW, r"US dollars",
                 r"Privacy and Data Protection Policy\]", _BOARD, _BOARD_EVIDENCE, _PHI_EVIDENCE, r"the only region",
-                r"at the home of the engineer", _REPRESENTATIVE, _TEAM_ENGINEERING, r"Halden",
+                r"at the home of the engineer", _REPRESENTATIVE, _TEAM_ENGINEERING, _DESIGNATED_ENGINEER, r"Halden",
                 r"requires an\s+independent approval"),
         present=(r"Canadian dollars", r"ca-west-1", r"outside security adviser", r"leadership security meeting",
                  r"every month the outside security adviser reviews every change deployed since the last review",
@@ -229,7 +276,11 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"escalates to the Chief Executive Officer, by phone, after 15 minutes",
                  r"reachable by phone for critical pages during planned leave",
                  r"goes through GitHub and GitHub Actions\. When a required check cannot pass in time",
-                 r"copied automatically within 4 hours of completion to ca-west-1, the recovery region"),
+                 r"copied automatically within 4 hours of completion to ca-west-1, the recovery region",
+                 # One engineer and no outside engineer: the adviser checks the CTO's restore tests.
+                 r"The outside security adviser, since the CTO ran the test, reviews the ticket",
+                 r"Priya Natarajan\s+\(Security Officer\) is trained, with the CTO, to execute every Tier 1 runbook",
+                 r"the Security Officer \(Priya Natarajan\) as the deputy"),
         notes="AWS in Canada, office, 1-20, no board, no personal data, Security and Confidentiality"),
     "uk-azure-hybrid": MatrixCompany(
         {"company_name": "Thames Analytics", "cloud_providers": "azure", "cloud_regions": "uksouth, ukwest",

@@ -165,6 +165,17 @@ def test_a_gcp_company_gets_gcp_services_by_default_never_aws_ones() -> None:
         "gke", "cloud-sql", "gcs", "gcp-secret-manager"]
 
 
+def test_company_yml_does_not_ask_a_company_with_one_region_in_its_residency_area_for_a_second() -> None:
+    # issue #13 re-read: the comment above cloud_regions said two regions were needed, which Nimbus Ledger (UK
+    # residency, one Google Cloud region in the UK) cannot have; it now says what to list in either case.
+    from policyforge.model._facts import dump_facts
+
+    lines = dump_facts(facts_from_answers(resolve_answers(MATRIX["nimbus-uk"].answers))).splitlines()
+    comment = lines[next(n for n, line in enumerate(lines) if line.strip().startswith("cloud_regions:")) - 1]
+    assert "At least two regions" not in comment
+    assert "where the provider has only one region there, list that one" in comment
+
+
 def test_check_refuses_a_company_yml_whose_region_leaves_the_residency_area_naming_the_line() -> None:
     from policyforge.model._facts import dump_facts, parse_facts_yaml
 

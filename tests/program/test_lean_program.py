@@ -149,25 +149,29 @@ def test_the_business_impact_analysis_lists_each_system_once_and_leaves_a_saas_r
     assert [row for row in rows if "Google Workspace" in row] == [
         "| Google Workspace (also company email and chat) | 1 | 8 hours | the vendor's commitment (vendor inventory "
         "NIMB-DOC-06, section 2) "
-        "| the vendor's hosted service | |"]
+        "| the vendor's hosted service | Chief Technology Officer (Mei Lin) |"]
     assert not any("Company email and chat" in row for row in rows)
-    # The backup service is Google Cloud's own, configured by the company: its RPO is the company's.
-    assert "| Backup and DR Service | 1 | 8 hours | 1 hour | Google Cloud | |" in rows
+    # The backup service is Google Cloud's own, configured by the company: its RPO is the company's. The CTO,
+    # the only engineer, leads every recovery, so no recovery lead cell is left blank (issue #13 re-read).
+    assert "| Backup and DR Service | 1 | 8 hours | 1 hour | Google Cloud | Chief Technology Officer (Mei Lin) |" \
+        in rows
     okta_company = _bia_systems(library, "acme-us")
     assert "| Company email and chat | 3 | 5 business days | the vendor's commitment (vendor inventory ACME-DOC-06, " \
            "section 2) " \
-           "| the vendor's hosted service | |" in okta_company
+           "| the vendor's hosted service | |" in okta_company  # engineers: the company names each recovery lead
 
 
 def test_a_two_person_company_names_who_holds_the_backup_key_and_incident_roles(library: Library) -> None:
     two = variant_program("nimbus-uk", library)
     pages = company_texts(two)
     backup = pages["POL-23-backup-recovery.md"]
-    assert "- **Backup operator**: the Chief Technology Officer (Mei Lin) until they\n  designate an engineer in " \
-           "writing, with the Chief Executive Officer (Tom Reid) as the deputy" in backup
+    # One engineer: nobody to designate, so the CTO is named as the backup operator and key administrator.
+    assert "- **Backup operator**: the Chief Technology Officer (Mei Lin), Nimbus Ledger's only engineer, with the " \
+           "Chief Executive Officer (Tom Reid) as the deputy" in " ".join(backup.split())
     assert "named deputy" not in backup
     encryption = pages["POL-12-encryption.md"]
-    assert "Key administrators** are the Chief Technology Officer (Mei Lin) alone until" in encryption
+    assert "Key administrators** are the Chief Technology Officer (Mei Lin) alone, Nimbus Ledger's only engineer, " \
+           "who manages key policies" in encryption
     assert "| Communications lead and scribe | whichever of Mei Lin and Tom Reid is not the incident commander |" in \
         pages["companion/incident-response-runbook.md"]
     five = company_texts(variant_program("acme-us", library))

@@ -54,8 +54,9 @@ def test_the_two_person_company_reports_to_its_adviser_yearly_and_sends_a_quarte
     assert "a written security report at least every year:" in _paragraph(nimbus, "POL-01", "4.4.2")
     assert _statement(nimbus, "TRN-06").startswith("The Security Officer publishes a security bulletin at least "
                                                    "every 3 months, recalling")
-    assert "publishes a security bulletin in the company chat at least every 3 months," in \
-        _paragraph(nimbus, "POL-06", "4.7.1")
+    # Two people: the bulletin is addressed to the one other person, not to a staff (issue #13 re-read).
+    assert "posts a security bulletin in the company chat for Tom Reid (Chief Executive Officer), the other person " \
+           "in the program, at least every 3 months," in _paragraph(nimbus, "POL-06", "4.7.1")
 
 
 def test_the_example_company_of_51_to_200_keeps_its_cadences(acme: Program) -> None:
@@ -112,8 +113,8 @@ SEEDS = [
      "tested by the Head of People every 6 months.{% else %}", "CTL001",
      "control COC-04: the statement says semiannual but the frequency is annual"),
     ("policies/POL-06-security-awareness-training.md",
-     "in the company chat at least {{ commit.security_bulletin.every }}",
-     "in the company chat at least once a month", "COM001", "'a month' in a sentence about the interval between "
+     "{% endif %} at least {{ commit.security_bulletin.every }}, covering",
+     "{% endif %} at least once a month, covering", "COM001", "'a month' in a sentence about the interval between "
      "security bulletins"),
     ("policies/POL-01-information-security.md", "sends the adviser a written security report at least "
      "{{ commit.board_report.every }}", "sends the adviser a written security report at least every 6 months",
