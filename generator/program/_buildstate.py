@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -30,15 +31,26 @@ TOOLS = ("weasyprint", "pikepdf", "pydyf", "mkdocs", "mkdocs-material", "markdow
 ENGINE = Path(__file__).resolve().parents[1]
 
 
-def _files(root: Path, skip: frozenset[str] = frozenset()) -> Iterable[Path]:
+# The folders a site build is staged in and the previous site is moved to for the swap, beside the site
+# (site/_atomic.py: ".site.building-k2j4x9qa", ".site.old-4242"): outputs being written, never inputs.
+STAGING = re.compile(r"\.[^/]+\.(?:building-[a-z0-9_]+|old-[0-9]+)")
+
+
+def _files(root: Path, skip: frozenset[str] = frozenset(), staging: bool = False) -> Iterable[Path]:
+    """Yield the files under ``root`` in a fixed order, without the folders ``skip`` names.
+
+    With ``staging``, the site's staging and swap folders at the top (``STAGING``) are left out too.
+    """
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in skip and d != "__pycache__")
+        top = folder == str(root)
+        dirs[:] = sorted(d for d in dirs if d not in skip and d != "__pycache__"
+                         and not (staging and top and STAGING.fullmatch(d)))
         for name in sorted(names):
             yield Path(folder) / name
 
 
-def _hash_tree(digest: hashlib._Hash, root: Path, skip: frozenset[str] = frozenset()) -> None:
-    for path in _files(root, skip):
+def _hash_tree(digest: hashlib._Hash, root: Path, skip: frozenset[str] = frozenset(), staging: bool = False) -> None:
+    for path in _files(root, skip, staging):
         try:
             data = path.read_bytes()
         except OSError:  # a dangling link or a file that went away: its absence is the state
@@ -79,7 +91,7 @@ def input_fingerprint(repo: Path, *options: str) -> str:
     for part in ("repo", _git_refs(repo), "engine"):
         digest.update(part if isinstance(part, bytes) else part.encode("utf-8"))
         digest.update(b"\0")
-    _hash_tree(digest, repo, OUTPUT_DIRS)
+    _hash_tree(digest, repo, OUTPUT_DIRS, staging=True)
     _hash_tree(digest, ENGINE)
     library = library_root()
     if not library.is_relative_to(ENGINE):

@@ -56,6 +56,21 @@ def test_outputs_and_caches_are_not_inputs(repo: Path) -> None:
     assert input_fingerprint(repo, "site") == inputs
 
 
+def test_a_site_being_built_or_swapped_beside_the_site_is_not_an_input(repo: Path) -> None:
+    """Half-written staging folders (site/_atomic.py) would make a build's fingerprint depend on when it is taken."""
+    from policyforge.site._atomic import staged_site
+
+    _, inputs = built(repo)
+    with staged_site(repo / "site", default=True) as staging:
+        (staging / "index.html").write_text("<p>half written</p>\n")
+        (repo / ".site.old-4242").mkdir()
+        (repo / ".site.old-4242" / "index.html").write_text("<p>the previous site</p>\n")
+        assert input_fingerprint(repo, "site") == inputs
+    (repo / "policies" / ".site.building-k2j4x9qa").mkdir()  # only beside the site, at the top: here it is read
+    (repo / "policies" / ".site.building-k2j4x9qa" / "POL-02.md").write_text("text\n")
+    assert input_fingerprint(repo, "site") != inputs
+
+
 @pytest.mark.parametrize("change", ["output edited", "output deleted", "output added"])
 def test_an_output_changed_since_the_build_rebuilds(repo: Path, change: str) -> None:
     state, inputs = built(repo)
