@@ -6,7 +6,6 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from .._errors import PolicyforgeError, Problem
 from ..repo._layout import LAYOUT, PDF_DIR
@@ -23,23 +22,22 @@ from ._command import (
 from ._new import new_arguments, run_new
 
 
-def _mkdocs_config(repo: Path, site_dir: Path | None, strict: bool) -> object:
-    from mkdocs.config import load_config
+def pdf_inputs(repo: Path, pdfa: bool, only: list[str] | None = None, handbook: bool = True) -> str:
+    """Return the fingerprint of what a PDF build of ``repo`` with these options reads (``program/_buildstate.py``)."""
+    from ..program._buildstate import input_fingerprint
 
-    options: dict[str, Any] = {"strict": strict}
-    if site_dir is not None:
-        options["site_dir"] = str(site_dir.resolve())
-    return load_config(str(repo / "mkdocs.yml"), **options)
+    return input_fingerprint(repo, "pdf", f"pdfa={pdfa}", f"only={sorted(only or [])}", f"handbook={handbook}")
 
 
 def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[str] | None = None,
-               handbook: bool = True, jobs: int | None = None) -> None:
+               handbook: bool = True, jobs: int | None = None, inputs: str | None = None) -> None:
     """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took.
 
     With the cache on, a build whose inputs and outputs are as the last one left them composes
     nothing: the build state (``program/_buildstate.py``) says so from a look at the files.
+    ``inputs`` is ``pdf_inputs`` when the caller took it already.
     """
-    from ..program._buildstate import BuildState, input_fingerprint
+    from ..program._buildstate import BuildState
     from ..repo._published import published_set
 
     published = published_set(repo)  # refused before anything is read or reused
@@ -47,7 +45,7 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
         raise PolicyforgeError(published.problems)
     started = time.perf_counter()
     state = BuildState(repo, out, "pdf") if use_cache else None
-    inputs = input_fingerprint(repo, "pdf", f"pdfa={pdfa}", f"only={sorted(only or [])}", f"handbook={handbook}")
+    inputs = inputs or pdf_inputs(repo, pdfa, only, handbook)
     if state is not None and state.is_current(inputs):
         count = len(list(out.glob("*.pdf")))
         print(f"PDFs: {count} in {out} (0 rendered, {count} unchanged; nothing changed since the last build) "
@@ -99,25 +97,6 @@ def run_pdf(args: argparse.Namespace) -> ExitCode:
     return ExitCode.OK
 
 
-def _show_mkdocs_warnings() -> None:
-    """Print MkDocs' warnings and errors (ours included) to stderr; the API alone logs them nowhere."""
-    import logging
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    logging.getLogger("mkdocs").addHandler(handler)
-
-
-def _keep_pages(config: Any) -> None:
-    """Let the plugin keep each page's conversion and layout for the next build (mkdocs.yml was checked first)."""
-    from .mkdocs_plugin import PolicyforgePlugin
-
-    plugin = config.plugins.get("policyforge")
-    if isinstance(plugin, PolicyforgePlugin):
-        plugin.keep_pages = True
-
-
 def _build_arguments(parser: argparse.ArgumentParser) -> None:
     add_repo_argument(parser)
     parser.add_argument("--site-dir", type=Path, default=None, help="write the site here")
@@ -126,14 +105,16 @@ def _build_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_build(args: argparse.Namespace) -> ExitCode:
-    """Build the PDFs, then the company's site (strict) into site/, with the PDFs linked from it.
+    """Build the PDFs and the company's site (strict) into site/, with the PDFs linked from it.
 
     Either step is skipped when its inputs and outputs are as the last build left them, so a
-    build with nothing changed costs a look at the files.
+    build with nothing changed costs a look at the files. When both have work and a core is
+    free, the site is built by a second process while this one writes the PDFs (``_site_build.py``).
     """
     from ..lifecycle._mkdocs_config import mkdocs_config_problems
-    from ..program._buildstate import BuildState, input_fingerprint, output_listing
+    from ..program._buildstate import BuildState, input_fingerprint
     from ..repo._published import published_set
+    from ._site_build import build_site, build_site_beside_pdfs, can_build_beside, site_inputs
 
     repo = repo_path(args)
     if not (repo / "mkdocs.yml").is_file():
@@ -142,34 +123,23 @@ def run_build(args: argparse.Namespace) -> ExitCode:
     refused = published_set(repo).problems + mkdocs_config_problems(repo)
     if refused:
         raise PolicyforgeError(refused)
-    if not args.no_pdf:
-        write_pdfs(repo, repo / PDF_DIR, pdfa=False, use_cache=True, jobs=args.jobs)
     site = Path(args.site_dir or repo / "site").resolve()
+    default = site == (repo / "site").resolve()
+    pdf_dir = repo / PDF_DIR
     state = BuildState(repo, site, "site")
-    inputs = input_fingerprint(repo, "site", str(site), output_listing(repo / PDF_DIR))
-    if state.is_current(inputs):
-        print(f"Site: {site / 'index.html'} (unchanged since the last build)")
-        return ExitCode.OK
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
+    sources = input_fingerprint(repo, "site", str(site))  # taken before anything is written
+    if args.no_pdf:
+        return build_site(repo, site, default, state, site_inputs(sources, pdf_dir))
+    pdfs = pdf_inputs(repo, pdfa=False)
 
-    from ..site._atomic import mark_built, staged_site
+    def pdf_phase() -> None:
+        write_pdfs(repo, pdf_dir, pdfa=False, use_cache=True, jobs=args.jobs, inputs=pdfs)
 
-    state.forget()
-    _show_mkdocs_warnings()
-    # Built beside the site and swapped in whole: a failed or stopped build leaves the previous site.
-    with staged_site(site, default=site == (repo / "site").resolve()) as staging:
-        try:
-            config = _mkdocs_config(repo, staging, strict=True)
-            _keep_pages(config)
-            build(config)  # type: ignore[arg-type]
-            mark_built(staging)
-        except MkDocsException as exc:
-            print_problems([Problem("", f"{exc} (the previous site is kept)")])
-            return ExitCode.FINDINGS
-    state.save(inputs)
-    print(f"Site: {site / 'index.html'}")
-    return ExitCode.OK
+    if (can_build_beside(args.jobs) and not BuildState(repo, pdf_dir, "pdf").is_current(pdfs)
+            and not state.is_current(site_inputs(sources, pdf_dir))):
+        return build_site_beside_pdfs(repo, site, default, state, sources, pdf_dir, pdf_phase)
+    pdf_phase()
+    return build_site(repo, site, default, state, site_inputs(sources, pdf_dir))
 
 
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:

@@ -50,14 +50,21 @@ class Snapshot:
     policy_pages: dict[str, str] = field(default_factory=dict)  # policy file name -> rendered Markdown
 
 
-def snapshot_inputs(repo: Path) -> str:
-    """Return the digest of everything the kept pages were made from (and the PDFs the home page links)."""
+def snapshot_inputs(repo: Path, named_pdfs: bool = False) -> str:
+    """Return the digest of everything the kept pages were made from (and the PDFs the home page links).
+
+    The home page links the PDFs present in out/pdf, or (``named_pdfs``, while ``policyforge build``
+    writes them) every PDF the program names, which the inputs already determine.
+    """
     from ..program._buildstate import input_fingerprint
 
     folder = repo / PDF_DIR
-    present = sorted(p.name for p in folder.glob("*.pdf") if p.is_file()) if folder.is_dir() else []
+    if named_pdfs:
+        linked = "every PDF the program names"
+    else:
+        linked = json.dumps(sorted(p.name for p in folder.glob("*.pdf") if p.is_file()) if folder.is_dir() else [])
     return input_fingerprint(repo, "mkdocs-plugin", f"format={FORMAT}",
-                             f"release={os.environ.get(RELEASE_ENV, '').strip()}", json.dumps(present))
+                             f"release={os.environ.get(RELEASE_ENV, '').strip()}", linked)
 
 
 def _record(repo: Path, kind: str = "mkdocs-pages") -> Path | None:

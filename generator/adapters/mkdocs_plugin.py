@@ -84,6 +84,13 @@ def _escaped_nav(nav: Any) -> Any:
     return nav
 
 
+class _PdfCopiedLater(File):
+    """A PDF the site links while ``policyforge build`` is still writing it: MkDocs copies nothing, build does."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Leave the copy to ``policyforge build``, which makes it once the PDF phase has written the file."""
+
+
 class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     """Render the company's policy program into the MkDocs site."""
 
@@ -116,6 +123,10 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         # page's conversion and layout kept in the user's private cache from one build to the next.
         self.keep_pages = False
         self._pages_scope: str | None = None  # the engine and tools the kept conversions and layouts were made by
+        # Set by `policyforge build` when it writes the PDFs while this site is built: the site links every
+        # PDF the program names and MkDocs copies none of them; the build copies them in once both are done.
+        self.link_named_pdfs = False
+        self.pdfs_to_copy: list[str] = []  # the file names of out/pdf that build still has to copy into pdf/
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds.
@@ -153,7 +164,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     def _start(self) -> Snapshot:
         """Take the last build's engine pages when the inputs are the same, else load the program and begin anew."""
         self.program, self._snapshot, self._made = None, None, None
-        self._inputs = None if self._serving else snapshot_inputs(self.repo)
+        self._inputs = None if self._serving else snapshot_inputs(self.repo, named_pdfs=self.link_named_pdfs)
         if self._inputs is not None:
             self._snapshot = load_snapshot(self.repo, self._inputs)
             if self._snapshot is not None:
@@ -252,13 +263,21 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         return wanted
 
     def _pdf_files(self, config: MkDocsConfig, wanted: dict[str, str]) -> dict[str, File]:
-        """Return the current release's PDFs already written to out/pdf, labelled for the home page."""
+        """Return the current release's PDFs already written to out/pdf, labelled for the home page.
+
+        With ``link_named_pdfs`` every PDF the program names is linked, written or not yet, and
+        left for ``policyforge build`` to copy (``pdfs_to_copy``) once its PDF phase is done.
+        """
         folder = self.repo / PDF_DIR
-        return {
-            label: File(f"pdf/{name}", src_dir=str(folder.parent), dest_dir=config.site_dir,
+        named = self.link_named_pdfs
+        kind = _PdfCopiedLater if named else File
+        files = {
+            label: kind(f"pdf/{name}", src_dir=str(folder.parent), dest_dir=config.site_dir,
                         use_directory_urls=config.use_directory_urls)
-            for name, label in wanted.items() if (folder / name).is_file()
+            for name, label in wanted.items() if named or (folder / name).is_file()
         }
+        self.pdfs_to_copy = sorted(wanted) if named else []
+        return files
 
     @event_priority(-100)  # after every plugin's edits: the key is the Markdown MkDocs will convert
     def _on_nav_reuse(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -366,7 +385,8 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Keep what this build handed MkDocs for the next build, if its inputs did not change while it ran."""
-        if self._made is not None and self._inputs is not None and snapshot_inputs(self.repo) == self._inputs:
+        if (self._made is not None and self._inputs is not None
+                and snapshot_inputs(self.repo, named_pdfs=self.link_named_pdfs) == self._inputs):
             save_snapshot(self.repo, self._made)
         if self._pages_scope is not None and self.reuse is not None:
             save_record(self.repo, PAGES_RECORD, {"format": PAGES_FORMAT, "scope": self._pages_scope,
