@@ -95,15 +95,15 @@ def task_join(parts_dir: str, html_dir: str, weasyprint_copy: str = "no") -> dic
 def task_serve(repo: str, site_dir: str, policy_id: str) -> dict[str, Any]:
     """Build as `mkdocs serve` does: a first build, then a rebuild after one policy edit, in one process.
 
-    serve reloads the configuration for each rebuild (``get_config`` then ``build``); a plugin with
-    ``on_startup`` is kept across those reloads, which is what lets ours reuse its work.
+    serve reloads the configuration for each rebuild (``get_config`` then ``build``), which is timed
+    with it; a plugin with ``on_startup`` is kept across those reloads, which is what lets ours reuse its work.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     def once() -> tuple[float, float, Any]:
-        config = load_config(str(Path(repo) / "mkdocs.yml"), site_dir=site_dir)
         started, cpu = time.perf_counter(), time.process_time()
+        config = load_config(str(Path(repo) / "mkdocs.yml"), site_dir=site_dir)
         config.plugins.on_startup(command="serve", dirty=False)
         build(config)
         return time.perf_counter() - started, time.process_time() - cpu, config.plugins["policyforge"]
@@ -117,7 +117,8 @@ def task_serve(repo: str, site_dir: str, policy_id: str) -> dict[str, Any]:
             "rebuild_seconds": round(second, 3), "rebuild_cpu_seconds": round(second_cpu, 3),
             "same_plugin_instance": plugin is again, "rendered_on_rebuild": list(getattr(again, "rendered", [])),
             "converted_on_rebuild": list(again.reuse.converted) if getattr(again, "reuse", None) else None,
-            "laid_out_on_rebuild": list(again.reuse.laid_out) if getattr(again, "reuse", None) else None}
+            "laid_out_on_rebuild": list(again.reuse.laid_out) if getattr(again, "reuse", None) else None,
+            "indexed_on_rebuild": list(getattr(again.reuse, "indexed", [])) if getattr(again, "reuse", None) else None}
 
 
 def task_engine() -> dict[str, Any]:
