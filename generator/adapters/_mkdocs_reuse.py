@@ -12,13 +12,17 @@ results per page, each under a digest of everything it is made of:
 
 A page whose key is unchanged is handed to MkDocs already converted (an empty source, then its
 kept HTML restored) and laid out by an empty template, then given its kept HTML; every other
-plugin's events still run for it, so the search index stays whole. The theme pages (404, the
-sitemap) are reused the same way. The layout is not reused when ``theme.custom_dir`` brings the
-company's own templates, which may print the build time or anything else outside the key.
+plugin's events still run for it. The theme pages (404, the sitemap) are reused the same way.
+The search plugin's entries for a page (Material parses each page's HTML into sections, about a
+fifth of a build) are kept too, under the page's HTML, table of contents, address, title and the
+meta data the search plugin reads, with the configuration: a page whose key is unchanged gets its
+kept entries, so the index stays whole. The layout is not reused when ``theme.custom_dir`` brings
+the company's own templates, which may print the build time or anything else outside the key.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -36,6 +40,8 @@ from mkdocs.theme import Theme
 
 # The template a reused page is laid out with: it renders nothing, and the kept HTML takes its place.
 REUSED_TEMPLATE = "policyforge-reused-page.html"
+# What Material's search plugin reads of a page's meta data for its entries (add_entry_from_context).
+SEARCH_META = ("title", "tags", "search")
 
 
 def _digest(*parts: object) -> str:
@@ -129,6 +135,7 @@ class PageReuse:
 
     converted: list[str] = field(default_factory=list)  # src_uri of the pages converted from Markdown by this build
     laid_out: list[str] = field(default_factory=list)  # src_uri of the pages laid out through the theme by this build
+    indexed: list[str] = field(default_factory=list)  # src_uri of the pages the search plugin parsed by this build
     _conversions: dict[str, tuple[str, _Converted]] = field(default_factory=dict)
     _layouts: dict[str, tuple[str, str]] = field(default_factory=dict)
     _markdown_site: str = ""
@@ -138,13 +145,15 @@ class PageReuse:
     _layout_keys: dict[str, str] = field(default_factory=dict)
     _replay: dict[str, str] = field(default_factory=dict)
     _present: set[str] = field(default_factory=set)  # the files of this build: what dump keeps
+    _search: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)  # src_uri -> (key, search entries)
 
     def dump(self) -> dict[str, Any]:
         """Return the pages of the last build as JSON data (each under its key), for ``restore`` in a later process."""
         return {"conversions": {uri: [key, _converted_data(kept)] for uri, (key, kept) in self._conversions.items()
                                 if uri in self._present},
                 "layouts": {uri: [key, output] for uri, (key, output) in self._layouts.items()
-                            if uri in self._present or uri.startswith("\0")}}
+                            if uri in self._present or uri.startswith("\0")},
+                "search": {uri: [key, entries] for uri, (key, entries) in self._search.items() if uri in self._present}}
 
     @classmethod
     def restore(cls, data: dict[str, Any]) -> PageReuse:
@@ -154,13 +163,14 @@ class PageReuse:
             reuse._conversions = {str(uri): (str(key), _converted(kept))
                                   for uri, (key, kept) in data["conversions"].items()}
             reuse._layouts = {str(uri): (str(key), str(output)) for uri, (key, output) in data["layouts"].items()}
+            reuse._search = {str(uri): (str(key), list(entries)) for uri, (key, entries) in data["search"].items()}
         except (KeyError, TypeError, ValueError, AttributeError):
             return cls()
         return reuse
 
     def start(self, config: MkDocsConfig, files: Files) -> None:
         """Begin a build: what every page's conversion depends on besides its own Markdown."""
-        self.converted, self.laid_out = [], []
+        self.converted, self.laid_out, self.indexed = [], [], []
         self._present = {f.src_uri for f in files}
         self._keys, self._reused, self._layout_keys, self._replay = {}, {}, {}, {}
         listing = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
@@ -216,6 +226,35 @@ class PageReuse:
         loaders: list[jinja2.BaseLoader] = [jinja2.DictLoader({REUSED_TEMPLATE: ""})]
         env.loader = jinja2.ChoiceLoader(loaders + ([env.loader] if env.loader else []))
         return env
+
+    def search_index(self, config: MkDocsConfig) -> None:
+        """Give the search plugin's index each page's kept entries when the page is as it was indexed.
+
+        Material's search plugin (``material/plugins/search``) parses each page's HTML in
+        ``add_entry_from_context``, appending to ``entries``; both are wrapped here only when they
+        are as Material 9 defines them, else the index is built as MkDocs builds it.
+        """
+        plugin = next((p for name, p in config.plugins.items() if name in ("search", "material/search")), None)
+        index = getattr(plugin, "search_index", None)
+        add = getattr(index, "add_entry_from_context", None)
+        if index is None or not callable(add) or not isinstance(getattr(index, "entries", None), list):
+            return
+        options = _digest(self._markdown_site, getattr(index, "config", None), _version("jieba"))
+
+        def add_entry(page: Page) -> None:
+            source = page.file.src_uri
+            meta = {name: page.meta.get(name) for name in SEARCH_META}  # not "template", which reuse sets
+            key = _digest(options, source, page.url, page.content, _toc_data(page.toc), meta, page.title)
+            kept = self._search.get(source)
+            if kept is not None and kept[0] == key:
+                index.entries.extend(copy.deepcopy(kept[1]))
+                return
+            before = len(index.entries)
+            add(page)
+            self._search[source] = (key, copy.deepcopy(index.entries[before:]))
+            self.indexed.append(source)
+
+        index.add_entry_from_context = add_entry
 
     def output(self, output: str, page: Page) -> str:
         """Return a reused page's kept layout, or keep this page's (before any plugin edits it)."""

@@ -44,7 +44,7 @@ ARTICLE = '<article class="md-content__inner md-typeset">'
 # The page that opens every draft build: text on main is not approved until a release is tagged.
 DRAFT_BANNER = ('<div class="pf-draft" role="note"><strong>Draft, not approved.</strong> '
                 "The working copy on main: only a tagged release is approved text.</div>")
-PAGES_RECORD, PAGES_FORMAT = "mkdocs-page-reuse", 1  # the kept conversions and layouts (_mkdocs_reuse.py)
+PAGES_RECORD, PAGES_FORMAT = "mkdocs-page-reuse", 2  # the kept conversions, layouts and search entries
 LOGO = "assets/company-logo"  # + the logo's suffix: where company.yml's layout.logo is published
 
 
@@ -343,10 +343,11 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
     on_page_content = CombinedEvent(_sanitize, _reuse_content)
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-        """Keep the theme's compiled templates between builds; under serve, choose the pages laid out again."""
+        """Keep the theme's compiled templates between builds; reusing pages, choose those laid out and indexed anew."""
         env.bytecode_cache = theme_bytecode_cache(env)
         if self.reuse is not None and self._nav is not None:
             env = self.reuse.environment(env, config, self._nav, files)
+            self.reuse.search_index(config)
         return env
 
     @event_priority(100)  # first: the theme's output before any plugin edits it

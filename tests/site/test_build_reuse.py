@@ -103,6 +103,7 @@ def test_kept_pages_convert_and_lay_out_only_the_edited_policy_and_match_a_build
     first = plugin_build(repo, tmp_path / "first", keep_pages=True)
     pages = len(first.reuse.converted)
     assert pages > 29 and len(first.reuse.laid_out) == pages + 2  # every page, the 404 page and the sitemap
+    assert len(first.reuse.indexed) == pages
     (record,) = (tmp_path / "user-cache" / "policyforge" / "mkdocs-page-reuse").glob("*.json")
 
     policy = next((repo / "policies").glob("POL-13-*.md"))
@@ -110,6 +111,7 @@ def test_kept_pages_convert_and_lay_out_only_the_edited_policy_and_match_a_build
                       encoding="utf-8")
     edited = plugin_build(repo, tmp_path / "edited", keep_pages=True)
     assert edited.reuse.converted == [policy.name] and edited.reuse.laid_out == [policy.name]
+    assert edited.reuse.indexed == [policy.name]  # the search plugin's entries for every other page were kept
     cold_build(repo, tmp_path / "cold")
     assert differing(tmp_path / "edited", tmp_path / "cold") == []
 

@@ -63,9 +63,11 @@ def test_a_serve_rebuild_after_one_policy_edit_converts_and_lays_out_that_page_o
     first = serve_build(repo, site)
     pages = len(first.reuse.converted)
     assert pages > 29 and len(first.reuse.laid_out) == pages + 2  # every page, the 404 page and the sitemap
+    assert len(first.reuse.indexed) == pages  # the search plugin parsed every page
 
     assert serve_build(repo, site) is first
     assert first.reuse.converted == [] and first.reuse.laid_out == []  # nothing changed: every page reused
+    assert first.reuse.indexed == []
 
     policy = next((repo / "policies").glob("POL-13-*.md"))
     policy.write_text(policy.read_text(encoding="utf-8") + "\nThe Security Officer reviews this policy yearly.\n",
@@ -73,6 +75,7 @@ def test_a_serve_rebuild_after_one_policy_edit_converts_and_lays_out_that_page_o
     serve_build(repo, site)
     assert first.rendered == ["POL-13"]
     assert first.reuse.converted == [policy.name] and first.reuse.laid_out == [policy.name]
+    assert first.reuse.indexed == [policy.name]
 
     fresh = out / "fresh"  # what `mkdocs build` writes from scratch: the reused pages are byte for byte the same
     run([str(BIN / "mkdocs"), "build", "-q", "-f", str(repo / "mkdocs.yml"), "-d", str(fresh)])
@@ -84,6 +87,8 @@ def test_a_serve_rebuild_after_one_policy_edit_converts_and_lays_out_that_page_o
     policy.write_text(title, encoding="utf-8")  # a new title is in every page's navigation: all laid out again
     serve_build(repo, site)
     assert len(first.reuse.laid_out) == pages + 2 and policy.name in first.reuse.converted
+    assert policy.name in first.reuse.indexed  # the configuration's nav changed: the pages are parsed again
+    assert differing_from_a_fresh_build(repo, site, out / "fresh-title") == []
 
 
 def differing_from_a_fresh_build(repo: Path, site: Path, fresh: Path) -> list[Path]:
