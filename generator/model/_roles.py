@@ -26,6 +26,66 @@ class Person:
     title: str
 
 
+@dataclass(frozen=True)
+class Member:
+    """One person of a forum, with the titles of every forum role they hold."""
+
+    name: str
+    titles: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """Return 'Name (Title and Title)'."""
+        titles = self.titles if len(self.titles) < 2 else (", ".join(self.titles[:-1]) + " and " + self.titles[-1],)
+        return f"{self.name} ({titles[0]})"
+
+
+@dataclass(frozen=True)
+class Forum:
+    """Who governs the program: its roles, the different people who hold them, and its quorum in people."""
+
+    roles: tuple[str, ...]
+    members: tuple[Member, ...]
+    quorum: int
+
+    @property
+    def shared(self) -> bool:
+        """Return whether one person holds two of the forum's roles, so roles and people differ in number."""
+        return len(self.members) < len(self.roles)
+
+    @property
+    def short(self) -> int:
+        """Return how many people the company lacks to make up the quorum (0 when enough hold its roles)."""
+        return max(0, self.quorum - len(self.members))
+
+
+# The forum that governs the program, and the different people it needs to decide. With fewer than 51 people the
+# leadership security meeting of the Chief Executive Officer, the CTO and the Security Officer needs two; the
+# security committee of a larger company, which the Head of People joins, needs three (the chair or a named
+# delegate, the Security Officer and the Chief Technology Officer, as POL-01 4.3.1 states). The Privacy Officer
+# joins either where the company holds personal data.
+SMALL_FORUM: tuple[str, ...] = ("ceo", "cto", "security_officer")
+LARGE_FORUM: tuple[str, ...] = ("ceo", "cto", "security_officer", "head_of_people")
+QUORUM: dict[bool, int] = {True: 2, False: 3}
+
+
+def forum(facts: Facts) -> Forum:
+    """Return the program's forum for this company: its roles, the people who hold them, and its quorum.
+
+    A quorum is counted in different people, never in roles: a committee of five roles that two people hold
+    is two people, and a check that needs three is not made by them.
+    """
+    roles = list(SMALL_FORUM if facts.small else LARGE_FORUM)
+    if facts.data["data"].get("pii") or "privacy" in facts.categories:
+        roles.append("privacy_officer")
+    people: dict[str, tuple[str, list[str]]] = {}
+    for role in roles:
+        held = facts.people.role(role)
+        people.setdefault(_key(facts, role), (str(held.name), []))[1].append(ROLE_TITLES[role])
+    members = tuple(Member(name, tuple(titles)) for name, titles in people.values())
+    return Forum(tuple(roles), members, QUORUM[facts.small])
+
+
 def _key(facts: Facts, role: str) -> str:
     person = facts.people.role(role)
     return (person.email or person.name).strip().lower()
@@ -100,6 +160,40 @@ def independent_reviewer(facts: Facts, role: str) -> Person | None:
     return next((p for p in candidates if p is not None and _person_key(p) != holder), None)
 
 
+def outside_engineer(facts: Facts) -> str:
+    """Return the contracted outside engineer of a one-engineer company ("" when there is none or other engineers)."""
+    shape = facts.shape
+    return shape.outside_engineer.strip() if shape.solo_engineer else ""
+
+
+def technical_reviewer(facts: Facts) -> tuple[str, str]:
+    """Return who checks the Chief Technology Officer's own technical work: (words, role key or "" for an outsider).
+
+    The CTO configures branch protection, firewall rules and keys, sets up data stores and backups and deploys
+    changes; a check of that work by the CTO is no check (auditor read N-5). Where the CTO is the only engineer,
+    the contracted outside engineer (``shape.outside_engineer``), who reviews the changes already; else the
+    Security Officer, unless that is the CTO; else whoever ``neither`` names for the CTO and the Security Officer
+    (the Chief Executive Officer, the alternate approver, another office, an independent director or the outside
+    security adviser).
+    """
+    outside = outside_engineer(facts)
+    if outside:
+        return f"{outside}, the contracted outside engineer", ""
+    if not same_person(facts, "cto", "security_officer"):
+        return f"the {role_title(facts, 'security_officer')}", "security_officer"
+    return neither(facts, "cto", "security_officer"), neither_role(facts, "cto", "security_officer")
+
+
+# Who keeps the public trust site and writes what it attests (the security overview, the subprocessor list, the
+# security contact): its review is signed off by someone who is neither (auditor read T-4).
+TRUST_SITE_KEEPERS: tuple[str, ...] = ("security_officer", "privacy_officer")
+
+
+def trust_signer(facts: Facts) -> str:
+    """Return who signs off the review of the public trust site, in words: never one of ``TRUST_SITE_KEEPERS``."""
+    return neither(facts, *TRUST_SITE_KEEPERS)
+
+
 def reports_to(facts: Facts, role: str, line: str = "ceo") -> str:
     """Return whom a role reports to, in words: the ``line`` office's holder, never the role's own holder.
 
@@ -130,20 +224,25 @@ def deputy(facts: Facts, role: str, first: str = "security_officer") -> Person |
     return independent_reviewer(facts, role)
 
 
+def neither_role(facts: Facts, *roles: str) -> str:
+    """Return the role key of whom ``neither`` names, or "" for someone outside the company's offices."""
+    taken = {_key(facts, role) for role in roles if role}
+    candidates = ["ceo", *([ALTERNATE] if has_alternate(facts) else []), *OFFICES]
+    return next((c for c in candidates if _key(facts, c) and _key(facts, c) not in taken), "")
+
+
 def neither(facts: Facts, *roles: str) -> str:
     """Return who checks work two role holders share (one wrote, one approved), in words: never either of them.
 
     The Chief Executive Officer, else the alternate approver, else another office whose holder holds none of
-    ``roles``; when one or two people hold every office, an independent member of the board, else the outside
-    security adviser who oversees a company without one. A retrospective review of an approval is no check when
-    the approver or the author runs it.
+    ``roles`` (an empty role, an outsider's, is skipped); when one or two people hold every office, an
+    independent member of the board, else the outside security adviser who oversees a company without one. A
+    retrospective review of an approval is no check when the approver or the author runs it.
     """
-    taken = {_key(facts, role) for role in roles}
-    candidates = ["ceo", *([ALTERNATE] if has_alternate(facts) else []), *OFFICES]
-    for candidate in candidates:
-        if _key(facts, candidate) and _key(facts, candidate) not in taken:
-            who = person(facts, candidate)
-            return f"the {who.title}" if who.title != "Alternate Approver" else f"the alternate approver, {who.name}"
+    candidate = neither_role(facts, *roles)
+    if candidate:
+        who = person(facts, candidate)
+        return f"the {who.title}" if who.title != "Alternate Approver" else f"the alternate approver, {who.name}"
     return "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
 
 

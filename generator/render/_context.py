@@ -30,6 +30,8 @@ from ..model._roles import (
     reports_to,
     role_title,
     same_person,
+    technical_reviewer,
+    trust_signer,
 )
 from ._commit import CommitContext
 from ._escape import markdown_text
@@ -168,6 +170,13 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
          else f"the alternate approver, {reviewer.name},"} if reviewer else
         {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names",
          "subject": "an outside reviewer the Policy Approver names"})
+    # Who checks the CTO's own technical work (settings, rules, keys, changes, inventories): never the CTO. "role" is
+    # its role key ("" for an outsider), so a template can route a later check past them too.
+    technical, technical_role = technical_reviewer(facts)
+    people["cto_reviewer"] = {"phrase": technical, "subject": technical + ("," if "," in technical else ""),
+                              "role": technical_role}
+    # Who signs off the review of the public trust site: neither the Security Officer nor the Privacy Officer.
+    people["trust_signer"] = {"phrase": trust_signer(facts)}
     # Who approves and reviews a duty conflict that the Security Officer's reviewer holds (POL-13 4.2.3). That
     # reviewer is already the alternate approver when there is one, so the conflict goes outside the company.
     outside = "an independent member of the board" if facts.shape.has_board else "the outside security adviser"

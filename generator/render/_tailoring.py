@@ -13,6 +13,7 @@ from typing import Any
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
 from ..model._places import REPRESENTED_REGIONS, PlaceData, representative_regions
+from ..model._roles import forum
 from ._render import join_and
 
 CURRENCY_WORDS: dict[str, tuple[str, str]] = {
@@ -24,13 +25,19 @@ CURRENCY_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+_NUMBER_WORDS: dict[int, str] = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+def _people_words(count: int) -> str:
+    """Return "one person", "two people"."""
+    return f"{_NUMBER_WORDS.get(count, str(count))} {'person' if count == 1 else 'people'}"
+
+
 def governance_words(facts: Facts) -> dict[str, Any]:
     """Return how the program is governed: the forum, its cadence, and who oversees management."""
     small = facts.small
     board = bool(facts.shape.has_board)
-    members = ["ceo", "cto", "security_officer"]
-    if facts.data["data"].get("pii") or "privacy" in facts.categories:
-        members.append("privacy_officer")
+    body = forum(facts)
     return {
         "small": small,
         "large": not small,
@@ -51,7 +58,15 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         "outside_testing": "every year" if small else "every quarter",
         # How many different people hold the roles of the leadership security meeting, and who stands in for
         # an absent one where so few hold them that one absence would leave a single person to decide.
-        "meeting_people": len({str(facts.people.role(role).email).lower() for role in members}),
+        # The quorum is counted in different people (``forum``): who they are, and how many it needs.
+        "meeting_people": len(body.members),
+        "members": [{"name": m.name, "titles": list(m.titles)} for m in body.members],
+        "members_text": join_and(m.text for m in body.members),
+        "members_count": _people_words(len(body.members)),
+        "shared": body.shared,
+        "quorum": body.quorum,
+        "quorum_words": _NUMBER_WORDS.get(body.quorum, str(body.quorum)),
+        "short": body.short,
         "stand_in": "a director the board names" if board else "the outside security adviser",
         **_holders(facts),
     }

@@ -49,6 +49,7 @@ from ._sod_rules import (
     duties_name_their_actor,
     history_has_no_self_approval,
     no_role_reports_to_itself,
+    quorum_counts_people,
     reviewers_never_review_themselves,
     roles_do_not_check_themselves,
 )
@@ -84,6 +85,8 @@ RULES: tuple[Rule, ...] = (
          duties_name_their_actor),
     Rule("SOD007", "a control that reviews work its own reviewer may do names someone else for the reviewer's part",
          reviewers_never_review_themselves),
+    Rule("SOD008", "a forum's quorum is counted in different people, who are named when one holds two of its roles",
+         quorum_counts_people),
     Rule("CTL001", "a control's frequency is the cadence its statement names", one_cadence_per_control),
     Rule("CTL002", "a control's statement names the record it leaves", one_record_per_control),
     Rule("CTL003", "no two controls state nearly the same thing", near_duplicate_controls),

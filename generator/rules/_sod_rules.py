@@ -8,8 +8,16 @@ from collections.abc import Iterator
 from .._errors import Problem
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
-from ..model._roles import ALTERNATE, OFFICES, approver_for, has_alternate, independent_reviewer, same_person
-from ._base import RuleInput
+from ..model._roles import (
+    ALTERNATE,
+    OFFICES,
+    approver_for,
+    has_alternate,
+    independent_reviewer,
+    outside_engineer,
+    same_person,
+)
+from ._base import RuleInput, Source
 
 # Words of one person checking another's work. "audit" as the name of a thing ("files the report as
 # audit evidence", "the audit log") is no check, so only the verb counts.
@@ -348,7 +356,8 @@ def duties_name_their_actor(view: RuleInput) -> Iterator[Problem]:
 
 # Checkers named outside the company's offices: they hold none of its roles, so they never review their own work.
 _OUTSIDE_CHECKERS = ("outside security adviser", "independent member of the board", "independent assessor")
-_CHECK_VERB = r"\s+(?:also\s+)?(?:reviews|checks|compares|signs off)\b"
+# "the CTO reviews", "the CTO exports and checks", "the CTO also matches": the verbs of a named checker.
+_CHECK_VERB = r"\s+(?:\w+s\s+and\s+)?(?:also\s+)?(?:reviews|checks|compares|matches|reconciles|signs off)\b"
 
 
 def _names_as_checker(statement: str, name: str) -> bool:
@@ -359,7 +368,8 @@ def _names_as_checker(statement: str, name: str) -> bool:
 def _named_checkers(facts: Facts, statement: str) -> set[str]:
     """Return the holders (lower-case email or name) a statement names as checkers: "by the CTO", "the CTO reviews".
 
-    A checker from outside the offices counts as a holder of its own ("outside").
+    A checker from outside the offices (the outside security adviser, an independent director or assessor, a
+    one-engineer company's contracted outside engineer) counts as a holder of its own ("outside").
     """
     holders: set[str] = set()
     for role in (*ROLE_TITLES, ALTERNATE):
@@ -368,7 +378,8 @@ def _named_checkers(facts: Facts, statement: str) -> set[str]:
         if _names_as_checker(statement, name):
             held = facts.people.role(role)
             holders.add((held.email or held.name).strip().lower())
-    if any(_names_as_checker(statement, re.escape(who)) for who in _OUTSIDE_CHECKERS):
+    outside = (*_OUTSIDE_CHECKERS, *([engineer] if (engineer := outside_engineer(facts)) else []))
+    if any(_names_as_checker(statement, re.escape(who)) for who in outside):
         holders.add("outside")
     holders.discard("")
     return holders
@@ -402,3 +413,65 @@ def reviewers_never_review_themselves(view: RuleInput) -> Iterator[Problem]:
                           "route the reviewer's own part to someone else in the statement: \"a use by the Security "
                           "Officer by {{ people.security_officer_reviewer.phrase }}\", or {{ neither(role, other) }} "
                           "for work one role wrote and another approved", at)
+
+
+# "It is quorate when the chair, the Security Officer and the Chief Technology Officer attend": a quorum in roles.
+_QUORUM = re.compile(r"\b(?:quorate|quorum)\b", re.IGNORECASE)
+_PEOPLE_COUNT = re.compile(r"\b(two|three|four|five|six|\d+) different (?:people|persons)\b", re.IGNORECASE)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def quorum_counts_people(view: RuleInput) -> Iterator[Problem]:
+    """A forum's quorum is counted in different people, and names them, when one person holds two of its roles.
+
+    "Quorate when the chair, the Security Officer and the Chief Technology Officer attend" is two people when the
+    CTO is the Security Officer, and the meeting that POL-01 4.3.4 and GOV-03 rely on as a check is then one
+    person short of what it promises.
+    """
+    facts = view.program.facts
+    for source in view.sources.values():
+        statements: dict[str | None, list[str]] = {}
+        for number, sentence in view.sentences(source.policy_id):
+            statements.setdefault(number, []).append(sentence)
+        for number, sentence in view.sentences(source.policy_id):
+            if not _QUORUM.search(sentence) or number is None:
+                continue
+            roles = [role for role in OFFICES if _mentions(sentence, role)]
+            holders: dict[str, list[str]] = {}
+            for role in roles:
+                holders.setdefault(_holder(facts, role), []).append(role)
+            shared = [held for held in holders.values() if len(held) > 1]
+            if not shared:
+                continue
+            counted = _PEOPLE_COUNT.search(sentence)
+            wanted = (_COUNT_WORDS.get(counted.group(1).lower()) or int(counted.group(1))) if counted else 0
+            statement = " ".join(statements.get(number, []))
+            unnamed = [facts.people.role(held[0]).name for held in shared
+                       if str(facts.people.role(held[0]).name) not in statement]
+            if wanted >= len(roles) and not unnamed:
+                continue
+            one = shared[0]
+            yield Problem(source.where, f"{source.policy_id} {number}: the quorum names {len(roles)} roles, but "
+                          f"{facts.people.role(one[0]).name} holds {' and '.join(ROLE_TITLES[r] for r in one)}, so "
+                          f"it can be met by {len(holders)} people: {sentence[:90]!r}",
+                          "count the quorum in different people (\"at least {{ gov.quorum_words }} different "
+                          "people\") and name who makes up the number ({{ gov.members_text }})",
+                          _sentence_line(source, number, sentence))
+
+
+def _sentence_line(source: Source, number: str, sentence: str) -> int | None:
+    """Return the line a sentence is written on: its longest literal start, else its statement's line.
+
+    A statement a template writes once per branch (a small and a large company) has its number on two lines.
+    """
+    words = sentence.split()
+    for size in range(min(len(words), 10), 3, -1):
+        line = source.find_line(" ".join(words[:size]))
+        if line:
+            return line
+    return source.locate(number, sentence)
+
+
+def _holder(facts: Facts, role: str) -> str:
+    held = facts.people.role(role)
+    return str(held.email or held.name).strip().lower()

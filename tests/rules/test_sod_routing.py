@@ -6,16 +6,24 @@ caught with file, line and fix, or shows the text routing the check to someone e
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import LIBRARY
 from policyforge import FactsError, PolicyforgeError, facts_from_answers
+from policyforge._errors import Problem
 from policyforge.adapters._command import ExitCode
 from policyforge.adapters.cli import main
 from policyforge.lifecycle import approve
-from policyforge.model import resolve_answers
+from policyforge.model import load_library, resolve_answers
+from policyforge.model._library import Library
 from policyforge.model._roles import approval_route, approver_for
+from policyforge.program._lint import variant_program
+from policyforge.program._matrix import MATRIX
+from policyforge.rules import library_view, run_rules
 from test_rules import AFTER_ADOPTION, _company_repo, make_library
 
 # The 51-200 company of the auditor's read: Rahul Mehta is CTO (the default), Security Officer and Privacy Officer.
@@ -107,3 +115,150 @@ def _alternate_is_approver(text: str) -> str:
     email = next(i for i in range(at, len(lines)) if lines[i].strip().startswith("email:"))
     lines[email] = lines[email].split("email:")[0] + "email: dana.whitfield@acme.example"
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------ seeded copies
+# The three companies of the auditor's read: the example, Nimbus (Mei Lin is CTO and Security Officer, the only
+# engineer, Halden Engineering Ltd the contracted outside engineer; Tom Reid is CEO, Head of People and Privacy
+# Officer; no board) and the 51-200 company where Rahul Mehta is CTO, Security Officer and Privacy Officer.
+LAYOUTS: dict[str, dict[str, Any]] = {"example": {}, "nimbus": dict(MATRIX["nimbus-uk"].answers), "ctoso": CTOSO}
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def _copy(tmp_path: Path, relative: str, old: str, new: str) -> tuple[Library, Path]:
+    """Return a copy of the library with ``old`` replaced by ``new`` in one file, and that file's path."""
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_library(root), path
+
+
+def _problems(library: Library, layout: str, code: str) -> list[Problem]:
+    return run_rules(library_view(variant_program("example", library, LAYOUTS[layout])), [code])
+
+
+def _line(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_no_layout_has_anyone_check_their_own_work_or_a_quorum_counted_in_roles(library: Library,
+                                                                                  layout: str) -> None:
+    view = library_view(variant_program("example", library, LAYOUTS[layout]))
+    assert run_rules(view, ["SOD007", "SOD008"]) == []
+
+
+# ------------------------------------------------------------------------------------------------ T-2
+OLD_QUORUM = ("It is quorate when the chair or a named delegate, the Security Officer and the Chief Technology "
+              "Officer attend.")
+
+
+def test_a_quorum_counted_in_roles_is_caught_where_one_person_holds_two_of_them(tmp_path: Path) -> None:
+    pol01 = "policies/POL-01-information-security.md"
+    text = (LIBRARY / pol01).read_text(encoding="utf-8")
+    start = text.index("{% if gov.shared %}: {{ gov.members_count }}, {{ gov.members_text }}{% endif %}. It is quorate "
+                       "when at least {{ gov.quorum_words }} different people attend, among them")
+    end = text.index("{% endif %}.", text.index("so all {{ gov.quorum_words }} attend", start)) + len("{% endif %}.")
+    copy, path = _copy(tmp_path, pol01, text[start:end], ". " + OLD_QUORUM)
+    [problem] = _problems(copy, "ctoso", "SOD008")
+    assert problem.where == str(path) and problem.line == _line(path, OLD_QUORUM)
+    assert "Rahul Mehta holds Chief Technology Officer and Security Officer" in problem.message
+    assert "different people" in problem.fix
+    assert _problems(copy, "example", "SOD008") == []  # four people: the roles are people
+
+
+def test_the_quorum_is_counted_in_people_and_names_them_when_roles_coincide(library: Library) -> None:
+    ctoso = _section(library, "ctoso", "POL-01", "4.3.1")
+    assert ("three people, Dana Whitfield (Chief Executive Officer), Rahul Mehta (Chief Technology Officer, "
+            "Security Officer and Privacy Officer) and Grace Okafor (Head of People)") in ctoso
+    assert "It is quorate when at least three different people attend" in ctoso
+    nimbus = _section(library, "nimbus", "POL-01", "4.3.1")
+    assert ("two people, Tom Reid (Chief Executive Officer and Privacy Officer) and Mei Lin (Chief Technology "
+            "Officer and Security Officer). It is quorate when at least two different people attend") in nimbus
+    # The committee of a 51-200 company counts its Head of People: three people, so the minutes circulate.
+    assert "with two people the meeting" not in _section(library, "ctoso", "POL-01", "4.3.4")
+
+
+def _section(library: Library, layout: str, policy: str, number: str) -> str:
+    program = variant_program("example", library, LAYOUTS[layout])
+    body = " ".join(program.render_body(program.policies[policy]).split())
+    found = re.search(rf"\*\*{re.escape(number)}\*\*.*?(?=\*\*\d+\.\d+\.\d+\*\*|#|$)", body)
+    assert found, number
+    return found.group(0)
+
+
+# ------------------------------------------------------------------------------------------------ T-4
+def test_a_trust_site_review_signed_off_by_its_keeper_is_caught(tmp_path: Path) -> None:
+    copy, path = _copy(tmp_path, "controls/POL-01.yaml", "are reviewed by {{\n      people.trust_signer.phrase }}",
+                       "are reviewed by the {{ owner_of('GOV-09') }}")
+    [problem] = _problems(copy, "ctoso", "SOD007")
+    assert "GOV-09" in problem.message and "Rahul Mehta" in problem.message
+    assert problem.where == str(path) and problem.line == _line(path, "id: GOV-09")
+
+
+def test_the_trust_site_is_signed_off_by_someone_who_writes_none_of_it(library: Library) -> None:
+    signed = {layout: _section(library, layout, "POL-01", "4.10.3") for layout in LAYOUTS}
+    assert "by the Chief Executive Officer, who writes none of it" in signed["ctoso"]
+    assert "by the Chief Executive Officer, who writes none of it" in signed["example"]
+    # Tom Reid is the Privacy Officer who keeps the subprocessor list, Mei Lin the Security Officer.
+    assert "by the outside security adviser, who writes none of it" in signed["nimbus"]
+
+
+# ------------------------------------------------------------------------------------------------ N-5
+# The clause of each control that routes the CTO's own part to someone else; removed, SOD007 catches it.
+ROUTES = [
+    ("controls/POL-19.yaml", "CHG-02", ", and, as the CTO administers them, the export is checked again by {{\n"
+     "      people.cto_reviewer.phrase }}", ""),
+    ("controls/POL-19.yaml", "CHG-09", "; the changes the CTO wrote,\n      approved or deployed{% if eng.solo %}, "
+     "which with one engineer are all of them,{% endif %} are matched again by\n      "
+     "{{ people.cto_reviewer.phrase }}, so nobody checks their own changes", ""),
+    ("controls/POL-15.yaml", "NET-07", "are reviewed by {{ people.cto_reviewer.phrase }}, so nobody",
+     "are reviewed by the CTO, so nobody"),
+    ("controls/POL-12.yaml", "CRY-06", "approved and reviewed by {{ people.cto_reviewer.phrase }}",
+     "approved and reviewed by the CTO"),
+    ("controls/POL-12.yaml", "CRY-07", "are matched by {{ people.cto_reviewer.phrase\n      }}",
+     "are matched by the Security Officer"),
+    ("controls/POL-09.yaml", "AST-03", "checked by {{ people.cto_reviewer.phrase }}", "checked by the CTO"),
+]
+
+
+@pytest.mark.parametrize(("relative", "control", "old", "new"), ROUTES, ids=[r[1] for r in ROUTES])
+def test_a_cto_check_of_the_ctos_own_work_is_caught_once_its_routing_is_removed(
+        tmp_path: Path, relative: str, control: str, old: str, new: str) -> None:
+    copy, path = _copy(tmp_path, relative, old, new)
+    problems = [p for p in _problems(copy, "nimbus", "SOD007") if f"control {control}:" in p.message]
+    assert len(problems) == 1, problems
+    [problem] = problems
+    assert "Mei Lin" in problem.message and problem.where == str(path)
+    assert problem.line == _line(path, f"id: {control}") and "someone else" in problem.fix
+
+
+def test_the_ctos_own_technical_work_goes_to_halden_in_nimbus_and_to_someone_else_in_every_layout(
+        library: Library) -> None:
+    checkers = {"example": "the Security Officer", "nimbus": "Halden Engineering Ltd, the contracted outside engineer",
+                "ctoso": "the Chief Executive Officer"}
+    for layout, checker in checkers.items():
+        view = library_view(variant_program("example", library, LAYOUTS[layout]))
+        for control in ("CHG-02", "CHG-09", "NET-07", "CRY-06", "AST-03"):
+            assert f"by {checker}" in view.statements[control], (layout, control)
+
+
+# ------------------------------------------------------------------------------------------------ N-6
+def test_with_one_engineer_the_outside_engineer_approves_emergency_changes_after_the_fact(library: Library) -> None:
+    nimbus = _section(library, "nimbus", "POL-19", "4.7.3")
+    assert nimbus.startswith("**4.7.3** Within 1 business day Halden Engineering Ltd, the contracted outside "
+                             "engineer, reviews and approves it after the fact, as the CTO, the only engineer, "
+                             "wrote it")
+    assert "the CTO reviews and approves" not in nimbus
+    review = _section(library, "nimbus", "POL-19", "4.7.4")
+    assert review.startswith("**4.7.4** Every month the Chief Executive Officer reviews all emergency changes")
+    # With other engineers the CTO approves, and someone else approves the CTO's own change.
+    assert "the CTO reviews and approves it after the fact; a change the CTO wrote is reviewed and approved by " \
+        "the Chief Executive Officer instead" in _section(library, "ctoso", "POL-19", "4.7.3")
