@@ -116,7 +116,9 @@ MATRIX: dict[str, MatrixCompany] = {
                 # A Type I program prints only its own branch (auditor N-O3).
                 r"for a Type II, before the end", r"which covers an observation window",
                 # Google Cloud isolates in a project under a folder, and one region has no "region degraded" (N-O4).
-                r"in an account separate from production", r"a single region degraded",
+                r"in an account separate from production", r"a single region degraded", r"one region degraded",
+                # The CTO who is also the Security Officer advises on, never decides, a critical finding's acceptance.
+                r"decides on risk acceptance for critical and high findings", r"patching an engineer coordinates",
                 # One engineer: review and on-call backup go to the contracted outside engineer (N-E2, N-E3).
                 _TEAM_ENGINEERING, r"raises it with their manager", r"The commander does not do hands-on",
                 r"a second person's approval", r"The Security Officer runs a simulated phishing",
