@@ -15,6 +15,7 @@ from policyforge._errors import FactsError
 from policyforge.model._answers import resolve_answers
 from policyforge.model._facts import facts_from_answers
 from policyforge.model._library import Library, load_library
+from policyforge.program._companion import companion_pages
 from policyforge.program._lint import lint_library, lint_vocabulary, variant_program
 from policyforge.program._load import owner_loads, program_page
 from policyforge.program._matrix import MATRIX
@@ -326,3 +327,6 @@ def test_log_isolation_and_the_sev2_region_wording_use_the_company_s_provider_an
                                                   program.policies["POL-18"]).split())
         assert isolation in logging and isolation in log02 and "in an account separate" not in logging + log02
         assert sev2 in program.render_body(program.policies["POL-21"])
+        # The runbook's severity table grades as the policy does (auditor read T13: it said "one region degraded").
+        runbook = companion_pages(program)["companion/incident-response-runbook.md"]
+        assert sev2 in runbook
