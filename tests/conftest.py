@@ -81,7 +81,7 @@ def mini_library_files(extra: Mapping[str, str] | None = None) -> dict[str, str]
             policy: POL-28
             controls:
               - id: PRV-01
-                statement: The privacy notice is reviewed annually by the Privacy Officer.
+                statement: The Privacy Officer reviews the privacy notice annually.
                 owner: privacy_officer
                 frequency: annual
                 criteria: [P1.1]

@@ -123,7 +123,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("assets", "asset, network and facility review", ("EV-27", "EV-28", "EV-30", "EV-31", "EV-32", "EV-79",
                                                              "EV-94", "EV-97"), 9,
              (("weekly", "cloud inventory check"),)),
-    Activity("processing", "processing integrity review", ("EV-63", "EV-67", "EV-91", "EV-92"), 7),
+    Activity("processing", "processing integrity review", ("EV-63", "EV-67", "EV-91", "EV-92", "EV-109"), 7),
 )
 OTHER = Activity("controls", "control review", (), 1)
 # A small company's yearly independent test (MON-03, cadence control_testing) finishes the named lead

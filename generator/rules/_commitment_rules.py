@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .._errors import Problem
 from ..model._commitments import UNIT_HOURS, Commitment, unit_phrase
 from ..model._consistency import AUDIT_CYCLE, UPTIME, audit_gap_months, downtime_allowance_hours, value_findings
 from ._base import RuleInput, strip_jinja
+from ._control_rules import CADENCE_WORD
 
-_NUMBER_WORDS = r"an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+(?:\.\d+)?"
+_NUMBER_WORDS = r"an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# A unit of time as prose writes it, abbreviations included ("24 h", "24h", "30 mins"): a literal typed in
+# shorthand shadows a commitment as surely as one spelled out.
+_TIME_UNIT = r"(?:business |working )?(?:minute|hour|day|week|month|year)s?|hrs?|h|mins?"
 DURATION = re.compile(
-    rf"\b({_NUMBER_WORDS})[\s-]+((?:business |working )?(?:minute|hour|day|week|month|year)s?)\b", re.IGNORECASE)
+    rf"\b(\d+(?:\.\d+)?|(?:{_NUMBER_WORDS})(?=[\s-]))[\s-]*({_TIME_UNIT})\b", re.IGNORECASE)
 PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|percent\b)")
+# A typed count ("samples 5 closed alerts"): a whole number that is no section number, time or percentage.
+COUNT = re.compile(
+    r"(?<![\w.])(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?![\w.]|[\s-]*(?:%|percent\b|"
+    rf"(?:{_TIME_UNIT})\b))", re.IGNORECASE)
+_ABBREVIATIONS = {"h": "hour", "hr": "hour", "min": "minute"}
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n\s*\n")
 RTO = "rto_hours"
 
@@ -86,10 +95,8 @@ def _shadows_in(body: str, where: str, line_of: Callable[[int], int | None], ent
         for entry in entries:
             if f"commit.{entry.name}" in raw or (entry.fact and entry.fact in raw):
                 continue
-            pattern = PERCENT if entry.unit == "percent" else DURATION if entry.unit in UNIT_HOURS else None
-            if pattern is None:
-                continue
-            for match in governed_numbers(plain, entry.governs, pattern):
+            for match in _distinct(m for pattern in _literal_patterns(entry)
+                                   for m in governed_numbers(plain, entry.governs, pattern)):
                 value = view.program.commitments[entry.name]
                 yield Problem(
                     where,
@@ -98,6 +105,29 @@ def _shadows_in(body: str, where: str, line_of: Callable[[int], int | None], ent
                     _shadow_fix(entry),
                     line_of(offset + match.start()),
                 )
+
+
+def _distinct(matches: Iterable[re.Match[str]]) -> list[re.Match[str]]:
+    """Return the matches that overlap no earlier one: "every 6 months" is one literal, not a cadence and a time."""
+    kept: list[re.Match[str]] = []
+    for match in matches:
+        if all(match.end() <= other.start() or match.start() >= other.end() for other in kept):
+            kept.append(match)
+    return kept
+
+
+def _literal_patterns(entry: Commitment) -> tuple[re.Pattern[str], ...]:
+    """Return how a commitment's value can be typed by hand: a percentage, a count, a time, or a cadence word.
+
+    A cadence is also retyped by a word ("every quarter", "monthly") that names its period without a number.
+    """
+    if entry.unit == "percent":
+        return (PERCENT,)
+    if entry.unit == "count":
+        return (COUNT,)
+    if entry.unit in UNIT_HOURS:
+        return (DURATION, CADENCE_WORD) if entry.kind == "cadence" else (DURATION,)
+    return ()
 
 
 def _shadow_fix(entry: Commitment) -> str:
@@ -184,6 +214,7 @@ def duration_hours(match: re.Match[str]) -> float:
     raw, unit = match.group(1).lower(), match.group(2).lower()
     number = float(_WORD_NUMBERS.get(raw, 0) or raw)
     unit = unit.rstrip("s").replace("working ", "business ").replace(" ", "_")
+    unit = _ABBREVIATIONS.get(unit, unit)
     return number * UNIT_HOURS[unit]
 
 

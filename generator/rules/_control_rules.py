@@ -30,6 +30,8 @@ _CADENCE_WORDS: dict[str, str] = {
 # quantity is measured over, not how often the control runs.
 _CADENCE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CADENCE_WORDS), key=len, reverse=True)) + r")\b"
                       r"(?!\s+(?:availability|uptime|downtime|error budget)\b)", re.IGNORECASE)
+# The same words for the commitment rules: a cadence typed as a word shadows a cadence commitment (COM001).
+CADENCE_WORD = _CADENCE
 SCHEDULED = ("daily", "weekly", "monthly", "quarterly", "semiannual", "annual")
 # Words that name the record a control leaves.
 _RECORD = re.compile(

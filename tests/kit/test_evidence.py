@@ -74,7 +74,7 @@ def test_example_company_plan_holds_every_catalog_item_once(library: Library) ->
     ids = [row.item.id for row in plan.rows]
     # The example holds no card data, so the items of the card-data controls are not asked of it.
     assert ids == sorted(set(library.catalog.evidence) - CARD_DATA_ITEMS, key=id_order)
-    assert len(plan.controls) == 190  # the lean program of the 21-50 example: 38 of 228 merged
+    assert len(plan.controls) == 191  # the lean program of the 21-50 example: 38 of 229 merged
 
 
 def test_evidence_ids_sort_by_number_not_as_text(library: Library) -> None:
@@ -259,7 +259,7 @@ def test_page_groups_items_by_owner_under_a_summary(library: Library) -> None:
     page = evidence_page(program_for(library))
     lines = page.splitlines()
     assert lines[0] == "# Evidence plan"
-    assert lines[2].startswith("104 evidence items prove the 190 controls in force (Security, Availability, ")
+    assert lines[2].startswith("105 evidence items prove the 191 controls in force (Security, Availability, ")
     assert "Type II observation window 1 January 2027 to 30 June 2027 (6 months): " in lines[2]
     headings = [line for line in lines if line.startswith("## ")]
     # The CEO approves payments and bank-detail changes (COC-05), so owns their evidence.
@@ -315,11 +315,11 @@ def set_tool(repo: Path, value: str) -> None:
 def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.csv"
     _, _, stderr = evidence(repo, "--format", "csv", "--out", str(out))
-    assert "Evidence plan: 104 items for 190 controls" in stderr
+    assert "Evidence plan: 105 items for 191 controls" in stderr
     with out.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     assert tuple(table[0]) == COLUMNS
-    assert len(table) == 105  # a header and the 104 evidence items
+    assert len(table) == 106  # a header and the 105 evidence items
     row = dict(zip(COLUMNS, next(r for r in table if r[0] == "EV-21"), strict=True))
     assert row["Evidence"] == "User access reviews"
     # ACC-03's conflict review runs at its named cadence (monthly), the most frequent control EV-21 proves.
@@ -349,8 +349,8 @@ def test_xlsx_has_the_same_rows_a_frozen_filtered_header_and_set_widths(repo: Pa
     with (tmp_path / "plan.csv").open(encoding="utf-8", newline="") as handle:
         assert cells == list(csv.reader(handle))
     assert sheet.freeze_panes == "A2"
-    # 104 items and the header; 18 columns, the last the frequencies of the controls.
-    assert sheet.auto_filter.ref == "A1:R105"
+    # 105 items and the header; 18 columns, the last the frequencies of the controls.
+    assert sheet.auto_filter.ref == "A1:R106"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["C"].width == 70 and sheet.column_dimensions["A"].width == 8
     assert sheet["G2"].value == 1 and sheet["G2"].data_type == "n"  # counts are numbers, for sorting

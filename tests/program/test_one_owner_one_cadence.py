@@ -91,7 +91,8 @@ MOVED = {"AST-06": "END-08", "PHY-02": "HRS-06", "PHY-04": "HRS-03", "PMG-04": "
          "MON-03": "MON-04", "MON-05": "MON-04", "RET-07": "RET-04", "TRN-06": "GOV-08", "PRV-12": "PRV-14",
          "COC-02": "COC-07", "COC-03": "COC-08", "AST-01": "AST-09", "BCP-05": "BCP-09", "CHG-09": "CHG-11",
          "GOV-07": "GOV-12", "MON-01": "MON-10", "VEN-07": "VEN-10", "TRN-03": "TRN-08", "TRN-07": "TRN-09",
-         "RET-01": "RET-08", "CNF-07": "RET-08", "TRN-02": "TRN-10", "TRN-04": "TRN-10", "INC-02": "INC-03"}
+         "RET-01": "RET-08", "CNF-07": "RET-08", "TRN-02": "TRN-10", "TRN-04": "TRN-10", "INC-02": "INC-03",
+         "PIN-05": "PIN-10"}
 
 
 @pytest.mark.parametrize("name", ["acme-us", "nimbus-uk"])

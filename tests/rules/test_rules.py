@@ -105,6 +105,35 @@ def test_typed_cadence_that_shadows_a_review_commitment_is_caught_with_file_line
     assert problem.fix.startswith(f"print it with {{{{ commit.{name}.every }}}}")
 
 
+# The leftovers an auditor found (issue #12): a cadence typed as a word, a deadline typed twice, a count, a time in
+# shorthand and a notice written as an adjective, each beside the duty its named commitment governs.
+@pytest.mark.parametrize(("seeded", "text", "typed", "name", "value"), [
+    ("control", "Every quarter the Security Officer samples reconciliation tickets of the critical flows and records "
+     "the sample in Jira.", "Every quarter", "integrity_sampling", "3 months"),
+    ("policy", "In their first 10 business days each new person attends a security orientation.", "10 business days",
+     "security_orientation", "10 business days"),
+    ("policy", "The Security Officer samples 5 closed alerts to check their triage.", "5", "log_alert_sample", "5"),
+    ("policy", "The logging platform raises an alert when a source sends nothing for 24 h.", "24 h",
+     "log_source_silence", "24 hours"),
+    ("policy", "Changes to the commitment are announced with a 30-day notice.", "30-day", "customer_change_notice",
+     "30 days"),
+])
+def test_a_literal_that_shadows_a_commitment_in_any_form_is_caught(
+        tmp_path: Path, seeded: str, text: str, typed: str, name: str, value: str) -> None:
+    files = {CONTROLS: with_control(f"'{text}'")} if seeded == "control" else {POLICY: with_statement(text)}
+    root = make_library(tmp_path, **files)
+    problems = found(program(root), "COM001")
+    assert [(p.message.split("'")[1], p.line) for p in problems] == [
+        (typed, line_of(root / (CONTROLS if seeded == "control" else POLICY),
+                        "id: PMG-02" if seeded == "control" else "**2.2**"))]
+    assert f"retypes the commitment {name} ({value})" in problems[0].message
+    assert f"commit.{name}" in problems[0].fix
+    # Printed through the commitment, the same duty is no shadow.
+    printed = text.replace(typed, f"{{{{ commit.{name} }}}}")
+    files = {CONTROLS: with_control(f"'{printed}'")} if seeded == "control" else {POLICY: with_statement(printed)}
+    assert found(program(make_library(tmp_path / "printed", **files)), "COM001") == []
+
+
 def test_sentence_that_prints_the_commitment_is_not_a_shadow(tmp_path: Path) -> None:
     root = make_library(tmp_path, **{POLICY: with_statement(
         "Anyone reports a suspected incident to the Security Officer {{ commit.incident_report_staff.within }}.")})
@@ -398,6 +427,24 @@ def test_a_periodic_control_printing_a_per_event_deadline_is_caught_with_the_com
         "Each expired exception is raised as a deficiency {{ commit.deficiency_logging.within }} by the Security "
         "Officer and recorded in Jira.", frequency="per-event")})
     assert found(program(root), "CTL008") == []
+
+
+def test_a_daily_reconciliation_that_also_times_each_difference_is_caught_as_pin_05_was(tmp_path: Path) -> None:
+    # PIN-05 ran daily and also investigated each difference within a business day: two populations (issue #12).
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "'{{ commit.processing_reconciliation.every | capitalize }} an automated reconciliation compares counts, "
+        "and each difference is investigated {{ commit.reconciliation_investigation.within }} and recorded in Jira.'",
+        frequency="daily")})
+    problems = found(program(root), "CTL008")
+    assert [(p.message, p.line) for p in problems] == [(
+        "CTL008 control PMG-02: runs daily, but its statement also prints 'within 1 business day' (commitment "
+        "reconciliation_investigation), a deadline counted per event", line_of(root / CONTROLS, "id: PMG-02"))]
+    # The library's PIN-05 runs the reconciliation; PIN-10 holds each difference to both deadlines.
+    controls = load_library(LIBRARY).catalog.controls
+    assert controls["PIN-05"].frequency == "daily" and "PIN-10" in controls["PIN-05"].statement
+    assert controls["PIN-10"].frequency == "per-event" and controls["PIN-10"].evidence == ("EV-109",)
+    assert all(f"commit.{name}.within" in controls["PIN-10"].statement
+               for name in ("reconciliation_investigation", "reconciliation_resolution"))
 
 
 def test_a_periodic_runs_own_deadline_passes_only_when_shorter_than_its_period(tmp_path: Path) -> None:
