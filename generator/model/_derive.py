@@ -6,15 +6,21 @@ those expressions use. Cookiecutter gets them through ``local_extensions.FactDer
 engine through ``_answers.resolve_answers``, so both derive the same legal name, addresses,
 status page and tools from a company's own answers, never from the example company's.
 
-This module imports nothing from the engine: the template's Jinja extension loads it by path
-when only cookiecutter is installed.
+This module imports nothing from the engine but the schema (``_facts_schema``, itself standard library
+only): the template's Jinja extension loads it by path when only cookiecutter is installed, and it then
+loads the schema beside it by path too, so the headcount bands are read from the schema's one table.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.util
 import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,6 +79,38 @@ def ci_for(source_control: Any) -> str:
     return CI_FOR_SOURCE_CONTROL.get(text.lower(), f"{text} pipelines" if text else "GitHub Actions")
 
 
+@functools.cache
+def _schema() -> ModuleType:
+    """Return the facts schema: imported within the engine, else loaded by path from beside this file."""
+    if __package__:
+        from . import _facts_schema
+
+        return _facts_schema
+    name = "policyforge_template_facts_schema"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("_facts_schema.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while the schema is executed
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def engineers_for(band: Any) -> str:
+    """Return the usual engineering headcount of a headcount band, from the schema's band table."""
+    bands = _schema().BANDS
+    held = bands.get(str(band).strip(), bands[next(reversed(bands))])
+    return str(held.engineers)
+
+
+def mail_platform_for(identity_provider: Any, providers: Any) -> str:
+    """Return the mail platform a company most likely uses: Microsoft 365 with Entra ID or Azure, else Google."""
+    identity = str(identity_provider or "").lower()
+    if "microsoft" in identity or "entra" in identity or primary_provider(providers) == "azure":
+        return "Microsoft 365"
+    return "Google Workspace"
+
+
 def short_name(company: Any) -> str:
     """Return the first word of a company's slug, for a placeholder website (``acme`` for Acme Cloud)."""
     return _slug(str(company), "-").split("-")[0][:30] or "company"
@@ -109,6 +147,8 @@ FILTERS: dict[str, Callable[..., str]] = {
     "regions_for": regions_for,
     "ci_for": ci_for,
     "short_name": short_name,
+    "engineers_for": engineers_for,
+    "mail_platform_for": mail_platform_for,
     "today": today,
     "month_after": month_after,
 }

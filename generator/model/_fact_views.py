@@ -52,6 +52,11 @@ class PeopleFacts:
     security_contact: str
     alternate_approver: Person  # name and email are "" when the company names none
     privacy_contact: str  # the role mailbox for privacy requests
+    # Outside parties, "" where the company has not named them (or they do not apply): the text then names the role.
+    security_adviser: Person = Person("", "")  # oversees management where there is no board
+    independent_assessor: str = ""  # tests the controls of a company of up to 50 people
+    penetration_tester: str = ""
+    segmentation_tester: str = ""  # tests the cardholder data environment's segmentation
 
     def role(self, key: str) -> Person:
         """Return the person holding a role named by its key (``security_officer``), as front matter names it."""
@@ -168,7 +173,9 @@ def people_view(data: dict[str, Any]) -> PeopleFacts:
 
     return PeopleFacts(person("ceo"), person("cto"), person("security_officer"), person("privacy_officer"),
                        person("head_of_people"), person("approver"), group["security_contact"],
-                       person("alternate_approver"), group["privacy_contact"])
+                       person("alternate_approver"), group["privacy_contact"], person("security_adviser"),
+                       *(str(group.get(key) or "").strip()
+                         for key in ("independent_assessor", "penetration_tester", "segmentation_tester")))
 
 
 def shape_view(data: dict[str, Any]) -> ShapeFacts:

@@ -21,6 +21,7 @@ import yaml
 
 from .._errors import BadValue, FactsError, Problem
 from ._commitments import CommitmentCatalog, commitments_of, override_value, resolve, unit_phrase
+from ._derive import mail_platform_for
 from ._fact_views import (
     AuditFacts,
     CommitmentFacts,
@@ -42,8 +43,8 @@ from ._fact_views import (
     stack_view,
 )
 from ._facts_schema import (
+    BANDS,
     DEFAULT_CLASSIFICATION,
-    DEFAULT_ENGINEERS,
     FACT_SPECS,
     GROUP_TITLES,
     OPTIONAL_CATEGORIES,
@@ -329,20 +330,15 @@ def _fill_defaults(data: dict[str, Any]) -> None:
         documents["default_classification"] = DEFAULT_CLASSIFICATION
     shape = data.get("shape", {})
     if shape.get("engineers") == "" and isinstance(shape.get("headcount_band"), str):
-        shape["engineers"] = DEFAULT_ENGINEERS.get(shape["headcount_band"], DEFAULT_ENGINEERS["1000+"])
+        shape["engineers"] = BANDS[shape["headcount_band"]].engineers if shape["headcount_band"] in BANDS else ""
     stack = data.get("stack", {})
     if stack.get("mail_platform") == "":
         stack["mail_platform"] = default_mail_platform(stack)
 
 
 def default_mail_platform(stack: Mapping[str, Any]) -> str:
-    """Return the mail platform a company most likely uses: Microsoft 365 with Entra ID or Azure first."""
-    identity = str(stack.get("identity_provider") or "").lower()
-    clouds = stack.get("cloud_providers") or []
-    first = str(clouds[0]).lower() if isinstance(clouds, list) and clouds else ""
-    if "microsoft" in identity or "entra" in identity or first == "azure":
-        return "Microsoft 365"
-    return "Google Workspace"
+    """Return the mail platform a company most likely uses (``cookiecutter.json`` derives it by the same filter)."""
+    return mail_platform_for(stack.get("identity_provider"), stack.get("cloud_providers") or [])
 
 
 def _is_number(value: Any) -> bool:
@@ -390,12 +386,9 @@ def _cross_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
             "or leave both blank",
         ))
     found += _engineering_checks(data.get("shape", {}))
+    found += _outside_party_checks(data)
     found += _fit_checks(data)
     return found
-
-
-# The most people each headcount band holds: engineers beyond it contradict the band.
-_BAND_CEILING: dict[str, int] = {"1-20": 20, "21-50": 50, "51-200": 200, "201-500": 500, "501-1000": 1000}
 
 
 def _engineering_checks(shape: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -403,7 +396,7 @@ def _engineering_checks(shape: dict[str, Any]) -> list[tuple[str, str, str]]:
     engineers, band = shape.get("engineers"), shape.get("headcount_band")
     if not isinstance(engineers, int) or isinstance(engineers, bool):
         return []
-    ceiling = _BAND_CEILING.get(str(band))
+    ceiling = BANDS[band].ceiling if band in BANDS else None
     if ceiling is not None and engineers > ceiling:
         return [("engineers", f"{engineers} engineers do not fit a headcount band of {band}",
                  f"lower engineers to at most {ceiling}, or choose the headcount_band that holds them")]
@@ -412,6 +405,54 @@ def _engineering_checks(shape: dict[str, Any]) -> list[tuple[str, str, str]]:
                  "nobody reviews changes or backs up on-call",
                  "name the contracted engineer or security provider in outside_engineer")]
     return []
+
+
+def _blank(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def _outside_party_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Refuse an outside party that is half-named or not independent of what it oversees or tests.
+
+    None of them may be a person who holds a role of the program, and the assessor and the testers may not be
+    the outside engineer, whose reviews and network changes they test. A party named where the company does not
+    rely on it (an adviser with a board, an assessor with more than 50 people, a segmentation tester without card
+    data) is kept but printed nowhere, so a company that grows keeps its file valid; the questionnaire does not
+    ask for it.
+    """
+    people, shape = data.get("people", {}), data.get("shape", {})
+    adviser = people.get("security_adviser") or {}
+    name, email = _blank(adviser.get("name")), _blank(adviser.get("email"))
+    found: list[tuple[str, str, str]] = []
+    if bool(name) != bool(email):
+        found.append(("security_adviser_email" if name else "security_adviser_name",
+                      "the outside security adviser needs both a name and an email (staff are given the address)",
+                      "fill in both security_adviser_name and security_adviser_email, or leave both blank"))
+    insiders: dict[str, str] = {}
+    addresses: dict[str, str] = {}
+    for role, title in ROLE_TITLES.items():  # a person holding several roles is named by the first
+        insiders.setdefault(_blank((people.get(role) or {}).get("name")).lower(), title)
+        addresses.setdefault(_blank((people.get(role) or {}).get("email")).lower(), title)
+    insiders.pop("", None)
+    addresses.pop("", None)
+    if name and name.lower() in insiders:
+        found.append(("security_adviser_name", f"{name} is the company's {insiders[name.lower()]}, not independent "
+                      "of management", "name someone outside the company who holds no role in company.yml"))
+    elif email and email.lower() in addresses:
+        found.append(("security_adviser_email", f"{email} is the address of the company's "
+                      f"{addresses[email.lower()]}", "give the adviser's own address, outside the company"))
+    assessor, tester = _blank(people.get("independent_assessor")), _blank(people.get("segmentation_tester"))
+    engineer = _blank(shape.get("outside_engineer")) if shape.get("engineers") == 1 else ""
+    pentester = _blank(people.get("penetration_tester"))
+    for key, who in (("independent_assessor", assessor), ("penetration_tester", pentester),
+                     ("segmentation_tester", tester)):
+        if who and who.lower() in insiders:
+            found.append((key, f"{who} is the company's {insiders[who.lower()]}, who operates the controls it tests",
+                          f"name a firm or person outside the company in {key}"))
+        elif who and engineer and who.lower() == engineer.lower():
+            found.append((key, f"{who} is also the outside engineer, who reviews the changes it would test",
+                          f"name a different firm in {key}, independent of the outside engineer"))
+    return found
 
 
 def _fit_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -32,12 +32,27 @@ ROLE_TITLES: dict[str, str] = {
 }
 
 CLOUD_PROVIDERS: tuple[str, ...] = ("aws", "gcp", "azure")
-# The engineering headcount assumed for each band when company.yml does not say (``cookiecutter.json`` asks
-# with the same defaults): a repository made before ``shape.engineers`` existed keeps loading and updating.
-DEFAULT_ENGINEERS: dict[str, int] = {"1-20": 4, "21-50": 10, "51-200": 40, "201-500": 100, "501-1000": 250,
-                                     "1000+": 500}
+
+
+@dataclass(frozen=True)
+class Band:
+    """One headcount band: the most people it holds (None for the open top band) and its usual engineers.
+
+    The one table of bands: the validator refuses more engineers than ``ceiling``, a ``company.yml`` written
+    before ``shape.engineers`` existed gets ``engineers``, and ``cookiecutter.json`` offers the same default
+    through the ``engineers_for`` filter of ``_derive``.
+    """
+
+    ceiling: int | None
+    engineers: int
+
+
+BANDS: dict[str, Band] = {
+    "1-20": Band(20, 4), "21-50": Band(50, 10), "51-200": Band(200, 40), "201-500": Band(500, 100),
+    "501-1000": Band(1000, 250), "1000+": Band(None, 500),
+}
+HEADCOUNT_BANDS: tuple[str, ...] = tuple(BANDS)
 MFA_METHODS: tuple[str, ...] = ("webauthn", "totp", "push")
-HEADCOUNT_BANDS: tuple[str, ...] = ("1-20", "21-50", "51-200", "201-500", "501-1000", "1000+")
 WORK_MODELS: tuple[str, ...] = ("hybrid", "remote", "office")
 ACCESS_REVIEW_CADENCES: tuple[str, ...] = ("quarterly", "monthly", "semiannual")
 
@@ -159,6 +174,26 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "roles that check each other, this person approves instead.", optional=True),
     FactSpec("alternate_approver_email", ("people", "alternate_approver", "email"), "email",
              "Alternate approver: email", optional=True),
+    # --- outside parties the program relies on (each asked only where it applies; blank: the text names the role)
+    FactSpec("security_adviser_name", ("people", "security_adviser", "name"), "person",
+             "Without a board: the outside security adviser who oversees management (blank until engaged)",
+             "A person independent of management, engaged in writing: receives the security reports, attends the "
+             "leadership security meeting in place of an absent member and is the speaking-up channel of a company "
+             "of 1-20 people. Read only when has_board is false.", optional=True),
+    FactSpec("security_adviser_email", ("people", "security_adviser", "email"), "email",
+             "Outside security adviser: email (the address staff are given for speaking up)", optional=True),
+    FactSpec("independent_assessor", ("people", "independent_assessor"), "text",
+             "With 1-50 people: the independent assessor who tests the controls every year (blank until engaged)",
+             "A firm or person outside the company, e.g. 'Marlow Assurance Ltd'; never the outside_engineer, whose "
+             "reviews it tests. Read only for headcount bands 1-20 and 21-50.", optional=True),
+    FactSpec("penetration_tester", ("people", "penetration_tester"), "text",
+             "The independent firm that runs the penetration test (blank until engaged)",
+             "Never the outside_engineer, who reviews the code the test attacks.", optional=True),
+    FactSpec("segmentation_tester", ("people", "segmentation_tester"), "text",
+             "With card data: who tests the segmentation of the cardholder data environment (blank: the "
+             "penetration tester)",
+             "A qualified tester independent of the network's design and changes (PCI DSS 11.4.6 for a service "
+             "provider); never the outside_engineer. Read only when data_payment is true.", optional=True),
     # --- shape
     FactSpec("headcount_band", ("shape", "headcount_band"), "choice", "Headcount", choices=HEADCOUNT_BANDS),
     FactSpec("work_model", ("shape", "work_model"), "choice", "Work model", choices=WORK_MODELS),
@@ -175,8 +210,8 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "A company.yml written before this fact existed gets the usual count of its headcount band.",
              minimum=1, maximum=100000, optional=True),
     FactSpec("outside_engineer", ("shape", "outside_engineer"), "text",
-             "With one engineer: the contracted engineer or security provider who reviews changes and backs up "
-             "on-call (blank if none)",
+             "Only with one engineer: the contracted engineer or security provider who reviews changes and backs "
+             "up on-call (blank otherwise)",
              "A person or firm under a written contract, e.g. 'Halden Engineering Ltd'; read only when engineers "
              "is 1.", optional=True),
     # --- stack

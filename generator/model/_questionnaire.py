@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from .._errors import FactsError, Problem
 from ._answers import resolve_answers
 from ._derive import first_of_next_month
 from ._facts import check_answer, parse_facts_yaml, unknown_key_problem
-from ._facts_schema import FACT_SPECS, GROUP_TITLES, OPTIONAL_CATEGORIES, SPECS_BY_KEY, FactSpec
+from ._facts_schema import FACT_SPECS, GROUP_TITLES, OPTIONAL_CATEGORIES, SMALL_BANDS, SPECS_BY_KEY, FactSpec
 from ._places import REPRESENTED_REGIONS, place_data, representative_regions
 
 # The scope question stands for the four category facts; its answer is a list of categories.
@@ -102,19 +102,40 @@ def apply_scope(answers: dict[str, Any], categories: list[str]) -> None:
 
 
 def not_applicable(answers: Mapping[str, Any]) -> frozenset[str]:
-    """Return the facts this company is never asked: an Article 27 representative it does not need.
+    """Return the facts this company is never asked: a party or representative it does not need.
 
     A representative is asked only of a company established outside the EU or the UK whose customers'
-    users are there; when the answers it depends on cannot be read yet, both stay offered.
+    users are there; the outside engineer only with one engineer; the outside security adviser only without
+    a board; the independent assessor only with 1-50 people; the segmentation tester only with card data.
+    When the answers one of them depends on cannot be read yet, it stays offered.
     """
+    skipped: set[str] = set()
+
+    def read(key: str, default: Any) -> Any:
+        return check_answer(key, answers.get(key, default))
+
     try:
-        home = place_data().jurisdiction(str(check_answer("hq_country", answers.get("hq_country", ""))))
-        customers = check_answer("customer_regions", answers.get("customer_regions", ""))
-        pii = check_answer("data_pii", answers.get("data_pii", True))
+        home = place_data().jurisdiction(str(read("hq_country", "")))
+        needed = representative_regions(home, read("customer_regions", ""), bool(read("data_pii", True)))
+        skipped |= {fact for region, (fact, _, _) in REPRESENTED_REGIONS.items() if region not in needed}
     except FactsError:
-        return frozenset()
-    needed = representative_regions(home, customers, bool(pii))
-    return frozenset(fact for region, (fact, _, _) in REPRESENTED_REGIONS.items() if region not in needed)
+        pass
+    # The facts a party's question stands for, the answer it depends on, and when that answer makes it moot.
+    conditions: tuple[tuple[tuple[str, ...], str, Callable[[Any], bool]], ...] = (
+        (("outside_engineer",), "engineers", lambda engineers: engineers != 1),
+        (("security_adviser_name", "security_adviser_email"), "has_board", lambda board: board is True),
+        (("independent_assessor",), "headcount_band", lambda band: band not in SMALL_BANDS),
+        (("segmentation_tester",), "data_payment", lambda payment: payment is False),
+    )
+    for facts, key, applies_not in conditions:
+        if key not in answers or answers.get(key) in ("", None):
+            continue
+        try:
+            if applies_not(read(key, "")):
+                skipped.update(facts)
+        except FactsError:
+            continue
+    return frozenset(skipped)
 
 
 def review_groups(answers: Mapping[str, Any] | None = None) -> tuple[ReviewGroup, ...]:

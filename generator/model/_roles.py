@@ -211,7 +211,17 @@ def reports_to(facts: Facts, role: str, line: str = "ceo") -> str:
     if not same_person(facts, role, "approver"):
         office = next((o for o in OFFICES if same_person(facts, "approver", o)), "approver")
         return f"the {ROLE_TITLES[office]}"
-    return "the outside security adviser"
+    return adviser_phrase(facts)
+
+
+def adviser_phrase(facts: Facts) -> str:
+    """Return the outside security adviser in words, with the adviser's name once the company has named one.
+
+    The name follows without commas ("the outside security adviser Harriet Cole"), so the phrase reads the same
+    at any place in a sentence, in parentheses included.
+    """
+    name = "" if facts.shape.has_board else facts.people.security_adviser.name.strip()
+    return f"the outside security adviser {name}" if name else "the outside security adviser"
 
 
 def deputy(facts: Facts, role: str, first: str = "security_officer") -> Person | None:
@@ -243,7 +253,7 @@ def neither(facts: Facts, *roles: str) -> str:
     if candidate:
         who = person(facts, candidate)
         return f"the {who.title}" if who.title != "Alternate Approver" else f"the alternate approver, {who.name}"
-    return "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
+    return "an independent member of the board" if facts.shape.has_board else adviser_phrase(facts)
 
 
 def deputy_role(facts: Facts, role: str, first: str = "security_officer") -> str:

@@ -20,6 +20,7 @@ from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..model._questionnaire import AUDIT_FIRM_PLACEHOLDER
 from ..model._roles import (
     Person,
+    adviser_phrase,
     approval_route,
     approver_for,
     deputy,
@@ -179,7 +180,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     people["trust_signer"] = {"phrase": trust_signer(facts)}
     # Who approves and reviews a duty conflict that the Security Officer's reviewer holds (POL-13 4.2.3). That
     # reviewer is already the alternate approver when there is one, so the conflict goes outside the company.
-    outside = "an independent member of the board" if facts.shape.has_board else "the outside security adviser"
+    outside = "an independent member of the board" if facts.shape.has_board else adviser_phrase(facts)
     people["conflict_fallback"] = {"phrase": outside, "subject": outside}
     people["privacy_contact"] = facts.people.privacy_contact
     # Whom the Privacy Officer reports to (never themself: a CEO who is Privacy Officer reports to the board, the

@@ -13,7 +13,7 @@ from typing import Any
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
 from ..model._places import REPRESENTED_REGIONS, PlaceData, representative_regions
-from ..model._roles import forum
+from ..model._roles import adviser_phrase, forum
 from ._render import join_and
 
 CURRENCY_WORDS: dict[str, tuple[str, str]] = {
@@ -38,6 +38,8 @@ def governance_words(facts: Facts) -> dict[str, Any]:
     small = facts.small
     board = bool(facts.shape.has_board)
     body = forum(facts)
+    adviser = adviser_phrase(facts)
+    assessor = facts.people.independent_assessor if small else ""
     return {
         "small": small,
         "large": not small,
@@ -53,8 +55,19 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         # the speaking-up channel reaches someone outside the company and says what protects the reporter.
         "few": facts.shape.headcount_band == "1-20",
         # Who oversees management independently: the board, or an outside adviser when there is none.
-        "overseer": "the board" if board else "the outside security adviser",
-        "chair": "the board chair" if board else "the outside security adviser",
+        "overseer": "the board" if board else adviser,
+        "chair": "the board chair" if board else adviser,
+        # The outside security adviser, named once the company has named them ("" name and email until then).
+        "adviser": adviser,
+        "adviser_start": adviser[:1].upper() + adviser[1:],  # at the start of a sentence or list item
+        "adviser_name": "" if board else facts.people.security_adviser.name,
+        "adviser_email": "" if board else facts.people.security_adviser.email,
+        # Outside testers, each named once the company has named it: the independent assessor who tests a small
+        # company's controls, the penetration tester, and the tester of the cardholder data segment.
+        "assessor": f"the independent assessor {assessor}" if assessor else "the independent assessor",
+        "assessor_name": assessor,
+        "pentester": facts.people.penetration_tester,
+        "segmentation_tester": facts.people.segmentation_tester or facts.people.penetration_tester,
         "outside_testing": "every year" if small else "every quarter",
         # How many different people hold the roles of the leadership security meeting, and who stands in for
         # an absent one where so few hold them that one absence would leave a single person to decide.
@@ -67,7 +80,7 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         "quorum": body.quorum,
         "quorum_words": _NUMBER_WORDS.get(body.quorum, str(body.quorum)),
         "short": body.short,
-        "stand_in": "a director the board names" if board else "the outside security adviser",
+        "stand_in": "a director the board names" if board else adviser,
         **_holders(facts),
     }
 

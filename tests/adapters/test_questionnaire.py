@@ -50,6 +50,26 @@ def test_a_representative_is_offered_for_review_only_to_a_company_that_needs_one
     assert "customer_regions" in reviewed
 
 
+OUTSIDE_PARTIES = {"outside_engineer", "security_adviser_name", "security_adviser_email", "independent_assessor",
+                   "segmentation_tester"}
+
+
+@pytest.mark.parametrize(("answers", "offered"), [
+    # The example's shape: 1-20 people, no board, four engineers, no card data.
+    ({}, {"security_adviser_name", "security_adviser_email", "independent_assessor"}),
+    # Issue #13 point 5: the outside engineer is asked only of a company with one engineer.
+    ({"engineers": "1"}, {"outside_engineer", "security_adviser_name", "security_adviser_email",
+                          "independent_assessor"}),
+    ({"headcount_band": "51-200", "data_payment": True}, {"segmentation_tester"}),
+    ({"headcount_band": "21-50", "has_board": True, "engineers": "1"}, {"outside_engineer", "independent_assessor"}),
+])
+def test_an_outside_party_is_offered_for_review_only_to_a_company_that_relies_on_it(
+        answers: dict[str, object], offered: set[str]) -> None:
+    reviewed = {key for group in review_groups(interactive_defaults({**BETA, **answers}, DAY)) for key in group.keys}
+    assert reviewed & OUTSIDE_PARTIES == offered
+    assert "penetration_tester" in reviewed  # every company has its product tested
+
+
 def test_identity_derives_from_the_answers_never_from_the_example_company() -> None:
     answers = interactive_defaults(BETA, DAY)
     facts = facts_from_answers(answers)

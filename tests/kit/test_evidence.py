@@ -489,8 +489,8 @@ def test_the_speaking_up_evidence_names_the_channel_the_control_defines_not_the_
     # A-O2/N-O5: EV-07 was "config" in Rippling while COC-04 makes the outside security adviser the channel of a
     # company of 1-20 people with no board; and Nimbus, which announces outages by email, was asked for a status page.
     from policyforge.program._lint import variant_program
-    for name, channel in (("nimbus-uk", "The engagement letter that makes the outside security adviser the "
-                                        "speaking-up channel"),
+    for name, channel in (("nimbus-uk", "The engagement letter that makes the outside security adviser "
+                                        "Harriet Cole the speaking-up channel"),
                           ("acme-us", "The contract with the independent provider that runs the reporting channel")):
         program = variant_program(name, library)
         rows = {r.item.id: r for r in evidence_plan(program).rows}

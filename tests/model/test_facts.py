@@ -230,6 +230,32 @@ def test_a_company_yml_written_before_the_engineering_and_mail_facts_still_loads
     assert facts.get("stack.mail_platform") == "Google Workspace"
 
 
+def test_a_company_yml_written_before_the_outside_parties_were_facts_still_loads_and_names_the_roles() -> None:
+    # Issue #12 N-3: the adviser, assessor and testers are optional; a company.yml without them reads as before.
+    lines = dump_facts(facts_from_answers(resolve_answers({}))).splitlines(keepends=True)
+    first = lines.index("  security_adviser:\n")
+    last = next(n for n, line in enumerate(lines) if line.startswith("  segmentation_tester:"))
+    text = "".join(lines[:first] + lines[last + 1:])
+    assert "security_adviser" not in text and "assessor" not in text
+    facts = parse_facts_yaml(text)
+    assert facts.people.security_adviser.name == "" and facts.people.independent_assessor == ""
+    from policyforge.render._tailoring import governance_words
+
+    words = governance_words(facts)
+    assert (words["adviser"], words["assessor"]) == ("the outside security adviser", "the independent assessor")
+
+
+def test_one_band_table_gives_the_questionnaire_default_and_the_validator_ceiling() -> None:
+    # Issue #13 point 6: cookiecutter.json reads the schema's band table through the engineers_for filter.
+    from policyforge.model._facts_schema import BANDS
+
+    for band, held in BANDS.items():
+        assert resolve_answers({"headcount_band": band})["engineers"] == str(held.engineers)
+        if held.ceiling is not None:
+            with pytest.raises(FactsError, match=f"at most {held.ceiling}"):
+                facts_from_answers(resolve_answers({"headcount_band": band, "engineers": str(held.ceiling + 1)}))
+
+
 def test_a_blank_mail_platform_follows_a_microsoft_identity_provider() -> None:
     facts = facts_from_answers(resolve_answers({"identity_provider": "Microsoft Entra ID", "mail_platform": ""}))
     assert facts.get("stack.mail_platform") == "Microsoft 365"

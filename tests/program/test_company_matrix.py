@@ -139,6 +139,22 @@ CONTRADICTIONS = [
     ({"headcount_band": "21-50", "has_board": True, "engineers": "1"},
      "outside_engineer: is blank, yet with one engineer and a board (no outside security adviser) nobody reviews",
      "name the contracted engineer or security provider in outside_engineer"),
+    # Issue #12 N-3: the outside parties are named in full and independent of what they oversee or test.
+    ({"security_adviser_name": "Harriet Cole"},
+     "security_adviser_email: the outside security adviser needs both a name and an email",
+     "fill in both security_adviser_name and security_adviser_email"),
+    ({"security_adviser_name": "Dana Whitfield", "security_adviser_email": "dana@elsewhere.example"},
+     "security_adviser_name: Dana Whitfield is the company's Chief Executive Officer, not independent",
+     "name someone outside the company who holds no role in company.yml"),
+    ({"security_adviser_name": "Harriet Cole", "security_adviser_email": "priya.natarajan@acme.example"},
+     "security_adviser_email: priya.natarajan@acme.example is the address of the company's Security Officer",
+     "give the adviser's own address"),
+    ({"engineers": "1", "outside_engineer": "Halden Engineering Ltd", "penetration_tester": "halden engineering ltd"},
+     "penetration_tester: halden engineering ltd is also the outside engineer, who reviews the changes it would test",
+     "name a different firm in penetration_tester"),
+    ({"independent_assessor": "Rahul Mehta"},
+     "independent_assessor: Rahul Mehta is the company's Chief Technology Officer, who operates the controls",
+     "name a firm or person outside the company in independent_assessor"),
 ]
 
 
@@ -302,7 +318,8 @@ def test_each_representative_carries_the_source_the_regulations_catalog_gives_it
     ("cto-security-officer", "through PagerDuty, the Head of People may declare it."),
     # Two people: the Head of People is the CEO who did not answer, so the outside security adviser declares.
     ("nimbus-uk", "Nobody else in Nimbus Ledger holds a role that could declare in their place, so if neither answers "
-                  "within 30 minutes of being paged through PagerDuty, the outside security adviser may declare it."),
+                  "within 30 minutes of being paged through PagerDuty, the outside security adviser Harriet Cole may "
+                  "declare it."),
 ])
 def test_a_disaster_is_declared_in_their_place_only_by_someone_who_is_neither_the_ceo_nor_the_cto(
         library: Library, name: str, reads: str) -> None:

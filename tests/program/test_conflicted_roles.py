@@ -17,6 +17,8 @@ from policyforge.program._program import Program
 from policyforge.rules import library_view
 
 COMPANIES: dict[str, dict[str, Any]] = {"acme": {}, "nimbus": dict(MATRIX["nimbus-uk"].answers)}
+# Nimbus has named its outside security adviser; the example company has not yet.
+ADVISER = {"acme": "the outside security adviser", "nimbus": "the outside security adviser Harriet Cole"}
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +43,10 @@ def test_disaster_fallback_is_a_third_person_or_the_outside_adviser(programs: di
     # N-E5: the Head of People is Tom Reid, the CEO, so naming that role as the fallback added nobody.
     wait = "when neither answers within 30 minutes, "
     assert wait + "the Security Officer, and each" in statement(programs["acme"], "BCP-04")
-    assert wait + "the outside security adviser, and each" in statement(programs["nimbus"], "BCP-04")
+    assert wait + ADVISER["nimbus"] + ", and each" in statement(programs["nimbus"], "BCP-04")
     pol22 = body(programs["nimbus"], "POL-22")
-    assert "of being paged through PagerDuty, the outside security adviser may declare it." in pol22
-    assert "(or the outside security adviser after 30 minutes) declares the disaster" in pol22
+    assert f"of being paged through PagerDuty, {ADVISER['nimbus']} may declare it." in pol22
+    assert f"(or {ADVISER['nimbus']} after 30 minutes) declares the disaster" in pol22
     assert "Head of People" not in statement(programs["nimbus"], "BCP-04")
 
 
@@ -57,12 +59,12 @@ def test_a_conduct_case_about_the_ceo_is_decided_outside_the_company(programs: d
     # Nimbus Ledger's two people both hold an office: no manager decides with the Head of People (issue #13 re-read).
     deciders = ("the Chief Executive Officer," if company == "nimbus" else
                 "the person's manager with the Head of People, the Chief Executive Officer for other officers,")
-    assert (f"5. The decision maker ({deciders} or the outside security adviser for a case about the Chief Executive "
+    assert (f"5. The decision maker ({deciders} or {ADVISER[company]} for a case about the Chief Executive "
             "Officer or the Head of People) decides the outcome.") in pol03
     assert ("appoints an independent investigator; for a case about the Chief Executive Officer or the Head of "
-            "People, the outside security adviser does so instead.") in pol03
-    assert ("investigated by someone independent of the people involved whom the Head of People appoints (the "
-            "outside security adviser appoints and decides for a case about the Chief Executive Officer or the Head "
+            f"People, {ADVISER[company]} does so instead.") in pol03
+    assert ("investigated by someone independent of the people involved whom the Head of People appoints ("
+            f"{ADVISER[company]} appoints and decides for a case about the Chief Executive Officer or the Head "
             "of People)") in statement(programs[company], "COC-06")
 
 
@@ -97,7 +99,7 @@ def test_a_high_risk_exception_needs_a_second_person_not_the_approver_again(prog
     # N-E4 / PMG-05: the Chief Executive Officer is the policy approver in both companies, so "approved by the policy
     # approver (and the Chief Executive Officer when the risk is high)" was one person twice.
     assert ("approved by the policy approver (the alternate approver for a policy the approver owns) and, when the "
-            "risk is high, also by the outside security adviser, as the Chief Executive Officer is the policy "
+            f"risk is high, also by {ADVISER[company]}, as the Chief Executive Officer is the policy "
             "approver,") in statement(programs[company], "PMG-05")
-    assert ("also needs the approval of the outside security adviser, as the Chief Executive Officer is the "
+    assert (f"also needs the approval of {ADVISER[company]}, as the Chief Executive Officer is the "
             "approver;") in body(programs[company], "POL-02")

@@ -49,8 +49,8 @@ def test_the_two_person_company_reports_to_its_adviser_yearly_and_sends_a_quarte
     assert {cid: nimbus.control(cid).frequency for cid in ("GOV-04", "TRN-06", "COC-04")} == {  # type: ignore[union-attr]
         "GOV-04": "annual", "TRN-06": "quarterly", "COC-04": "annual"}
     assert _statement(nimbus, "GOV-04").startswith(
-        "The Security Officer presents a written security report to the outside security adviser engaged in place "
-        "of a board at least every year, the first report after each SOC 2 report covers it")
+        "The Security Officer presents a written security report to the outside security adviser Harriet Cole "
+        "engaged in place of a board at least every year, the first report after each SOC 2 report covers it")
     assert "a written security report at least every year:" in _paragraph(nimbus, "POL-01", "4.4.2")
     assert _statement(nimbus, "TRN-06").startswith("The Security Officer publishes a security bulletin at least "
                                                    "every 3 months, recalling")
@@ -77,13 +77,15 @@ def test_the_example_company_of_51_to_200_keeps_its_cadences(acme: Program) -> N
 def test_the_speaking_up_channel_of_a_two_person_company_reaches_the_adviser_and_says_what_protects_the_reporter(
         nimbus: Program) -> None:
     assert _statement(nimbus, "COC-04") == (
-        "A speaking-up channel outside the company, the outside security adviser, is published to all personnel in "
-        "onboarding material and annual training with the statement that anonymity inside a company of this size "
-        "is limited and of what protects the reporter, and is tested by the Head of People every year.")
+        "A speaking-up channel outside the company, the outside security adviser Harriet Cole, is published to all "
+        "personnel in onboarding material and annual training with the statement that anonymity inside a company of "
+        "this size is limited and of what protects the reporter, and is tested by the Head of People every year.")
     text = _paragraph(nimbus, "POL-03", "4.6.2")
     assert text.startswith("**4.6.2** With fewer than 21 people, Nimbus Ledger cannot promise that a report stays "
                            "anonymous inside the company")
-    assert "reaches someone outside the company: the outside security adviser engaged under section 4.4" in text
+    assert ("reaches someone outside the company: the outside security adviser Harriet Cole, engaged under section 4.4 "
+            "of the [Information Security Policy](POL-01-information-security.md), by email at "
+            "harriet@colerisk.example or phone") in text
     assert "What protects the reporter: the adviser passes a report on without the reporter's name" in text
     assert "the Head of People tests it every year by submitting a test report" in text
     assert "anonymous reporting channel" not in nimbus.render_body(nimbus.policies["POL-03"])

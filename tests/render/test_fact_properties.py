@@ -37,9 +37,16 @@ PINNED = {**{key: value for key, value in resolve_answers().items() if "{{" in s
           "customer_regions": "us, eu, uk", "eu_representative": "Acme EU Rep BV, Amsterdam",
           "uk_representative": "Acme UK Rep Ltd, London",
           # One engineer makes the contracted outside engineer the reviewer and on-call backup, so that text fact is
-          # shown (in the change management policy) and checked like every other; with a board, a blank one is
-          # refused naming the field, as every other text fact's blank is.
-          "engineers": "1", "has_board": True, "outside_engineer": "Halden Engineering Ltd"}
+          # shown (in the change management policy) and checked like every other. Without a board and with card
+          # data the outside parties are shown too: the adviser (a blank name is refused beside the pinned email),
+          # the independent assessor of a company of 1-20 people, the penetration and segmentation testers.
+          "engineers": "1", "has_board": False, "outside_engineer": "Halden Engineering Ltd",
+          "security_adviser_name": "Harriet Cole", "security_adviser_email": "harriet@advisers.example",
+          "independent_assessor": "Marlow Assurance Ltd", "penetration_tester": "Redline Security Ltd",
+          "data_payment": True, "segmentation_tester": "Ringfence Labs"}
+# Outside parties whose blank means "not named yet": the text then names the party by its role (or, for the outside
+# engineer, has the adviser review after deployment), so a blank is accepted and not shown as typed.
+BLANK_NAMES_THE_ROLE = {"outside_engineer", "independent_assessor", "penetration_tester", "segmentation_tester"}
 TEXT_KEYS = [spec.key for spec in FACT_SPECS if spec.kind in ("text", "person")]
 
 YAML_SPECIALS = ["no", "yes", "on", "off", "y", "n", "~", "null", "Null", "true", "False", "2024-01-01",
@@ -175,6 +182,9 @@ def test_a_text_fact_is_shown_exactly_as_typed_or_refused_naming_the_field(key: 
     if key == "mail_platform" and not value.strip():
         # A blank mail platform means the one the identity provider and cloud imply (model._facts._fill_defaults).
         assert outcome.flat()[key] == "Google Workspace"
+        return
+    if key in BLANK_NAMES_THE_ROLE and not value.strip():
+        assert outcome.flat()[key] == ""
         return
     assert outcome.flat()[key] == value.strip()
     if key in page_showing():

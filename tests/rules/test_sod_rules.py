@@ -124,8 +124,9 @@ def test_nimbus_reads_true_reporting_lines_and_approvals(nimbus: Program) -> Non
     assert review.endswith("so nobody reviews their own change or its approval.")
     privacy = nimbus.render_body(nimbus.policies["POL-28"])
     assert ("**4.1.1** The organisation chart shows that the Chief Executive Officer holds the role of Privacy "
-            "Officer and answers for it to the outside security adviser") in privacy
-    assert ("**4.1.3** Every 3 months the Privacy Officer gives the outside security adviser a written privacy "
+            "Officer and answers for it to the outside security adviser Harriet Cole") in privacy
+    assert ("**4.1.3** Every 3 months the Privacy Officer gives the outside security adviser Harriet Cole a written "
+            "privacy "
             "report on requests and their timeliness, complaints, incidents involving personal data, privacy reviews "
             "and open actions, and files it with the leadership security meeting records.") in privacy
     assert "read by the Privacy Officer and the Security Officer, or through" in privacy
@@ -356,7 +357,8 @@ def test_who_reviews_work_two_roles_share_is_neither_of_them() -> None:
     assert neither(acme, "security_officer", "cto") == "the Chief Executive Officer"
     nimbus = facts_from_answers(resolve_answers(MATRIX["nimbus-uk"].answers))
     assert neither(nimbus, "security_officer", "cto") == "the Chief Executive Officer"
-    assert neither(nimbus, "cto", deputy_role(nimbus, "cto", "security_officer")) == "the outside security adviser"
+    assert neither(nimbus, "cto", deputy_role(nimbus, "cto", "security_officer")) == \
+        "the outside security adviser Harriet Cole"
     board = facts_from_answers(resolve_answers({**MATRIX["nimbus-uk"].answers, "has_board": True}))
     assert neither(board, "cto", "ceo") == "an independent member of the board"
 
@@ -393,9 +395,9 @@ def test_every_duty_the_auditor_found_without_an_actor_names_one(name: str) -> N
     # auditor N-O1: the CEO has no manager, and the Security Officer never suspends their own access.
     program = variant_program(name, load_library())
     view = library_view(program)
-    assert "(for the Chief Executive Officer, who has none, by the outside security adviser)" in \
-        view.statements["AUT-04"]
-    assert "(the Chief Executive Officer, who has none, from the outside security adviser)" in view.statements["HRS-07"]
+    adviser = "the outside security adviser" + (" Harriet Cole" if name == "nimbus-uk" else "")
+    assert f"(for the Chief Executive Officer, who has none, by {adviser})" in view.statements["AUT-04"]
+    assert f"(the Chief Executive Officer, who has none, from {adviser})" in view.statements["HRS-07"]
     assert "approved by the hiring manager (the manager of the new role in the organisation chart)" in \
         view.statements["HRS-04"]
     reviewer = "Chief Technology Officer" if name == "example" else "Chief Executive Officer"
