@@ -32,6 +32,14 @@ ROLE_TITLES: dict[str, str] = {
 }
 
 CLOUD_PROVIDERS: tuple[str, ...] = ("aws", "gcp", "azure")
+# Outside parties a program may rely on (``model._parties``), each as a report names it until the company names it.
+OUTSIDE_PARTIES: dict[str, str] = {
+    "outside_engineer": "outside engineer",
+    "security_adviser": "outside security adviser",
+    "independent_assessor": "independent assessor",
+    "penetration_tester": "penetration tester",
+    "segmentation_tester": "segmentation tester",
+}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .._errors import Problem, TemplateError
 from ..model._facts_schema import ROLE_TITLES
+from ..model._parties import relied_on
 from ..model._yaml import load_fast
 from ..render._context import build_context
 from ..render._escape import markdown_text
@@ -147,7 +148,24 @@ def vendors(program: Program, texts: _Texts, data: Mapping[str, Any]) -> list[di
             same.update(tier=row["tier"], why=row["why"])
         same["recovery_tier"] = min(same["recovery_tier"], row["recovery_tier"])
         same["customer_data"] = same["customer_data"] or row["customer_data"]
-    return rows + list(by_name.values())
+    return rows + list(by_name.values()) + outside_parties(program, texts, data)
+
+
+def outside_parties(program: Program, texts: _Texts, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return a vendor row for each outside party the policies rely on (``model._parties.relied_on``).
+
+    Each works in the company's own systems under its policies, so none is a subservice organisation, and none
+    holds company data it would have to give back, so none has a recovery point to commit to.
+    """
+    out: list[dict[str, Any]] = []
+    for key, name in relied_on(program.facts).items():
+        spec = data["outside_parties"][key]
+        out.append({"key": key, "name": name or spec["placeholder"], "named": bool(name),
+                    "service": texts(spec["service"]), "data": texts(spec["data"]), "tier": spec["tier"],
+                    "why": texts(spec["why"]), "recovery_tier": int(spec["recovery_tier"]), "owner": spec["owner"],
+                    "kind": "party", "customer_data": bool(spec["subprocessor"]), "subservice": False,
+                    "part_of": "", "assurance": texts(spec["assurance"])})
+    return out
 
 
 def risks(program: Program, texts: _Texts, data: Mapping[str, Any],
@@ -158,6 +176,8 @@ def risks(program: Program, texts: _Texts, data: Mapping[str, Any],
     for raw in data["risks"]:
         if any(category not in program.facts.categories for category in raw.get("categories", [])):
             continue
+        if "when" in raw and not str(texts(f"{{% if {raw['when']} %}}yes{{% endif %}}")).strip():
+            continue
         controls = [cid for cid in raw["controls"] if cid in carried]
         if not controls:
             continue
@@ -166,7 +186,7 @@ def risks(program: Program, texts: _Texts, data: Mapping[str, Any],
             "id": raw["id"], "title": texts(raw["title"]), "scenario": texts(raw["scenario"]),
             "category": raw["category"],
             "likelihood": int(raw["likelihood"]), "impact": int(raw["impact"]), "score": score,
-            "band": risk_band(score), "owner": raw["owner"], "treatment": raw["treatment"],
+            "band": risk_band(score), "owner": raw["owner"], "treatment": str(texts(raw["treatment"])).strip(),
             "plan": texts(raw["plan"]), "controls": safe(", ".join(control(cid) for cid in controls)),
         })
     return out

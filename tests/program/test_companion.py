@@ -381,3 +381,56 @@ def test_the_business_impact_analysis_states_the_tier_1_recovery_point_of_the_co
     assert tier_1_rpo(pages["companion/business-impact-analysis.md"]) == policy
     copies = "| Backup copies |" in pages["companion/asset-inventory.md"]
     assert copies == ("accepted risk" not in policy)
+
+
+# ------------------------------------------------------------------------------------- outside parties (#12 N-3)
+def test_every_outside_party_a_one_engineer_company_relies_on_is_a_tiered_vendor_with_a_review(
+        library: Library) -> None:
+    pages = companion_pages(variant_program("nimbus-uk", library))
+    inventory = pages["companion/vendor-inventory.md"]
+    tiers = {row[0]: row[3] for row in table_rows(inventory, "## 1. Vendors") if row[0]}
+    assert tiers["Halden Engineering Ltd"].startswith("**Critical**: its approval lets a change reach production")
+    for party in ("Harriet Cole", "Marlow Assurance Ltd", "Redline Security Ltd"):
+        assert tiers[party].startswith("**High**"), party
+    tracking = {row[0]: row for row in table_rows(inventory, "## 2. Tracking") if row[0]}
+    assert tracking["Halden Engineering Ltd"][1:3] == ["Critical", "Chief Technology Officer (Mei Lin)"]
+    assert tracking["Harriet Cole"][2] == "Chief Executive Officer (Tom Reid)"
+    # Contracted personnel working in the company's own systems: vendors, never carved-out subservice organisations.
+    description = pages["companion/system-description.md"]
+    subservice = [row[0] for row in table_rows(description, "## 5. Subservice organisations") if row[0]]
+    assert subservice == ["Google Cloud"]
+    parties = {row[0]: row[1] for row in table_rows(description, "Outside parties take part in the controls")}
+    assert parties == {"Outside engineer": "Halden Engineering Ltd", "Outside security adviser": "Harriet Cole",
+                       "Independent assessor": "Marlow Assurance Ltd", "Penetration tester": "Redline Security Ltd"}
+    assert "None is a subservice organisation" in description
+    software = [row[0] for row in table_rows(description, "### 3.2 Software")]
+    assert "Halden Engineering Ltd" not in software
+    impact = [row[0] for row in table_rows(pages["companion/business-impact-analysis.md"], "## 2. Systems")]
+    assert "Harriet Cole" not in impact
+
+
+def test_a_party_the_company_has_not_named_is_listed_by_its_role_and_one_it_does_not_use_is_not(
+        library: Library) -> None:
+    inventory = companion_pages(variant_program("example", library))["companion/vendor-inventory.md"]
+    names = [row[0] for row in table_rows(inventory, "## 1. Vendors") if row[0]]
+    assert "Outside security adviser, to be engaged" in names  # 1-20 people, no board
+    assert "Penetration testing firm, to be engaged" in names
+    assert not any("Outside engineer" in name or "Segmentation tester" in name for name in names)
+    large = companion_pages(variant_program("acme-us", library))["companion/vendor-inventory.md"]
+    assert "Outside security adviser" not in large and "Independent assessor" not in large
+
+
+def test_a_single_responder_is_a_risk_whose_treatment_names_the_outside_engineers_on_call_backup(
+        library: Library) -> None:
+    register = companion_pages(variant_program("nimbus-uk", library))["companion/risk-register.md"]
+    rows = {row[0]: row for row in table_rows(register, "## 1. Inherent risks")}
+    assert rows["R-25"][1].startswith("**A single responder on call**")
+    assert rows["R-25"][4].startswith("Reduce: Halden Engineering Ltd, the outside engineer contracted as on-call "
+                                      "backup, is paged when a page is not acknowledged within 15 minutes")
+    assert rows["R-26"][1].startswith("**Dependence on the outside engineer**")
+    assert "Halden Engineering Ltd" in rows["R-18"][4]
+    without = companion_pages(variant_program("nimbus-uk", library, {"outside_engineer": ""}))
+    alone = {row[0]: row for row in table_rows(without["companion/risk-register.md"], "## 1. Inherent risks")}
+    assert alone["R-25"][4].startswith("Accept: By the Chief Executive Officer") and "R-26" not in alone
+    example = companion_pages(variant_program("example", library))["companion/risk-register.md"]
+    assert "R-25" not in example and "R-26" not in example
