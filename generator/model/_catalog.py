@@ -16,6 +16,7 @@ import yaml
 
 from .._errors import Problem, TemplateError, yaml_problem
 from ._commitments import TIME_UNITS, CommitmentCatalog, frequency_for, load_commitments
+from ._facts_schema import OUTSIDE_PARTIES as PARTY_KEYS
 from ._facts_schema import ROLE_TITLES
 from ._places import PlaceData, place_data
 
@@ -85,6 +86,10 @@ class Control:
     # a break-glass use, an administrator's activity, an emergency approval. Rule SOD007 has the statement route
     # the reviewer's own part to someone else in every role layout.
     reviews_work_of: tuple[str, ...] = ()
+    # The outside parties who do the control's work where the company relies on them (``performed_by:``, keys of
+    # ``_facts_schema.OUTSIDE_PARTIES``, first applicable wins): the owner stays accountable, the party's hours
+    # are contracted.
+    performed_by: tuple[str, ...] = ()
 
     def carriers(self) -> tuple[str, ...]:
         """Return every policy that carries the control: its home policy first."""
@@ -353,6 +358,10 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
             if not isinstance(reviewed, list) or any(role not in (*ROLE_TITLES, "anyone") for role in reviewed):
                 bad(f"reviews_work_of {reviewed!r} is not a list of roles",
                     f"list role keys ({', '.join(ROLE_TITLES)}) or anyone")
+            performed = raw.get("performed_by", [])
+            if not isinstance(performed, list) or any(party not in PARTY_KEYS for party in performed):
+                bad(f"performed_by {performed!r} is not a list of outside parties",
+                    f"list party keys ({', '.join(PARTY_KEYS)})")
             trigger_problem = _trigger_problem(raw, frequency, triggers) if frequency is not None else None
             if trigger_problem is not None:
                 bad(*trigger_problem)
@@ -368,6 +377,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 merged_into=raw.get("lean_merge"), owner_small=raw.get("owner_small"), trigger=raw.get("trigger"),
                 when=raw.get("when"), rule_cadence=rules,
                 reviews_work_of=tuple(ROLE_TITLES if "anyone" in reviewed else reviewed),
+                performed_by=tuple(performed),
             )
     for control in controls.values():
         host = controls.get(control.merged_into or "")

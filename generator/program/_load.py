@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model._catalog import Control
-from ..model._facts_schema import ROLE_TITLES
+from ..model._facts_schema import OUTSIDE_PARTIES, ROLE_TITLES
+from ..model._parties import party_name, performer
 from ..model._yaml import load_fast
 from ..render._escape import markdown_text
 from ..render._render import join_and
@@ -37,6 +38,20 @@ class PersonLoad:
     hours: float
     too_much: tuple[str, ...]
     manual: int = 0
+
+
+@dataclass(frozen=True)
+class PartyLoad:
+    """The work an outside party does under contract: the controls it operates and the hours a year they take.
+
+    Each control stays owned, and counted, by the role accountable for it, which keeps a share of its hours
+    (``contracted_owner_share`` in effort.yaml); these are the rest.
+    """
+
+    party: str
+    name: str
+    controls: tuple[str, ...]
+    hours: float
 
 
 def _effort(program: Program) -> dict[str, Any]:
@@ -101,7 +116,10 @@ def owner_loads(program: Program) -> list[PersonLoad]:
         email = str(program.facts.people.role(control.owner).email).lower()
         people[email]["controls"].append(control.id)
         people[email]["manual"] += control.frequency != "continuous"
-        people[email]["hours"] += control_hours(control, effort, headcount)
+        hours = control_hours(control, effort, headcount)
+        if performer(program.facts, control.performed_by):
+            hours *= float(effort["contracted_owner_share"])
+        people[email]["hours"] += hours
     out: list[PersonLoad] = []
     for email, entry in people.items():
         warnings: list[str] = []
@@ -117,6 +135,35 @@ def owner_loads(program: Program) -> list[PersonLoad]:
         out.append(PersonLoad(entry["name"], email, tuple(entry["roles"]), tuple(entry["controls"]),
                               round(entry["hours"], 1), tuple(warnings), entry["manual"]))
     return sorted(out, key=lambda p: (-p.hours, p.name))
+
+
+def contracted_loads(program: Program) -> list[PartyLoad]:
+    """Return each outside party that operates controls for the company, with its contracted hours a year."""
+    effort = _effort(program)
+    headcount = program_headcount(program, effort)
+    kept = float(effort["contracted_owner_share"])
+    parties: dict[str, dict[str, Any]] = {}
+    for control in program.controls():
+        party = performer(program.facts, control.performed_by)
+        if party is None:
+            continue
+        entry = parties.setdefault(party, {"controls": [], "hours": 0.0})
+        entry["controls"].append(control.id)
+        entry["hours"] += control_hours(control, effort, headcount) * (1 - kept)
+    return [PartyLoad(party, party_name(program.facts, party), tuple(entry["controls"]), round(entry["hours"], 1))
+            for party, entry in sorted(parties.items(), key=lambda item: list(OUTSIDE_PARTIES).index(item[0]))]
+
+
+def _contracted_note(program: Program, parties: list[PartyLoad]) -> str:
+    """Return the sentence that says which work outside parties do under contract, for the program page."""
+    if not parties:
+        return ""
+    kept = float(_effort(program)["contracted_owner_share"])
+    done = "; ".join(f"{markdown_text(party.name)} ({OUTSIDE_PARTIES[party.party]}): {', '.join(party.controls)}"
+                     for party in parties)
+    return (f"Outside parties do the work of some controls under contract ({done}): the owner stays accountable "
+            f"and keeps {kept:.0%} of the control's hours for agreeing the scope, reading the result and following "
+            "up the findings, and the rest is contracted hours, not counted against the people named.\n")
 
 
 def _merged_note(program: Program) -> str:
@@ -150,6 +197,7 @@ def program_page(program: Program) -> str:
     small = program.facts.small
     board = program.facts.shape.has_board
     loads = owner_loads(program)
+    parties = contracted_loads(program)
     out = [
         "# Who carries the program\n",
         f"Headcount {markdown_text(program.facts.shape.headcount_band)}: "
@@ -158,6 +206,7 @@ def program_page(program: Program) -> str:
         + ("; oversight by the board of directors." if board else
            "; no board, so an outside security adviser oversees management.") + "\n",
         f"{len(program.controls())} controls are in force{_merged_note(program)}. {_hours_note(program)}\n",
+        *([_contracted_note(program, parties)] if parties else []),
         "| Person | Roles | Controls | With manual evidence | Hours a year | Load |",
         "|---|---|---|---|---|---|",
     ]
@@ -166,6 +215,9 @@ def program_page(program: Program) -> str:
         verdict = "**too much:** " + "; ".join(load.too_much) if load.too_much else "plausible"
         out.append(f"| {markdown_text(load.name)} | {roles} | {len(load.controls)} | {load.manual} | {load.hours:g} "
                    f"| {verdict} |")
+    for party in parties:
+        out.append(f"| {markdown_text(party.name)} | {OUTSIDE_PARTIES[party.party]}, under contract | "
+                   f"{len(party.controls)} | | {party.hours:g} | contracted |")
     warnings = load_warnings(program, loads)
     if warnings:
         out += ["", "**Warning: one person carries more than is plausible.** " + " ".join(warnings[1:])]
@@ -187,6 +239,8 @@ def load_warnings(program: Program, loads: list[PersonLoad] | None = None) -> li
     names = "; ".join(f"{load.name} ({load.manual} controls with manual evidence, {load.hours:g} hours a year)"
                       for load in heavy)
     total = sum(load.hours for load in loads)
+    parties = contracted_loads(program)
+    contracted = sum(party.hours for party in parties)
     in_force = sum(len(load.controls) for load in loads)
     controls = sum(load.manual for load in loads)
     part_time = plausible["part_time"]
@@ -204,7 +258,10 @@ def load_warnings(program: Program, loads: list[PersonLoad] | None = None) -> li
                 "beside their main jobs)")
         out.append(
             f"This is a physical limit, not a matter of who holds which role: the {in_force} controls in force take "
-            f"{total:.0f} hours a year and {controls} of them need manual evidence, and the {len(loads)} people named "
+            f"{total:.0f} hours a year of the company's own people"
+            + (f" (beyond the {contracted:.0f} contracted to {join_and([markdown_text(p.name) for p in parties])})"
+               if parties else "")
+            + f" and {controls} of them need manual evidence, and the {len(loads)} people named "
             f"in company.yml can give {hours_capacity:.0f} hours and keep evidence for {control_capacity:.0f} "
             f"controls {jobs}, so no assignment of roles makes it fit. Before the examination relies on these "
             "controls, " + _more_people_advice(program, heavy, plausible, more, short, len(loads)))

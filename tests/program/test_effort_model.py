@@ -91,12 +91,12 @@ def test_every_kind_and_population_entry_of_effort_yaml_belongs_to_a_control_of_
 
 def test_the_loads_of_the_two_reference_companies_at_each_size_band_are_pinned(library: Library) -> None:
     # (controls, controls with manual evidence, hours a year)
-    assert _loads(library, "nimbus-uk") == {"Mei Lin": (138, 121, 1288.6), "Tom Reid": (38, 38, 181.7)}
+    assert _loads(library, "nimbus-uk") == {"Mei Lin": (138, 121, 1267.3), "Tom Reid": (38, 38, 175.7)}
     assert _loads(library, "acme-us", headcount_band="21-50") == {
-        "Priya Natarajan": (89, 84, 979.7), "Rahul Mehta": (64, 47, 631.3), "Tomás Ferreira": (13, 13, 89.1),
-        "Grace Okafor": (17, 17, 87.4), "Dana Whitfield": (8, 8, 43.4)}
+        "Priya Natarajan": (89, 84, 973.7), "Rahul Mehta": (63, 46, 624.2), "Tomás Ferreira": (13, 13, 89.1),
+        "Grace Okafor": (17, 17, 87.4), "Dana Whitfield": (8, 8, 37.4)}
     assert _loads(library, "acme-us") == {
-        "Priya Natarajan": (111, 104, 1479.6), "Rahul Mehta": (79, 50, 968.5), "Grace Okafor": (18, 18, 198.2),
+        "Priya Natarajan": (111, 104, 1473.6), "Rahul Mehta": (78, 49, 943.4), "Grace Okafor": (18, 18, 198.2),
         "Tomás Ferreira": (15, 15, 145.8), "Dana Whitfield": (6, 6, 23.9)}
 
 
@@ -112,14 +112,15 @@ def test_a_heavy_owner_is_still_warned_with_the_physical_limit(library: Library)
                                                  "cto_email": "priya.natarajan@acme.example"})
     priya = next(load for load in owner_loads(heavy) if load.name == "Priya Natarajan")
     assert priya.too_much == (
-        "2448 hours a year is more than the 340 one person can give beside their main job",
-        "154 controls with manual evidence are more than the 60 one person can keep evidence for beside their "
+        "2417 hours a year is more than the 340 one person can give beside their main job",
+        "153 controls with manual evidence are more than the 60 one person can keep evidence for beside their "
         "main job")
     warnings = load_warnings(heavy)
-    assert warnings[0] == ("more than is plausible: Priya Natarajan (154 controls with manual evidence, "
-                           "2448.2 hours a year).")
-    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 229 "
-                                  "controls in force take 2816 hours a year and 193 of them need manual evidence")
+    assert warnings[0] == ("more than is plausible: Priya Natarajan (153 controls with manual evidence, "
+                           "2417.1 hours a year).")
+    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 228 "
+                                  "controls in force take 2785 hours a year of the company's own people (beyond the 6 "
+                                  "contracted to the penetration tester) and 192 of them need manual evidence")
     assert "give the roles of company.yml to at least 1 more person " in warnings[1]
     assert "**Warning: one person carries more than is plausible.** This is a physical limit" in \
         program_page(heavy)
@@ -129,7 +130,7 @@ def test_the_program_page_says_how_hours_are_computed_and_at_which_headcount(lib
     small = program_page(variant_program("nimbus-uk", library))
     assert "Hours a year are the planning estimates of catalog/effort.yaml at a headcount of 10.5 (the midpoint " \
            "of the 1-20 band): a per-event control runs as often as its trigger" in small
-    assert "| Mei Lin | Chief Technology Officer, Security Officer | 138 | 121 | 1288.6 |" in small
+    assert "| Mei Lin | Chief Technology Officer, Security Officer | 138 | 121 | 1267.3 |" in small
     top = program_page(variant_program("acme-us", library, {"headcount_band": "1000+"}))
     assert "at a headcount of 1500 (effort.yaml's number for the open 1000+ band)" in top
 
@@ -142,7 +143,30 @@ def test_a_larger_company_is_told_to_staff_teams_not_to_add_roles(library: Libra
            "jobs)" in warnings[1]
     assert warnings[1].endswith(
         "give each of them a team they stay accountable for, sized to the hours beyond what they can give "
-        "themselves: about 977 hours a year for Priya Natarajan's controls, 1375 for Rahul Mehta's and 127 for "
+        "themselves: about 971 hours a year for Priya Natarajan's controls, 1305 for Rahul Mehta's and 127 for "
         "Grace Okafor's; or move controls to the spare hours of the others and contract an outside provider for "
-        "about 960 hours a year.")
+        "about 883 hours a year.")
     assert "roles cannot spread it" not in warnings[1]
+
+
+def test_work_an_outside_party_does_under_contract_is_counted_as_contracted_hours_not_the_owners(
+        library: Library) -> None:
+    # Issue #13 point 4: the outside engineer's reviews, the assessor's test and the testers' tests are done by them;
+    # the accountable role keeps a share for scope, results and follow-up, and the warning states the gap left.
+    from policyforge.program._load import contracted_loads
+
+    nimbus = variant_program("nimbus-uk", library)
+    parties = {load.name: (load.party, load.controls, load.hours) for load in contracted_loads(nimbus)}
+    assert parties == {"Halden Engineering Ltd": ("outside_engineer", ("CHG-01",), 6.3),
+                       "Marlow Assurance Ltd": ("independent_assessor", ("MON-03",), 6.0),
+                       "Redline Security Ltd": ("penetration_tester", ("NET-08", "VUL-05"), 15.0)}
+    owners = {control.id: control.owner for control in nimbus.controls()}
+    assert owners["CHG-01"] == "cto" and owners["VUL-05"] == "security_officer"  # still accountable
+    page = program_page(nimbus)
+    assert "| Halden Engineering Ltd | outside engineer, under contract | 1 | | 6.3 | contracted |" in page
+    # Without an outside engineer nobody reviews for the company under contract: the CTO's hours are whole.
+    alone = variant_program("nimbus-uk", library, {"outside_engineer": ""})
+    assert "outside_engineer" not in {load.party for load in contracted_loads(alone)}
+    # A separate segmentation tester takes the segmentation test from the penetration tester.
+    split = variant_program("nimbus-uk", library, {"segmentation_tester": "Ringfence Labs"})
+    assert {load.name: load.controls for load in contracted_loads(split)}["Ringfence Labs"] == ("NET-08",)
