@@ -259,3 +259,23 @@ def test_one_band_table_gives_the_questionnaire_default_and_the_validator_ceilin
 def test_a_blank_mail_platform_follows_a_microsoft_identity_provider() -> None:
     facts = facts_from_answers(resolve_answers({"identity_provider": "Microsoft Entra ID", "mail_platform": ""}))
     assert facts.get("stack.mail_platform") == "Microsoft 365"
+
+
+def test_the_template_alone_reads_the_band_table_of_the_schema_beside_it() -> None:
+    # Plain cookiecutter loads _derive.py by path (no engine package); it then loads the schema beside it by path,
+    # so the engineers default still comes from the one table.
+    import importlib.util
+    import sys
+
+    from policyforge.model._facts_schema import BANDS
+    from policyforge.model._library import template_root
+
+    spec = importlib.util.spec_from_file_location("template_local_extensions", template_root() / "local_extensions.py")
+    assert spec is not None and spec.loader is not None
+    extensions = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(extensions)
+    derive = extensions._derivations()
+    assert not derive.__package__  # loaded by path, as cookiecutter loads it
+    assert [derive.FILTERS["engineers_for"](band) for band in BANDS] == [str(b.engineers) for b in BANDS.values()]
+    assert derive.FILTERS["mail_platform_for"]("Okta", "azure, aws") == "Microsoft 365"
+    sys.modules.pop("policyforge_template_derive", None)
