@@ -14,6 +14,7 @@ from typing import Any
 from ..model._catalog import Control
 from ..model._facts_schema import OUTSIDE_PARTIES, ROLE_TITLES
 from ..model._parties import party_name, performer
+from ..model._roles import adviser_phrase
 from ..model._yaml import load_fast
 from ..render._escape import markdown_text
 from ..render._render import join_and
@@ -204,7 +205,7 @@ def program_page(program: Program) -> str:
         + ("a lean program governed in the leadership security meeting, with outside testing once a year"
            if small else "a security committee with a quorum, and internal testing every quarter")
         + ("; oversight by the board of directors." if board else
-           "; no board, so an outside security adviser oversees management.") + "\n",
+           f"; no board, so {markdown_text(adviser_phrase(program.facts))} oversees management.") + "\n",
         f"{len(program.controls())} controls are in force{_merged_note(program)}. {_hours_note(program)}\n",
         *([_contracted_note(program, parties)] if parties else []),
         "| Person | Roles | Controls | With manual evidence | Hours a year | Load |",

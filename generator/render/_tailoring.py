@@ -57,6 +57,8 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         # Who oversees management independently: the board, or an outside adviser when there is none.
         "overseer": "the board" if board else adviser,
         "chair": "the board chair" if board else adviser,
+        # The overseer at the start of a sentence: only its first letter raised, never a name lowered.
+        "overseer_start": "The board" if board else adviser[:1].upper() + adviser[1:],
         # The outside security adviser, named once the company has named them ("" name and email until then).
         "adviser": adviser,
         "adviser_start": adviser[:1].upper() + adviser[1:],  # at the start of a sentence or list item

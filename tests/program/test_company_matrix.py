@@ -347,3 +347,14 @@ def test_log_isolation_and_the_sev2_region_wording_use_the_company_s_provider_an
         # The runbook's severity table grades as the policy does (auditor read T13: it said "one region degraded").
         runbook = companion_pages(program)["companion/incident-response-runbook.md"]
         assert sev2 in runbook
+
+
+def test_a_named_outside_party_keeps_its_name_as_written_at_the_start_of_a_sentence(library: Library) -> None:
+    # Jinja's capitalize lowers every letter after the first: "The outside security adviser harriet cole".
+    from policyforge.program._load import program_page
+
+    program = variant_program("nimbus-uk", library)
+    risk = " ".join(program.render_body(program.policies["POL-07"]).split())
+    assert "The outside security adviser Harriet Cole receives the risk summary" in risk
+    assert "harriet cole" not in risk + program.render_body(program.policies["POL-26"])
+    assert "no board, so the outside security adviser Harriet Cole oversees management." in program_page(program)
