@@ -256,8 +256,8 @@ class Program:
         return self.facts.documents.default_classification
 
     def person(self, role: str) -> str:
-        """Return 'Title (Name)' for a role, escaped for Markdown."""
-        return f"{role_title(self.facts, role)} ({_cell(self.facts.people.role(role).name)})"
+        """Return 'Title (Name)' for a role, escaped for Markdown: the approver by the office they hold."""
+        return f"{signer_title(self.facts, role)} ({_cell(self.facts.people.role(role).name)})"
 
     def approver_cell(self, doc: PolicyDoc) -> str:
         """Return who approves a policy: the alternate approver when its approver owns it, as POL-02 4.2.2 says."""

@@ -27,10 +27,12 @@ from ..model._roles import (
     deputy_role,
     independent_reviewer,
     neither,
+    office_of,
     person,
     reports_to,
     role_title,
     same_person,
+    signer_title,
     technical_reviewer,
     trust_signer,
 )
@@ -124,10 +126,10 @@ def cloud_words(facts: Facts, catalog: Catalog) -> dict[str, Any]:
     return words
 
 
-def _phrase(who: Person | None) -> str:
+def _phrase(who: Person | None, facts: Facts | None = None) -> str:
     """Return how a sentence names a person by role: "the Chief Executive Officer", "the alternate approver, X"."""
     if who is None:
-        return "an outside reviewer the Policy Approver names"
+        return f"an outside reviewer the {signer_title(facts, 'approver') if facts else 'Policy Approver'} names"
     return f"the {who.title}" if who.title != "Alternate Approver" else f"the alternate approver, {who.name}"
 
 
@@ -135,7 +137,9 @@ def _approved_by(facts: Facts, owner: str, approver: str) -> str:
     """Return who approves a policy in words: its approver, or the alternate approver when the approver owns it."""
     usual = person(facts, approver)
     who = approver_for(facts, approver, facts.people.role(owner).name, owner) or usual
-    return f"the {usual.title}" if who == usual else f"the alternate approver ({who.name}, {who.title})"
+    if who == usual:
+        return f"the {signer_title(facts, approver)}"
+    return f"the alternate approver ({who.name}, {who.title})"
 
 
 def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tuple[str, str]],
@@ -152,6 +156,11 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
     people: dict[str, Any] = {
         role: {"title": role_title(facts, role), **data["people"][role]} for role in ROLE_TITLES
     }
+    # The approver is shown by the office they hold (Chief Executive Officer), as in every approval cell and
+    # companion document; "Policy Approver" only names an approver who holds no office (issue #12: one title per
+    # person). ``office`` is that office's title, blank when they hold none.
+    people["approver"]["title"] = signer_title(facts, "approver")
+    people["approver"]["office"] = people["approver"]["title"] if office_of(facts, "approver") else ""
     people["security_contact"] = facts.people.security_contact
     # The effective alternate approver (company.yml's, else the CEO or CTO), as approve enforces it.
     # and who approves instead where the alternate wrote or owns the policy (blank when nobody else holds an office).
@@ -169,8 +178,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
          # The phrase as a sentence subject: a name in apposition is closed by a comma.
          "subject": f"the {reviewer.title}" if reviewer.title != "Alternate Approver"
          else f"the alternate approver, {reviewer.name},"} if reviewer else
-        {"title": "", "name": "", "email": "", "phrase": "an outside reviewer the Policy Approver names",
-         "subject": "an outside reviewer the Policy Approver names"})
+        {"title": "", "name": "", "email": "", "phrase": _phrase(None, facts), "subject": _phrase(None, facts)})
     # Who checks the CTO's own technical work (settings, rules, keys, changes, inventories): never the CTO. "role" is
     # its role key ("" for an outsider), so a template can route a later check past them too.
     technical, technical_role = technical_reviewer(facts)
@@ -212,6 +220,14 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         label = markdown_text(text or title)
         return safe(f"[{label}]({filename})")
 
+    def title_of(policy_id: str) -> Any:
+        # A policy's title as its front matter has it, without a link: control statements name policies this way.
+        if policy_id in unwritten:
+            return policy_id
+        if policy_id not in policy_links:
+            raise KeyError(f"title_of('{policy_id}'): that policy is not in this company's scope")
+        return safe(markdown_text(policy_links[policy_id][0]))
+
     def owner_role(control_id: str) -> str:
         # The role that owns a control in this company: a small company's lean owner where the library sets one.
         control = catalog.controls.get(control_id)
@@ -241,6 +257,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "mfa": MFA_LABELS[facts.stack.tool("mfa_method")],
         "policy": dict(policy or {}),
         "link": link,
+        "title_of": title_of,
         # same_person("cto", "security_officer"): branch where one person holding both roles changes who checks.
         "same_person": lambda role_a, role_b: same_person(facts, role_a, role_b),
         # owner_of('GOV-09'): the title of whoever runs a control here, so the policy and its statement name
@@ -249,7 +266,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "owner_role": owner_role,
         # other_than("security_officer", "cto"): who approves what a role holder asked for or advised, never that
         # person: the second office, unless one person holds both; then whoever ``independent_reviewer`` names.
-        "other_than": lambda role, first: _phrase(deputy(facts, role, first)),
+        "other_than": lambda role, first: _phrase(deputy(facts, role, first), facts),
         # other_than_role("cto", "security_officer"): the role key of whom ``other_than`` names, to pass to ``neither``.
         "other_than_role": lambda role, first: deputy_role(facts, role, first),
         # neither("security_officer", "cto"): who reviews what one role wrote and the other approved, never either.

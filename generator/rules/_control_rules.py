@@ -132,6 +132,28 @@ def evidence_on_subject(view: RuleInput) -> Iterator[Problem]:
                           "list in catalog/evidence.yaml if it truly proves it", line)
 
 
+def evidence_shares_a_criterion(view: RuleInput) -> Iterator[Problem]:
+    """An evidence item proves only controls on its own subject: each shares a criterion with the item.
+
+    CTL004 reads subject as policy, so a catch-all item of a policy (EV-62, the privacy notice and records of
+    POL-28) passed for every control of that policy, and the evidence plan mapped the privacy report's and the
+    retention check's criteria to it. The item's criteria are what it is evidence of; a control none of whose
+    criteria the item lists is proved by another item, or the item asks for another artefact.
+    """
+    catalog = view.program.library.catalog
+    for control in view.controls():
+        for eid in control.evidence:
+            item = catalog.evidence.get(eid)
+            if item is None or set(control.criteria) & set(item.criteria):
+                continue
+            where, line = view.control_location(control)
+            yield Problem(where, f"control {control.id} ({', '.join(control.criteria)}) cites {eid}, "
+                          f"whose subject is other criteria ({', '.join(item.criteria)})",
+                          f"cite the item that records this control's own runs or events, or, if {eid} truly shows "
+                          f"this control, add the criterion it evidences to {eid}'s tsc list in catalog/evidence.yaml",
+                          line)
+
+
 def _evidence_line(path: str, evidence_id: str) -> int | None:
     """Return the line of an evidence item's ``id:`` in the evidence catalog."""
     try:

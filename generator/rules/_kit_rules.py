@@ -457,3 +457,31 @@ def events_are_sampled(view: RuleInput) -> Iterator[Problem]:
                       "add a population item (every event of the control in the window, exported from its system of "
                       "record) to catalog/evidence.yaml at the end of the numbering and cite it in the control's "
                       "evidence: list", line)
+
+
+def double_counts(program: Program) -> Iterator[tuple[str, tuple[EvidenceRow, ...]]]:
+    """Yield each control whose runs two or more evidence items of the plan count, with those items.
+
+    The auditor samples a control's runs once: two items each asking for the same runs (the committee's
+    quarterly meeting as minutes and again as "internal control review results") double the artefacts the
+    plan asks for and leave the owner unsure which one is the record.
+    """
+    plan = evidence_plan(program)
+    counting: dict[str, list[EvidenceRow]] = {}
+    for row in plan.rows:
+        for count in row.counts:
+            counting.setdefault(count.control, []).append(row)
+    for control, rows in sorted(counting.items(), key=lambda entry: id_order(entry[0])):
+        if len(rows) > 1:
+            yield control, tuple(rows)
+
+
+def runs_counted_once(view: RuleInput) -> Iterator[Problem]:
+    """Each control's runs are counted by one evidence item of the plan."""
+    controls = {control.id: control for control in view.program.controls()}
+    for control, rows in double_counts(view.program):
+        where, line = view.control_location(controls[control])
+        yield Problem(where, f"control {control}'s runs are counted by {len(rows)} evidence items: {_shown(rows)}",
+                      "cite one item that records each run (its minutes, report or export), and drop the others "
+                      "from the control's evidence: list, or make them ask for a different artefact and say which "
+                      "in their detail", line)

@@ -303,8 +303,8 @@ def test_a_recurring_control_proved_only_by_a_document_is_caught_with_file_line_
     shutil.copytree(LIBRARY, root)
     controls = root / "controls" / "POL-28.yaml"
     text = controls.read_text(encoding="utf-8")
-    assert text.count("evidence: [EV-62, EV-74]") == 1
-    controls.write_text(text.replace("evidence: [EV-62, EV-74]", "evidence: [EV-62]"), encoding="utf-8")
+    assert text.count("evidence: [EV-74]") == 1
+    controls.write_text(text.replace("evidence: [EV-74]", "evidence: [EV-62]"), encoding="utf-8")
     program = variant_program("acme-us", load_library(root))
     problems = run_rules(library_view(program), ["KIT002"])
     assert [p.message for p in problems] == [
@@ -404,17 +404,17 @@ def test_an_item_meets_a_control_only_on_the_controls_own_basis(library: Library
     rows = {row.item.id: row for row in evidence_plan(variant_program("acme-us", library)).rows}
     document, population = rows["EV-62"], rows["EV-80"]
     monthly, semiannual, config = rows["EV-15"], rows["EV-79"], rows["EV-30"]
-    assert (monthly.needed, semiannual.needed, config.needed) == (11, 1, 6)
+    assert (monthly.needed, semiannual.needed, config.needed) == (9, 1, 6)
     # A document is one version: the one run of a control asked once, never more runs nor events.
     assert shows(document, "PRV-01", "annual", 1) and not shows(document, "PRV-01", "quarterly", 2)
     assert not shows(document, "PRV-05", "per-event", 25)
     # A population of the runs themselves, or of events, holds every occurrence.
     assert all(shows(population, "PRV-05", f, n) for f, n in (("quarterly", 2), ("per-event", 25)))
     # Dated artefacts show a control only by the count listed for that control: the 3 monthly reports of
-    # MON-02 are not the 2 quarterly runs of GOV-03, which the item counts on their own.
-    assert [(c.control, c.count) for c in monthly.counts][:2] == [("MON-02", 3), ("GOV-03", 2)]
-    assert shows(monthly, "GOV-03", "quarterly", 2) and shows(monthly, "MON-02", "monthly", 3)
-    assert not shows(monthly, "GOV-03", "quarterly", 3) and not shows(monthly, "NET-07", "semiannual", 1)
+    # MON-02 are not the 2 quarterly runs of LOG-09, which the item counts on their own.
+    assert [(c.control, c.count) for c in monthly.counts][:2] == [("MON-02", 3), ("LOG-09", 2)]
+    assert shows(monthly, "LOG-09", "quarterly", 2) and shows(monthly, "MON-02", "monthly", 3)
+    assert not shows(monthly, "LOG-09", "quarterly", 3) and not shows(monthly, "NET-07", "semiannual", 1)
     assert not shows(semiannual, "NET-01", "continuous", 2)
     # A continuous setting is shown at as many points as the continuous row asks for, for each setting.
     assert shows(config, "NET-01", "continuous", 2) and shows(config, "NET-06", "continuous", 2)
@@ -483,3 +483,28 @@ def test_a_signer_typed_into_evidence_text_that_owns_none_of_its_controls_is_cau
     assert "'signed off by the Security Officer'" in problems[0].message and "GOV-09 (Chief Executive Officer)" \
         in problems[0].message
     assert problems[0].line == catalog_line(catalog, "EV-06") and "owner_of('GOV-09')" in (problems[0].fix or "")
+
+
+# ------------------------------------------------------------------------------ one item counts a control's runs
+def test_a_control_whose_runs_two_items_count_is_caught_as_gov_03_was(library: Library, tmp_path: Path) -> None:
+    # GOV-03's quarterly meeting was counted as minutes (EV-04) and again as control review results (EV-15):
+    # 2 + 2 artefacts for 2 runs (issue #12). The meeting's record is its minutes.
+    program = variant_program("acme-us", library)
+    counted = {row.item.id for row in evidence_plan(program).rows if row.count_for("GOV-03")}
+    assert counted == {"EV-04"}
+    assert "GOV-03" not in {control for control, _rows in kit_rules.double_counts(program)}
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    controls = root / "controls" / "POL-01.yaml"
+    text = controls.read_text(encoding="utf-8")
+    start = text.index("- id: GOV-03")
+    end = text.index("evidence: [EV-04]", start) + len("evidence: [EV-04]")
+    controls.write_text(text[:start] + text[start:end].replace("[EV-04]", "[EV-04, EV-15]") + text[end:],
+                        encoding="utf-8")
+    problems = [p for p in run_rules(library_view(variant_program("acme-us", load_library(root))), ["KIT005"])
+                if p.message.startswith("KIT005 control GOV-03's")]
+    assert len(problems) == 1 and problems[0].message.startswith(
+        "KIT005 control GOV-03's runs are counted by 2 evidence items: EV-04 (periodic, ")
+    assert "EV-15 (periodic, " in problems[0].message and "cite one item that records each run" in problems[0].fix
+    lines = controls.read_text(encoding="utf-8").splitlines()
+    assert problems[0].where == str(controls) and lines[problems[0].line - 1].strip() == "- id: GOV-03"

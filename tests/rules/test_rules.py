@@ -900,3 +900,69 @@ def test_internal_incident_updates_slower_than_customer_status_updates_are_caugh
     assert len(problems) == 1 and problems[0].line == line_of(catalog, "sev2_update:")
     assert "is longer than the interval between customer status updates" in problems[0].message
     assert "make sev2_update at most 1 hour" in problems[0].fix
+
+
+# ------------------------------------------------------------------------------------------ names and subjects
+def test_an_evidence_item_proving_a_control_off_its_subject_is_caught_as_ev_62_was(tmp_path: Path) -> None:
+    # EV-62 (privacy notice and records) passed CTL004 for every POL-28 control, the privacy report PRV-01 too,
+    # because CTL004 reads subject as policy; CTL009 reads it as criteria (issue #12).
+    library = load_library(LIBRARY)
+    assert "EV-62" not in library.catalog.controls["PRV-01"].evidence
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    controls = root / "controls" / "POL-28.yaml"
+    text = controls.read_text(encoding="utf-8")
+    assert text.count("evidence: [EV-74]") == 1
+    controls.write_text(text.replace("evidence: [EV-74]", "evidence: [EV-62, EV-74]"), encoding="utf-8")
+    prog = program(root)
+    assert found(prog, "CTL004") == []
+    problems = [p for p in found(prog, "CTL009") if "PRV-01" in p.message]
+    assert [p.message for p in problems] == [
+        "CTL009 control PRV-01 (CC1.3, P8.1) cites EV-62, whose subject is other criteria (P1.1, P2.1, P3.1, P3.2, "
+        "P4.1, P6.1, P6.2, P7.1)"]
+    lines = controls.read_text(encoding="utf-8").splitlines()
+    assert all(lines[p.line - 1].strip() == "- id: PRV-01" for p in problems)
+
+
+def test_pending_rules_report_with_all_rules_only() -> None:
+    assert {"CTL009", "KIT005"} <= PENDING
+
+
+def test_an_approver_holding_an_office_called_policy_approver_is_caught(tmp_path: Path) -> None:
+    # The same chief executive was "Chief Executive Officer" in the approval cells and "Policy Approver" in
+    # the roles sections (issue #12: one title per person).
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "The Policy Approver approves this policy and its changes.")})
+    prog = program(root)
+    problems = found(prog, "TTL001")
+    assert [(p.where.endswith("POL-02-policy-management.md"), p.line) for p in problems] == [
+        (True, line_of(root / POLICY, "**2.2**"))]
+    assert "they hold the office of Chief Executive Officer" in problems[0].message
+    assert "{{ people.approver.title }}" in problems[0].fix
+    root = make_library(tmp_path / "office", **{POLICY: with_statement(
+        "The {{ people.approver.title }} approves this policy and its changes.")})
+    assert found(program(root), "TTL001") == []
+    rendered = library_view(program(root)).rendered["POL-02"]
+    assert "The Chief Executive Officer approves this policy" in rendered
+
+
+def test_a_shortened_policy_title_is_caught_in_a_control_and_the_title_comes_from_the_metadata(
+        tmp_path: Path) -> None:
+    # INC-06 said "as the Incident Response Policy defines aware" of the "Incident Response Policy and Plan".
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    controls = root / "controls" / "POL-21.yaml"
+    text = controls.read_text(encoding="utf-8")
+    printed = '{{\n      title_of("POL-21") }}'
+    assert text.count(printed) == 1
+    controls.write_text(text.replace(printed, "Incident Response Policy"), encoding="utf-8")
+    prog = program(root)
+    problems = found(prog, "XRF003")
+    assert [p.message for p in problems] == [
+        "XRF003 control INC-06 names 'Incident Response Policy', a shortened title of POL-21"]
+    lines = controls.read_text(encoding="utf-8").splitlines()
+    assert lines[problems[0].line - 1].strip() == "- id: INC-06"
+    assert '{{ title_of("POL-21") }}' in problems[0].fix
+    view = library_view(program(LIBRARY))
+    assert "as the Incident Response Policy and Plan defines aware" in view.statements["INC-06"]
+    assert run_rules(view, ["XRF003", "TTL001"]) == []
