@@ -357,12 +357,22 @@ def duties_name_their_actor(view: RuleInput) -> Iterator[Problem]:
 # Checkers named outside the company's offices: they hold none of its roles, so they never review their own work.
 _OUTSIDE_CHECKERS = ("outside security adviser", "independent member of the board", "independent assessor")
 # "the CTO reviews", "the CTO exports and checks", "the CTO also matches": the verbs of a named checker.
-_CHECK_VERB = r"\s+(?:\w+s\s+and\s+)?(?:also\s+)?(?:reviews|checks|compares|matches|reconciles|signs off)\b"
+_CHECK_VERB = (r"\s+(?:\w+s\s+and\s+)?(?:also\s+)?"
+               r"(?:reviews|checks|compares|matches|reconciles|verifies|approves|signs off)\b")
+# "under a CTO-approved ticket", "a CTO-reviewed list": the checker written as a compound adjective.
+_CHECKED_ADJECTIVE = r"-(?:approved|reviewed|checked|verified|signed)\b"
+# "is reviewed every year", "a runbook reviewed every year": a check that names nobody, so its owner makes it.
+_UNNAMED_CHECK = re.compile(r"\b(?:reviewed|checked|verified|reconciled|approved|signed off)\b(?!\s+by\b)")
 
 
 def _names_as_checker(statement: str, name: str) -> bool:
-    """Return whether a statement has ``name`` (a pattern) check: "by the CTO", "the CTO reviews"."""
-    return bool(re.search(rf"\bby\s+(?:the\s+|an\s+)?{name}|\b{name}{_CHECK_VERB}", statement))
+    """Return whether a statement has ``name`` (a pattern) check: "by the CTO", "the CTO reviews", "CTO-approved"."""
+    return bool(re.search(rf"\bby\s+(?:the\s+|an\s+)?{name}|\b{name}{_CHECK_VERB}|\b{name}{_CHECKED_ADJECTIVE}",
+                          statement))
+
+
+# "the backup operator reviews": a check by someone the statement names by no role.
+_CHECK_VERB_ALONE = re.compile(rf"\b\w+{_CHECK_VERB}")
 
 
 def _named_checkers(facts: Facts, statement: str) -> set[str]:
@@ -391,7 +401,9 @@ def reviewers_never_review_themselves(view: RuleInput) -> Iterator[Problem]:
     "Each use of a break-glass account is reviewed by the Security Officer" leaves the Security Officer's own uses
     to the Security Officer, whoever holds the other roles; the statement routes them to another checker
     (``{{ people.security_officer_reviewer.phrase }}``, ``{{ neither("security_officer", "cto") }}``).
-    The roles whose acts a control reviews are the control's ``reviews_work_of``.
+    The roles whose acts a control reviews are the control's ``reviews_work_of``. A check the statement leaves to
+    nobody ("each runbook is reviewed every year", "the backup operator reviews") is its owner's, the role the
+    control matrix names for it.
     """
     facts = view.program.facts
     for control in view.controls():
@@ -399,6 +411,8 @@ def reviewers_never_review_themselves(view: RuleInput) -> Iterator[Problem]:
         if not control.reviews_work_of or not statement:
             continue
         checkers = _named_checkers(facts, statement)
+        if not checkers and (_UNNAMED_CHECK.search(statement) or _CHECK_VERB_ALONE.search(statement)):
+            checkers = {_holder(facts, control.owner)}  # the company's owner (lean owner included)
         actors: dict[str, str] = {}
         for role in control.reviews_work_of:
             actors.setdefault((facts.people.role(role).email or facts.people.role(role).name).strip().lower(), role)

@@ -225,11 +225,31 @@ ROUTES = [
      "approved and reviewed by the CTO"),
     ("controls/POL-12.yaml", "CRY-07", "are matched by {{ people.cto_reviewer.phrase\n      }}",
      "are matched by the Security Officer"),
-    ("controls/POL-09.yaml", "AST-03", "checked by {{ people.cto_reviewer.phrase }}", "checked by the CTO"),
+    ("controls/POL-09.yaml", "AST-03", "each reconciliation is checked by {{ people.cto_reviewer.phrase }}",
+     "each reconciliation is checked by the CTO"),
+    # Issue #12, auditor read "all companies": the CTO checked work the CTO does (settings, inventories, keys).
+    ("controls/POL-01.yaml", "GOV-07", "; as they describe systems the CTO{% if eng.solo %}, the only engineer,"
+     "{% endif %} builds and runs,\n      each review is checked by {{ people.cto_reviewer.phrase }}.", "."),
+    ("controls/POL-09.yaml", "AST-01", ", each review is checked by {{ people.cto_reviewer.phrase }}", ""),
+    ("controls/POL-09.yaml", "AST-06", "; as the CTO keeps the device list, each\n      reconciliation is checked by "
+     "{{ people.cto_reviewer.phrase }}", ""),
+    ("controls/POL-09.yaml", "AST-08", ", each review is\n      checked by {{ people.cto_reviewer.phrase }}", ""),
+    # "the CTO verifies": a check verb the rule did not know.
+    ("controls/POL-04.yaml", "AUP-03", ", each\n      check is reviewed by {{ people.cto_reviewer.phrase }}", ""),
+    ("controls/POL-17.yaml", "END-02", ", each review is checked by {{ people.cto_reviewer.phrase }}", ""),
+    ("controls/POL-12.yaml", "CRY-05", ", the review is checked by {{ people.cto_reviewer.phrase }}", ""),
+    ("controls/POL-19.yaml", "CHG-11", ", each record is checked by {{ people.cto_reviewer.phrase }}", ""),
+    ("controls/POL-22.yaml", "BCP-05", ", each review is checked by {{ people.cto_reviewer.phrase }}", ""),
+    # "the backup operator reviews": a checker no role names is the owner, the CTO.
+    ("controls/POL-23.yaml", "BAK-05", ", each\n      review is checked by {{ people.cto_reviewer.phrase }}", ""),
+    # "a CTO-approved ticket": the approver written as an adjective.
+    ("controls/POL-10.yaml", "DCL-05", "a masked copy, approved by the CTO or, for a copy the CTO requests, by\n"
+     "      {{ people.cto_reviewer.phrase }},", "a CTO-approved masked copy"),
 ]
 
 
-@pytest.mark.parametrize(("relative", "control", "old", "new"), ROUTES, ids=[r[1] for r in ROUTES])
+@pytest.mark.parametrize(("relative", "control", "old", "new"), ROUTES,
+                         ids=[f"{r[1]}-{n}" for n, r in enumerate(ROUTES)])
 def test_a_cto_check_of_the_ctos_own_work_is_caught_once_its_routing_is_removed(
         tmp_path: Path, relative: str, control: str, old: str, new: str) -> None:
     copy, path = _copy(tmp_path, relative, old, new)
@@ -240,13 +260,29 @@ def test_a_cto_check_of_the_ctos_own_work_is_caught_once_its_routing_is_removed(
     assert problem.line == _line(path, f"id: {control}") and "someone else" in problem.fix
 
 
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_review_that_names_no_reviewer_is_its_owners_and_is_caught(tmp_path: Path, layout: str) -> None:
+    # BCP-05 before issue #12: "a recovery runbook reviewed every year" names nobody, so the CTO who owns the
+    # control and keeps the runbooks reviewed them, in every layout.
+    copy, path = _copy(tmp_path, "controls/POL-22.yaml", "that the CTO reviews every year", "reviewed every year")
+    text = path.read_text(encoding="utf-8")
+    start = text.index("; as the CTO", text.index("id: BCP-05"))
+    path.write_text(text[:start] + "." + text[text.index("\n    owner:", start):], encoding="utf-8")
+    problems = [p for p in _problems(load_library(copy.root), layout, "SOD007") if "control BCP-05:" in p.message]
+    assert len(problems) == 1, problems
+    holder = {"nimbus": "Mei Lin"}.get(layout, "Rahul Mehta")
+    assert f"its only reviewer is {holder}" in problems[0].message and problems[0].where == str(path)
+    assert problems[0].line == _line(path, "id: BCP-05") and "someone else" in problems[0].fix
+
+
 def test_the_ctos_own_technical_work_goes_to_halden_in_nimbus_and_to_someone_else_in_every_layout(
         library: Library) -> None:
     checkers = {"example": "the Security Officer", "nimbus": "Halden Engineering Ltd, the contracted outside engineer",
                 "ctoso": "the Chief Executive Officer"}
     for layout, checker in checkers.items():
         view = library_view(variant_program("example", library, LAYOUTS[layout]))
-        for control in ("CHG-02", "CHG-09", "NET-07", "CRY-06", "AST-03"):
+        for control in ("CHG-02", "CHG-09", "NET-07", "CRY-06", "AST-03", "GOV-07", "AST-01", "AST-06", "AST-08",
+                        "AUP-03", "END-02", "CRY-05", "CHG-11", "BCP-05", "BAK-05", "DCL-05"):
             assert f"by {checker}" in view.statements[control], (layout, control)
 
 
