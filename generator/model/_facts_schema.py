@@ -185,9 +185,9 @@ FACT_SPECS: tuple[FactSpec, ...] = (
     # --- outside parties the program relies on (each asked only where it applies; blank: the text names the role)
     FactSpec("security_adviser_name", ("people", "security_adviser", "name"), "person",
              "Without a board: the outside security adviser who oversees management (blank until engaged)",
-             "A person independent of management, engaged in writing: receives the security reports, attends the "
-             "leadership security meeting in place of an absent member and is the speaking-up channel of a company "
-             "of 1-20 people. Read only when has_board is false.", optional=True),
+             "A person independent of management, engaged in writing: receives the security reports, checks what "
+             "management cannot check itself, never owns a control or attends in place of a member, and is the "
+             "speaking-up channel of a company of 1-20 people. Read only when has_board is false.", optional=True),
     FactSpec("security_adviser_email", ("people", "security_adviser", "email"), "email",
              "Outside security adviser: email (the address staff are given for speaking up)", optional=True),
     FactSpec("independent_assessor", ("people", "independent_assessor"), "text",

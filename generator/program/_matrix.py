@@ -157,7 +157,8 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"PCI DSS scope confirmations",
                  r"leadership security meeting", r"outside security adviser", r"every 6 months and after any change",
                  r"the only region of Google Cloud inside", r"privacy@", r"Privacy and Data Protection Policy",
-                 r"the outside security adviser Harriet Cole attends in place of either one who is absent",
+                 r"a meeting one of them cannot attend moves to the first date both can, within the same quarter; "
+                 r"the outside security adviser Harriet Cole oversees the meeting through its record",
                  r"at the home of the Chief Technology Officer", r"\]\(#premises\)",
                  r"\| Mei Lin \| mei@nimbus\.example \| \| Tom Reid \(Chief Executive Officer\) \|",
                  r"\| GitHub \| Critical \| [^|]+ \| recovery tier 1: at most 1 hour; vendor's commitment: to enter \|",
@@ -180,14 +181,16 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"policy", r"or one of the zones of its region lost",
                  r"written security report at least every year", r"the other person in the program, at least "
                  r"every 3 months, covering recent threats",
-                 r"has a single responder, the CTO \(Mei Lin\), on call at any hour on every day of the year; Halden "
-                 r"Engineering Ltd takes the pages during the CTO's planned leave",
+                 r"has one responder inside the company, the CTO \(Mei Lin\), on call at any hour on every day of "
+                 r"the year, and Halden Engineering Ltd, the outside engineer contracted as on-call backup, which "
+                 r"takes every page the CTO does not acknowledge within 15 minutes and every page during the CTO's "
+                 r"planned leave",
                  r"recorded in the risk register under the \[Risk [^]]*\]\([^)]*\) as accepted by the Chief Executive "
                  r"Officer",
                  r"escalates to Halden Engineering Ltd, the outside engineer contracted as on-call backup",
                  r"approval in GitHub from Halden Engineering Ltd, the outside engineer the company contracts",
                  r"Request review from Halden Engineering Ltd in GitHub",
-                 r"\| Mei Lin, the single responder on the rota in PagerDuty \|",
+                 r"\| Mei Lin, the one responder inside the company on the rota in PagerDuty \|",
                  # Two people (N-O2): each duty says how it runs with two, or who outside does it.
                  r"the outside security adviser Harriet Cole chooses the timing and the messages, and the Security "
                  r"Officer sees",
@@ -207,7 +210,10 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"Halden Engineering Ltd, since the CTO ran the test, reviews the ticket and signs off",
                  r"Halden Engineering Ltd approves the change before it is merged",
                  r"Backup and DR Service \| Chief Technology Officer \(Mei Lin\) \|",
-                 r"\| PagerDuty \| the Chief Technology Officer, the single on-call responder, and Halden Engineering",
+                 r"\| PagerDuty \| the Chief Technology Officer, the one on-call responder inside the company, and "
+                 r"Halden Engineering",
+                 r"\| One engineer: Mei Lin, the Chief Technology Officer, is the only person inside the company "
+                 r"who can recover a tier 1 system",
                  r"The lock of 4\.3\.2 lets nobody delete a backup before its expiry",
                  r"investigates and\s+recovers as Nimbus Ledger's only engineer",
                  r"is decided by the Chief Executive Officer, and for a conflict involving",

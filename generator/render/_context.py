@@ -36,7 +36,7 @@ from ..model._roles import (
     technical_reviewer,
     trust_signer,
 )
-from ._commit import CommitContext
+from ._commit import CommitContext, CommitText
 from ._escape import markdown_text
 from ._render import join_and, safe
 from ._tailoring import (
@@ -249,7 +249,7 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "cloud": cloud_words(facts, catalog),
         "arch": architecture_words(facts, catalog.places),
         "gov": governance_words(facts),
-        "eng": engineering_words(facts),
+        "eng": _engineering(facts, values),
         "residency": residency_words(facts, catalog.places),
         "law": jurisdiction_words(facts, catalog.places, catalog.regulations),
         "rules": catalog.regulations,
@@ -277,3 +277,19 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "approved_by": lambda owner, approver: _approved_by(facts, owner, approver),
         "docid": lambda policy_id: document_id(facts.company.doc_prefix, policy_id),
     }
+
+
+def _engineering(facts: Facts, values: Mapping[str, CommitmentValue]) -> dict[str, Any]:
+    """Return ``engineering_words`` with the one on-call arrangement of a contracted outside engineer.
+
+    With one engineer and an outside engineer, the backup takes every page the CTO leaves unacknowledged and every
+    page of the CTO's planned leave (issue #12, auditor read T6): POL-18, POL-21, POL-06 and TRN-04, the risk
+    register, the vendor inventory and the runbook print ``eng.backup_duty`` instead of each saying it their way.
+    """
+    eng = engineering_words(facts)
+    eng["backup_duty"] = ""
+    if eng["outside"]:
+        escalation = CommitText(values["page_escalation"]).within
+        eng["backup_duty"] = (f"takes every page the CTO does not acknowledge {escalation} and every page during "
+                              "the CTO's planned leave, entered on the rota at least 2 weeks ahead")
+    return eng

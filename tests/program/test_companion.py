@@ -267,8 +267,12 @@ def test_runbook_names_a_deputy_for_every_role_who_is_never_its_holder(library: 
         "Privacy Officer": "Mei Lin (Security Officer)",
         "Head of People": "Mei Lin (Chief Technology Officer)",
         # One engineer (issue #13, N-E2): the contracted outside engineer backs up the single responder.
-        "On-call engineer": "Halden Engineering Ltd, the outside engineer contracted as on-call backup, paged after "
-                            "15 minutes without acknowledgement",
+        # The one arrangement of POL-18 4.5.3 (issue #12, auditor read T6): every unacknowledged page and the leave.
+        "On-call engineer": "Halden Engineering Ltd, the outside engineer contracted as on-call backup, which takes "
+                            "every page the CTO does not acknowledge within 15 minutes and every page during the CTO's "
+                            "planned leave, entered on the rota at least 2 weeks ahead",
+        # The adviser oversees and does not respond (T9): no deputy inside management.
+        "Outside security adviser": "none: the adviser is outside management",
         "Communications lead and scribe": "the incident commander",
     }
     assert "the deputy takes the role's duty when its holder has not acknowledged a page within 15 minutes" in (
@@ -426,7 +430,7 @@ def test_a_single_responder_is_a_risk_whose_treatment_names_the_outside_engineer
     rows = {row[0]: row for row in table_rows(register, "## 1. Inherent risks")}
     assert rows["R-25"][1].startswith("**A single responder on call**")
     assert rows["R-25"][4].startswith("Reduce: Halden Engineering Ltd, the outside engineer contracted as on-call "
-                                      "backup, is paged when a page is not acknowledged within 15 minutes")
+                                      "backup, takes every page the CTO does not acknowledge within 15 minutes")
     assert rows["R-26"][1].startswith("**Dependence on the outside engineer**")
     assert "Halden Engineering Ltd" in rows["R-18"][4]
     without = companion_pages(variant_program("nimbus-uk", library, {"outside_engineer": ""}))
