@@ -23,7 +23,7 @@ from ..model._facts import Facts
 from ..model._facts_schema import FACT_SPECS, ROLE_TITLES, ReportType
 from ..model._roles import role_title
 from ..program._program import CATEGORY_TITLES, Program
-from ..program._proof import DESIGN_EVIDENCE, WALKTHROUGH, EvidenceMap, evidence_map
+from ..program._proof import DESIGN_EVIDENCE, LATER_MARK, WALKTHROUGH, EvidenceMap, evidence_map
 from ..render._context import add_months
 from ..render._escape import markdown_text
 from ..render._render import long_date
@@ -487,11 +487,12 @@ def _summary(plan: EvidencePlan) -> str:
     if plan.window.type2:
         text += (f": {plan.population_count()} populations to export in full and "
                  f"{plan.artefact_count()} dated artefacts, counted per control at its own frequency through the "
-                 f"sampling table (catalog/sampling.yaml: {plan.sampling_source}).")
+                 f"sampling table ({plan.sampling_source}).")
     else:
         text += (f": each item is shown as it stands on that date. {len(plan.design_only)} controls whose "
                  f"operating evidence only a Type II report asks for are shown by their approved policy "
-                 f"({DESIGN_EVIDENCE}) and a {WALKTHROUGH}.")
+                 f"({DESIGN_EVIDENCE}) and a {WALKTHROUGH}; the operating items the control matrix marks {LATER_MARK}, "
+                 f"which a later Type II window asks for, are listed, not requested, on the readiness page.")
     return text
 
 

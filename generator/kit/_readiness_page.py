@@ -16,7 +16,7 @@ from ..model._catalog import id_order
 from ..model._documents import PolicyDoc
 from ..model._facts_schema import ROLE_TITLES, ReportType
 from ..program._program import Program
-from ..program._proof import LATER_MARK
+from ..program._proof import LATER_MARK, evidence_map
 from ..render._escape import markdown_text
 from ..render._render import long_date
 from ._evidence import EvidencePlan, evidence_plan
@@ -229,13 +229,16 @@ def evidence_section(program: Program, readiness: Readiness, plan: EvidencePlan 
     plan = plan or evidence_plan(program)
     rows = {row.item.id: row for row in plan.rows}
     named = {ev for item in readiness.items for ev in item.evidence}
-    used = sorted(set(rows) | named, key=id_order)
+    # The items the control matrix marks (Type II) are defined here too, so every id it cites is (issue #12 N8).
+    later = set(evidence_map(program).later()) if readiness.type1 else set()
+    used = sorted(set(rows) | named | later, key=id_order)
     records = company_items(program, used)
     controls = serving(program)
     cited = {ev: [item.checklist.key for item in readiness.items if ev in item.evidence] for ev in used}
     last = "Type I" if readiness.type1 else "Needed in the window"
     out = ["## Evidence { #evidence }\n",
-           "Every item of the evidence plan, with the checklist items above that name it. Each item is refreshed "
+           "Every item of the evidence plan and every item the control matrix cites, with the checklist items above "
+           "that name it. Each item is refreshed "
            "as often as the controls it proves run, at the frequency their policies state.\n",
            f"| Evidence | What the auditor asks for | Kind | Refreshed (by control) | Checklist items | {last} |",
            "|---|---|---|---|---|---|"]

@@ -38,6 +38,7 @@ from ._fit_rules import (
     second_region_duty_needs_a_second_region,
 )
 from ._kit_rules import (
+    cited_evidence_is_defined,
     counts_meet_the_sampling_table,
     events_are_sampled,
     evidence_cadences_agree,
@@ -125,6 +126,8 @@ RULES: tuple[Rule, ...] = (
     Rule("CTL009", "each control an evidence item proves shares a criterion with the item (its own subject)",
          evidence_shares_a_criterion),
     Rule("KIT005", "each control's runs are counted by one evidence item of the plan", runs_counted_once),
+    Rule("KIT006", "every evidence item the control matrix cites is defined on the evidence plan or the readiness "
+         "page", cited_evidence_is_defined),
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 # Rules whose findings in the current library text are still being fixed (issue #12): they run and

@@ -485,3 +485,32 @@ def runs_counted_once(view: RuleInput) -> Iterator[Problem]:
                       "cite one item that records each run (its minutes, report or export), and drop the others "
                       "from the control's evidence: list, or make them ask for a different artefact and say which "
                       "in their detail", line)
+
+
+# ---------------------------------------------------------------------------------------------- citations
+def undefined_citations(program: Program) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """Yield (page, control id, item ids) for each matrix row citing items neither kit page defines.
+
+    An auditor reads the control matrix beside the evidence plan and the readiness page: every item a
+    control cites, those marked (Type II) among them, must be found in one of them with what it is.
+    """
+    defined = {row.evidence for row in printed_rows(program)}
+    for page, text in ((MATRIX_PAGE, grouped_matrix_page(program)), (MATRIX_APPENDIX, program.matrix_page())):
+        for control, (requested, later) in matrix_evidence(text).items():
+            missing = (requested | later) - defined
+            if missing:
+                yield page, control, tuple(sorted(missing, key=id_order))
+
+
+def cited_evidence_is_defined(view: RuleInput) -> Iterator[Problem]:
+    """Every evidence item the control matrix cites is defined on the evidence plan or the readiness page."""
+    controls = {c.id: c for c in view.controls()}
+    for page, control, missing in undefined_citations(view.program):
+        if control not in controls:
+            continue
+        where, line = view.control_location(controls[control])
+        yield Problem(where, f"{control} on {page} cites {', '.join(missing)}, which neither {EVIDENCE_PAGE} nor "
+                      f"{READINESS_PAGE} defines",
+                      "list every item the matrix cites on the readiness page's evidence table "
+                      "(kit/_readiness_page.py, evidence_section: the plan's items and the matrix's (Type II) ones, "
+                      "from program._proof.evidence_map), or cite only items the company's plan asks for", line)

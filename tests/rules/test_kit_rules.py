@@ -508,3 +508,29 @@ def test_a_control_whose_runs_two_items_count_is_caught_as_gov_03_was(library: L
     assert "EV-15 (periodic, " in problems[0].message and "cite one item that records each run" in problems[0].fix
     lines = controls.read_text(encoding="utf-8").splitlines()
     assert problems[0].where == str(controls) and lines[problems[0].line - 1].strip() == "- id: GOV-03"
+
+
+def test_every_item_the_matrix_cites_is_defined_on_a_kit_page_for_a_type1_company(library: Library) -> None:
+    # nimbus-uk is a Type I: its matrix marks 30 operating items (Type II) that its plan does not ask for (N8).
+    program = variant_program("nimbus-uk", library)
+    assert not list(kit_rules.undefined_citations(program))
+    readiness = kit_pages(program)["readiness.md"]
+    assert '<span id="ev-72">EV-72</span>' in readiness and "not requested (Type II)" in readiness
+    assert "catalog/" not in kit_pages(variant_program("acme-us", library))["evidence.md"]
+
+
+def test_an_item_the_matrix_cites_but_no_kit_page_defines_is_caught_with_file_line_and_fix(
+        library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    import policyforge.kit._readiness_page as readiness_page
+
+    # The readiness page as it was: only the plan's items and those its checklist names.
+    monkeypatch.setattr(readiness_page, "evidence_map", lambda program: EvidenceMap(
+        evidence_map(program).report_type, {}))
+    program = variant_program("nimbus-uk", library)
+    problems = [p for p in run_rules(library_view(program), ["KIT006"]) if p.message.startswith("KIT006 TRN-06 ")]
+    assert len(problems) == 2  # the site page and the PDFs' appendix
+    assert problems[0].message == ("KIT006 TRN-06 on controls.md cites EV-72, which neither evidence.md nor "
+                                   "readiness.md defines")
+    assert problems[0].where.endswith("controls/POL-06.yaml") and "readiness page's evidence table" in problems[0].fix
+    lines = Path(problems[0].where).read_text(encoding="utf-8").splitlines()
+    assert lines[problems[0].line - 1].strip() == "- id: TRN-06"
