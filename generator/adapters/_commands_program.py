@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._errors import PolicyforgeError, Problem
 from ..repo._layout import LAYOUT, PDF_DIR
@@ -21,6 +22,9 @@ from ._command import (
 )
 from ._new import new_arguments, run_new
 
+if TYPE_CHECKING:
+    from ..program._program import Program
+
 
 def pdf_inputs(repo: Path, pdfa: bool, only: list[str] | None = None, handbook: bool = True) -> str:
     """Return the fingerprint of what a PDF build of ``repo`` with these options reads (``program/_buildstate.py``)."""
@@ -30,12 +34,13 @@ def pdf_inputs(repo: Path, pdfa: bool, only: list[str] | None = None, handbook: 
 
 
 def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[str] | None = None,
-               handbook: bool = True, jobs: int | None = None, inputs: str | None = None) -> None:
+               handbook: bool = True, jobs: int | None = None, inputs: str | None = None,
+               program: Program | None = None) -> None:
     """Render the repository's PDFs into ``out`` and say how many were rendered and how long it took.
 
     With the cache on, a build whose inputs and outputs are as the last one left them composes
     nothing: the build state (``program/_buildstate.py``) says so from a look at the files.
-    ``inputs`` is ``pdf_inputs`` when the caller took it already.
+    ``inputs`` is ``pdf_inputs`` when the caller took it already, ``program`` the program when it loaded it.
     """
     from ..program._buildstate import BuildState
     from ..repo._published import published_set
@@ -58,7 +63,7 @@ def write_pdfs(repo: Path, out: Path, pdfa: bool, use_cache: bool, only: list[st
 
     if state is not None:
         state.forget()
-    program = load_program(repo)
+    program = program or load_program(repo)
     release = current_release(repo)
     cache = repo / ".cache" / "pdf" if use_cache else None
     with progress_reporter("PDF") as step:
@@ -132,8 +137,8 @@ def run_build(args: argparse.Namespace) -> ExitCode:
         return build_site(repo, site, default, state, site_inputs(sources, pdf_dir))
     pdfs = pdf_inputs(repo, pdfa=False)
 
-    def pdf_phase() -> None:
-        write_pdfs(repo, pdf_dir, pdfa=False, use_cache=True, jobs=args.jobs, inputs=pdfs)
+    def pdf_phase(program: Program | None = None) -> None:
+        write_pdfs(repo, pdf_dir, pdfa=False, use_cache=True, jobs=args.jobs, inputs=pdfs, program=program)
 
     if (can_build_beside(args.jobs) and not BuildState(repo, pdf_dir, "pdf").is_current(pdfs)
             and not state.is_current(site_inputs(sources, pdf_dir))):

@@ -29,6 +29,7 @@ from typing import Any
 
 from .._errors import PolicyforgeError, Problem
 from ..program._buildstate import BuildState, output_listing
+from ..program._program import Program
 from ..site._atomic import mark_built, staged_site
 from ._command import ExitCode, print_problems
 
@@ -41,11 +42,12 @@ def site_inputs(sources: str, pdf_dir: Path) -> str:
 
 
 def mkdocs_config(repo: Path, site_dir: Path | None, strict: bool, *, keep_pages: bool = False,
-                  named_pdfs: bool = False) -> Any:
+                  named_pdfs: bool = False, program: Program | None = None) -> Any:
     """Return the repository's MkDocs configuration, the plugin set as ``policyforge build`` wants it.
 
     ``keep_pages``: each page's conversion and layout kept for the next build (mkdocs.yml was
-    checked first); ``named_pdfs``: the PDFs linked by name and left for the caller to copy.
+    checked first); ``named_pdfs``: the PDFs linked by name and left for the caller to copy;
+    ``program``: the repository's program, already loaded by the caller.
     """
     from mkdocs.config import load_config
 
@@ -59,6 +61,7 @@ def mkdocs_config(repo: Path, site_dir: Path | None, strict: bool, *, keep_pages
     if isinstance(plugin, PolicyforgePlugin):
         plugin.keep_pages = keep_pages
         plugin.link_named_pdfs = named_pdfs
+        plugin.preloaded = program
     return config
 
 
@@ -118,7 +121,7 @@ class _Collect(logging.Handler):
         self.into.append(self.format(record))
 
 
-def _site_child(send: Connection, repo: Path, staging: Path) -> None:
+def _site_child(send: Connection, repo: Path, staging: Path, program: Program) -> None:
     """In the forked process: build the site into ``staging`` and send back how it went."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -128,7 +131,7 @@ def _site_child(send: Connection, repo: Path, staging: Path) -> None:
     logging.getLogger("mkdocs").addHandler(_Collect(messages))
     outcome: tuple[str, Any]
     try:
-        config = mkdocs_config(repo, staging, strict=True, keep_pages=True, named_pdfs=True)
+        config = mkdocs_config(repo, staging, strict=True, keep_pages=True, named_pdfs=True, program=program)
         build(config)
         outcome = ("built", _pdfs_to_copy(config))
     except MkDocsException as exc:
@@ -146,14 +149,17 @@ def _site_child(send: Connection, repo: Path, staging: Path) -> None:
 
 
 class _SiteBeside:
-    """A forked process building the site into ``staging`` while this one writes the PDFs."""
+    """A forked process building the site into ``staging`` while this one writes the PDFs.
 
-    def __init__(self, repo: Path, staging: Path) -> None:
+    The program is loaded before the fork, so the two processes share it instead of each loading it.
+    """
+
+    def __init__(self, repo: Path, staging: Path, program: Program) -> None:
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         sys.stdout.flush()  # what is buffered now would be written twice, once by each process
         sys.stderr.flush()
-        self._process = context.Process(target=_site_child, args=(send, repo, staging), daemon=True)
+        self._process = context.Process(target=_site_child, args=(send, repo, staging, program), daemon=True)
         self._process.start()
         send.close()
 
@@ -177,12 +183,18 @@ class _SiteBeside:
 
 
 def build_site_beside_pdfs(repo: Path, site: Path, default: bool, state: BuildState, sources: str, pdf_dir: Path,
-                           write_pdfs: Callable[[], None]) -> ExitCode:
-    """Build the site in a forked process while ``write_pdfs`` runs here, then copy the PDFs in and swap."""
+                           write_pdfs: Callable[[Program], None]) -> ExitCode:
+    """Build the site in a forked process while ``write_pdfs`` runs here, then copy the PDFs in and swap.
+
+    The program is loaded once, here, before the fork; both phases read it.
+    """
+    from ..program._program import load_program
+
+    program = load_program(repo)
     with staged_site(site, default=default) as staging:
-        beside = _SiteBeside(repo, staging)
+        beside = _SiteBeside(repo, staging, program)
         try:
-            write_pdfs()
+            write_pdfs(program)
             inputs = site_inputs(sources, pdf_dir)
             if state.is_current(inputs):  # the PDFs are as the site already has them: the site is not swapped
                 print(f"Site: {site / 'index.html'} (unchanged since the last build)")

@@ -127,6 +127,9 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
         # PDF the program names and MkDocs copies none of them; the build copies them in once both are done.
         self.link_named_pdfs = False
         self.pdfs_to_copy: list[str] = []  # the file names of out/pdf that build still has to copy into pdf/
+        # Set by `policyforge build` when it loaded the program before forking this site build: the
+        # same repository's program, used instead of loading it a second time.
+        self.preloaded: Program | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Declare the plugin persistent: MkDocs then keeps this instance across `serve` rebuilds.
@@ -142,7 +145,7 @@ class PolicyforgePlugin(BasePlugin[PolicyforgeConfig]):
 
     def _load(self) -> Program:
         """Load the program, reusing what is unchanged since the last build (the library, facts, policies, texts)."""
-        program = load_program(self.repo, kept=self._kept)
+        program = self.preloaded if self.preloaded is not None else load_program(self.repo, kept=self._kept)
         if program.library is not self._pages_library:
             self._pages.clear()  # pages are kept only while the library they were rendered from is
             self._pages_library = program.library
