@@ -361,13 +361,19 @@ _CHECK_VERB = (r"\s+(?:\w+s\s+and\s+)?(?:also\s+)?"
                r"(?:reviews|checks|compares|matches|reconciles|verifies|approves|signs off)\b")
 # "under a CTO-approved ticket", "a CTO-reviewed list": the checker written as a compound adjective.
 _CHECKED_ADJECTIVE = r"-(?:approved|reviewed|checked|verified|signed)\b"
+# "with the Security Officer's approval", "the approval of the Chief Executive Officer": the approval's owner checks.
+_CHECK_NOUN = r"(?:approval|review|sign-off)"
 # "is reviewed every year", "a runbook reviewed every year": a check that names nobody, so its owner makes it.
 _UNNAMED_CHECK = re.compile(r"\b(?:reviewed|checked|verified|reconciled|approved|signed off)\b(?!\s+by\b)")
 
 
 def _names_as_checker(statement: str, name: str) -> bool:
-    """Return whether a statement has ``name`` (a pattern) check: "by the CTO", "the CTO reviews", "CTO-approved"."""
-    return bool(re.search(rf"\bby\s+(?:the\s+|an\s+)?{name}|\b{name}{_CHECK_VERB}|\b{name}{_CHECKED_ADJECTIVE}",
+    """Return whether a statement has ``name`` (a pattern) check.
+
+    "by the CTO", "the CTO reviews", "CTO-approved", "the CTO's approval", "the approval of the CTO".
+    """
+    return bool(re.search(rf"\bby\s+(?:the\s+|an\s+)?{name}|\b{name}{_CHECK_VERB}|\b{name}{_CHECKED_ADJECTIVE}"
+                          rf"|\b{name}'s\s+(?:written\s+)?{_CHECK_NOUN}|\b{_CHECK_NOUN}\s+of\s+(?:the\s+)?{name}",
                           statement))
 
 

@@ -245,6 +245,18 @@ ROUTES = [
     # "a CTO-approved ticket": the approver written as an adjective.
     ("controls/POL-10.yaml", "DCL-05", "a masked copy, approved by the CTO or, for a copy the CTO requests, by\n"
      "      {{ people.cto_reviewer.phrase }},", "a CTO-approved masked copy"),
+    # nimbus T1: the Security Officer approved their own exception, share, copy and code finding.
+    ("controls/POL-17.yaml", "END-06", ", or for the Security Officer's own laptop by\n"
+     "      {{ people.security_officer_reviewer.phrase }},", ""),
+    ("controls/POL-10.yaml", "DCL-06", "; a share the Security Officer\n      makes is approved by "
+     "{{ people.security_officer_reviewer.phrase }}.", "."),
+    # "the Security Officer's approval": a checker named as the approval's owner.
+    ("controls/POL-10.yaml", "DCL-07", " (for a copy the Security Officer makes, the approval of "
+     "{{ people.security_officer_reviewer.phrase }})", ""),
+    ("controls/POL-20.yaml", "SDL-03", ", which for a pull request the Security Officer wrote is\n      approved by "
+     "{% if not people.cto_reviewer.role %}{{ people.cto_reviewer.subject }}{% else %}"
+     "{{ people.security_officer_reviewer.subject\n"
+     "      }}{% endif %} instead", ""),
 ]
 
 
@@ -282,8 +294,22 @@ def test_the_ctos_own_technical_work_goes_to_halden_in_nimbus_and_to_someone_els
     for layout, checker in checkers.items():
         view = library_view(variant_program("example", library, LAYOUTS[layout]))
         for control in ("CHG-02", "CHG-09", "NET-07", "CRY-06", "AST-03", "GOV-07", "AST-01", "AST-06", "AST-08",
-                        "AUP-03", "END-02", "CRY-05", "CHG-11", "BCP-05", "BAK-05", "DCL-05"):
+                        "AUP-03", "END-02", "CRY-05", "CHG-11", "BCP-05", "BAK-05", "DCL-05", "BAK-06"):
             assert f"by {checker}" in view.statements[control], (layout, control)
+
+
+def test_the_security_officers_own_requests_go_to_someone_else_in_every_layout(library: Library) -> None:
+    # nimbus T1: Mei Lin, the Security Officer, asks for these herself; the Chief Executive Officer approves them,
+    # and Halden Engineering Ltd an exception for a finding in her own code.
+    approvers = {"example": ("the Chief Technology Officer", "the Chief Technology Officer"),
+                 "nimbus": ("the Chief Executive Officer", "Halden Engineering Ltd, the contracted outside engineer,"),
+                 "ctoso": ("the Chief Executive Officer", "the Chief Executive Officer")}
+    for layout, (approver, code) in approvers.items():
+        view = library_view(variant_program("example", library, LAYOUTS[layout]))
+        assert f"own laptop by {approver}," in view.statements["END-06"], layout
+        assert f"makes is approved by {approver}." in view.statements["DCL-06"], layout
+        assert f"makes, the approval of {approver})" in view.statements["DCL-07"], layout
+        assert f"wrote is approved by {code} instead" in view.statements["SDL-03"], layout
 
 
 # ------------------------------------------------------------------------------------------------ N-6
