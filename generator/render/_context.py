@@ -220,9 +220,12 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         label = markdown_text(text or title)
         return safe(f"[{label}]({filename})")
 
+    library_policies = {control.policy for control in catalog.controls.values()}
+
     def title_of(policy_id: str) -> Any:
         # A policy's title as its front matter has it, without a link: control statements name policies this way.
-        if policy_id in unwritten:
+        # A library policy the repository lacks (deleted while in scope, which check reports) is named by its id.
+        if policy_id in unwritten or (policy_id not in policy_links and policy_id in library_policies):
             return policy_id
         if policy_id not in policy_links:
             raise KeyError(f"title_of('{policy_id}'): that policy is not in this company's scope")
