@@ -26,7 +26,7 @@ from ..model._documents import PolicyDoc
 from ..model._roles import role_title
 from ..model._sections import layout_settings
 from ..program._program import CATEGORY_TITLES, Program, release_date
-from ..render._markdown import markdown_to_html
+from ..render._markdown import cached_markdown_to_html
 from ..repo._git import DRAFT
 from ..repo._published import PublishedSet
 
@@ -103,9 +103,10 @@ def _policy_links(body: str, files: dict[str, str]) -> str:
     return _POLICY_LINK.sub(relink, body)
 
 
-def _article(program: Program, doc: PolicyDoc, files: dict[str, str], look: PdfLook | None = None) -> str:
+def _article(program: Program, doc: PolicyDoc, files: dict[str, str], look: PdfLook | None = None,
+             html_cache: Path | None = None) -> str:
     prefix = doc.id.lower()
-    body = _policy_links(_scope_ids(markdown_to_html(program.render_page(doc)), prefix), files)
+    body = _policy_links(_scope_ids(cached_markdown_to_html(program.render_page(doc), html_cache), prefix), files)
     # The footer line: document, version and the policy's one classification, which its block shows too.
     version = html.escape(f"{program.docid(doc)} version {doc.version} · {program.classification(doc)}")
     return (f'<article class="policy" id="{prefix}">\n<p class="pf-running">{version}</p>\n{_doc_logo(program, look)}'
@@ -204,13 +205,16 @@ def _policy_files(program: Program) -> dict[str, str]:
 
 
 def policy_part(program: Program, doc: PolicyDoc, files: dict[str, str] | None = None,
-                look: PdfLook | None = None) -> Part:
-    """Return one policy as a standalone document: its own PDF, and its pages in the handbook."""
+                look: PdfLook | None = None, html_cache: Path | None = None) -> Part:
+    """Return one policy as a standalone document: its own PDF, and its pages in the handbook.
+
+    ``html_cache`` is a folder keeping each policy's converted HTML (``cached_markdown_to_html``).
+    """
     files = files if files is not None else _policy_files(program)
     created = doc.effective_date or release_date(program)
     subject = f"{doc.title}, version {doc.version}, of {program.facts.company.legal_name}"
     document = (_head(program, f"{program.facts.company.name} — {doc.title}", subject, created, "policy",
-                      look) + _article(program, doc, files, look) + _TAIL)
+                      look) + _article(program, doc, files, look, html_cache) + _TAIL)
     return Part(doc.id, doc.title, document, files[doc.id], doc.id.lower())
 
 
@@ -233,10 +237,12 @@ def cover_part(program: Program, release: str, look: PdfLook | None = None) -> P
                 "handbook-cover", "cover")
 
 
-def appendix_parts(program: Program, release: str, look: PdfLook | None = None) -> list[Part]:
+def appendix_parts(program: Program, release: str, look: PdfLook | None = None,
+                   html_cache: Path | None = None) -> list[Part]:
     """Return the control matrix and criteria coverage appendices, each laid out on its own.
 
-    A wide appendix (``WIDE_APPENDICES``) is laid out on landscape pages, so its columns fit.
+    A wide appendix (``WIDE_APPENDICES``) is laid out on landscape pages, so its columns fit;
+    ``html_cache`` as for ``policy_part``.
     """
     files = _policy_files(program)
     created = release_date(program)
@@ -244,7 +250,8 @@ def appendix_parts(program: Program, release: str, look: PdfLook | None = None) 
     for (key, heading, original), markdown in zip(APPENDICES, (program.matrix_page(), program.coverage_page()),
                                                   strict=True):
         anchor = f"appendix-{key}"
-        fragment = _scope_ids(markdown_to_html(markdown.replace(original, f"# {heading}", 1)), anchor)
+        fragment = _scope_ids(cached_markdown_to_html(markdown.replace(original, f"# {heading}", 1), html_cache),
+                              anchor)
         fragment = _POLICY_LINK.sub(lambda m: f'href="{files[m.group(1)]}"' if m.group(1) in files else m.group(0),
                                     fragment)
         document = (_head(program, f"{program.facts.company.name} — {heading}",

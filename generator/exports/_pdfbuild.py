@@ -186,11 +186,12 @@ def build_pdfs(program: Program, release: str, out_dir: Path, *, pdfa: bool = Fa
     try:
         if cover is not None:
             renderer.submit(cover)  # short, and laid out first: the workers inherit the fonts it loads
-        appendices = appendix_parts(program, release, look) if handbook else []
+        html_cache = cache_dir / "html" if cache_dir is not None else None
+        appendices = appendix_parts(program, release, look, html_cache) if handbook else []
         for part in appendices:  # the control matrix is the longest part: start it first
             renderer.submit(part)
         files = _policy_files(program)
-        policies = [policy_part(program, doc, files, look) for doc in docs]
+        policies = [policy_part(program, doc, files, look, html_cache) for doc in docs]
         for part in policies:
             renderer.submit(part)
         total = sum(1 for part in policies if part.key in wanted) + (cover is not None)
