@@ -8,6 +8,11 @@ top of ``policies/`` (policies and the company's own pages) and the logo or favi
 ``company.yml`` names (``layout.logo``, checked by ``_logo``). ``check`` and
 ``build`` refuse anything else with its file and the fix; the MkDocs plugin drops it from the
 site, and the PDF fetcher allows exactly these assets.
+
+Builds also reuse what they find in the repository's build folders (laid-out PDF parts and
+converted HTML under ``.cache/``, the outputs under ``out/`` and ``site/``). Those are ignored by
+``.gitignore``, but ``git add -f`` can still commit one, and a planted part would reach readers
+without passing the sanitiser; so a build folder holding a committed file is refused too.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 import yaml
 
 from .._errors import Problem
+from ._git import GitNotFound, git
 from ._layout import POLICIES_DIR, RETIRED_DIR
 from ._logo import Logo, check_logo
 
@@ -42,6 +48,8 @@ MAX_ASSET_BYTES = 2_000_000
 # An SVG logo is shown as an image, where scripts do not run; still refuse anything active or remote.
 _SVG_ACTIVE = re.compile(rb"<script|\bon[a-z]+\s*=|<foreignObject|(?:href|src)\s*=\s*[\"']?\s*[a-z][a-z0-9+.-]*:",
                          re.IGNORECASE)
+# Folders a build writes and reuses (caches, outputs): never taken from a commit.
+BUILD_FOLDERS: tuple[str, ...] = (".cache", "out", "site")
 _CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
 
 
@@ -132,12 +140,33 @@ def _asset_problem(folder: Path, option: str, name: str) -> Problem | None:
     return None
 
 
+def committed_build_files(repo: Path) -> list[Problem]:
+    """Return one problem per build folder (``BUILD_FOLDERS``) in which git tracks a file.
+
+    Outside a git repository, or without git, nothing is tracked and nothing is refused.
+    """
+    try:
+        listed = git(repo, "ls-files", "-z", "--", *BUILD_FOLDERS)
+    except GitNotFound:
+        return []
+    if listed.returncode != 0:
+        return []
+    by_folder: dict[str, list[str]] = {}
+    for name in filter(None, listed.stdout.split("\0")):
+        by_folder.setdefault(name.split("/", 1)[0], []).append(name)
+    return [Problem(names[0], f"is committed, with {len(names)} file(s) under {top}/ in all: builds reuse "
+                              f"what {top}/ holds, so none of it may come from a commit",
+                    f"git rm -r --cached {top} (.gitignore keeps it out from then on)")
+            for top, names in sorted(by_folder.items())]
+
+
 def published_set(repo: Path) -> PublishedSet:
     """Decide which files of ``policies/`` are published; every other file there is a problem."""
     folder = repo / DOCS_DIR
     assets = named_assets(repo)
     logo, logo_problem = check_logo(repo)
     problems: list[Problem] = [logo_problem] if logo_problem else []
+    problems.extend(committed_build_files(repo))
     wanted_assets: list[str] = []
     for option, name in sorted(assets.items()):
         found = _asset_problem(folder, option, name)

@@ -188,6 +188,27 @@ def test_conflict_markers_are_refused_with_their_line(company: Path) -> None:
     assert (problem.where, problem.line) == ("policies/POL-13-access-control.md", line)
 
 
+@pytest.mark.parametrize("planted", [".cache/pdf/html/0123.html", ".cache/pdf/0123.pdf", "out/pdf/ACME-POL-13.pdf",
+                                     "site/index.html"])
+def test_a_committed_build_cache_or_output_is_refused_so_no_build_reuses_it(company: Path, planted: str) -> None:
+    """A part or HTML planted in .cache/ by ``git add -f`` would skip the sanitiser: refused by build and check."""
+    import subprocess
+
+    from policyforge.repo import published_set
+
+    assert published_set(company).problems == []
+    path = company / planted
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('<script>alert(1)</script>', encoding="utf-8")
+    assert published_set(company).problems == []  # ignored and untracked: a build's own cache
+    subprocess.run(["git", "add", "-f", planted], cwd=company, check=True)
+    (problem,) = published_set(company).problems
+    top = planted.split("/")[0]
+    assert problem.where == planted and f"under {top}/" in problem.message
+    assert problem.fix == f"git rm -r --cached {top} (.gitignore keeps it out from then on)"
+    assert any(p.where == planted for p in check_repository(company).problems)
+
+
 def test_a_logo_named_in_mkdocs_yml_is_published_only_when_it_is_a_real_image_inside_policies(company: Path) -> None:
     from policyforge.repo import published_set
 
