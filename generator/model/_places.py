@@ -77,8 +77,12 @@ class PlaceData:
 
     def backup_by_name(self, name: str) -> dict[str, Any] | None:
         """Return the backup catalog entry whose name matches the company's backup tool."""
+        return self.tool_by_name("backup", name)
+
+    def tool_by_name(self, kind: str, name: str) -> dict[str, Any] | None:
+        """Return the entry of a kind (``backup``, ``endpoint_management``) named as the company wrote it."""
         wanted = name.strip().lower()
-        for record in self.services.get("backup", {}).values():
+        for record in self.services.get(kind, {}).values():
             if str(record["name"]).lower() == wanted:
                 return record
         return None

@@ -199,7 +199,25 @@ def architecture_words(facts: Facts, places: PlaceData) -> dict[str, Any]:
         "cross_region": bool(backup.get("cross_region")) or "cross_region" in configured,
         "separate_account": bool(backup.get("separate_account")) or "separate_account" in configured,
     }
+    words["endpoint"] = endpoint_words(stack.tool("mdm"), stack.tool("endpoint_protection"), places)
     return words
+
+
+def endpoint_words(mdm: str, protection: str, places: PlaceData) -> dict[str, Any]:
+    """Return the disk encryption the MDM enforces and which tool blocks removable storage, as the catalog knows them.
+
+    An MDM the catalog does not know is credited with no operating system of its own, and a removable-storage
+    block with no tool's feature: the text then states the duty and leaves the tool to the baseline record.
+    """
+    managed = places.tool_by_name("endpoint_management", mdm) or {}
+    protecting = places.tool_by_name("endpoint_protection", protection) or {}
+    control = str(protecting.get("device_control") or managed.get("device_control") or "")
+    return {
+        "encryption": str(managed.get("encryption") or "FileVault on a Mac, BitLocker on a Windows laptop"),
+        "device_control": control or (f"the removable-storage setting of {protection} or {mdm} that the "
+                                      "endpoint baseline records"),
+        "device_control_known": bool(control),
+    }
 
 
 def residency_words(facts: Facts, places: PlaceData) -> dict[str, Any]:
