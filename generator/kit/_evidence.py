@@ -64,7 +64,9 @@ FREQUENCY_NOTE = ("An item is produced as often as the controls it proves run: i
                   "records and configuration exports are counted per control, each at the sampling table's size for "
                   "that control's own frequency, and the item asks for their sum (3 × ACC-03 (monthly) + 2 × ACC-05 "
                   "(quarterly) is 5): the auditor samples each control on its own, so ten weekly records do not show "
-                  "two quarterly reviews. A control merged into another is run and recorded with it, so one count "
+                  "two quarterly reviews. Each control's runs are counted once, in the item that records them; a "
+                  "continuous setting that spans several systems is shown by the export of each, taken on the same "
+                  "dates. A control merged into another is run and recorded with it, so one count "
                   "serves both. A semiannual or annual control's count names the month the control calendar runs it "
                   "in, inside the window. A population holds every occurrence of its events, and a recurring or "
                   "continuous control it also proves adds that control's count. A document counts once, as its "
@@ -440,6 +442,17 @@ def _citing_parts(program: Program, proofs: EvidenceMap, control: Control, eid: 
     return [part for part in duties if part is not None] or [control]
 
 
+def recorded_in(duty: Control, eid: str) -> bool:
+    """Return whether an item counts a duty's runs: the duty names no record (``record:``), or names this item.
+
+    A control whose runs two items would count names the one that records each run; a continuous control names
+    the configuration export of each system its setting spans, taken on the same dates (one snapshot per date).
+    The other items it cites show something else about it (its design, the lists a review is run from) and count
+    none of its runs.
+    """
+    return not duty.record or eid in duty.record
+
+
 def evidence_plan(program: Program) -> EvidencePlan:
     """Return the evidence plan of a company's program: one row per item its controls cite."""
     from ._calendar import run_dates  # the calendar builds on the plan; its run days need no plan
@@ -465,8 +478,9 @@ def evidence_plan(program: Program) -> EvidencePlan:
                 criteria.update(program.scoped(part.criteria))
         role = owner_role(proved)
         rhythm = cadence(item, [c.frequency for c in proved])
-        counts = run_counts(item, proved, window, sampling,
-                            {cid: tuple(part.id for part in parts) for cid, parts in duties.items()}, runs)
+        # A duty that names its record (``record:``) has its runs counted in those items alone.
+        counting = {cid: tuple(part.id for part in parts if recorded_in(part, eid)) for cid, parts in duties.items()}
+        counts = run_counts(item, [c for c in proved if counting[c.id]], window, sampling, counting, runs)
         rows.append(EvidenceRow(
             item=item, controls=tuple(c.id for c in proved), criteria=tuple(sorted(criteria, key=order.__getitem__)),
             frequency=rhythm.label, needed=artefacts_needed(item, counts, window), owner_role=role,

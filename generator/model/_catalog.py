@@ -90,6 +90,11 @@ class Control:
     # ``_facts_schema.OUTSIDE_PARTIES``, first applicable wins): the owner stays accountable, the party's hours
     # are contracted.
     performed_by: tuple[str, ...] = ()
+    # The evidence items that record each of the control's runs (``record:``), when it cites more than one item
+    # that counts runs: the evidence plan counts its runs in these alone (rule KIT005). A recurring control names
+    # one; a continuous control names the configuration exports of each system its setting spans, taken on the
+    # same dates, so that together they are one snapshot per sampled date.
+    record: tuple[str, ...] = ()
 
     def carriers(self) -> tuple[str, ...]:
         """Return every policy that carries the control: its home policy first."""
@@ -362,6 +367,12 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
             if not isinstance(performed, list) or any(party not in PARTY_KEYS for party in performed):
                 bad(f"performed_by {performed!r} is not a list of outside parties",
                     f"list party keys ({', '.join(PARTY_KEYS)})")
+            record = raw.get("record", [])
+            if not isinstance(record, list) or not all(isinstance(e, str) and e in raw["evidence"] for e in record) \
+                    or (len(record) > 1 and frequency != "continuous"):
+                bad(f"record {record!r} is not the item (items, for a continuous control) of its evidence: list that "
+                    "records each run", "write record: [EV-NN], an item the control's evidence: lists; only a "
+                    "continuous control lists one export per system")
             trigger_problem = _trigger_problem(raw, frequency, triggers) if frequency is not None else None
             if trigger_problem is not None:
                 bad(*trigger_problem)
@@ -377,7 +388,7 @@ def _load_controls(folder: Path, criteria: dict[str, Criterion], evidence: dict[
                 merged_into=raw.get("lean_merge"), owner_small=raw.get("owner_small"), trigger=raw.get("trigger"),
                 when=raw.get("when"), rule_cadence=rules,
                 reviews_work_of=tuple(ROLE_TITLES if "anyone" in reviewed else reviewed),
-                performed_by=tuple(performed),
+                performed_by=tuple(performed), record=tuple(record),
             )
     for control in controls.values():
         host = controls.get(control.merged_into or "")

@@ -139,19 +139,29 @@ def evidence_shares_a_criterion(view: RuleInput) -> Iterator[Problem]:
     POL-28) passed for every control of that policy, and the evidence plan mapped the privacy report's and the
     retention check's criteria to it. The item's criteria are what it is evidence of; a control none of whose
     criteria the item lists is proved by another item, or the item asks for another artefact.
+
+    Each duty is held to its own items: in a small company's lean program a host carries the criteria and
+    evidence of the controls merged into it (``lean_merge``), so the vendor checks of VEN-08 prove the host VUL-06
+    through VEN-08's own criteria, and an item is read against the duty that cites it, never against criteria a
+    merged neighbour brought.
     """
-    catalog = view.program.library.catalog
+    program = view.program
+    catalog = program.library.catalog
     for control in view.controls():
-        for eid in control.evidence:
-            item = catalog.evidence.get(eid)
-            if item is None or set(control.criteria) & set(item.criteria):
-                continue
-            where, line = view.control_location(control)
-            yield Problem(where, f"control {control.id} ({', '.join(control.criteria)}) cites {eid}, "
-                          f"whose subject is other criteria ({', '.join(item.criteria)})",
-                          f"cite the item that records this control's own runs or events, or, if {eid} truly shows "
-                          f"this control, add the criterion it evidences to {eid}'s tsc list in catalog/evidence.yaml",
-                          line)
+        duties = [program.control(cid) or control for cid in (control.id, *control.merges)]
+        for duty in duties:
+            for eid in duty.evidence:
+                item = catalog.evidence.get(eid)
+                if item is None or set(duty.criteria) & set(item.criteria):
+                    continue
+                where, line = view.control_location(duty)
+                merged = f" (merged into {control.id})" if duty.id != control.id else ""
+                yield Problem(where, f"control {duty.id}{merged} ({', '.join(duty.criteria)}) cites {eid}, "
+                              f"whose subject is other criteria ({', '.join(item.criteria)})",
+                              f"cite the item that records this control's own runs or events, or, if {eid} truly "
+                              f"shows this control, add the criterion it evidences to {eid}'s tsc list in "
+                              "catalog/evidence.yaml; where no item is about this subject, add one (its own "
+                              "subject, owner and kind) at the end of the numbering", line)
 
 
 def _evidence_line(path: str, evidence_id: str) -> int | None:

@@ -459,32 +459,47 @@ def events_are_sampled(view: RuleInput) -> Iterator[Problem]:
                       "evidence: list", line)
 
 
-def double_counts(program: Program) -> Iterator[tuple[str, tuple[EvidenceRow, ...]]]:
-    """Yield each control whose runs two or more evidence items of the plan count, with those items.
+def double_counts(program: Program) -> Iterator[tuple[Control, tuple[EvidenceRow, ...]]]:
+    """Yield each duty whose runs two or more evidence items of the plan count, with those items.
 
     The auditor samples a control's runs once: two items each asking for the same runs (the committee's
     quarterly meeting as minutes and again as "internal control review results") double the artefacts the
-    plan asks for and leave the owner unsure which one is the record.
+    plan asks for and leave the owner unsure which one is the record. Counted per duty, as the plan counts
+    (``RunCount.duties``): in a small company's lean program a host and the controls merged into it are one
+    run, and each duty's own item (the advisory checks of VUL-06, the vendor checks of VEN-08 merged into it)
+    counts that duty, so two items of two merged duties are not two counts of one. A continuous control whose
+    setting spans several systems names the export of each in ``record:``: taken on the same dates they are one
+    snapshot per date, one record per system, and count once.
     """
     plan = evidence_plan(program)
     counting: dict[str, list[EvidenceRow]] = {}
     for row in plan.rows:
         for count in row.counts:
-            counting.setdefault(count.control, []).append(row)
-    for control, rows in sorted(counting.items(), key=lambda entry: id_order(entry[0])):
-        if len(rows) > 1:
-            yield control, tuple(rows)
+            for duty_id in count.duties or (count.control,):
+                counting.setdefault(duty_id, []).append(row)
+    for duty_id, rows in sorted(counting.items(), key=lambda entry: id_order(entry[0])):
+        duty = program.control(duty_id)
+        if len(rows) < 2 or duty is None:
+            continue
+        snapshot = duty.frequency == "continuous" and {row.item.id for row in rows} <= set(duty.record)
+        if not snapshot:
+            yield duty, tuple(rows)
 
 
 def runs_counted_once(view: RuleInput) -> Iterator[Problem]:
-    """Each control's runs are counted by one evidence item of the plan."""
-    controls = {control.id: control for control in view.program.controls()}
-    for control, rows in double_counts(view.program):
-        where, line = view.control_location(controls[control])
-        yield Problem(where, f"control {control}'s runs are counted by {len(rows)} evidence items: {_shown(rows)}",
-                      "cite one item that records each run (its minutes, report or export), and drop the others "
-                      "from the control's evidence: list, or make them ask for a different artefact and say which "
-                      "in their detail", line)
+    """Each control's runs are counted by one evidence item of the plan: its record."""
+    for duty, rows in double_counts(view.program):
+        where, line = view.control_location(duty)
+        host = view.program.merged_host(duty.id)
+        merged = f" (merged into {host})" if host else ""
+        ids = ", ".join(row.item.id for row in rows)
+        yield Problem(where, f"control {duty.id}{merged}: its runs are counted by {len(rows)} evidence items: "
+                      f"{_shown(rows)}",
+                      f"keep in its evidence: list the one item that records each run (its minutes, report or "
+                      f"export) and drop the others ({ids}), or name it with record: [EV-NN] if the others show "
+                      "something else about the control (its design, the lists a review is run from); a continuous "
+                      "control names in record: the export of each system its setting spans, taken on the same "
+                      "dates", line)
 
 
 # ---------------------------------------------------------------------------------------------- citations
