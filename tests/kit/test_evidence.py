@@ -23,6 +23,7 @@ from policyforge.kit._evidence import (
     evidence_plan,
     load_evidence_systems,
     occurrences,
+    recorded_in,
     spreadsheet_safe,
 )
 from policyforge.kit._sampling import load_sampling
@@ -92,6 +93,13 @@ def test_evidence_ids_sort_by_number_not_as_text(library: Library) -> None:
     assert list(evidence_map(program).proving()) == ids
 
 
+def _records_in(program: Program, cid: str, eid: str) -> bool:
+    """Return whether a control in force has a duty (its own, or one merged into it) the item records."""
+    host = next(c for c in program.controls() if c.id == cid)
+    duties = [program.control(d) for d in (cid, *host.merges)]
+    return any(d is not None and eid in d.evidence and recorded_in(d, eid) for d in duties)
+
+
 def test_six_month_type2_window_counts_each_control_at_its_own_row_of_the_sampling_table(library: Library) -> None:
     program = program_for(library)
     plan = evidence_plan(program)
@@ -102,7 +110,9 @@ def test_six_month_type2_window_counts_each_control_at_its_own_row_of_the_sampli
         if row.item.kind == "document":
             assert (row.needed, row.counts) == (1, ()), row.item.id
             continue
-        counted = {cid for cid in row.controls if frequencies[cid] in ("continuous", *RECURRING)}
+        # A control that names its record (record:, issue #12) is counted there alone.
+        counted = {cid for cid in row.controls if frequencies[cid] in ("continuous", *RECURRING)
+                   and _records_in(program, cid, row.item.id)}
         events = any(frequencies[cid] == "per-event" for cid in row.controls)
         if row.item.kind == "population" and not events:
             # A population of the runs themselves (every bulletin sent) holds every run: nothing to add.
@@ -130,17 +140,22 @@ def test_a_mixed_item_asks_for_the_sum_of_its_controls_counts_not_the_most_frequ
     # The game day, the plan review and the DR test each name the month the control calendar runs them in.
     assert rows["EV-58"].needed_text == ("3 = 1 × AVL-07 (semiannual, run in January 2027) + 1 × BCP-05 (annual, run "
                                          "in January 2027) + 1 × BCP-07 (annual, run in January 2027)")
+    # AST-08's yearly run is recorded in the risk assessment (EV-13), no longer counted here too (issue #12): 20.
     assert [(c.control, c.count) for c in rows["EV-27"].counts] == [
-        ("END-01", 2), ("AST-01", 10), ("AST-02", 2), ("AST-03", 2), ("LOG-09", 2), ("AST-08", 1), ("GOV-07", 1),
-        ("PMG-02", 1)]
-    assert rows["EV-27"].needed == 21
+        ("END-01", 2), ("AST-01", 10), ("AST-02", 2), ("AST-03", 2), ("LOG-09", 2), ("GOV-07", 1), ("PMG-02", 1)]
+    assert rows["EV-27"].needed == 20
     # Controls merged into a lean host are run and recorded with it: one count serves the host and BAK-03/04.
-    assert rows["EV-55"].needed_text == ("16 = 2 × BAK-02 with BAK-03, BAK-04 (continuous, one run) + 2 × BCP-03 "
-                                         "(continuous) + 10 × BAK-05 (weekly) + 2 × BAK-01 (quarterly, run with "
-                                         "AST-03)")
-    # A population of events adds the runs of the recurring controls it proves (the monthly conflict review).
-    assert rows["EV-18"].needed == "population + 6" and rows["EV-18"].needed_count == 7
-    assert [(c.control, c.count) for c in rows["EV-18"].counts] == [("ACC-03", 3), ("AUT-01", 2), ("PMG-02", 1)]
+    # The weekly coverage reviews of BAK-05 (EV-66) and the inventory approvals of BAK-01 (EV-115) are their own
+    # records, no longer counted in the backup configuration too (issue #12): 4, not 16.
+    assert rows["EV-55"].needed_text == "4 = 2 × BAK-02 with BAK-03, BAK-04 (continuous, one run) + 2 × BCP-03 " \
+                                        "(continuous)"
+    # A population of events adds the runs of the recurring controls it proves that it records: the provisioning
+    # records counted the runs of ACC-03, AUT-01 and ACC-01 (merged into PMG-02) as well as their own records
+    # until issue #12 ("population + 6"); their records are the access reviews (EV-21), the identity provider's
+    # settings (EV-23) and the role matrix (EV-116), so it is the population alone. A population that adds runs:
+    assert rows["EV-18"].needed == "population" and rows["EV-18"].needed_count == 1 and rows["EV-18"].counts == ()
+    assert rows["EV-16"].needed == "population + 3" and rows["EV-16"].needed_count == 4
+    assert [(c.control, c.count) for c in rows["EV-16"].counts] == [("PMG-06", 2), ("MON-07", 1)]
     cells = dict(zip(COLUMNS, rows["EV-21"].values(), strict=True))
     assert (cells["Needed"], cells["Basis"]) == (
         5, "5 dated artefacts, per control (sampling table): 3 × ACC-03 (monthly) + 2 × ACC-05 (quarterly)")
@@ -259,7 +274,8 @@ def test_page_groups_items_by_owner_under_a_summary(library: Library) -> None:
     page = evidence_page(program_for(library))
     lines = page.splitlines()
     assert lines[0] == "# Evidence plan"
-    assert lines[2].startswith("105 evidence items prove the 191 controls in force (Security, Availability, ")
+    # 113: the eight items added so each control has a record on its own subject (EV-110 to EV-117, issue #12).
+    assert lines[2].startswith("113 evidence items prove the 191 controls in force (Security, Availability, ")
     assert "Type II observation window 1 January 2027 to 30 June 2027 (6 months): " in lines[2]
     headings = [line for line in lines if line.startswith("## ")]
     # The CEO approves payments and bank-detail changes (COC-05), so owns their evidence.

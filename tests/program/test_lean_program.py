@@ -124,8 +124,10 @@ def test_backup_protection_and_failed_backup_paging_address_security_criteria_wi
     assert program.scoped(controls["BAK-03"].criteria) == ["CC6.1", "CC9.1"]
     assert program.scoped(controls["BAK-05"].criteria) == ["CC7.2", "CC9.1"]
     outside = sorted(c.id for c in program.controls() if not program.scoped(c.criteria))
-    assert outside == ["PRV-04", "PRV-05", "PRV-06", "PRV-07", "PRV-08", "PRV-11", "PRV-12", "PRV-14", "RET-01",
-                       "RET-04", "RET-05", "RET-07", "RET-08"]
+    # RET-01 left the list with issue #12: its record is the approved retention schedule (EV-117), a policy kept
+    # with the policy set, so it maps CC5.3 (policies that establish what is expected) as the policy set does.
+    assert outside == ["PRV-04", "PRV-05", "PRV-06", "PRV-07", "PRV-08", "PRV-11", "PRV-12", "PRV-14", "RET-04",
+                       "RET-05", "RET-07", "RET-08"]
     assert all(program.criteria_cell(controls[cid]).startswith("outside the examination") for cid in outside)
 
 

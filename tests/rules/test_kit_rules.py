@@ -91,6 +91,8 @@ def test_every_evidence_row_of_each_matrix_company_states_the_frequencies_of_the
     problems = [f"{row.page} {row.evidence}: {message}" for row, message in cadence_disagreements(program)]
     assert problems == []
     assert run_rules(library_view(program), ["KIT001", "FIT003"]) == []
+    # One record per control, on its own subject (issue #12).
+    assert run_rules(library_view(program), ["CTL009", "KIT005"]) == []
 
 
 def test_a_printed_row_is_compared_with_each_control_frequency_the_company_runs(library: Library) -> None:
@@ -179,8 +181,10 @@ def test_the_uk_remote_company_reads_its_own_evidence_plan_and_readiness_page(li
     readiness = pages["readiness.md"]
     assert "**Leadership security meeting minutes**: Minutes or agendas of leadership security meetings" in readiness
     assert "the cloud projects" in readiness and "copies held in a separate project" in readiness
-    # Security only: the backup coverage reviews (EV-66, Availability) prove nothing the examination covers.
-    assert "confirming a recent backup" not in readiness and "EV-66" not in pages["evidence.md"]
+    # The backup coverage reviews (EV-66) are the record of BAK-05 (CC7.2, CC9.1), a Security control, which cited
+    # the backup configuration too until issue #12: operating evidence, so a Type I lists them, not requested.
+    assert "confirming a recent backup" in readiness and "EV-66" not in pages["evidence.md"]
+    assert '<span id="ev-66">EV-66</span>' in readiness
     assert "within the last 12 months" in readiness  # the penetration-test cadence the policy names
     assert "| requested |" in readiness  # Type I: items requested at the as-of date are marked
     # One region: the geographic-redundancy item is read against the accepted loss of the region.
@@ -218,7 +222,12 @@ def test_a_type1_matrix_cites_what_the_plan_asks_for_and_marks_operating_items_t
     # MON-10, TRN-08, TRN-09, VEN-10) prove themselves by their own event populations, operating evidence.
     # 50: the retention deletion (RET-08) and newcomer training (TRN-10) split out of RET-01/CNF-07 and
     # TRN-02/TRN-04 prove themselves by their own event populations.
-    assert len(design) == 50 and set(design) <= set(ev01.controls)
+    # 56: six controls lost a design item about another subject or another control's runs (issue #12, CTL009 and
+    # KIT005), and their own record is operating evidence: ACC-08 and AST-04 the OAuth grant reviews (EV-26, not
+    # the secret inventory EV-25), AST-06 the device list reconciliations (EV-111), BAK-05 the backup coverage
+    # reviews (EV-66, not the backup configuration EV-55), GOV-06 the performance reviews (EV-11, not the
+    # acknowledgements EV-02) and PRV-13 the processing record reviews (EV-114, not the privacy notice EV-62).
+    assert len(design) == 56 and set(design) <= set(ev01.controls)
     assert f"{len(design)} controls whose operating evidence" in evidence_page(program, plan)
     assert f"{len(design)} controls whose own evidence is operating evidence" in grouped_matrix_page(program)
     assert matrix_evidence(grouped_matrix_page(program))["INC-10"] == ({"EV-01"}, {"EV-73"})
@@ -379,7 +388,8 @@ def test_an_item_counted_at_its_most_frequent_control_is_caught_for_the_other_co
     # show its events.
     ("POL-10", "DCL-03", "evidence: [EV-59, EV-82]\n    checklist: [data_protection.classification]\n  - id: DCL-04",
      "PRV-05"),
-    ("POL-02", "PMG-03", "evidence: [EV-01, EV-84]", "PMG-01"),
+    ("POL-02", "PMG-03", "evidence: [EV-01, EV-84]\n    checklist: [evidence_collection.policy_documentation]",
+     "PMG-01"),
 ])
 def test_a_per_event_control_proved_only_by_a_document_is_caught_with_file_line_and_fix(
         tmp_path: Path, policy: str, control: str, old: str, host: str | None) -> None:
@@ -404,17 +414,20 @@ def test_an_item_meets_a_control_only_on_the_controls_own_basis(library: Library
     rows = {row.item.id: row for row in evidence_plan(variant_program("acme-us", library)).rows}
     document, population = rows["EV-62"], rows["EV-80"]
     monthly, semiannual, config = rows["EV-15"], rows["EV-79"], rows["EV-30"]
-    assert (monthly.needed, semiannual.needed, config.needed) == (9, 1, 6)
+    # EV-15 counted LOG-09's and MON-07's runs until issue #12: their records are the logging configuration (EV-39)
+    # and the deficiency register (EV-16), so it counts 6 = 3 monthly + 2 quarterly + 1 annual, not 9.
+    assert (monthly.needed, semiannual.needed, config.needed) == (6, 1, 6)
     # A document is one version: the one run of a control asked once, never more runs nor events.
     assert shows(document, "PRV-01", "annual", 1) and not shows(document, "PRV-01", "quarterly", 2)
     assert not shows(document, "PRV-05", "per-event", 25)
     # A population of the runs themselves, or of events, holds every occurrence.
     assert all(shows(population, "PRV-05", f, n) for f, n in (("quarterly", 2), ("per-event", 25)))
     # Dated artefacts show a control only by the count listed for that control: the 3 monthly reports of
-    # MON-02 are not the 2 quarterly runs of LOG-09, which the item counts on their own.
-    assert [(c.control, c.count) for c in monthly.counts][:2] == [("MON-02", 3), ("LOG-09", 2)]
-    assert shows(monthly, "LOG-09", "quarterly", 2) and shows(monthly, "MON-02", "monthly", 3)
-    assert not shows(monthly, "LOG-09", "quarterly", 3) and not shows(monthly, "NET-07", "semiannual", 1)
+    # MON-02 are not the 2 quarterly runs of MON-03, which the item counts on their own.
+    assert [(c.control, c.count) for c in monthly.counts][:2] == [("MON-02", 3), ("MON-03", 2)]
+    assert shows(monthly, "MON-03", "quarterly", 2) and shows(monthly, "MON-02", "monthly", 3)
+    assert not shows(monthly, "MON-03", "quarterly", 3) and not shows(monthly, "NET-07", "semiannual", 1)
+    assert not shows(monthly, "LOG-09", "quarterly", 2)
     assert not shows(semiannual, "NET-01", "continuous", 2)
     # A continuous setting is shown at as many points as the continuous row asks for, for each setting.
     assert shows(config, "NET-01", "continuous", 2) and shows(config, "NET-06", "continuous", 2)
@@ -445,7 +458,7 @@ def test_a_per_event_control_proved_only_by_another_controls_runs_is_caught_with
     assert problems[0].message.startswith(f"KIT003 control {control}{merged} runs on each event, but its evidence "
                                           f"counts other controls' runs, not its events: ")
     # The item it cites counts other controls' runs, per control, as the plan prints it.
-    assert re.search(r"\(periodic, \d+ = \d+ × [A-Z]{3}-\d{2} \((?:monthly|quarterly|continuous)\)",
+    assert re.search(r"\(periodic, (?:\d+ = )?\d+ × [A-Z]{3}-\d{2} \((?:monthly|quarterly|continuous)\)",
                      problems[0].message)
     assert problems[0].message.endswith("the auditor draws the sampling table's per-event sample of 25 "
                                         "(catalog/sampling.yaml, per_event) from a population of them")
@@ -492,7 +505,7 @@ def test_a_control_whose_runs_two_items_count_is_caught_as_gov_03_was(library: L
     program = variant_program("acme-us", library)
     counted = {row.item.id for row in evidence_plan(program).rows if row.count_for("GOV-03")}
     assert counted == {"EV-04"}
-    assert "GOV-03" not in {control for control, _rows in kit_rules.double_counts(program)}
+    assert list(kit_rules.double_counts(program)) == []
     root = tmp_path / "lib"
     shutil.copytree(LIBRARY, root)
     controls = root / "controls" / "POL-01.yaml"
@@ -501,13 +514,88 @@ def test_a_control_whose_runs_two_items_count_is_caught_as_gov_03_was(library: L
     end = text.index("evidence: [EV-04]", start) + len("evidence: [EV-04]")
     controls.write_text(text[:start] + text[start:end].replace("[EV-04]", "[EV-04, EV-15]") + text[end:],
                         encoding="utf-8")
-    problems = [p for p in run_rules(library_view(variant_program("acme-us", load_library(root))), ["KIT005"])
-                if p.message.startswith("KIT005 control GOV-03's")]
+    problems = run_rules(library_view(variant_program("acme-us", load_library(root))), ["KIT005"])
     assert len(problems) == 1 and problems[0].message.startswith(
-        "KIT005 control GOV-03's runs are counted by 2 evidence items: EV-04 (periodic, ")
-    assert "EV-15 (periodic, " in problems[0].message and "cite one item that records each run" in problems[0].fix
+        "KIT005 control GOV-03: its runs are counted by 2 evidence items: EV-04 (periodic, ")
+    assert "EV-15 (periodic, " in problems[0].message and "the one item that records each run" in problems[0].fix
+    assert "record: [EV-NN]" in problems[0].fix
     lines = controls.read_text(encoding="utf-8").splitlines()
     assert problems[0].where == str(controls) and lines[problems[0].line - 1].strip() == "- id: GOV-03"
+
+
+def _edited_control(tmp_path: Path, policy: str, control: str, old: str, new: str) -> tuple[Library, Path]:
+    """Return a library copy with ``old`` replaced by ``new`` inside one control's block, and its controls file."""
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    path = root / "controls" / f"{policy}.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {control}\n")
+    end = text.find("\n  - id: ", start + 5)
+    end = len(text) if end < 0 else end
+    assert text[start:end].count(old) == 1, (control, old)
+    path.write_text(text[:start] + text[start:end].replace(old, new) + text[end:], encoding="utf-8")
+    return load_library(root), path
+
+
+def test_a_lean_hosts_duties_are_counted_apart_and_a_merged_duty_counted_twice_is_caught(
+        library: Library, tmp_path: Path) -> None:
+    # A small company runs the vendor checks (VEN-08) with the advisory checks (VUL-06): one run, but each duty
+    # keeps its own record (EV-64, EV-68), so the host is not counted twice (issue #12, design decision (a)).
+    program = variant_program("example", library)
+    host = next(c for c in program.controls() if c.id == "VUL-06")
+    assert host.merges == ("VEN-08",)
+    rows = {row.item.id: row for row in evidence_plan(program).rows}
+    assert [count.duties for count in rows["EV-64"].counts] == [("VEN-08",)]
+    assert [count.duties for count in rows["EV-68"].counts] == [("VUL-06",)]
+    assert list(kit_rules.double_counts(program)) == []
+    # Seeded: the vendor checks also cite the advisory checks, so two items count VEN-08's runs.
+    seeded, path = _edited_control(tmp_path, "POL-08", "VEN-08", "evidence: [EV-64]", "evidence: [EV-64, EV-68]")
+    problems = run_rules(library_view(variant_program("example", seeded)), ["KIT005"])
+    assert [p.message.split(": its runs")[0] for p in problems] == ["KIT005 control VEN-08 (merged into VUL-06)"]
+    assert "counted by 2 evidence items: EV-64 (periodic, " in problems[0].message and "EV-68 (periodic, " in \
+        problems[0].message
+    assert (problems[0].where, problems[0].line) == (str(path), control_line(path, "VEN-08"))
+    assert "drop the others (EV-64, EV-68)" in problems[0].fix
+
+
+def test_a_merged_duty_is_held_to_its_own_subject_not_to_its_hosts(library: Library, tmp_path: Path) -> None:
+    # Patch records (EV-37, CC7.1) share a criterion with the host VUL-06 but none with the vendor checks VEN-08
+    # merged into it: read against the host's criteria they passed; read against the duty they are caught.
+    seeded, path = _edited_control(tmp_path, "POL-08", "VEN-08", "evidence: [EV-64]", "evidence: [EV-64, EV-37]")
+    program = variant_program("example", seeded)
+    assert {"CC7.1", "CC9.2"} <= set(next(c for c in program.controls() if c.id == "VUL-06").criteria)
+    problems = run_rules(library_view(program), ["CTL009"])
+    assert [p.message for p in problems] == [
+        "CTL009 control VEN-08 (merged into VUL-06) (CC9.2, P6.5, CC3.2) cites EV-37, whose subject is other criteria "
+        "(CC7.1, CC8.1)"]
+    assert (problems[0].where, problems[0].line) == (str(path), control_line(path, "VEN-08"))
+    assert "tsc list in catalog/evidence.yaml" in problems[0].fix and "add one" in problems[0].fix
+    assert run_rules(library_view(variant_program("example", library)), ["CTL009"]) == []
+
+
+def test_a_continuous_setting_over_two_systems_is_one_snapshot_its_record_names(
+        library: Library, tmp_path: Path) -> None:
+    # NET-02 (production in its own network, issue #12 design decision (b)) is shown by the network rules (EV-30)
+    # and the environment separation (EV-47), exported on the same two dates: one record per system.
+    program = variant_program("acme-us", library)
+    rows = {row.item.id: row for row in evidence_plan(program).rows}
+    assert rows["EV-30"].count_for("NET-02") == rows["EV-47"].count_for("NET-02") == 2
+    assert list(kit_rules.double_counts(program)) == []
+    # Seeded: the same control without its record: two items count its runs, and nothing says they are one.
+    seeded, path = _edited_control(tmp_path, "POL-15", "NET-02", "    record: [EV-30, EV-47]\n", "")
+    problems = run_rules(library_view(variant_program("acme-us", seeded)), ["KIT005"])
+    assert [p.message.split(": its runs")[0] for p in problems] == ["KIT005 control NET-02"]
+    assert "EV-30 (config, " in problems[0].message and "EV-47 (config, " in problems[0].message
+    assert (problems[0].where, problems[0].line) == (str(path), control_line(path, "NET-02"))
+    assert "continuous control names in record: the export of each system" in problems[0].fix
+
+
+def test_an_item_outside_a_controls_record_counts_none_of_its_runs(library: Library) -> None:
+    # ACC-05's review is run from the user lists (EV-17) and recorded in the access reviews (EV-21): its runs are
+    # counted once, in its record.
+    rows = {row.item.id: row for row in evidence_plan(variant_program("acme-us", library)).rows}
+    assert "ACC-05" in rows["EV-17"].controls and rows["EV-17"].count_for("ACC-05") == 0
+    assert rows["EV-21"].count_for("ACC-05") == 2
 
 
 def test_every_item_the_matrix_cites_is_defined_on_a_kit_page_for_a_type1_company(library: Library) -> None:

@@ -549,8 +549,9 @@ def test_check_accepts_a_carried_control_stated_in_its_home_policy_and_names_a_m
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The owner (the Security Officer, as with_control writes it) is who acts, or CTL007 reports a second actor;
     # a quarterly review needs an item counting its runs (KIT002) beside the privacy notice document.
+    # P8.1 too: each review's record (EV-74) is about that criterion, not the notice's (CTL009).
     carried = with_control("The Security Officer confirms the privacy notice terms quarterly in a signed review.",
-                           evidence="EV-62, EV-74", criteria="P1.1").replace(
+                           evidence="EV-62, EV-74", criteria="P1.1, P8.1").replace(
         "section: rules\n", "section: rules\n                carried_by: [POL-28]\n")
     root = make_library(tmp_path, **{CONTROLS: carried})
     monkeypatch.setenv("POLICYFORGE_LIBRARY", str(root))
@@ -924,8 +925,32 @@ def test_an_evidence_item_proving_a_control_off_its_subject_is_caught_as_ev_62_w
     assert all(lines[p.line - 1].strip() == "- id: PRV-01" for p in problems)
 
 
-def test_pending_rules_report_with_all_rules_only() -> None:
-    assert {"CTL009", "KIT005"} <= PENDING
+def test_evidence_subject_and_one_record_rules_are_enforced_by_default() -> None:
+    # CTL009 and KIT005 ran only with --all-rules while the library had findings; it has none now (issue #12).
+    assert not {"CTL009", "KIT005"} & PENDING
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    # A record the control does not cite: the plan would count the runs in an item it never asks for.
+    ("    record: [EV-30, EV-47]\n", "    record: [EV-30, EV-48]\n", "record ['EV-30', 'EV-48']"),
+    # Two records of a recurring control: each run is recorded once.
+    ("    record: [EV-21]\n", "    record: [EV-21, EV-17]\n", "record ['EV-21', 'EV-17']"),
+])
+def test_a_record_that_is_not_one_cited_item_is_refused_with_file_line_and_fix(
+        tmp_path: Path, old: str, new: str, says: str) -> None:
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    name = "POL-15.yaml" if "EV-30" in old else "POL-13.yaml"
+    path = root / "controls" / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(PolicyforgeError) as caught:
+        load_library(root)
+    problems = [p for p in caught.value.problems if "record" in p.message]
+    assert len(problems) == 1 and says in problems[0].message and "record: [EV-NN]" in problems[0].fix
+    control = "NET-02" if "EV-30" in old else "ACC-05"
+    assert problems[0].where == str(path) and problems[0].line == line_of(path, f"id: {control}")
 
 
 def test_an_approver_holding_an_office_called_policy_approver_is_caught(tmp_path: Path) -> None:
