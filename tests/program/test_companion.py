@@ -438,3 +438,32 @@ def test_a_single_responder_is_a_risk_whose_treatment_names_the_outside_engineer
     assert alone["R-25"][4].startswith("Accept: By the Chief Executive Officer") and "R-26" not in alone
     example = companion_pages(variant_program("example", library))["companion/risk-register.md"]
     assert "R-25" not in example and "R-26" not in example
+
+
+# ------------------------------------------------------------------------------------------ DC 200 (auditor A23, A25)
+def test_system_description_commits_each_category_in_scope_and_traces_the_data(
+        pages: dict[str, dict[str, str]]) -> None:
+    """Privacy, confidentiality and processing-integrity commitments, and how data enters and leaves (issue #13)."""
+    full = " ".join(pages["example"]["companion/system-description.md"].split())
+    for needle in ("| A new subprocessor of customer personal data | customers told at least 30 days before",
+                   "passed to that customer within 5 business days", "answered within 30 days of receipt",
+                   "| Confidentiality of customer information |", "| Processing of customer inputs |",
+                   "| Changes that break integrations | announced at least 30 days before they take effect",
+                   "| Entry | customers' users and integrations reach Acme Cloud Platform over the internet through "
+                   "Elastic Load Balancing, behind AWS WAF",
+                   "| Copies | AWS Backup copies the data stores every hour",
+                   "| Administrative access | AWS IAM Identity Center |", "| Threat detection | Amazon GuardDuty |"):
+        assert needle in full, needle
+    security_only = pages["security-only"]["companion/system-description.md"]
+    assert "| Confidentiality of customer information |" not in security_only
+    assert "| Processing of customer inputs |" not in security_only
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_the_mail_platform_is_a_vendor_and_a_software_component(pages: dict[str, dict[str, str]], library: Library,
+                                                                 variant: str) -> None:
+    mail = str(variant_program(variant, library).facts.get("stack.mail_platform"))
+    vendors = [row[0] for row in table_rows(pages[variant]["companion/vendor-inventory.md"], "## 1. Vendors")]
+    assert mail in vendors
+    assert f"| {mail} |" in pages[variant]["companion/system-description.md"]
+    assert "| Company email and chat |" not in pages[variant]["companion/business-impact-analysis.md"]
