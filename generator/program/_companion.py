@@ -224,7 +224,10 @@ def companion_context(program: Program, link_prefix: str = "../") -> dict[str, A
     context["vendors"] = vendors(program, texts, vendor_data)
     suites = {str(name).lower() for name in vendor_data.get("mail_suites", [])}
     context["mail_suite"] = next((row["name"] for row in context["vendors"] if str(row["name"]).lower() in suites), "")
-    context["risks"] = risks(program, texts, _data(folder, "risks.yaml"), control)
+    risk_data = _data(folder, "risks.yaml")
+    context["risks"] = risks(program, texts, risk_data, control)
+    kept = {risk["id"] for risk in context["risks"]}
+    context["risks_left_out"] = [str(raw["id"]) for raw in risk_data["risks"] if raw["id"] not in kept]
     return context
 
 

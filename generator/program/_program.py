@@ -37,7 +37,7 @@ from ..model._scope import CATEGORY_TITLES as CATEGORY_TITLES
 from ..render._commit import CommitText
 from ..render._context import add_months, build_context
 from ..render._escape import markdown_text
-from ..render._render import long_date, render_markdown
+from ..render._render import join_and, long_date, render_markdown
 from ..repo._files import policy_files
 from ..repo._git import Commit, version_commits
 
@@ -465,7 +465,7 @@ class Program:
         proofs = evidence_map(self)
         out = [
             "# Control matrix\n",
-            f"{matrix_note(proofs)} {len(self.controls())} controls are in force.\n",
+            f"{matrix_note(proofs)} {len(self.controls())} controls are in force.{self.retired_note()}\n",
             "| Control | Statement | Owner | Frequency | Criteria | Policy section | Evidence |",
             "|---|---|---|---|---|---|---|",
         ]
@@ -478,6 +478,15 @@ class Program:
                 f"{proofs.proof(control.id).cell()} |"
             )
         return "\n".join(out) + "\n"
+
+    def retired_note(self) -> str:
+        """Say which numbers are missing from the library's control series, so no gap reads as a lost control."""
+        gaps = retired_ids(list(self.library.catalog.controls))
+        if not gaps:
+            return ""
+        return (f" The number{'s' if len(gaps) > 1 else ''} {join_and(gaps)} {'are' if len(gaps) > 1 else 'is'} not "
+                "used: they belonged to controls retired from this control set, and a retired number is never given "
+                "to another control, so evidence filed under one never attaches to a different duty.")
 
     def merged_parts(self, control: Control) -> list[tuple[Control, PolicyDoc]]:
         """Return the controls folded into a host for this company, each with the policy that states it."""
@@ -684,3 +693,15 @@ def page_keys(program: Program) -> dict[str, str]:
             digest.update(b"\0")
         keys[doc.id] = digest.hexdigest()
     return keys
+
+
+def retired_ids(ids: list[str]) -> list[str]:
+    """Return the numbers missing below the highest of each series (``GOV-01`` when ``GOV-02`` is the lowest)."""
+    series: dict[str, set[int]] = {}
+    for identifier in ids:
+        prefix, _, number = identifier.rpartition("-")
+        if number.isdigit():
+            series.setdefault(prefix, set()).add(int(number))
+    width = {prefix: max(len(i.rpartition("-")[2]) for i in ids if i.rpartition("-")[0] == prefix) for prefix in series}
+    return [f"{prefix}-{n:0{width[prefix]}d}" for prefix, numbers in sorted(series.items())
+            for n in range(1, max(numbers)) if n not in numbers]

@@ -33,7 +33,8 @@ def grouped_matrix_page(program: Program) -> str:
         )
     out = [
         "# Control matrix\n",
-        f"{matrix_note(proofs)} {len(rows)} controls are in force, grouped by the policy that states them.\n",
+        f"{matrix_note(proofs)} {len(rows)} controls are in force, grouped by the policy that states them."
+        f"{program.retired_note()}\n",
         f'<div class="{MATRIX_CLASS}" markdown>\n',
     ]
     order = [d.id for d in program.ordered_policies() if d.id in by_policy]
