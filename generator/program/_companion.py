@@ -19,6 +19,7 @@ from markupsafe import Markup
 from .._errors import Problem, TemplateError
 from ..model._facts_schema import ROLE_TITLES
 from ..model._parties import relied_on
+from ..model._roles import neither_role, same_person
 from ..model._yaml import load_fast
 from ..render._context import build_context
 from ..render._escape import markdown_text
@@ -158,11 +159,18 @@ def outside_parties(program: Program, texts: _Texts, data: Mapping[str, Any]) ->
     holds company data it would have to give back, so none has a recovery point to commit to.
     """
     out: list[dict[str, Any]] = []
-    for key, name in relied_on(program.facts).items():
+    facts = program.facts
+    for key, name in relied_on(facts).items():
         spec = data["outside_parties"][key]
+        # A party that checks a role's work (the outside engineer reviews the CTO's changes) is never owned by that
+        # role's holder: who assesses the checker and renews its contract is someone it does not check.
+        checked = tuple(spec.get("checks_work_of") or ())
+        owner = str(spec["owner"])
+        if any(same_person(facts, owner, role) for role in checked):
+            owner = neither_role(facts, *checked) or owner
         out.append({"key": key, "name": name or spec["placeholder"], "named": bool(name),
                     "service": texts(spec["service"]), "data": texts(spec["data"]), "tier": spec["tier"],
-                    "why": texts(spec["why"]), "recovery_tier": int(spec["recovery_tier"]), "owner": spec["owner"],
+                    "why": texts(spec["why"]), "recovery_tier": int(spec["recovery_tier"]), "owner": owner,
                     "kind": "party", "customer_data": bool(spec["subprocessor"]), "subservice": False,
                     "part_of": "", "assurance": texts(spec["assurance"])})
     return out

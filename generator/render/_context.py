@@ -27,6 +27,7 @@ from ..model._roles import (
     deputy_role,
     independent_reviewer,
     neither,
+    neither_role,
     office_of,
     person,
     reports_to,
@@ -274,6 +275,9 @@ def build_context(facts: Facts, catalog: Catalog, policy_links: Mapping[str, tup
         "other_than_role": lambda role, first: deputy_role(facts, role, first),
         # neither("security_officer", "cto"): who reviews what one role wrote and the other approved, never either.
         "neither": lambda *roles: neither(facts, *roles),
+        # neither_role("security_officer", "cto"): the role key of whom ``neither`` names ("" for an outsider), so a
+        # later check (a report on that reviewer's review, a sign-off past them) is routed past them too.
+        "neither_role": lambda *roles: neither_role(facts, *roles),
         # reports_to("head_of_people"): whom a role reports to, never its own holder (``reports_to``).
         "reports_to": lambda role, line="ceo": reports_to(facts, role, line),
         # approved_by(policy.owner, policy.approver): who approves a policy, the alternate when its approver owns it.

@@ -54,6 +54,16 @@ def possessive(name: object) -> str:
     return f"{text}'" if text.endswith("s") else f"{text}'s"
 
 
+def closed(phrase: object) -> str:
+    """Return a phrase with a name in apposition closed by a comma, so the sentence can go on after it.
+
+    ``{{ other_than("security_officer", "cto") | closed }} when``: "the alternate approver, Sam Ortiz, when", where
+    "the Chief Technology Officer when" needs no comma.
+    """
+    text = str(phrase).strip()
+    return f"{text}," if "," in text and not text.endswith(",") else text
+
+
 def plural(noun: str, count: int | float = 2) -> str:
     """Return the noun agreeing with ``count``: ``plural("business day")`` is ``business days``."""
     if count == 1:

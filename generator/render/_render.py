@@ -24,7 +24,7 @@ from markupsafe import Markup
 from .._errors import BadValue, Problem, TemplateError
 from ..model._commitments import number_text, unit_phrase, unit_word
 from ._escape import markdown_text
-from ._grammar import agree, article, plural, possessive, verb_for
+from ._grammar import agree, article, closed, plural, possessive, verb_for
 from ._template_cache import TemplateCache
 
 
@@ -153,7 +153,7 @@ def _environment() -> ImmutableSandboxedEnvironment:
     env.filters.update(hours=hours, hour_adjective=hour_adjective, days=days, months=months, join_and=join_and,
                        long_date=long_date,
                        article=article, agree=agree, verb_for=verb_for, plural=plural,
-                       possessive=possessive)
+                       possessive=possessive, closed=closed)
     return env
 
 

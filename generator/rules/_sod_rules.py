@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from .._errors import Problem
+from ..model._catalog import Control
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
 from ..model._roles import (
@@ -412,6 +413,7 @@ def reviewers_never_review_themselves(view: RuleInput) -> Iterator[Problem]:
     control matrix names for it.
     """
     facts = view.program.facts
+    yield from _policy_reviewers_never_review_themselves(view)
     for control in view.controls():
         statement = view.statements.get(control.id)
         if not control.reviews_work_of or not statement:
@@ -433,6 +435,90 @@ def reviewers_never_review_themselves(view: RuleInput) -> Iterator[Problem]:
                           "route the reviewer's own part to someone else in the statement: \"a use by the Security "
                           "Officer by {{ people.security_officer_reviewer.phrase }}\", or {{ neither(role, other) }} "
                           "for work one role wrote and another approved", at)
+
+
+def _reviewed_sections(view: RuleInput) -> dict[tuple[str, str], list[Control]]:
+    """Return, for each policy section a control reviewing someone's work cites, those controls."""
+    sections: dict[tuple[str, str], list[Control]] = {}
+    for control in view.controls():
+        if control.reviews_work_of and view.statements.get(control.id):
+            sections.setdefault((control.policy, control.section), []).append(control)
+    return sections
+
+
+# "approved by the CTO", "is reviewed every year by the CTO": a check done by someone, not "tracked by" or "sent by".
+# "approved by the CTO instead, or by the Security Officer when": a second checker of the same check.
+_CHECKED_BY = (r"(?:\b(?:approv\w*|review\w*|check\w*|signs? off|signed off|verif\w*|countersign\w*|match\w*|"
+               r"reconcil\w*|confirm\w*|grant\w*)\s+(?:[\w-]+\s+){0,4}?|,\s+(?:or|and)\s+)by\s+(?:the\s+|an\s+)?")
+
+
+# "approves any customer-requested change to those terms": a check of what someone outside asked for is nobody's work.
+_OUTSIDE_REQUEST = re.compile(r"\bcustomer-requested\b|\brequested by (?:a|the) customer\b")
+
+
+def _policy_checkers(facts: Facts, statement: str) -> dict[str, str]:
+    """Return the roles a policy statement names as checkers, each with its holder ("outside" for an outsider).
+
+    As ``_named_checkers`` reads a control, but a policy's prose says "by the Security Officer" of much that is no
+    check ("tracked by", "raised by"), so a checker after "by" counts only after a verb of checking; and "that of the
+    CTO" after an approval names the CTO's.
+    """
+    loose = re.sub(r"\bby\s+(?:the\s+|an\s+)?", "from ", statement)
+    roles: dict[str, str] = {}
+    for role in (*ROLE_TITLES, ALTERNATE):
+        name = _role_pattern(role) if role != ALTERNATE else r"alternate approver(?:, [\w .'-]+,?)?"
+        if (_names_as_checker(loose, name) or re.search(_CHECKED_BY + name, statement)
+                or re.search(rf"\bthat of (?:the\s+)?{name}", statement)):
+            roles[role] = _holder(facts, role)
+    outside = (*_OUTSIDE_CHECKERS, *([engineer] if (engineer := outside_engineer(facts)) else []))
+    if any(_names_as_checker(loose, re.escape(who)) or re.search(_CHECKED_BY + re.escape(who), statement)
+           for who in outside):
+        roles["outside"] = "outside"
+    return {role: holder for role, holder in roles.items() if holder}
+
+
+def _policy_reviewers_never_review_themselves(view: RuleInput) -> Iterator[Problem]:
+    """A policy statement that has a control's reviewer check that work names who checks the reviewer's own part.
+
+    The control may route it (CRY-06: "the CTO's own membership is approved and reviewed by the Security Officer")
+    while the statement of the policy section it cites still gives every check to the reviewer (POL-12 4.4.3:
+    "membership of the key administrator role is approved by the CTO"), and the policy is what people follow. A
+    statement counts when its only checker is a checker its section's control names, whose holder does some of the
+    work the control reviews; a checker the statement names in any of its sentences is someone else for that part.
+    """
+    facts = view.program.facts
+    sections = _reviewed_sections(view)
+    for source in view.sources.values():
+        anchors = dict(_HEADING.findall(view.rendered.get(source.policy_id, "")))
+        statements: dict[str, list[str]] = {}
+        for number, sentence in view.sentences(source.policy_id):
+            if number:
+                statements.setdefault(number, []).append(sentence)
+        for number, sentences in statements.items():
+            controls = sections.get((source.policy_id, anchors.get(number.rsplit(".", 1)[0], "")))
+            text = " ".join(sentences)
+            if not controls or not _CHECKS.search(text) or _OUTSIDE_REQUEST.search(text):
+                continue
+            named = _policy_checkers(facts, text)
+            if len(set(named.values())) != 1:
+                continue
+            for control in controls:
+                statement = view.statements[control.id]
+                roles = [role for role in named if role in control.reviews_work_of
+                         and _names_as_checker(statement, _role_pattern(role))]
+                if not roles:
+                    continue
+                role = roles[0]
+                first = next(s for s in sentences if _CHECKS.search(s))
+                yield Problem(source.where, f"{source.policy_id} {number}: its only reviewer is "
+                              f"{facts.people.role(role).name}, who as {ROLE_TITLES[role]} does some of the work "
+                              f"control {control.id} reviews, and no one else is named for that part as the control "
+                              f"names: {first[:90]!r}",
+                              "route the reviewer's own part to someone else in the statement, as the control does "
+                              "(\"the CTO's own ... by {{ people.cto_reviewer.phrase }}\", "
+                              "{{ people.security_officer_reviewer.phrase }} or {{ neither(role, other) }})",
+                              _sentence_line(source, number, first))
+                break
 
 
 # "It is quorate when the chair, the Security Officer and the Chief Technology Officer attend": a quorum in roles.

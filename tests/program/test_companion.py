@@ -397,7 +397,8 @@ def test_every_outside_party_a_one_engineer_company_relies_on_is_a_tiered_vendor
     for party in ("Harriet Cole", "Marlow Assurance Ltd", "Redline Security Ltd"):
         assert tiers[party].startswith("**High**"), party
     tracking = {row[0]: row for row in table_rows(inventory, "## 2. Tracking") if row[0]}
-    assert tracking["Halden Engineering Ltd"][1:3] == ["Critical", "Chief Technology Officer (Mei Lin)"]
+    # Halden checks the CTO's work, so the CTO does not own it (issue #12): the Chief Executive Officer does.
+    assert tracking["Halden Engineering Ltd"][1:3] == ["Critical", "Chief Executive Officer (Tom Reid)"]
     assert tracking["Harriet Cole"][2] == "Chief Executive Officer (Tom Reid)"
     # Contracted personnel working in the company's own systems: vendors, never carved-out subservice organisations.
     description = pages["companion/system-description.md"]

@@ -100,7 +100,8 @@ def test_a_high_risk_exception_needs_a_second_person_not_the_approver_again(prog
                                                                            company: str) -> None:
     # N-E4 / PMG-05: the Chief Executive Officer is the policy approver in both companies, so "approved by the policy
     # approver (and the Chief Executive Officer when the risk is high)" was one person twice.
-    assert ("approved by the policy approver (the alternate approver for a policy the approver owns) and, when the "
+    assert ("approved by the policy approver (the alternate approver for a policy the approver owns or an exception "
+            "the approver requested, so the approver is never the requester) and, when the "
             f"risk is high, also by {ADVISER[company]}, as the Chief Executive Officer is the policy "
             "approver,") in statement(programs[company], "PMG-05")
     assert (f"also needs the approval of {ADVISER[company]}, as the Chief Executive Officer is the "

@@ -1,0 +1,74 @@
+"""SOD007 reads the policy statements too: a section whose control routes the reviewer's own part elsewhere says so.
+
+Issue #12, auditor read: control CRY-06 had the CTO's own key-administrator membership approved by the CTO's
+reviewer, while POL-12 4.4.3, the statement people follow, had the CTO approve every membership, their own included.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import LIBRARY
+from policyforge._errors import Problem
+from policyforge.model import load_library
+from policyforge.model._library import Library
+from policyforge.program._lint import VARIANTS, variant_program
+from policyforge.program._matrix import MATRIX
+from policyforge.rules import library_view, run_rules
+
+POL12 = "policies/POL-12-encryption.md"
+ROUTED = ("; the CTO's own membership is approved and reviewed by {{ people.cto_reviewer.phrase }}, so nobody "
+          "approves or reviews their own access to the keys.")
+OLD_POL12 = ("Membership of the key administrator role is approved by the CTO in {{ stack.ticketing }} and reviewed "
+             "every quarter alongside the access reviews in the {{ link(\"POL-13\") }}.")
+LAYOUTS: dict[str, dict[str, Any]] = {"example": {}, "nimbus-uk": dict(MATRIX["nimbus-uk"].answers),
+                                      "cto-security-officer": dict(VARIANTS["cto-security-officer"])}
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def _copy(tmp_path: Path, relative: str, old: str, new: str) -> tuple[Library, Path]:
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_library(root), path
+
+
+def _problems(library: Library, layout: str) -> list[Problem]:
+    return run_rules(library_view(variant_program("example", library, LAYOUTS[layout])), ["SOD007"])
+
+
+def _line(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_policy_statement_leaving_the_reviewer_their_own_approval_is_caught(tmp_path: Path, layout: str) -> None:
+    # Seed the old POL-12 4.4.3: the CTO approves every key administrator, their own membership included.
+    copy, path = _copy(tmp_path, POL12, ROUTED, ".")
+    problems = [p for p in _problems(copy, layout) if p.message.startswith("SOD007 POL-12 4.4.3")]
+    assert len(problems) == 1, problems
+    [problem] = problems
+    holder = {"nimbus-uk": "Mei Lin"}.get(layout, "Rahul Mehta")
+    assert f"its only reviewer is {holder}, who as Chief Technology Officer" in problem.message
+    assert problem.where == str(path) and problem.line == _line(path, "**4.4.3**")
+    assert "someone else" in problem.fix and "cto_reviewer" in problem.fix
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_the_policy_statements_route_the_reviewers_own_part_like_their_controls(library: Library,
+                                                                                layout: str) -> None:
+    assert [p for p in _problems(library, layout) if not p.message.startswith("SOD007 control")] == []
+
+
+def test_the_old_pol12_text_is_what_the_seed_restores() -> None:
+    assert OLD_POL12.rstrip(".") + ROUTED in (LIBRARY / POL12).read_text(encoding="utf-8")
