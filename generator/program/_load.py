@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model._catalog import Control
+from ..model._facts import Facts
 from ..model._facts_schema import OUTSIDE_PARTIES, ROLE_TITLES
 from ..model._parties import party_name, performer
-from ..model._roles import adviser_phrase
+from ..model._roles import adviser_phrase, outside_engineer, technical_reviewer
 from ..model._yaml import load_fast
 from ..render._escape import markdown_text
 from ..render._render import join_and
@@ -53,6 +54,8 @@ class PartyLoad:
     name: str
     controls: tuple[str, ...]
     hours: float
+    # The controls whose every run the party checks for the company (effort.yaml's checked_runs): the owner runs them.
+    checks: tuple[str, ...] = ()
 
 
 def _effort(program: Program) -> dict[str, Any]:
@@ -97,6 +100,33 @@ def control_hours(control: Control, effort: dict[str, Any], headcount: float) ->
             * (1 + float(effort["merged_share"]) * len(control.merges)))
 
 
+def run_checker(facts: Facts) -> tuple[str, str]:
+    """Return who checks each run of a control the CTO reviews their own work in: ("role", key) or ("party", key).
+
+    The CTO's reviewer (``technical_reviewer``): a role holder (the Security Officer, the Chief Executive Officer, the
+    alternate approver), or the contracted outside engineer, or, where nobody inside is left, the outside security
+    adviser of a company without a board; ("", "") for an independent director, whose hours the program does not cost.
+    """
+    _, role = technical_reviewer(facts)
+    if role:
+        return "role", role
+    if outside_engineer(facts):
+        return "party", "outside_engineer"
+    return ("party", "security_adviser") if not facts.shape.has_board else ("", "")
+
+
+def check_hours(control: Control, effort: dict[str, Any], headcount: float) -> float:
+    """Return the hours a year someone other than the owner spends checking each run of a control, or 0.
+
+    effort.yaml's ``checked_runs``: a share of the control's hours for the controls whose every run is checked by the
+    CTO's reviewer, counted for that reviewer (``run_checker``), as the owner's own hours do not include it.
+    """
+    checked: dict[str, Any] = effort.get("checked_runs") or {}
+    if control.id not in (checked.get("controls") or []):
+        return 0.0
+    return control_hours(control, effort, headcount) * float(checked["share"])
+
+
 def program_headcount(program: Program, effort: dict[str, Any] | None = None) -> float:
     """Return the headcount the company's load is costed at."""
     return costed_headcount(program.facts.shape.headcount_band, effort or _effort(program))
@@ -113,7 +143,16 @@ def owner_loads(program: Program) -> list[PersonLoad]:
         entry = people.setdefault(email, {"name": program.facts.people.role(role).name, "roles": [],
                                           "controls": [], "manual": 0, "hours": 0.0})
         entry["roles"].append(role)
+    kind, checker = run_checker(program.facts)
+    if kind == "role":
+        held = program.facts.people.role(checker)
+        # An alternate approver who holds no office checks as themself: a person of company.yml with no roles.
+        people.setdefault(str(held.email).lower(), {"name": held.name, "roles": [], "controls": [], "manual": 0,
+                                                    "hours": 0.0})
     for control in program.controls():
+        if kind == "role":
+            people[str(program.facts.people.role(checker).email).lower()]["hours"] += \
+                check_hours(control, effort, headcount)
         email = str(program.facts.people.role(control.owner).email).lower()
         people[email]["controls"].append(control.id)
         people[email]["manual"] += control.frequency != "continuous"
@@ -144,14 +183,21 @@ def contracted_loads(program: Program) -> list[PartyLoad]:
     headcount = program_headcount(program, effort)
     kept = float(effort["contracted_owner_share"])
     parties: dict[str, dict[str, Any]] = {}
+    kind, checker = run_checker(program.facts)
     for control in program.controls():
+        checking = check_hours(control, effort, headcount) if kind == "party" else 0.0
+        if checking:
+            entry = parties.setdefault(checker, {"controls": [], "checks": [], "hours": 0.0})
+            entry["checks"].append(control.id)
+            entry["hours"] += checking
         party = performer(program.facts, control.performed_by)
         if party is None:
             continue
-        entry = parties.setdefault(party, {"controls": [], "hours": 0.0})
+        entry = parties.setdefault(party, {"controls": [], "checks": [], "hours": 0.0})
         entry["controls"].append(control.id)
         entry["hours"] += control_hours(control, effort, headcount) * (1 - kept)
-    return [PartyLoad(party, party_name(program.facts, party), tuple(entry["controls"]), round(entry["hours"], 1))
+    return [PartyLoad(party, party_name(program.facts, party), tuple(entry["controls"]), round(entry["hours"], 1),
+                      tuple(entry["checks"]))
             for party, entry in sorted(parties.items(), key=lambda item: list(OUTSIDE_PARTIES).index(item[0]))]
 
 
@@ -160,11 +206,15 @@ def _contracted_note(program: Program, parties: list[PartyLoad]) -> str:
     if not parties:
         return ""
     kept = float(_effort(program)["contracted_owner_share"])
-    done = "; ".join(f"{markdown_text(party.name)} ({OUTSIDE_PARTIES[party.party]}): {', '.join(party.controls)}"
+    done = "; ".join(f"{markdown_text(party.name)} ({OUTSIDE_PARTIES[party.party]}): "
+                     + join_and([*([", ".join(party.controls)] if party.controls else []),
+                                 *([f"the check of each run of {', '.join(party.checks)}"] if party.checks else [])])
                      for party in parties)
     return (f"Outside parties do the work of some controls under contract ({done}): the owner stays accountable "
             f"and keeps {kept:.0%} of the control's hours for agreeing the scope, reading the result and following "
-            "up the findings, and the rest is contracted hours, not counted against the people named.\n")
+            "up the findings, and the rest is contracted hours, not counted against the people named"
+            + ("; a checked run stays its owner's, and only its check is the party's" if any(p.checks for p in parties)
+               else "") + ".\n")
 
 
 def _merged_note(program: Program) -> str:
@@ -184,13 +234,16 @@ def _hours_note(program: Program) -> str:
     """Return the one sentence that says how the hours are computed and at which headcount."""
     band = program.facts.shape.headcount_band
     headcount = program_headcount(program)
+    share = float((_effort(program).get("checked_runs") or {}).get("share", 0))
     basis = (f"effort.yaml's number for the open {band} band" if band.endswith("+")
              else f"the midpoint of the {band} band")
     return (f"Hours a year are the planning estimates of catalog/effort.yaml at a headcount of {headcount:g} "
             f"({markdown_text(basis)}): a per-event control runs as often as its trigger (a joiner, a leaver, an "
             "incident...) occurs at that headcount, a review that goes through every person takes a set-up plus "
-            "minutes per person, any other control its frequency's runs times its hours per run, and the limits "
-            "count the controls with manual evidence (all but the continuous, automated ones).")
+            "minutes per person, any other control its frequency's runs times its hours per run, a run that "
+            f"someone other than its owner checks adds {share:.0%} of its hours to whoever checks it (the CTO's "
+            "reviewer, for the reviews of the CTO's own work), and the limits count the controls with manual evidence "
+            "(all but the continuous, automated ones).")
 
 
 def program_page(program: Program) -> str:
@@ -218,7 +271,7 @@ def program_page(program: Program) -> str:
                    f"| {verdict} |")
     for party in parties:
         out.append(f"| {markdown_text(party.name)} | {OUTSIDE_PARTIES[party.party]}, under contract | "
-                   f"{len(party.controls)} | | {party.hours:g} | contracted |")
+                   f"{len(party.controls) + len(party.checks)} | | {party.hours:g} | contracted |")
     warnings = load_warnings(program, loads)
     if warnings:
         out += ["", "**Warning: one person carries more than is plausible.** " + " ".join(warnings[1:])]

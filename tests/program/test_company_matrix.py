@@ -98,7 +98,10 @@ def test_the_program_page_warns_when_one_person_carries_an_implausible_load(libr
     assert "**Warning: one person carries more than is plausible.**" in program_page(program)
     spread = variant_program("acme-us", library)
     officer = next(load for load in owner_loads(spread) if load.roles == ("security_officer",))
-    assert len(officer.controls) > 60 and not officer.too_much  # a full-time role in a company of 51-200
+    # A full-time role in a company of 51-200: her controls fit it, and since she also checks each run of the CTO's
+    # reviews of the CTO's own work (effort.yaml checked_runs, issue #12) her hours are just over it.
+    assert len(officer.controls) > 60 and officer.too_much == (
+        "1530 hours a year is more than the 1500 one person can give in a full-time security role",)
 
 
 CONTRADICTIONS = [

@@ -3,20 +3,27 @@ go through every person scaled by headcount, and the load warning that still hol
 
 from __future__ import annotations
 
+import re
+import shutil
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import LIBRARY
 from policyforge.model._library import Library, load_library
 from policyforge.model._yaml import load_fast
+from policyforge.program import Program
 from policyforge.program._lint import variant_program
 from policyforge.program._load import (
+    check_hours,
+    contracted_loads,
     control_hours,
     costed_headcount,
     events_a_year,
     load_warnings,
     owner_loads,
+    program_headcount,
     program_page,
     run_hours,
 )
@@ -93,10 +100,10 @@ def test_the_loads_of_the_two_reference_companies_at_each_size_band_are_pinned(l
     # (controls, controls with manual evidence, hours a year)
     assert _loads(library, "nimbus-uk") == {"Mei Lin": (138, 121, 1267.3), "Tom Reid": (38, 38, 175.7)}
     assert _loads(library, "acme-us", headcount_band="21-50") == {
-        "Priya Natarajan": (89, 84, 973.7), "Rahul Mehta": (64, 47, 631.3), "Tomás Ferreira": (13, 13, 89.1),
+        "Priya Natarajan": (89, 84, 1019.2), "Rahul Mehta": (64, 47, 631.3), "Tomás Ferreira": (13, 13, 89.1),
         "Grace Okafor": (17, 17, 87.4), "Dana Whitfield": (8, 8, 37.4)}
     assert _loads(library, "acme-us") == {
-        "Priya Natarajan": (111, 104, 1473.6), "Rahul Mehta": (79, 50, 968.5), "Grace Okafor": (18, 18, 198.2),
+        "Priya Natarajan": (111, 104, 1530.2), "Rahul Mehta": (79, 50, 968.5), "Grace Okafor": (18, 18, 198.2),
         "Tomás Ferreira": (15, 15, 145.8), "Dana Whitfield": (6, 6, 23.9)}
 
 
@@ -119,9 +126,10 @@ def test_a_heavy_owner_is_still_warned_with_the_physical_limit(library: Library)
     assert warnings[0] == ("more than is plausible: Priya Natarajan (154 controls with manual evidence, "
                            "2442.2 hours a year).")
     assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 229 "
-                                  "controls in force take 2810 hours a year of the company's own people (beyond the 6 "
+                                  "controls in force take 2867 hours a year of the company's own people (beyond the 6 "
                                   "contracted to the penetration tester) and 193 of them need manual evidence")
-    assert "give the roles of company.yml to at least 1 more person " in warnings[1]
+    # The Chief Executive Officer's checks of the CTO's own reviews (issue #12) add 57 hours: 347 short, two people.
+    assert "give the roles of company.yml to at least 2 more people " in warnings[1]
     assert "**Warning: one person carries more than is plausible.** This is a physical limit" in \
         program_page(heavy)
 
@@ -143,9 +151,9 @@ def test_a_larger_company_is_told_to_staff_teams_not_to_add_roles(library: Libra
            "jobs)" in warnings[1]
     assert warnings[1].endswith(
         "give each of them a team they stay accountable for, sized to the hours beyond what they can give "
-        "themselves: about 971 hours a year for Priya Natarajan's controls, 1375 for Rahul Mehta's and 127 for "
+        "themselves: about 1050 hours a year for Priya Natarajan's controls, 1375 for Rahul Mehta's and 127 for "
         "Grace Okafor's; or move controls to the spare hours of the others and contract an outside provider for "
-        "about 954 hours a year.")
+        "about 1032 hours a year.")
     assert "roles cannot spread it" not in warnings[1]
 
 
@@ -157,16 +165,69 @@ def test_work_an_outside_party_does_under_contract_is_counted_as_contracted_hour
 
     nimbus = variant_program("nimbus-uk", library)
     parties = {load.name: (load.party, load.controls, load.hours) for load in contracted_loads(nimbus)}
-    assert parties == {"Halden Engineering Ltd": ("outside_engineer", ("CHG-01",), 6.3),
+    # Halden also checks each run of the CTO's reviews of the CTO's own work (issue #12): 6.3 hours became 49.8.
+    assert parties == {"Halden Engineering Ltd": ("outside_engineer", ("CHG-01",), 49.8),
                        "Marlow Assurance Ltd": ("independent_assessor", ("MON-03",), 6.0),
                        "Redline Security Ltd": ("penetration_tester", ("NET-08", "VUL-05"), 15.0)}
     owners = {control.id: control.owner for control in nimbus.controls()}
     assert owners["CHG-01"] == "cto" and owners["VUL-05"] == "security_officer"  # still accountable
     page = program_page(nimbus)
-    assert "| Halden Engineering Ltd | outside engineer, under contract | 1 | | 6.3 | contracted |" in page
+    assert "| Halden Engineering Ltd | outside engineer, under contract | 14 | | 49.8 | contracted |" in page
     # Without an outside engineer nobody reviews for the company under contract: the CTO's hours are whole.
     alone = variant_program("nimbus-uk", library, {"outside_engineer": ""})
     assert "outside_engineer" not in {load.party for load in contracted_loads(alone)}
     # A separate segmentation tester takes the segmentation test from the penetration tester.
     split = variant_program("nimbus-uk", library, {"segmentation_tester": "Ringfence Labs"})
     assert {load.name: load.controls for load in contracted_loads(split)}["Ringfence Labs"] == ("NET-08",)
+
+
+# ------------------------------------------------------------------------------------------ checked runs (#12)
+_EVERY_RUN_CHECKED = re.compile(
+    r"(?:each|the) (?:review|reconciliation|record|export|check)\s+is\s+(?:checked|reviewed)(?:\s+again)?\s+by\s+"
+    r"\{\{\s*people\.cto_reviewer|matched again by\s+\{\{\s*people\.cto_reviewer"
+    r"|and checked by\s+\{\{\s*people\.cto_reviewer")
+
+
+def test_every_control_that_has_each_run_checked_by_the_ctos_reviewer_is_costed_for_the_checker(
+        library: Library, effort: dict[str, Any]) -> None:
+    # A statement that routes every run's check to the CTO's reviewer is listed in effort.yaml's checked_runs, and
+    # nothing else is: the hours of those checks are someone's.
+    routed = {cid for cid, control in library.catalog.controls.items()
+              if _EVERY_RUN_CHECKED.search(" ".join(control.statement.split()))}
+    assert {"AST-01", "BAK-05", "END-02"} <= routed
+    assert sorted(routed ^ set(effort["checked_runs"]["controls"])) == []
+
+
+def _hours(program: Program, name: str) -> float:
+    return next(load.hours for load in owner_loads(program) if load.name == name)
+
+
+def test_the_checks_of_the_ctos_own_work_are_hours_of_whoever_checks_them(library: Library, tmp_path: Path,
+                                                                          effort: dict[str, Any]) -> None:
+    # Seed the old effort model, which counted only the owner's runs: a copy of the library without checked_runs.
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    text = (root / "catalog" / "effort.yaml").read_text("utf-8")
+    start = text.index("checked_runs:")
+    end = text.index("\n# ", start)
+    (root / "catalog" / "effort.yaml").write_text(text[:start] + text[end + 1:], "utf-8")
+    old = load_library(root)
+    # cto-security-officer: Rahul Mehta is CTO and Security Officer with other engineers, so the Chief Executive
+    # Officer checks each review of his own work (the weekly AST-01, the monthly END-02, the BAK-05 review...).
+    new_program = variant_program("cto-security-officer", library)
+    checks = sum(check_hours(c, effort, program_headcount(new_program)) for c in new_program.controls())
+    assert checks > 0
+    assert _hours(new_program, "Dana Whitfield") == pytest.approx(
+        _hours(variant_program("cto-security-officer", old), "Dana Whitfield") + checks, abs=0.1)
+    weekly = library.catalog.controls["AST-01"]
+    assert check_hours(weekly, effort, 10.5) == pytest.approx(52 * 0.5 * 0.25)
+    # nimbus-uk: Halden Engineering Ltd, the contracted outside engineer, checks them under contract.
+    parties = {load.name: load for load in contracted_loads(variant_program("nimbus-uk", library))}
+    assert {"AST-01", "BAK-05", "END-02"} <= set(parties["Halden Engineering Ltd"].checks)
+    assert parties["Halden Engineering Ltd"].controls == ("CHG-01",)  # it runs CHG-01 and checks the others' runs
+    old_parties = {load.name: load for load in contracted_loads(variant_program("nimbus-uk", old))}
+    assert old_parties["Halden Engineering Ltd"].checks == ()
+    assert parties["Halden Engineering Ltd"].hours > old_parties["Halden Engineering Ltd"].hours
+    # The example: the Security Officer checks the CTO's reviews.
+    example = variant_program("example", library)
+    assert _hours(example, "Priya Natarajan") > _hours(variant_program("example", old), "Priya Natarajan")
