@@ -25,7 +25,9 @@ ROUTED = ("; the CTO's own membership is approved and reviewed by {{ people.cto_
 OLD_POL12 = ("Membership of the key administrator role is approved by the CTO in {{ stack.ticketing }} and reviewed "
              "every quarter alongside the access reviews in the {{ link(\"POL-13\") }}.")
 LAYOUTS: dict[str, dict[str, Any]] = {"example": {}, "nimbus-uk": dict(MATRIX["nimbus-uk"].answers),
-                                      "cto-security-officer": dict(VARIANTS["cto-security-officer"])}
+                                      "cto-security-officer": dict(VARIANTS["cto-security-officer"]),
+                                      # One engineer, no outside engineer: the Security Officer approves every change.
+                                      "maple-no-pii": dict(MATRIX["maple-no-pii"].answers)}
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +45,9 @@ def _copy(tmp_path: Path, relative: str, old: str, new: str) -> tuple[Library, P
     return load_library(root), path
 
 
-def _problems(library: Library, layout: str) -> list[Problem]:
-    return run_rules(library_view(variant_program("example", library, LAYOUTS[layout])), ["SOD007"])
+def _problems(library: Library, layout: str | dict[str, Any]) -> list[Problem]:
+    answers = LAYOUTS[layout] if isinstance(layout, str) else layout
+    return run_rules(library_view(variant_program("example", library, answers)), ["SOD007"])
 
 
 def _line(path: Path, needle: str) -> int:
@@ -72,3 +75,29 @@ def test_the_policy_statements_route_the_reviewers_own_part_like_their_controls(
 
 def test_the_old_pol12_text_is_what_the_seed_restores() -> None:
     assert OLD_POL12.rstrip(".") + ROUTED in (LIBRARY / POL12).read_text(encoding="utf-8")
+
+
+def test_a_statement_that_says_whose_work_its_checker_approves_is_not_their_own(tmp_path: Path) -> None:
+    # maple-no-pii: the CTO is the only engineer and the Security Officer approves each emergency change after the
+    # fact. POL-19 4.7.3 says whose change it is ("as the CTO, the only engineer, wrote it, so nobody approves their
+    # own change"), so the Security Officer, whose approvals CHG-10 reviews, is not approving their own work there.
+    pol19 = "policies/POL-19-change-management.md"
+    said = ", as the CTO, the only engineer, wrote it, so nobody approves their own change."
+    assert [p for p in _problems(load_library(), "maple-no-pii") if "POL-19" in p.message] == []
+    copy, path = _copy(tmp_path, pol19, said, ".")
+    [problem] = [p for p in _problems(copy, "maple-no-pii") if "POL-19 4.7.3" in p.message]
+    assert "its only reviewer is Priya Natarajan, who as Security Officer" in problem.message
+    assert problem.where == str(path) and problem.line == _line(path, "**4.7.3**")
+
+
+def test_an_approval_of_what_a_customer_asked_for_is_nobodys_own_work(tmp_path: Path) -> None:
+    # A 51-200 company whose CTO is the Security Officer: GOV-09 has the Security Officer approve deviations from the
+    # security terms and reviews the trust site they keep. POL-01 4.10.2's approval of a customer-requested change is
+    # no check of the Security Officer's own work; the same approval of any change would be.
+    ctoso = {"headcount_band": "51-200", "security_officer_name": "Rahul Mehta",
+             "security_officer_email": "rahul.mehta@acme.example"}
+    assert [p for p in _problems(load_library(), ctoso) if "POL-01" in p.message] == []
+    copy, path = _copy(tmp_path, "policies/POL-01-information-security.md", "any customer-requested change",
+                       "any change")
+    [problem] = [p for p in _problems(copy, ctoso) if "POL-01 4.10.2" in p.message]
+    assert problem.where == str(path) and problem.line == _line(path, "**4.10.2**")
