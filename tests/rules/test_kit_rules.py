@@ -190,8 +190,10 @@ def test_the_uk_remote_company_reads_its_own_evidence_plan_and_readiness_page(li
     # One region: the geographic-redundancy item is read against the accepted loss of the region.
     assert ("Nimbus Ledger keeps its backups in one region, europe-west2, across its zones: the loss of the region "
             "is an accepted risk") in readiness
-    # Security only: no capacity review (an availability control) and no consent or disclosure records.
-    assert "dated capacity review" not in readiness and "consent capture" not in readiness
+    # Security only: no consent or disclosure records; the capacity review is stated in POL-18 4.8.2 (control
+    # AVL-04) for every company, so its record is asked for here too (issue #13, T12).
+    assert "consent capture" not in readiness
+    assert "each dated capacity review" in readiness
     assert "**Privacy notice and processing record**" in readiness
     assert "\n1 item; questions and exports go to tom@nimbus.example." in pages["evidence.md"]
     assert "keeps its backups in one region" not in kit_pages(variant_program("acme-us", library))["readiness.md"]

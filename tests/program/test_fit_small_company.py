@@ -1,0 +1,86 @@
+"""The lean company reads true for itself: its capacity review, its one engineer, its two role holders, the outside
+parties it has not yet engaged, its PCI DSS firms, its Type I and its adviser who never decides (issue #13).
+
+Each test names the auditor's finding it pins (T12, N1, N2, T17, N4, N9 and the adviser's board-style decisions) and
+fails on the templates before the change.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from policyforge._errors import FactsError
+from policyforge.model import load_library
+from policyforge.model._answers import resolve_answers
+from policyforge.model._facts import facts_from_answers
+from policyforge.model._library import Library
+from policyforge.program._companion import companion_pages
+from policyforge.program._lint import variant_program
+from policyforge.program._matrix import MATRIX
+from policyforge.program._program import Program
+from policyforge.rules import library_view
+
+NIMBUS: dict[str, Any] = dict(MATRIX["nimbus-uk"].answers)
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def nimbus(library: Library) -> Program:
+    return variant_program("example", library, NIMBUS)
+
+
+@pytest.fixture(scope="module")
+def acme(library: Library) -> Program:
+    return variant_program("example", library, {"headcount_band": "51-200"})
+
+
+@pytest.fixture(scope="module")
+def waiting(library: Library) -> Program:
+    """Nimbus before it has engaged its Approved Scanning Vendor and its penetration tester."""
+    return variant_program("example", library, {**NIMBUS, "scanning_vendor": "", "penetration_tester": ""})
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def body(program: Program, policy_id: str) -> str:
+    return flat(program.render_body(program.policies[policy_id]))
+
+
+def statement(program: Program, control_id: str) -> str:
+    return flat(library_view(program).statements[control_id])
+
+
+def clause(text: str, number: str) -> str:
+    start = text.index(f"**{number}**")
+    ends = [end for end in (text.find("**", start + len(number) + 4), text.find("### ", start)) if end != -1]
+    return text[start:min(ends) if ends else len(text)]
+
+
+def companion(program: Program, name: str) -> str:
+    return flat(next(text for path, text in companion_pages(program).items() if path.endswith(name)))
+
+
+# ------------------------------------------------------------------------------------------ T12
+def test_the_capacity_review_is_a_control_of_every_company_stated_in_pol18(nimbus: Program, acme: Program) -> None:
+    # T12: a Security-only company read a quarterly capacity review in POL-18 4.8.2 that no control carried, and
+    # its risk R-19 (capacity) named only the utilisation alerts.
+    for program in (nimbus, acme):
+        assert "AVL-04" in program.policies["POL-18"].controls
+        assert program.carriers()["AVL-04"].id == "POL-18"
+        review = clause(body(program, "POL-18"), "4.8.2")
+        assert "Every 3 months the CTO" in review and "forecasts demand for the next 12 months" in review
+        register = companion(program, "risk-register.md")
+        row = next(line for line in register.split("| R-") if line.startswith("19 |"))
+        assert "[AVL-04](../POL-18-logging-monitoring.md#control-avl-04)" in row
+    assert "the CTO, with the system owners" not in clause(body(nimbus, "POL-18"), "4.8.2")
+    # The availability policy relies on the same review instead of stating it a second time.
+    assert "AVL-04" in acme.policies["POL-24"].controls
+    assert "Capacity is reviewed under section 4.8.2 of the [Logging and Monitoring Policy]" in body(acme, "POL-24")
