@@ -84,3 +84,31 @@ def test_the_capacity_review_is_a_control_of_every_company_stated_in_pol18(nimbu
     # The availability policy relies on the same review instead of stating it a second time.
     assert "AVL-04" in acme.policies["POL-24"].controls
     assert "Capacity is reviewed under section 4.8.2 of the [Logging and Monitoring Policy]" in body(acme, "POL-24")
+
+
+# ------------------------------------------------------------------------------------------ N1
+ONE_ENGINEER_WRONG = ("**Service owners**", "**Engineers** keep", "a team that cannot keep up",
+                      "Engineers search the inventory", "Engineers check this in code review",
+                      "the engineer accountable for each production system", "engineering capacity is set aside",
+                      "informs the on-call engineer", "another engineer")
+
+
+def test_vulnerability_and_monitoring_policies_of_one_engineer_name_what_the_cto_does_and_who_checks(
+        nimbus: Program, acme: Program) -> None:
+    pol16, pol18 = body(nimbus, "POL-16"), body(nimbus, "POL-18")
+    for wrong in ONE_ENGINEER_WRONG:
+        assert wrong not in pol16 + pol18, wrong
+    assert "**Service owner**: the CTO, for every service and infrastructure component, fixes each finding" in pol16
+    assert ("Each fix is a change that Halden Engineering Ltd, the outside engineer the company contracts to review "
+            "changes, approves before it is merged") in pol16
+    assert ("since the CTO who fixed the finding is also the Security Officer, Halden Engineering Ltd, the contracted "
+            "outside engineer, checks the rescan result") in pol16
+    assert "The CTO searches the inventory" in pol16
+    assert "tells Halden Engineering Ltd, the on-call backup, of the window" in pol16
+    assert "**System owner**: the CTO, for every production system" in pol18
+    assert "Halden Engineering Ltd checks this in its review of each change the CTO writes" in pol18
+    assert "escalate to Halden Engineering Ltd as section 4.6.2 sets" in pol18
+    # A company with engineers keeps its team text.
+    team16, team18 = body(acme, "POL-16"), body(acme, "POL-18")
+    assert "**Engineers** keep dependencies current" in team16 and "a team that cannot keep up" in team16
+    assert "Engineers check this in code review" in team18
