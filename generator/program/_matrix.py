@@ -171,7 +171,8 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"the independent assessor Marlow Assurance Ltd, engaged by the Chief Executive Officer, tests every "
                  r"key control", r"has segmentation tested by Redline Security Ltd every 6 months",
                  r"Supervisory authority of each EU member state where affected",
-                 r"interviews Tom Reid \(Chief Executive Officer\), the one other person in the program",
+                 r"interviews Tom Reid \(Chief Executive Officer, Privacy Officer and Head of People\), who holds the "
+                 r"program's other roles",
                  r"prepared with the Chief Executive Officer, who is also the Head of People, that scores",
                  r"\| Owner \| Chief Technology Officer \(Mei Lin\), who is also the Security Officer \|",
                  r"Admin Activity logs Google Cloud keeps on in every project",
@@ -179,8 +180,8 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"cannot promise that a report stays anonymous inside the company", r"What protects the reporter",
                  r"in a Google Cloud project separate from production, under a folder of its own with its own IAM "
                  r"policy", r"or one of the zones of its region lost",
-                 r"written security report at least every year", r"the other person in the program, at least "
-                 r"every 3 months, covering recent threats",
+                 r"written security report at least every year", r"who holds the program's other roles, and for all "
+                 r"other staff, at least every 3 months, covering recent threats",
                  r"has one responder inside the company, the CTO \(Mei Lin\), on call at any hour on every day of "
                  r"the year, and Halden Engineering Ltd, the outside engineer contracted as on-call backup, which "
                  r"takes every page the CTO does not acknowledge within 15 minutes and every page during the CTO's "

@@ -13,7 +13,7 @@ from typing import Any
 from ..model._facts import Facts
 from ..model._facts_schema import ROLE_TITLES
 from ..model._places import REPRESENTED_REGIONS, PlaceData, representative_regions
-from ..model._roles import adviser_phrase, forum
+from ..model._roles import OFFICES, Member, adviser_phrase, forum
 from ._render import join_and
 
 CURRENCY_WORDS: dict[str, tuple[str, str]] = {
@@ -126,8 +126,19 @@ def _holders(facts: Facts) -> dict[str, Any]:
         holders.setdefault(str(person.email).lower(), (title, str(person.name)))
     officer = str(facts.people.role("security_officer").email).lower()
     other = next(((title, name) for email, (title, name) in holders.items() if email != officer), None)
+    # Each holder with every office they hold, the Security Officer first: "Mei Lin (Chief Technology Officer and
+    # Security Officer)". With two holders the text names them instead of "the two people in the program", which
+    # is untrue where other staff work under the policies without holding a role (issue #13, N2).
+    offices: dict[str, tuple[str, list[str]]] = {}
+    for role in sorted(OFFICES, key=lambda r: str(facts.people.role(r).email).lower() != officer):
+        person = facts.people.role(role)
+        offices.setdefault(str(person.email).lower(), (str(person.name), []))[1].append(ROLE_TITLES[role])
+    members = [Member(name, tuple(titles)) for name, titles in offices.values()]
     return {"people_count": len(holders),
             "second": {"title": other[0], "name": other[1]} if other else {"title": "", "name": ""},
+            "holders_text": join_and(m.text for m in members),
+            "holder_names": join_and(m.name for m in members),
+            "second_text": members[1].text if len(members) > 1 else "",
             "deputy": deputies(facts),
             "declarer": fallback_declarer(facts)}
 

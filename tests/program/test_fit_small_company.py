@@ -112,3 +112,18 @@ def test_vulnerability_and_monitoring_policies_of_one_engineer_name_what_the_cto
     team16, team18 = body(acme, "POL-16"), body(acme, "POL-18")
     assert "**Engineers** keep dependencies current" in team16 and "a team that cannot keep up" in team16
     assert "Engineers check this in code review" in team18
+
+
+# ------------------------------------------------------------------------------------------ N2
+def test_the_two_role_holders_are_named_never_called_the_two_people_in_the_program(nimbus: Program) -> None:
+    pages = [flat(nimbus.render_page(doc)) for doc in nimbus.policies.values()]
+    assert not any(re.search(r"(?:people|person) in the program", page) for page in pages)
+    holders = ("Mei Lin (Chief Technology Officer and Security Officer) and Tom Reid (Chief Executive Officer, "
+               "Privacy Officer and Head of People)")
+    assert f"With every role of the program held by {holders}, the Security Officer is among the targets" in \
+        body(nimbus, "POL-06")
+    assert ("for Tom Reid (Chief Executive Officer, Privacy Officer and Head of People), who holds the program's "
+            "other roles, and for all other staff,") in body(nimbus, "POL-06")
+    assert f"With every role of the program held by {holders}, the commander also investigates" in \
+        body(nimbus, "POL-21")
+    assert "tells Mei Lin or Tom Reid, whichever of the two can still work," in body(nimbus, "POL-22")
