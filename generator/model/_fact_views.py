@@ -57,6 +57,8 @@ class PeopleFacts:
     independent_assessor: str = ""  # tests the controls of a company of up to 50 people
     penetration_tester: str = ""
     segmentation_tester: str = ""  # tests the cardholder data environment's segmentation
+    scanning_vendor: str = ""  # the PCI SSC Approved Scanning Vendor of a company holding card data
+    pci_assessor: str = ""  # the Qualified Security Assessor firm of a company holding card data
 
     def role(self, key: str) -> Person:
         """Return the person holding a role named by its key (``security_officer``), as front matter names it."""
@@ -175,7 +177,8 @@ def people_view(data: dict[str, Any]) -> PeopleFacts:
                        person("head_of_people"), person("approver"), group["security_contact"],
                        person("alternate_approver"), group["privacy_contact"], person("security_adviser"),
                        *(str(group.get(key) or "").strip()
-                         for key in ("independent_assessor", "penetration_tester", "segmentation_tester")))
+                         for key in ("independent_assessor", "penetration_tester", "segmentation_tester",
+                                     "scanning_vendor", "pci_assessor")))
 
 
 def shape_view(data: dict[str, Any]) -> ShapeFacts:

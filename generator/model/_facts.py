@@ -445,7 +445,8 @@ def _outside_party_checks(data: dict[str, Any]) -> list[tuple[str, str, str]]:
     engineer = _blank(shape.get("outside_engineer")) if shape.get("engineers") == 1 else ""
     pentester = _blank(people.get("penetration_tester"))
     for key, who in (("independent_assessor", assessor), ("penetration_tester", pentester),
-                     ("segmentation_tester", tester)):
+                     ("segmentation_tester", tester), ("scanning_vendor", _blank(people.get("scanning_vendor"))),
+                     ("pci_assessor", _blank(people.get("pci_assessor")))):
         if who and who.lower() in insiders:
             found.append((key, f"{who} is the company's {insiders[who.lower()]}, who operates the controls it tests",
                           f"name a firm or person outside the company in {key}"))

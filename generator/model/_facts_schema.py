@@ -39,6 +39,8 @@ OUTSIDE_PARTIES: dict[str, str] = {
     "independent_assessor": "independent assessor",
     "penetration_tester": "penetration tester",
     "segmentation_tester": "segmentation tester",
+    "scanning_vendor": "Approved Scanning Vendor",
+    "pci_assessor": "Qualified Security Assessor",
 }
 
 
@@ -202,6 +204,15 @@ FACT_SPECS: tuple[FactSpec, ...] = (
              "penetration tester)",
              "A qualified tester independent of the network's design and changes (PCI DSS 11.4.6 for a service "
              "provider); never the outside_engineer. Read only when data_payment is true.", optional=True),
+    FactSpec("scanning_vendor", ("people", "scanning_vendor"), "text",
+             "With card data: the PCI SSC Approved Scanning Vendor that scans the cardholder data environment from "
+             "outside (blank until engaged)",
+             "A firm on the PCI SSC list of Approved Scanning Vendors, e.g. 'Clearscan Ltd'; never the "
+             "outside_engineer. Read only when data_payment is true.", optional=True),
+    FactSpec("pci_assessor", ("people", "pci_assessor"), "text",
+             "With card data: the Qualified Security Assessor firm that assesses PCI DSS compliance (blank if none)",
+             "A QSA company on the PCI SSC list, e.g. 'Ledgerguard QSA Ltd', named once engaged for a Report on "
+             "Compliance; never the outside_engineer. Read only when data_payment is true.", optional=True),
     # --- shape
     FactSpec("headcount_band", ("shape", "headcount_band"), "choice", "Headcount", choices=HEADCOUNT_BANDS),
     FactSpec("work_model", ("shape", "work_model"), "choice", "Work model", choices=WORK_MODELS),

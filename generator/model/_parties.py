@@ -21,7 +21,8 @@ def relied_on(facts: Facts) -> dict[str, str]:
 
     The outside engineer with one engineer (only once named: without one, nobody is contracted); the outside
     security adviser without a board; the independent assessor with 1-50 people; the penetration tester always;
-    a segmentation tester with card data when it is not the penetration tester.
+    a segmentation tester with card data when it is not the penetration tester; with card data, the Approved Scanning
+    Vendor, and the Qualified Security Assessor once named.
     """
     people, shape = facts.people, facts.shape
     parties: dict[str, str] = {}
@@ -35,6 +36,12 @@ def relied_on(facts: Facts) -> dict[str, str]:
     if (facts.held_data.payment and people.segmentation_tester
             and people.segmentation_tester.lower() != people.penetration_tester.lower()):
         parties["segmentation_tester"] = people.segmentation_tester
+    # With card data an Approved Scanning Vendor scans from outside (VUL-09), whether named yet or not; a Qualified
+    # Security Assessor only once named, as a service provider may assess itself where the brands allow it.
+    if facts.held_data.payment:
+        parties["scanning_vendor"] = people.scanning_vendor
+        if people.pci_assessor:
+            parties["pci_assessor"] = people.pci_assessor
     return parties
 
 

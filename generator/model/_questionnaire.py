@@ -125,7 +125,7 @@ def not_applicable(answers: Mapping[str, Any]) -> frozenset[str]:
         (("outside_engineer",), "engineers", lambda engineers: engineers != 1),
         (("security_adviser_name", "security_adviser_email"), "has_board", lambda board: board is True),
         (("independent_assessor",), "headcount_band", lambda band: band not in SMALL_BANDS),
-        (("segmentation_tester",), "data_payment", lambda payment: payment is False),
+        (("segmentation_tester", "scanning_vendor", "pci_assessor"), "data_payment", lambda payment: payment is False),
     )
     for facts, key, applies_not in conditions:
         if key not in answers or answers.get(key) in ("", None):

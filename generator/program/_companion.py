@@ -17,6 +17,7 @@ import yaml
 from markupsafe import Markup
 
 from .._errors import Problem, TemplateError
+from ..model._facts_schema import OUTSIDE_PARTIES as PARTY_TITLES
 from ..model._facts_schema import ROLE_TITLES
 from ..model._parties import relied_on
 from ..model._roles import neither_role, same_person
@@ -156,8 +157,11 @@ def outside_parties(program: Program, texts: _Texts, data: Mapping[str, Any]) ->
     """Return a vendor row for each outside party the policies rely on (``model._parties.relied_on``).
 
     Each works in the company's own systems under its policies, so none is a subservice organisation, and none
-    holds company data it would have to give back, so none has a recovery point to commit to.
+    holds company data it would have to give back, so none has a recovery point to commit to. ``controls`` are the
+    controls in force that rely on it (its ``performed_by:`` controls and those its entry lists): while it is not
+    engaged it operates none of them, and each is a deficiency under MON-04 (issue #13, T17).
     """
+    carried = {cid for doc in program.policies.values() for cid in doc.controls}
     out: list[dict[str, Any]] = []
     facts = program.facts
     for key, name in relied_on(facts).items():
@@ -168,7 +172,10 @@ def outside_parties(program: Program, texts: _Texts, data: Mapping[str, Any]) ->
         owner = str(spec["owner"])
         if any(same_person(facts, owner, role) for role in checked):
             owner = neither_role(facts, *checked) or owner
+        relying = [c.id for c in program.library.catalog.controls.values() if key in c.performed_by]
+        controls = [cid for cid in dict.fromkeys([*relying, *spec.get("controls", [])]) if cid in carried]
         out.append({"key": key, "name": name or spec["placeholder"], "named": bool(name),
+                    "title": PARTY_TITLES[key][:1].upper() + PARTY_TITLES[key][1:], "controls": controls,
                     "service": texts(spec["service"]), "data": texts(spec["data"]), "tier": spec["tier"],
                     "why": texts(spec["why"]), "recovery_tier": int(spec["recovery_tier"]), "owner": owner,
                     "kind": "party", "customer_data": bool(spec["subprocessor"]), "subservice": False,

@@ -103,7 +103,7 @@ MATRIX: dict[str, MatrixCompany] = {
          "logging_siem": "Google Security Operations", "vulnerability_scanner": "Tenable Nessus", "mdm": "Jamf Pro",
          "engineers": "1", "outside_engineer": "Halden Engineering Ltd", "security_adviser_name": "Harriet Cole",
          "security_adviser_email": "harriet@colerisk.example", "independent_assessor": "Marlow Assurance Ltd",
-         "penetration_tester": "Redline Security Ltd"},
+         "penetration_tester": "Redline Security Ltd", "scanning_vendor": "Clearscan Ltd"},
         absent=(_AWS, _AZURE, _OFFICE, r"HIPAA|business associate", r"zone-redundant",
                 r"every account and every region", r"US dollars", _COMMITTEE, _BOARD,
                 r"europe-west1", r"every 12 months during the penetration test", _BOARD_EVIDENCE,
@@ -149,8 +149,9 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"\{ #control-net-08 \} \| Every 6 months \(PCI DSS v4\.0, requirement 11\.4\.6\) and after any",
                  r"\{ #control-net-09 \} \| Every 6 months \(PCI DSS v4\.0, requirement 12\.5\.2\.1\) and after a "
                  r"significant",
-                 r"\{ #control-vul-09 \} \| For the cardholder data environment, [^|]*Approved Scanning Vendor "
-                 r"scans it from outside every 3 months \(PCI DSS v4\.0, requirement 11\.3\.2\)",
+                 r"\{ #control-vul-09 \} \| For the cardholder data environment, [^|]*Clearscan Ltd, a PCI SSC "
+                 r"Approved Scanning Vendor, scans it from outside every 3 months \(PCI DSS v4\.0, requirement "
+                 r"11\.3\.2\)",
                  r"\{ #control-inc-06 \} \| [^|]*each affected customer, and each merchant or other entity whose "
                  r"card data the company handles, is notified within 24 hours after the company becomes aware",
                  r"obtains the current PCI DSS attestation of compliance of each vendor",

@@ -70,6 +70,9 @@ def governance_words(facts: Facts) -> dict[str, Any]:
         "assessor_name": assessor,
         "pentester": facts.people.penetration_tester,
         "segmentation_tester": facts.people.segmentation_tester or facts.people.penetration_tester,
+        # With card data: the Approved Scanning Vendor and the Qualified Security Assessor, "" until named.
+        "scanning_vendor": facts.people.scanning_vendor,
+        "pci_assessor": facts.people.pci_assessor,
         "outside_testing": "every year" if small else "every quarter",
         # How many different people hold the roles of the leadership security meeting, and who stands in for
         # an absent one where so few hold them that one absence would leave a single person to decide.

@@ -51,7 +51,7 @@ def test_a_representative_is_offered_for_review_only_to_a_company_that_needs_one
 
 
 OUTSIDE_PARTIES = {"outside_engineer", "security_adviser_name", "security_adviser_email", "independent_assessor",
-                   "segmentation_tester"}
+                   "segmentation_tester", "scanning_vendor", "pci_assessor"}
 
 
 @pytest.mark.parametrize(("answers", "offered"), [
@@ -60,7 +60,8 @@ OUTSIDE_PARTIES = {"outside_engineer", "security_adviser_name", "security_advise
     # Issue #13 point 5: the outside engineer is asked only of a company with one engineer.
     ({"engineers": "1"}, {"outside_engineer", "security_adviser_name", "security_adviser_email",
                           "independent_assessor"}),
-    ({"headcount_band": "51-200", "data_payment": True}, {"segmentation_tester"}),
+    # Issue #13 N4: the PCI DSS firms are asked only of a company holding card data.
+    ({"headcount_band": "51-200", "data_payment": True}, {"segmentation_tester", "scanning_vendor", "pci_assessor"}),
     ({"headcount_band": "21-50", "has_board": True, "engineers": "1"}, {"outside_engineer", "independent_assessor"}),
 ])
 def test_an_outside_party_is_offered_for_review_only_to_a_company_that_relies_on_it(

@@ -396,7 +396,7 @@ def test_every_outside_party_a_one_engineer_company_relies_on_is_a_tiered_vendor
     inventory = pages["companion/vendor-inventory.md"]
     tiers = {row[0]: row[3] for row in table_rows(inventory, "## 1. Vendors") if row[0]}
     assert tiers["Halden Engineering Ltd"].startswith("**Critical**: its approval lets a change reach production")
-    for party in ("Harriet Cole", "Marlow Assurance Ltd", "Redline Security Ltd"):
+    for party in ("Harriet Cole", "Marlow Assurance Ltd", "Redline Security Ltd", "Clearscan Ltd"):
         assert tiers[party].startswith("**High**"), party
     tracking = {row[0]: row for row in table_rows(inventory, "## 2. Tracking") if row[0]}
     # Halden checks the CTO's work, so the CTO does not own it (issue #12): the Chief Executive Officer does.
@@ -408,7 +408,8 @@ def test_every_outside_party_a_one_engineer_company_relies_on_is_a_tiered_vendor
     assert subservice == ["Google Cloud"]
     parties = {row[0]: row[1] for row in table_rows(description, "Outside parties take part in the controls")}
     assert parties == {"Outside engineer": "Halden Engineering Ltd", "Outside security adviser": "Harriet Cole",
-                       "Independent assessor": "Marlow Assurance Ltd", "Penetration tester": "Redline Security Ltd"}
+                       "Independent assessor": "Marlow Assurance Ltd", "Penetration tester": "Redline Security Ltd",
+                       "Approved Scanning Vendor": "Clearscan Ltd"}
     assert "None is a subservice organisation" in description
     software = [row[0] for row in table_rows(description, "### 3.2 Software")]
     assert "Halden Engineering Ltd" not in software

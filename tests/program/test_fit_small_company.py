@@ -127,3 +127,61 @@ def test_the_two_role_holders_are_named_never_called_the_two_people_in_the_progr
     assert f"With every role of the program held by {holders}, the commander also investigates" in \
         body(nimbus, "POL-21")
     assert "tells Mei Lin or Tom Reid, whichever of the two can still work," in body(nimbus, "POL-22")
+
+
+# ------------------------------------------------------------------------------------------ T17
+def test_a_party_not_yet_engaged_operates_no_control_and_its_controls_are_deficiencies(waiting: Program,
+                                                                                       nimbus: Program) -> None:
+    inventory = companion(waiting, "vendor-inventory.md")
+    assert ("| Approved Scanning Vendor, to be engaged | the external vulnerability scans of the cardholder data "
+            "environment, with rescans until each passes; not engaged yet, so it operates no control, and "
+            "[VUL-09](../POL-16-vulnerability-management.md#control-vul-09) is a deficiency under "
+            "[MON-04](../POL-26-internal-control-monitoring.md#control-mon-04) until it is |") in inventory
+    assert "| Penetration testing firm, to be engaged |" in inventory
+    assert ("[NET-08](../POL-15-network-security.md#control-net-08) and "
+            "[VUL-05](../POL-16-vulnerability-management.md#control-vul-05) are deficiencies under") in inventory
+    assert ('A party shown "to be engaged" has no engagement yet and operates no control until it has one') in \
+        inventory
+    assert "reported to the Chief Executive Officer within 2 business days of classifying it" in inventory
+    system = companion(waiting, "system-description.md")
+    assert ("| Approved Scanning Vendor | to be engaged; operates no control until engaged | the external "
+            "vulnerability scans") in system
+    assert "until it is engaged, VUL-09 is a deficiency tracked under control MON-04 |" in system
+    assert "or control that relies on an outside party the company has not yet engaged (listed by its role" in \
+        clause(body(nimbus, "POL-26"), "4.5.1")
+    # Every party Nimbus relies on is engaged: nothing reads "to be engaged".
+    assert "to be engaged" not in companion(nimbus, "vendor-inventory.md") + companion(nimbus, "system-description.md")
+
+
+# ------------------------------------------------------------------------------------------ N4
+def test_the_scanning_vendor_and_the_qsa_are_named_where_the_company_names_them(library: Library,
+                                                                                nimbus: Program) -> None:
+    assert "Clearscan Ltd, a PCI SSC Approved Scanning Vendor, scans it from outside every 3 months" in \
+        statement(nimbus, "VUL-09")
+    assert "by Clearscan Ltd, a PCI SSC Approved Scanning Vendor (PCI DSS" in clause(body(nimbus, "POL-16"), "4.1.5")
+    assert "| Clearscan Ltd | the external vulnerability scans" in companion(nimbus, "vendor-inventory.md")
+    assert "Qualified Security Assessor" not in companion(nimbus, "vendor-inventory.md")
+    qsa = variant_program("example", library, {**NIMBUS, "pci_assessor": "Ledgerguard QSA Ltd"})
+    assert "a Report on Compliance by Ledgerguard QSA Ltd, a Qualified Security Assessor, or the service provider" \
+        in statement(qsa, "GOV-13")
+    assert "| Ledgerguard QSA Ltd | the PCI DSS assessment" in companion(qsa, "vendor-inventory.md")
+    unnamed = variant_program("example", library, {**NIMBUS, "scanning_vendor": ""})
+    assert "which the Security Officer engages before the first scan is due" in \
+        clause(body(unnamed, "POL-16"), "4.1.5")
+    # No card data, no scanning vendor or assessor.
+    plain = variant_program("example", library, {**NIMBUS, "data_payment": False})
+    assert "Approved Scanning Vendor" not in companion(plain, "vendor-inventory.md")
+
+
+@pytest.mark.parametrize(("key", "value", "message", "fix"), [
+    ("scanning_vendor", "Mei Lin", "scanning_vendor: Mei Lin is the company's Chief Technology Officer",
+     "name a firm or person outside the company in scanning_vendor"),
+    ("pci_assessor", "Halden Engineering Ltd", "pci_assessor: Halden Engineering Ltd is also the outside engineer",
+     "name a different firm in pci_assessor"),
+])
+def test_a_pci_firm_that_is_not_independent_is_refused_with_the_field_and_a_fix(key: str, value: str, message: str,
+                                                                                fix: str) -> None:
+    with pytest.raises(FactsError) as caught:
+        facts_from_answers(resolve_answers({**NIMBUS, key: value}))
+    lines = [str(p) for p in caught.value.problems]
+    assert any(message in line and fix in line for line in lines), lines

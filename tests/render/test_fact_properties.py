@@ -46,7 +46,8 @@ PINNED = {**{key: value for key, value in resolve_answers().items() if "{{" in s
           "data_payment": True, "segmentation_tester": "Ringfence Labs"}
 # Outside parties whose blank means "not named yet": the text then names the party by its role (or, for the outside
 # engineer, has the adviser review after deployment), so a blank is accepted and not shown as typed.
-BLANK_NAMES_THE_ROLE = {"outside_engineer", "independent_assessor", "penetration_tester", "segmentation_tester"}
+BLANK_NAMES_THE_ROLE = {"outside_engineer", "independent_assessor", "penetration_tester", "segmentation_tester",
+                        "scanning_vendor", "pci_assessor"}
 TEXT_KEYS = [spec.key for spec in FACT_SPECS if spec.kind in ("text", "person")]
 
 YAML_SPECIALS = ["no", "yes", "on", "off", "y", "n", "~", "null", "Null", "true", "False", "2024-01-01",
