@@ -185,3 +185,29 @@ def test_a_pci_firm_that_is_not_independent_is_refused_with_the_field_and_a_fix(
         facts_from_answers(resolve_answers({**NIMBUS, key: value}))
     lines = [str(p) for p in caught.value.problems]
     assert any(message in line and fix in line for line in lines), lines
+
+
+# ------------------------------------------------------------------------------------------ N9
+def test_a_type_i_company_is_promised_no_history_of_operation(nimbus: Program, acme: Program) -> None:
+    # N9: MON-03 of a Type I company promised a test "every year ... before the SOC 2 as-of date" against samples of
+    # the full population, so that no control went untested for 12 months: a history of operation a company reporting
+    # on its design at one date cannot have. It walks through the design as of that date; sampling starts with the
+    # first Type II window.
+    mon03 = statement(nimbus, "MON-03")
+    assert mon03.startswith("For the SOC 2 Type I report, the Chief Executive Officer has the independent assessor "
+                            "Marlow Assurance Ltd walk through every key control, finishing at least 3 months before "
+                            "the SOC 2 as-of date, 1 January 2027 (by 18 December 2026, as this policy takes effect "
+                            "less than that before it), to show each one designed to meet its criteria and in place on "
+                            "that date")
+    assert "from the first Type II examination on, the tests recur every year against samples" in mon03
+    assert "Every year, finishing" not in mon03 and "test every key control against samples" not in mon03
+    assert clause(body(nimbus, "POL-26"), "4.4.1").startswith(
+        "**4.4.1** Finishing at least 3 months before the SOC 2 Type I as-of date, 1 January 2027, and then every year "
+        "from the first Type II observation window on,")
+    # A Type II company keeps its recurring, sampled test.
+    assert statement(acme, "MON-03").startswith("Every 3 months a tester independent of the control operator tests "
+                                                "planned key controls against samples the tester chooses from the full "
+                                                "population, so that no control goes untested for more than")
+    type2 = variant_program("example", nimbus.library, {**NIMBUS, "report_type": "type2"})
+    assert statement(type2, "MON-03").startswith("Every year, finishing at least 3 months before the SOC 2 observation "
+                                                 "window ends")

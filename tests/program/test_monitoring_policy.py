@@ -106,7 +106,10 @@ def test_a_first_type1_too_soon_for_the_lead_time_says_when_its_first_round_fini
         "disclosed to the auditor")
     assert "confirms them by 18 December 2026" in " ".join(body.split())
     # A Type I program prints only its own anchor; the Type II one is printed once the company reports Type II.
-    assert "3 months before the SOC 2 as-of date, an independent assessor" in statement(body, "4.4.1")
+    # Issue #13 N9: the yearly round starts with the Type II examinations; before the as-of date there is one.
+    assert statement(body, "4.4.1").startswith("Finishing at least 3 months before the SOC 2 Type I as-of date, "
+                                               "1 January 2027, and then every year from the first Type II "
+                                               "observation window on, an independent assessor")
     assert "a round before a Type I as-of date checks design and implementation" in statement(body, "4.4.3")
     # A Type II window ending 30 June 2027 leaves room for both lead times: no first-round exception.
     later = pol26(library, report_type="type2", headcount_band="1-20")
