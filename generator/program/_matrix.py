@@ -166,7 +166,6 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"vendor inventory NIMB-DOC-06, section 2", _EU_REPRESENTATIVE,
                  r"who represents it in the European Union \(Ledger Rep BV, Keizersgracht 1",
                  r"\| Representative in the European Union \(GDPR Article 27\) \| Ledger Rep BV",
-                 r"the outside security adviser Harriet Cole may declare it",
                  # Outside parties named (#12 N-3): the adviser with the address staff are given, the testers.
                  r"by email at harriet@colerisk\.example or phone",
                  r"the independent assessor Marlow Assurance Ltd, engaged by the Chief Executive Officer, tests every "

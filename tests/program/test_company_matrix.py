@@ -319,10 +319,12 @@ def test_each_representative_carries_the_source_the_regulations_catalog_gives_it
 @pytest.mark.parametrize(("name", "reads"), [
     ("acme-us", "If neither answers within 30 minutes of being paged through PagerDuty, the Security Officer may"),
     ("cto-security-officer", "through PagerDuty, the Head of People may declare it."),
-    # Two people: the Head of People is the CEO who did not answer, so the outside security adviser declares.
-    ("nimbus-uk", "Nobody else in Nimbus Ledger holds a role that could declare in their place, so if neither answers "
-                  "within 30 minutes of being paged through PagerDuty, the outside security adviser Harriet Cole may "
-                  "declare it."),
+    # Two people: the Head of People is the CEO who did not answer, and the outside security adviser, who never
+    # decides for management, does not declare either: the page goes on to both officers (issue #13).
+    ("nimbus-uk", "Nobody else in Nimbus Ledger holds an office that could declare in their place, and a disaster is a "
+                  "decision of management, which the outside security adviser Harriet Cole never takes: if neither "
+                  "answers within 30 minutes of being paged through PagerDuty, the page is repeated to both until one "
+                  "answers and declares"),
 ])
 def test_a_disaster_is_declared_in_their_place_only_by_someone_who_is_neither_the_ceo_nor_the_cto(
         library: Library, name: str, reads: str) -> None:

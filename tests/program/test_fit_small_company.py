@@ -211,3 +211,31 @@ def test_a_type_i_company_is_promised_no_history_of_operation(nimbus: Program, a
     type2 = variant_program("example", nimbus.library, {**NIMBUS, "report_type": "type2"})
     assert statement(type2, "MON-03").startswith("Every year, finishing at least 3 months before the SOC 2 observation "
                                                  "window ends")
+
+
+# ------------------------------------------------------------------------------------------ adviser
+def test_without_a_board_an_officer_decides_and_the_adviser_advises(nimbus: Program, acme: Program) -> None:
+    # The adviser approved high-risk exceptions and the CEO's MFA reset and declared a disaster when neither officer
+    # answered: management decisions, which an overseer independent of management never takes.
+    exceptions = clause(body(nimbus, "POL-02"), "4.6.2")
+    assert "also needs the approval of a second officer of the company: the Chief Executive Officer, or the Chief " \
+           "Technology Officer where the Chief Executive Officer gave the first approval" in exceptions
+    assert "Nobody approves an exception they asked for" in exceptions
+    assert "advises on it, but approves none" in exceptions
+    assert "approval of the outside security adviser" not in exceptions
+    assert "a second officer who did not ask for it" in statement(nimbus, "PMG-05")
+    reset = clause(body(nimbus, "POL-14"), "4.2.4")
+    assert "(the Chief Technology Officer, an officer of the company, with the outside security adviser Harriet Cole " \
+           "told of the reset in writing the same day, for the Chief Executive Officer" in reset
+    assert "by the Chief Technology Officer, with the outside security adviser Harriet Cole told in writing" in \
+        statement(nimbus, "AUT-04")
+    continuity = body(nimbus, "POL-22")
+    assert "Harriet Cole may declare" not in continuity
+    assert "which the outside security adviser Harriet Cole never takes" in continuity
+    assert statement(nimbus, "BCP-04").startswith("Disasters are declared only by the Chief Executive Officer or the "
+                                                  "Chief Technology Officer, both officers of the company, and each")
+    runbook = companion(nimbus, "incident-response-runbook.md")
+    assert "declares no disaster" in runbook and "may declare a disaster when neither" not in runbook
+    # A company with a board keeps the board's approvals.
+    assert "also by the board chair" in statement(acme, "PMG-05") or "the board chair" in \
+        clause(body(acme, "POL-02"), "4.6.2")
