@@ -59,6 +59,12 @@ _DESIGNATED_ENGINEER = (r"designated engineer|engineers? the (CTO|Chief Technolo
                         r"|the CTO's team|assigns recovery leads|on-call engineers|teams that run each system"
                         r"|tools engineers use|until the CTO names engineers|designate an engineer"
                         r"|a second engineer named there|engineers listed by name")
+# POL-16 and POL-18 of a company with one engineer: no service owners, engineers or team beside the CTO (issue #13,
+# N1). It reads what the CTO does, and who checks it.
+_ONE_ENGINEER_OPERATIONS = (r"\*\*Service owners\*\*|\*\*Engineers\*\* keep|a team that cannot keep up"
+                            r"|Engineers search the inventory|Engineers check this in code review"
+                            r"|the engineer accountable for each production system|the CTO, with the system owners"
+                            r"|engineering capacity is set aside|informs the on-call engineer")
 # Runbook roster: a deputy cell left blank after the role holder's name and email.
 _BLANK_DEPUTY = r"\| [^|\n]+@[^|\n]+ \| \| \| "
 # Phrases a machine writes: a service name carrying its own parentheses, a doubled verb, a bare plural.
@@ -140,6 +146,14 @@ MATRIX: dict[str, MatrixCompany] = {
                 r"or team\.", r"Managers (named|and all)", r"summary, without names", r"meets with their manager",
                 r"contacts security@nimbus\.example and their manager", r"reports to their manager",
                 r"keep their team's questions",
+                # One engineer in POL-16 and POL-18 (issue #13, N1): no engineers, team or system owners to hand work.
+                _ONE_ENGINEER_OPERATIONS,
+                # Two role holders, named (N2); the outside parties all engaged, the ASV by name (N4, T17).
+                r"(?:people|person) in the program", r"to be engaged", r"to be contracted",
+                # The adviser oversees and advises; an officer decides (issue #13, adviser board-style decisions).
+                r"Harriet Cole may declare", r"may declare a disaster when neither",
+                r"approval of the outside security",
+                r"by the outside security adviser Harriet Cole\)", r"confirming the request \(the outside security",
                 # POL-21 scope: one name is not listed twice, and no comma is left before "and".
                 r"or customer data or of Nimbus Ledger", r"employees,\s+and vendors"),
         present=(r"Information Commissioner's Office", r"UK GDPR", r"pounds sterling", r"without undue delay after",
