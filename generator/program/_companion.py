@@ -165,7 +165,9 @@ def outside_parties(program: Program, texts: _Texts, data: Mapping[str, Any]) ->
     out: list[dict[str, Any]] = []
     facts = program.facts
     for key, name in relied_on(facts).items():
-        spec = data["outside_parties"][key]
+        spec = data["outside_parties"].get(key)
+        if spec is None:  # a library older than the party (the scanning vendor and the QSA came with issue #13)
+            continue
         # A party that checks a role's work (the outside engineer reviews the CTO's changes) is never owned by that
         # role's holder: who assesses the checker and renews its contract is someone it does not check.
         checked = tuple(spec.get("checks_work_of") or ())
