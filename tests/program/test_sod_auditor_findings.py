@@ -85,8 +85,8 @@ def test_overdue_emergency_changes_are_reported_to_someone_other_than_their_revi
 def test_whoever_is_warned_of_a_phishing_test_is_not_one_of_its_targets(programs: dict[str, Program]) -> None:
     nimbus = " ".join(programs["nimbus-uk"].render_body(programs["nimbus-uk"].policies["POL-06"]).split())
     assert "is told beforehand" not in nimbus
-    assert "without telling the Security Officer or Tom Reid, the other person in the program, as both are its " \
-        "targets" in nimbus
+    assert "without telling the Security Officer or Tom Reid (Chief Executive Officer, Privacy Officer and Head of " \
+        "People), as both are its targets" in nimbus
     example = programs["example"]
     assert "telling the CTO beforehand so the simulation is not mistaken for a real attack; the person told is " \
         "left out of that exercise's targets" in " ".join(example.render_body(example.policies["POL-06"]).split())
