@@ -201,12 +201,22 @@ def contracted_loads(program: Program) -> list[PartyLoad]:
             for party, entry in sorted(parties.items(), key=lambda item: list(OUTSIDE_PARTIES).index(item[0]))]
 
 
+def _kind_after(party: PartyLoad) -> str:
+    """Return " (penetration tester)" after a named party, and nothing after "the penetration tester" itself.
+
+    An unnamed party is called by its kind, so the kind in brackets would repeat it: "the independent assessor
+    (independent assessor)" (issue #12, auditor read A35).
+    """
+    kind = OUTSIDE_PARTIES[party.party]
+    return "" if kind.lower() in party.name.lower() else f" ({kind})"
+
+
 def _contracted_note(program: Program, parties: list[PartyLoad]) -> str:
     """Return the sentence that says which work outside parties do under contract, for the program page."""
     if not parties:
         return ""
     kept = float(_effort(program)["contracted_owner_share"])
-    done = "; ".join(f"{markdown_text(party.name)} ({OUTSIDE_PARTIES[party.party]}): "
+    done = "; ".join(f"{markdown_text(party.name)}{_kind_after(party)}: "
                      + join_and([*([", ".join(party.controls)] if party.controls else []),
                                  *([f"the check of each run of {', '.join(party.checks)}"] if party.checks else [])])
                      for party in parties)

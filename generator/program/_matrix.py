@@ -198,7 +198,8 @@ MATRIX: dict[str, MatrixCompany] = {
                  r"other staff, at least every 3 months, covering recent threats",
                  r"has one responder inside the company, the CTO \(Mei Lin\), on call at any hour on every day of "
                  r"the year, and Halden Engineering Ltd, the outside engineer contracted as on-call backup, which "
-                 r"takes every page the CTO does not acknowledge within 15 minutes and every page during the CTO's "
+                 r"takes every page the CTO does not acknowledge within the acknowledgement time of its severity "
+                 r"\(15 minutes for a critical page, 30 minutes for a high one\) and every page during the CTO's "
                  r"planned leave",
                  r"recorded in the risk register under the \[Risk [^]]*\]\([^)]*\) as accepted by the Chief Executive "
                  r"Officer",
@@ -303,7 +304,8 @@ MATRIX: dict[str, MatrixCompany] = {
         present=(r"Canadian dollars", r"ca-west-1", r"outside security adviser", r"leadership security meeting",
                  r"every month the outside security adviser reviews every change deployed since the last review",
                  r"merges each change to production\s+without a second reviewer",
-                 r"escalates to the Chief Executive Officer, by phone, after 15 minutes",
+                 r"escalates to\s+the Chief Executive Officer, by phone, when a page is not acknowledged\s+within the "
+                 r"acknowledgement time of its severity",
                  r"reachable by phone for critical pages during planned leave",
                  r"goes through GitHub and GitHub Actions\. When a required check cannot pass in time",
                  r"copied automatically within 4 hours of completion to ca-west-1, the recovery region",

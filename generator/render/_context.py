@@ -294,9 +294,13 @@ def _engineering(facts: Facts, values: Mapping[str, CommitmentValue]) -> dict[st
     register, the vendor inventory and the runbook print ``eng.backup_duty`` instead of each saying it their way.
     """
     eng = engineering_words(facts)
+    # A page escalates when its severity's acknowledgement time passes, one clock per severity for POL-18, POL-21,
+    # INC-01 and the runbook (issue #12, auditor read A17: "acknowledged within 30 minutes" beside "escalates
+    # after 15 minutes" for the same high page).
+    eng["escalation"] = (f"the acknowledgement time of its severity ({CommitText(values['sev1_ack'])} for a "
+                         f"critical page, {CommitText(values['sev2_ack'])} for a high one)")
     eng["backup_duty"] = ""
     if eng["outside"]:
-        escalation = CommitText(values["page_escalation"]).within
-        eng["backup_duty"] = (f"takes every page the CTO does not acknowledge {escalation} and every page during "
-                              "the CTO's planned leave, entered on the rota at least 2 weeks ahead")
+        eng["backup_duty"] = (f"takes every page the CTO does not acknowledge within {eng['escalation']} and every "
+                              "page during the CTO's planned leave, entered on the rota at least 2 weeks ahead")
     return eng

@@ -199,7 +199,11 @@ def architecture_words(facts: Facts, places: PlaceData) -> dict[str, Any]:
         words[f"{kind}_record"] = record
     storage = places.service("object_storage", stack.tool("object_storage")) or {}
     words["storage_redundancy"] = storage.get("redundancy", "")
-    words["drift"] = (places.service("iac_tool", stack.tool("iac_tool")) or {}).get("drift", "")
+    iac = places.service("iac_tool", stack.tool("iac_tool")) or {}
+    words["drift"] = iac.get("drift", "")
+    # The one drift detector, named short: the population of drift investigations (CHG-11), which the cloud's
+    # configuration rules (NET-06) do not feed (issue #12, auditor read A19).
+    words["drift_job"] = iac.get("drift_job") or f"the drift check of the {words['iac_tool']} code"
     backup = places.backup_by_name(stack.tool("backup_tool")) or {}
     configured = set(stack.backup_configured)
     lock = str(backup.get("immutable") or "")

@@ -271,13 +271,16 @@ def test_runbook_names_a_deputy_for_every_role_who_is_never_its_holder(library: 
         # One engineer (issue #13, N-E2): the contracted outside engineer backs up the single responder.
         # The one arrangement of POL-18 4.5.3 (issue #12, auditor read T6): every unacknowledged page and the leave.
         "On-call engineer": "Halden Engineering Ltd, the outside engineer contracted as on-call backup, which takes "
-                            "every page the CTO does not acknowledge within 15 minutes and every page during the CTO's "
+                            "every page the CTO does not acknowledge within the acknowledgement time of its "
+                            "severity (15 minutes for a critical page, 30 minutes for a high one) and every page "
+                            "during the CTO's "
                             "planned leave, entered on the rota at least 2 weeks ahead",
         # The adviser oversees and does not respond (T9): no deputy inside management.
         "Outside security adviser": "none: the adviser is outside management",
         "Communications lead and scribe": "the incident commander",
     }
-    assert "the deputy takes the role's duty when its holder has not acknowledged a page within 15 minutes" in (
+    assert ("the deputy takes the role's duty when its holder has not acknowledged a page within the acknowledgement "
+            "time of its severity (15 minutes for a critical page, 30 minutes for a high one)") in (
         " ".join(page.split()))
 
 
@@ -434,7 +437,9 @@ def test_a_single_responder_is_a_risk_whose_treatment_names_the_outside_engineer
     rows = {row[0]: row for row in table_rows(register, "## 1. Inherent risks")}
     assert rows["R-25"][1].startswith("**A single responder on call**")
     assert rows["R-25"][4].startswith("Reduce: Halden Engineering Ltd, the outside engineer contracted as on-call "
-                                      "backup, takes every page the CTO does not acknowledge within 15 minutes")
+                                      "backup, takes every page the CTO does not acknowledge within the "
+                                      "acknowledgement time of its severity (15 minutes for a critical page, 30 "
+                                      "minutes for a high one)")
     assert rows["R-26"][1].startswith("**Dependence on the outside engineer**")
     assert "Halden Engineering Ltd" in rows["R-18"][4]
     without = companion_pages(variant_program("nimbus-uk", library, {"outside_engineer": ""}))

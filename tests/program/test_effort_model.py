@@ -119,8 +119,8 @@ def test_a_heavy_owner_is_still_warned_with_the_physical_limit(library: Library)
                                                  "cto_email": "priya.natarajan@acme.example"})
     priya = next(load for load in owner_loads(heavy) if load.name == "Priya Natarajan")
     assert priya.too_much == (
-        "2442 hours a year is more than the 340 one person can give beside their main job",
-        "154 controls with manual evidence are more than the 60 one person can keep evidence for beside their "
+        "2420 hours a year is more than the 340 one person can give beside their main job",
+        "153 controls with manual evidence are more than the 60 one person can keep evidence for beside their "
         "main job")
     warnings = load_warnings(heavy)
     assert warnings[0] == ("more than is plausible: Priya Natarajan (154 controls with manual evidence, "
@@ -231,3 +231,13 @@ def test_the_checks_of_the_ctos_own_work_are_hours_of_whoever_checks_them(librar
     # The example: the Security Officer checks the CTO's reviews.
     example = variant_program("example", library)
     assert _hours(example, "Priya Natarajan") > _hours(variant_program("example", old), "Priya Natarajan")
+
+
+def test_an_unnamed_outside_party_is_not_followed_by_its_own_kind_in_brackets(library: Library) -> None:
+    # Auditor read A35: program.md said "the independent assessor (independent assessor)" and "the penetration
+    # tester (penetration tester)" for the example company, which names neither.
+    example = program_page(variant_program("example", library))
+    assert "(independent assessor)" not in example and "(penetration tester)" not in example
+    assert "the independent assessor: MON-03" in example
+    nimbus = program_page(variant_program("nimbus-uk", library))
+    assert "Marlow Assurance Ltd (independent assessor): MON-03" in nimbus

@@ -87,7 +87,8 @@ def test_the_overseer_is_told_of_a_significant_deficiency_on_one_clock(programs:
 
 # ------------------------------------------------------------------------------------------ T6
 BACKUP = ("Halden Engineering Ltd, the outside engineer contracted as on-call backup, which takes every page the CTO "
-          "does not acknowledge within 15 minutes and every page during the CTO's planned leave")
+          "does not acknowledge within the acknowledgement time of its severity (15 minutes for a critical page, "
+          "30 minutes for a high one) and every page during the CTO's planned leave")
 
 
 def test_the_outside_engineer_backs_up_on_call_one_way_everywhere(programs: dict[str, Program],

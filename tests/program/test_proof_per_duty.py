@@ -62,12 +62,13 @@ def test_a_merged_duty_without_a_design_item_is_named_beside_the_walk_through(li
     cells = {cid: proofs.proof(cid).cell() for cid in ("HRS-03", "INC-03", "CHG-01", "VEN-03", "BCP-04")}
     assert cells == {
         "HRS-03": "EV-02, EV-01 + walk-through (HRS-02); EV-09 (Type II), EV-08 (Type II)",
-        "INC-03": "EV-40, EV-01 + walk-through (INC-04, INC-05, INC-08); EV-41 (Type II)",
+        # INC-12: the status notices of SEV1/SEV2 incidents and disasters, once BCP-08 (issue #12, auditor read A12).
+        "INC-03": "EV-40, EV-01 + walk-through (INC-04, INC-05, INC-08, INC-12); EV-41 (Type II)",
         "CHG-01": "EV-44, EV-47, EV-01 + walk-through (CHG-04); EV-43 (Type II)",
         "VEN-03": "EV-50, EV-49, EV-13, EV-01 + walk-through (VEN-04); EV-95 (Type II), EV-51 (Type II)",
         # Every duty shown by its design: the whole control is, as for any control without a design item.
         "BCP-04": "EV-01 + walk-through; EV-41 (Type II), EV-58 (Type II)",
     }
-    assert proofs.proof("INC-03").design_parts() == ("INC-04", "INC-05", "INC-08")
+    assert proofs.proof("INC-03").design_parts() == ("INC-04", "INC-05", "INC-08", "INC-12")
     assert not proofs.proof("INC-03").design_only
     assert proofs.proof("BCP-04").design_only
