@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from .._errors import Problem
 from ._base import Rule, RuleInput, Source, company_view, library_view
-from ._citation_rules import citations_resolve, control_citations_resolve
+from ._citation_rules import citations_resolve, control_citations_exist_and_fit, control_citations_resolve
 from ._commitment_rules import (
     audit_windows_abut,
     availability_gap_stated,
@@ -57,6 +57,7 @@ from ._sod_rules import (
     roles_do_not_check_themselves,
 )
 from ._title_rules import approver_named_by_office, policies_named_by_their_title
+from ._wording_rules import wording_reads_written
 
 RULES: tuple[Rule, ...] = (
     Rule("COM001", "one value per named commitment: no typed number shadows one", shadowed_commitments),
@@ -119,8 +120,12 @@ RULES: tuple[Rule, ...] = (
          signers_own_the_controls),
     Rule("XRF001", "a citation of a numbered section finds that section in the policy it names", citations_resolve),
     Rule("XRF002", "a control cited as another policy's is carried by that policy", control_citations_resolve),
+    Rule("XRF004", "a cited control exists, and 'the X of control ID' names what that control is about",
+         control_citations_exist_and_fit),
     Rule("XRF003", "a policy named in a policy or a control statement is named by its title from its metadata, never "
          "a shortened one", policies_named_by_their_title),
+    Rule("WRD001", "no sentence breaks off at ', and', runs into the next with no space, or repeats a phrase in "
+         "brackets", wording_reads_written),
     Rule("TTL001", "an approver who holds an office is named by that office, never 'Policy Approver'",
          approver_named_by_office),
     Rule("CTL009", "each duty an evidence item proves (a control, or one merged into a small company's host) shares "

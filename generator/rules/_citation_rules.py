@@ -106,3 +106,60 @@ def citations_resolve(view: RuleInput) -> Iterator[Problem]:
                       f"section: {citation.sentence[:90]!r}",
                       "cite the section that states the duty (numbers move when a section is added or left out)",
                       line)
+
+
+# "control LOG-07", "controls ACC-03 and ACC-05"; and "the monthly availability report of control LOG-07".
+_CONTROL_ID = re.compile(r"\bcontrols?\s+(?P<ids>[A-Z]{2,4}-\d{2}(?:\s*(?:,|and|or)\s*[A-Z]{2,4}-\d{2})*)")
+_SUBJECT_OF = re.compile(r"\bthe\s+(?P<subject>(?:[\w-]+\s+){0,4}?[\w-]+)\s+(?:of|under|in)\s+control\s+"
+                         r"(?P<id>[A-Z]{2,4}-\d{2})\b", re.IGNORECASE)
+# Words that name no subject: cadences, articles, and the words any control statement may hold.
+_NOT_SUBJECT = frozenset(
+    "the a an this that each every its their our one same first last own other new "
+    "daily weekly monthly quarterly yearly annual semiannual twice hourly "
+    "review reviews record records ticket tickets duty duties run runs check checks step steps "
+    "rule rules control controls part result results".split())
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:6] for word in re.findall(r"[a-z]+", text.lower()) if len(word) > 3}
+
+
+def control_citations_exist_and_fit(view: RuleInput) -> Iterator[Problem]:
+    """A cited control exists for the company, and "the X of control ID" names what that control is about.
+
+    A typed id goes stale when a control is merged, renumbered or dropped, and a wrong one sends the
+    auditor to another duty: "the monthly availability report of control LOG-07" pointed at the synthetic
+    checks, while LOG-10 holds the report (issue #12, auditor read A29).
+    """
+    statements = view.statements
+    known = view.program.library.catalog.controls
+    for policy_id, body in view.rendered.items():
+        source = view.sources.get(policy_id)
+        where = source.where if source else policy_id
+
+        def line_of(offset: int, body: str = body, source: object = source) -> int | None:
+            start = body.rfind("\n", 0, offset) + 1
+            end = body.find("\n", offset)
+            snippet = body[start:end if end >= 0 else len(body)]
+            return source.locate(None, snippet) if source is not None else None  # type: ignore[attr-defined]
+
+        for match in _CONTROL_ID.finditer(body):
+            for cid in re.findall(r"[A-Z]{2,4}-\d{2}", match.group("ids")):
+                # A small company runs a lean-merged control in its host's run: still cited by its own id.
+                if cid in statements or cid in known and known[cid].merged_into in statements:
+                    continue
+                what = "which this company's program does not hold" if cid in known else "which no control has"
+                yield Problem(where, f"{policy_id} cites control {cid}, {what}",
+                              "cite the id of the control that states the duty (ids change when controls are "
+                              "merged or split; grep the controls files for the duty)", line_of(match.start()))
+        for match in _SUBJECT_OF.finditer(body):
+            cid = match.group("id")
+            statement = statements.get(cid) or (known[cid].statement if cid in known else None)
+            if statement is None:
+                continue
+            subject = {stem for stem in _stems(match.group("subject"))
+                       if not any(stem == word[:6] for word in _NOT_SUBJECT)}
+            if subject and not subject & _stems(statement):
+                yield Problem(where, f"{policy_id} names '{match.group(0)}', but {cid} is about something else: "
+                              f"{statement[:90]!r}",
+                              "cite the control whose statement holds that duty", line_of(match.start()))

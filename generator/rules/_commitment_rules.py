@@ -204,7 +204,9 @@ def audit_windows_abut(view: RuleInput) -> Iterator[Problem]:
 EVENT_TIMING = re.compile(
     r"\b(?:before (?:starting|joining|their (?:first day|start date|account)|the (?:first day|start date|account)"
     r"|(?:their|the|an?) [\w-]+ account is activated|access is granted)|prior to (?:starting|joining|their start)"
-    r"|at hire|upon (?:hire|joining)|on (?:their|the) first day)\b", re.IGNORECASE)
+    r"|at hire|upon (?:hire|joining)|on (?:their|the) first day"
+    # "reports suspected incidents at once" beside a one-hour reporting deadline (issue #12, auditor read A20)
+    r"|at once|immediately)\b", re.IGNORECASE)
 _WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
@@ -278,7 +280,12 @@ _CLOCK = re.compile(r"\s*(?:of|after|from|since|following|once)\s+((?:[\w'-]+\s+
 
 
 def _clock_starts(raw: str, entry: Commitment) -> Iterator[tuple[int, str]]:
-    """Yield (offset, words) for each clock start written after the deadline is printed in a template text."""
+    """Yield (offset, words) for each clock start written after the deadline is printed in a template text.
+
+    A deadline printed as "within N" with no start after it yields empty words: the reader takes its start
+    from the sentence ("for each confirmed incident ... decides within 24 hours"), which may be another event
+    than the deadline's one start (issue #12, auditor read A20).
+    """
     names = [f"commit.{entry.name}"] + ([entry.fact] if entry.fact else [])
     for expression in re.finditer(r"\{\{(.*?)\}\}", raw, re.DOTALL):
         if not any(re.search(rf"\b{re.escape(name)}\b", expression.group(1)) for name in names):
@@ -286,6 +293,8 @@ def _clock_starts(raw: str, entry: Commitment) -> Iterator[tuple[int, str]]:
         clock = _CLOCK.match(raw, expression.end())
         if clock:
             yield clock.start(1), clock.group(1)
+        elif entry.starts and re.search(r"\.within\b", expression.group(1)):
+            yield expression.start(), ""
 
 
 def _wrong_start(words: str, entry: Commitment) -> str | None:
@@ -309,6 +318,12 @@ def one_clock_per_deadline(view: RuleInput) -> Iterator[Problem]:
     for where, text, line_of in texts:
         for entry in entries:
             for offset, words in _clock_starts(text, entry):
+                if not words:
+                    yield Problem(where, f"the {entry.title} is printed with no start, so the sentence around it "
+                                  f"sets one; {entry.name} runs from one event everywhere: {entry.starts}",
+                                  f"write the clock after the deadline: '{{{{ commit.{entry.name}.within }}}} "
+                                  f"{entry.starts}'", line_of(offset))
+                    continue
                 wrong = _wrong_start(words, entry)
                 if wrong:
                     yield Problem(where, f"the {entry.title} runs here from '{' '.join(words.split())}', but "

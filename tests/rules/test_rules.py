@@ -189,6 +189,36 @@ def test_acknowledgement_sentences_that_print_the_named_deadlines_agree(tmp_path
     assert found(program(root, overrides={"acknowledgement_new_hire_days": 14}), "COM007") == []
 
 
+def test_a_reporting_duty_timed_at_once_beside_its_named_deadline_is_caught(tmp_path: Path) -> None:
+    # Auditor read A20: "reports suspected incidents at once" (POL-21 roles) and "immediately" (POL-01) beside
+    # the one-hour reporting deadline of INC-03.
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "Everyone reports suspected incidents at once to the Security Officer, who opens a ticket.")})
+    problems = found(program(root), "COM007")
+    assert [p.message.split("'")[1] for p in problems] == ["at once"]
+    assert problems[0].line == line_of(root / POLICY, "**2.2**")
+    assert "{{ commit.incident_report_staff.within }}" in problems[0].fix
+    root = make_library(tmp_path / "good", **{POLICY: with_statement(
+        "Everyone reports suspected incidents {{ commit.incident_report_staff.within }} of noticing them.")})
+    assert found(program(root), "COM007") == []
+
+
+def test_a_deadline_with_one_start_printed_without_it_is_caught(tmp_path: Path) -> None:
+    # Auditor read A20: INC-11 "for each confirmed incident ... decides within 24 hours" left the reader to
+    # start the clock at confirmation, while POL-21 and POL-28 start it at awareness.
+    root = make_library(tmp_path, **{CONTROLS: with_control(
+        "For each confirmed incident the Privacy Officer decides {{ commit.breach_decision.within }} whether notice "
+        "is owed, recorded in the incident ticket.", frequency="per-event")})
+    problems = found(program(root), "COM005")
+    assert len(problems) == 1 and "printed with no start" in problems[0].message
+    assert problems[0].where.endswith("POL-02.yaml") and problems[0].line == line_of(root / CONTROLS, "id: PMG-02")
+    assert "of the company becoming aware" in problems[0].fix
+    root = make_library(tmp_path / "good", **{CONTROLS: with_control(
+        "For each incident the Privacy Officer decides {{ commit.breach_decision.within }} of the company becoming "
+        "aware of it whether notice is owed, recorded in the incident ticket.", frequency="per-event")})
+    assert found(program(root), "COM005") == []
+
+
 def test_record_class_kept_shorter_than_audit_evidence_is_caught_at_its_catalog_line(tmp_path: Path) -> None:
     extra = """  change_record_retention:
     title: how long change records are kept
@@ -889,6 +919,38 @@ def test_a_control_cited_as_another_policys_must_be_carried_by_it(tmp_path: Path
     assert len(problems) == 1 and "cites control PMG-01 of POL-28, which that policy does not carry" in \
         problems[0].message
     assert problems[0].line == line_of(root / POLICY, "**2.2**")
+
+
+def test_a_control_cited_by_an_id_no_control_has_or_for_another_subject_is_caught(tmp_path: Path) -> None:
+    # Auditor read A29: "The monthly availability report of control LOG-07" where LOG-10 holds the report.
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        'The privacy notice review of control PRV-01 and the access review of control PMG-01 are filed.')})
+    assert found(program(root), "XRF004") == []
+    root = make_library(tmp_path / "bad", **{POLICY: with_statement(
+        'The monthly availability report of control PMG-01 is filed, and control PMG-07 keeps the minutes.')})
+    problems = found(program(root), "XRF004")
+    messages = sorted(p.message for p in problems)
+    assert len(problems) == 2, messages
+    assert "cites control PMG-07, which no control has" in messages[0]
+    assert "'The monthly availability report of control PMG-01', but PMG-01 is about something else" in messages[1]
+    assert {p.line for p in problems} == {line_of(root / POLICY, "**2.2**")}
+
+
+def test_wording_no_writer_would_leave_is_caught_at_its_line(tmp_path: Path) -> None:
+    # Auditor read A35: POL-18 4.6.3 broke off at ", and", the system description ran "in scope.Within"
+    # together, and program.md read "the penetration tester (penetration tester)".
+    root = make_library(tmp_path, **{POLICY: with_statement(
+        "The Security Officer reviews the list, and\n\n**2.3** Every category is in scope.Within the categories "
+        "in scope, the penetration tester (penetration tester) tests the network.")})
+    problems = found(program(root), "WRD001")
+    assert sorted(p.message.split(": ")[1] for p in problems) == [
+        "a phrase is followed by itself in brackets", "a sentence breaks off at ', and'",
+        "two sentences run together with no space after the full stop"]
+    assert {p.line for p in problems} == {line_of(root / POLICY, "**2.2**"), line_of(root / POLICY, "**2.3**")}
+    root = make_library(tmp_path / "good", **{POLICY: with_statement(
+        "The Security Officer reviews the list, and the CTO signs it. Every category is in scope. Within the "
+        "categories in scope, the penetration tester (Marlow Security) tests the network, e.g. the VPN.")})
+    assert found(program(root), "WRD001") == []
 
 
 def test_internal_incident_updates_slower_than_customer_status_updates_are_caught(tmp_path: Path) -> None:
