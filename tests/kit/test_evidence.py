@@ -75,7 +75,7 @@ def test_example_company_plan_holds_every_catalog_item_once(library: Library) ->
     ids = [row.item.id for row in plan.rows]
     # The example holds no card data, so the items of the card-data controls are not asked of it.
     assert ids == sorted(set(library.catalog.evidence) - CARD_DATA_ITEMS, key=id_order)
-    assert len(plan.controls) == 191  # the lean program of the 21-50 example: 38 of 229 merged
+    assert len(plan.controls) == 190  # the lean program of the 21-50 example: 38 of 228 merged (AUP-05 is in AST-04)
 
 
 def test_evidence_ids_sort_by_number_not_as_text(library: Library) -> None:
@@ -277,7 +277,7 @@ def test_page_groups_items_by_owner_under_a_summary(library: Library) -> None:
     lines = page.splitlines()
     assert lines[0] == "# Evidence plan"
     # 113: the eight items added so each control has a record on its own subject (EV-110 to EV-117, issue #12).
-    assert lines[2].startswith("113 evidence items prove the 191 controls in force (Security, Availability, ")
+    assert lines[2].startswith("113 evidence items prove the 190 controls in force (Security, Availability, ")
     assert "Type II observation window 1 January 2027 to 30 June 2027 (6 months): " in lines[2]
     headings = [line for line in lines if line.startswith("## ")]
     # The CEO approves payments and bank-detail changes (COC-05), so owns their evidence.
@@ -333,7 +333,7 @@ def set_tool(repo: Path, value: str) -> None:
 def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.csv"
     _, _, stderr = evidence(repo, "--format", "csv", "--out", str(out))
-    assert "Evidence plan: 105 items for 191 controls" in stderr
+    assert "Evidence plan: 105 items for 190 controls" in stderr
     with out.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     assert tuple(table[0]) == COLUMNS
