@@ -23,14 +23,14 @@ def _loads(library: Library, name: str, **overrides: object) -> dict[str, tuple[
     return {load.name: (len(load.controls), load.hours) for load in owner_loads(program)}
 
 
-def test_the_one_to_twenty_company_runs_177_controls_where_the_library_has_215_and_covers_every_criterion(
+def test_the_one_to_twenty_company_runs_176_controls_where_the_library_has_214_and_covers_every_criterion(
         library: Library) -> None:
     small = variant_program("nimbus-uk", library)
     same_company_larger = variant_program("nimbus-uk", library, {"headcount_band": "51-200"})
     # 4 of them are the card-data duties of a PCI DSS service provider (GOV-13, NET-08, NET-09, VUL-09).
     # The quarterly capacity review (AVL-04) is stated in POL-18 4.8.2 for every company (issue #13, T12).
-    assert len(same_company_larger.controls()) == 215
-    assert len(small.controls()) == 177
+    assert len(same_company_larger.controls()) == 214  # AUP-05 is part of AST-04 (issue #12, A14)
+    assert len(small.controls()) == 176
     assert all(row.covered for row in small.coverage())
     # Nothing a merged control addresses is lost: its host addresses it too.
     hosts = {c.id: c for c in small.controls()}
@@ -42,7 +42,7 @@ def test_the_one_to_twenty_company_runs_177_controls_where_the_library_has_215_a
 
 def test_merging_and_routing_lower_each_persons_load_in_both_reference_companies(library: Library) -> None:
     # Costed by the size-aware model of catalog/effort.yaml (tests/program/test_effort_model.py).
-    assert _loads(library, "nimbus-uk") == {"Mei Lin": (139, 1283.3), "Tom Reid": (38, 175.7)}
+    assert _loads(library, "nimbus-uk") == {"Mei Lin": (137, 1253.3), "Tom Reid": (39, 191.3)}
     assert _loads(library, "acme-us", headcount_band="21-50") == {
         "Priya Natarajan": (88, 1006.8), "Rahul Mehta": (63, 615.3), "Tomás Ferreira": (13, 89.1),
         "Grace Okafor": (18, 103.4), "Dana Whitfield": (8, 37.0)}
@@ -96,13 +96,13 @@ def test_a_routed_duty_names_its_small_company_owner_in_the_policy_and_the_matri
 def test_the_load_warning_says_when_no_assignment_of_roles_can_fit_the_program(library: Library) -> None:
     two_people = variant_program("nimbus-uk", library)
     warnings = load_warnings(two_people)
-    assert warnings[0] == "more than is plausible: Mei Lin (122 controls with manual evidence, 1283.3 hours a year)."
-    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 177 controls "
-                                  "in force take 1459 hours a year of the company's own people (beyond the 71 "
+    assert warnings[0] == "more than is plausible: Mei Lin (120 controls with manual evidence, 1253.3 hours a year)."
+    assert warnings[1].startswith("This is a physical limit, not a matter of who holds which role: the 176 controls "
+                                  "in force take 1445 hours a year of the company's own people (beyond the 71 "
                                   "contracted to Halden Engineering Ltd, Marlow Assurance Ltd and Redline Security "
-                                  "Ltd) and 160 of them need manual evidence, and the 2 people named in company.yml "
+                                  "Ltd) and 159 of them need manual evidence, and the 2 people named in company.yml "
                                   "can give 680 hours")
-    assert warnings[1].endswith("or contract an outside provider for about 779 hours a year.")
+    assert warnings[1].endswith("or contract an outside provider for about 765 hours a year.")
     assert "**Warning: one person carries more than is plausible.** This is a physical limit" in \
         program_page(two_people)
     # Five people whose Security Officer is full time: the CTO's load can move, so no physical limit is claimed.
@@ -197,7 +197,7 @@ def test_policyforge_new_prints_the_load_warning_of_the_company_it_made(
     monkeypatch.setattr(program_module, "load_program", lambda repo: variant_program("nimbus-uk", library))
     _warn_load(Path("nimbus-ledger"))
     err = capsys.readouterr().err
-    assert err.startswith("warning: more than is plausible: Mei Lin (122 controls with manual evidence, 1283.3 hours "
+    assert err.startswith("warning: more than is plausible: Mei Lin (120 controls with manual evidence, 1253.3 hours "
                           "a year).\n"
                           "  This is a physical limit")
 
