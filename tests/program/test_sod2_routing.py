@@ -1,0 +1,97 @@
+"""Nobody checks, signs off or approves their own work in the access program (issue #12, auditor read A4, A8, N5).
+
+A4: the Security Officer records each leaver's removals (HRS-06), so the only check of them is the Head of People's
+monthly reconciliation (HRS-08), never the Security Officer's own. A8: the Security Officer runs the access review and
+keeps the privileged-account inventory, so someone else checks that inventory and signs the report. N5: a system owner
+asking for access to their own system does not approve it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from policyforge.model import load_library
+from policyforge.model._library import Library
+from policyforge.program._lint import VARIANTS, variant_program
+from policyforge.rules import library_view
+
+COMPANIES = [*VARIANTS, "nimbus-uk"]
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _clause(body: str, number: str) -> str:
+    found = re.search(rf"\*\*{re.escape(number)}\*\*.*?(?=\*\*\d+\.\d+\.\d+\*\*|### |$)", body)
+    assert found, number
+    return found.group(0)
+
+
+def _step(body: str, heading: str, step: int) -> str:
+    found = re.search(rf"{re.escape(heading)}.*?\s{step}\. (.*?)(?=\s\d+\. |### |## |$)", body)
+    assert found, (heading, step)
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def texts(library: Library) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for name in COMPANIES:
+        program = variant_program(name, library)
+        view = library_view(program)
+        pol13 = _flat(program.render_body(program.policies["POL-13"]))
+        pol05 = _flat(program.render_body(program.policies["POL-05"]))
+        out[name] = {
+            "POL-13 4.3.2": _clause(pol13, "4.3.2"), "POL-13 4.4.3": _clause(pol13, "4.4.3"),
+            "POL-13 4.7.3": _clause(pol13, "4.7.3"),
+            "POL-13 5.1.5": _step(pol13, "Removing access when someone leaves", 5),
+            "POL-13 5.2.4": _step(pol13, "Running an access review", 4),
+            "POL-05 5.2.4": _step(pol05, "Leaver checklist", 4),
+            "ACC-02": _flat(view.statements["ACC-02"]), "ACC-05": _flat(view.statements["ACC-05"]),
+        }
+    return out
+
+
+@pytest.mark.parametrize("name", COMPANIES)
+def test_the_security_officer_never_checks_the_removals_they_record(texts: dict[str, dict[str, str]],
+                                                                    name: str) -> None:
+    got = texts[name]
+    for key in ("POL-13 4.4.3", "POL-13 5.1.5", "POL-05 5.2.4"):
+        assert not re.search(r"the Security Officer (?:checks|verifies)", got[key]), (name, key, got[key])
+        assert "the Head of People" in got[key] and "reconciliation" in got[key], (name, key, got[key])
+    assert "control HRS-08" in got["POL-13 4.4.3"]
+
+
+@pytest.mark.parametrize("name", COMPANIES)
+def test_someone_other_than_the_security_officer_signs_the_access_review(texts: dict[str, dict[str, str]],
+                                                                         name: str) -> None:
+    got = texts[name]
+    for key in ("POL-13 4.7.3", "POL-13 5.2.4", "ACC-05"):
+        assert "The Security Officer signs" not in got[key] and "Security Officer signs" not in got[key], (name, key)
+        assert "signs the report" in got[key] or "report signed" in got[key], (name, key, got[key])
+        assert "inventory" in got[key], (name, key, got[key])
+
+
+def test_where_the_cto_is_security_officer_the_ceo_signs_the_access_review(texts: dict[str, dict[str, str]]) -> None:
+    assert "the Chief Executive Officer (the CTO is the Security Officer) checks the Security Officer's " \
+        "inventory of privileged and break-glass accounts (4.5.1) against the exports and signs the report" \
+        in texts["nimbus-uk"]["POL-13 4.7.3"]
+    assert "signed, by the Chief Executive Officer, never by the Security Officer" in texts["nimbus-uk"]["ACC-05"]
+    assert "the Chief Technology Officer checks the Security Officer's inventory" in texts["example"]["POL-13 4.7.3"]
+
+
+@pytest.mark.parametrize("name", COMPANIES)
+def test_a_system_owner_never_approves_their_own_request(texts: dict[str, dict[str, str]], name: str) -> None:
+    got = texts[name]
+    assert "No approval ever comes from the requester: where the system owner asks for access to their own " \
+        "system, the second approver, the Security Officer, gives the approval in the system owner's place" \
+        in got["POL-13 4.3.2"]
+    assert "no approval comes from the requester: the Security Officer approves in the place of a system owner " \
+        "who asks for access to their own system" in got["ACC-02"]
