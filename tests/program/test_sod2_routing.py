@@ -4,6 +4,10 @@ A4: the Security Officer records each leaver's removals (HRS-06), so the only ch
 monthly reconciliation (HRS-08), never the Security Officer's own. A8: the Security Officer runs the access review and
 keeps the privileged-account inventory, so someone else checks that inventory and signs the report. N5: a system owner
 asking for access to their own system does not approve it.
+
+A7: the Security Officer may change log retention, so the audit trail of retention changes (POL-11 4.6.1, POL-18
+4.3.3) and the confirmation that retention settings are unchanged (LOG-09, RET-07) go to the Security Officer's
+reviewer.
 """
 
 from __future__ import annotations
@@ -48,6 +52,9 @@ def texts(library: Library) -> dict[str, dict[str, str]]:
         view = library_view(program)
         pol13 = _flat(program.render_body(program.policies["POL-13"]))
         pol05 = _flat(program.render_body(program.policies["POL-05"]))
+        pol11 = _flat(program.render_body(program.policies["POL-11"]))
+        pol18 = _flat(program.render_body(program.policies["POL-18"]))
+        reviewer = program.context(program.policies["POL-13"])["people"]["security_officer_reviewer"]["phrase"]
         out[name] = {
             "POL-13 4.3.2": _clause(pol13, "4.3.2"), "POL-13 4.4.3": _clause(pol13, "4.4.3"),
             "POL-13 4.7.3": _clause(pol13, "4.7.3"),
@@ -55,6 +62,10 @@ def texts(library: Library) -> dict[str, dict[str, str]]:
             "POL-13 5.2.4": _step(pol13, "Running an access review", 4),
             "POL-05 5.2.4": _step(pol05, "Leaver checklist", 4),
             "ACC-02": _flat(view.statements["ACC-02"]), "ACC-05": _flat(view.statements["ACC-05"]),
+            "POL-11 4.6.1": _clause(pol11, "4.6.1"), "POL-18 4.3.3": _clause(pol18, "4.3.3"),
+            "LOG-09": _flat(view.statements["LOG-09"]),
+            "RET-07": _flat(program.render_statement(library.catalog.controls["RET-07"], program.policies["POL-11"])),
+            "reviewer": reviewer,
         }
     return out
 
@@ -95,3 +106,25 @@ def test_a_system_owner_never_approves_their_own_request(texts: dict[str, dict[s
         in got["POL-13 4.3.2"]
     assert "no approval comes from the requester: the Security Officer approves in the place of a system owner " \
         "who asks for access to their own system" in got["ACC-02"]
+
+
+@pytest.mark.parametrize("name", COMPANIES)
+def test_retention_changes_are_reviewed_by_the_security_officers_reviewer(texts: dict[str, dict[str, str]],
+                                                                          name: str) -> None:
+    got = texts[name]
+    reviewer = got["reviewer"]
+    assert reviewer and "Security Officer" not in reviewer
+    assert f"the platform's audit trail of these changes is reviewed by {reviewer}" in got["POL-11 4.6.1"]
+    assert f"audit trail of such changes is reviewed quarterly by {reviewer}, not by the Security Officer" \
+        in got["POL-18 4.3.3"]
+    for key in ("LOG-09", "RET-07"):
+        assert f"is confirmed from the platform's audit trail by {reviewer}, never by the person who made it" \
+            in got[key], (name, key, got[key])
+
+
+def test_where_the_cto_is_security_officer_the_ceo_reviews_retention_changes(texts: dict[str, dict[str, str]]) -> None:
+    assert "reviewed quarterly by the Chief Executive Officer, not by the Security Officer, who can change " \
+        "retention, so nobody" in texts["nimbus-uk"]["POL-18 4.3.3"]
+    assert "reviewed quarterly by the Chief Technology Officer, not by the Security Officer, who can change " \
+        "retention; a change the CTO made is reviewed by the Security Officer" in texts["example"]["POL-18 4.3.3"]
+
