@@ -17,6 +17,7 @@ import re
 import pytest
 from policyforge.model import load_library
 from policyforge.model._library import Library
+from policyforge.program._companion import companion_pages
 from policyforge.program._lint import VARIANTS, variant_program
 from policyforge.rules import library_view
 
@@ -30,6 +31,19 @@ def library() -> Library:
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def _risk_rows(register: str) -> dict[str, list[str]]:
+    """Return the inherent-risk rows of the risk register by risk id."""
+    lines = register.split("## 1. Inherent risks", 1)[1].splitlines()
+    start = next(number for number, line in enumerate(lines) if line.startswith("|"))
+    rows: dict[str, list[str]] = {}
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        rows[cells[0]] = cells
+    return rows
 
 
 def _clause(body: str, number: str) -> str:
@@ -128,3 +142,43 @@ def test_where_the_cto_is_security_officer_the_ceo_reviews_retention_changes(tex
     assert "reviewed quarterly by the Chief Technology Officer, not by the Security Officer, who can change " \
         "retention; a change the CTO made is reviewed by the Security Officer" in texts["example"]["POL-18 4.3.3"]
 
+
+
+@pytest.mark.parametrize("name", ["example", "nimbus-uk", "five-people"])
+def test_nobody_accepts_a_risk_they_own(library: Library, name: str) -> None:
+    # A10/N10: R-24 is a medium risk the CEO owns, but was "accepted by the Chief Executive Officer" while POL-07
+    # 4.5.3 gave medium risks to the Security Officer and low ones to their own owner.
+    program = variant_program(name, library)
+    pol07 = _flat(program.render_body(program.policies["POL-07"]))
+    rule = _clause(pol07, "4.5.3")
+    assert "the risk owner for low" not in rule
+    overseer = program.context(program.policies["POL-07"])["gov"]["overseer"]
+    assert "Nobody accepts a risk they own, under whichever of their offices they own it: a low or medium risk the " \
+        "Security Officer owns is accepted by the Chief Executive Officer, and a high risk the Chief Executive " \
+        f"Officer owns by {overseer}." in rule
+    register = companion_pages(program)["companion/risk-register.md"]
+    rows = _risk_rows(register)
+    assert rows["R-24"][4].startswith("Accept: By the Security Officer, the authority for a medium risk, and not by "
+                                      "the Chief Executive Officer who owns it")
+    pol22 = _flat(program.render_body(program.policies["POL-22"]))
+    assert "the Security Officer accepts it as a medium risk under section 4.5.3" in pol22
+    assert "The Chief Executive Officer accepts that gap" not in pol22
+    # R-11 was labelled "Transfer" while its plan lists only controls that reduce it.
+    assert rows["R-11"][4].startswith("Reduce: Due diligence before signature")
+
+
+@pytest.mark.parametrize("name", COMPANIES)
+def test_the_security_officer_neither_grades_their_own_deficiency_nor_rewrites_filed_evidence(
+        library: Library, name: str) -> None:
+    # N9/A9/C13: POL-26 4.5.2 had the Security Officer classify deficiencies in controls they own, and 4.2.4 let the
+    # Security Officer and control owners write (and so rewrite) the evidence of their own controls.
+    program = variant_program(name, library)
+    pol26 = _flat(program.render_body(program.policies["POL-26"]))
+    reviewer = program.context(program.policies["POL-26"])["people"]["security_officer_reviewer"]["phrase"]
+    assert "Security Officer" not in reviewer
+    assert "The classification of a deficiency in a control the Security Officer owns is confirmed by " \
+        f"{reviewer}, who records the confirmation" in _clause(pol26, "4.5.2")
+    store = _clause(pol26, "4.2.4")
+    assert "writable only by" not in store
+    assert "the evidence store is append-only" in store and "can edit or delete a filed record" in store
+    assert "a correction is filed as a new record" in store
