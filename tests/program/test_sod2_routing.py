@@ -182,3 +182,16 @@ def test_the_security_officer_neither_grades_their_own_deficiency_nor_rewrites_f
     assert "writable only by" not in store
     assert "the evidence store is append-only" in store and "can edit or delete a filed record" in store
     assert "a correction is filed as a new record" in store
+
+
+@pytest.mark.parametrize("name", COMPANIES)
+def test_the_admin_list_and_break_glass_approval_are_not_the_ctos_own(library: Library, name: str) -> None:
+    # N14/C11/A32: POL-13 4.5.3 let the CTO name the standing administrators, the CTO among them, with nobody
+    # approving; 5.3 step 1 rested on a spoken approval with no record before the vault was opened.
+    program = variant_program(name, library)
+    pol13 = _flat(program.render_body(program.policies["POL-13"]))
+    admins = _clause(pol13, "4.5.3")
+    approver = admins.split("the list is approved by ", 1)[1].split(",")[0]
+    assert approver and "Chief Technology Officer" not in approver and "Security Officer" not in approver, approver
+    step = _step(pol13, "Using a break-glass account", 1)
+    assert "is written in the incident channel and the incident ticket before the vault is opened" in step
