@@ -15,10 +15,27 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from policyforge.model import Library
 from policyforge.render import markdown_to_html
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = REPO_ROOT / "policy_templates"
+
+
+def library_copy_with(tmp_path: Path, relative: str, old: str, new: str) -> tuple[Library, Path]:
+    """Return a copy of the library with ``old`` replaced by ``new`` in one file (a seeded defect), and that file.
+
+    The first value is the copy loaded as a ``Library``; tests seed one contradiction and show a rule catching it.
+    """
+    from policyforge.model import load_library
+
+    root = tmp_path / "lib"
+    shutil.copytree(LIBRARY, root)
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_library(root), path
 # `policyforge new` dates a company from today (SOURCE_DATE_EPOCH when set); every test and the commands
 # it runs make the example company on its own effective date, 2026-12-01, unless the test pins another.
 EXAMPLE_DAY_EPOCH = "1796083200"

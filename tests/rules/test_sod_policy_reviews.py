@@ -6,12 +6,11 @@ reviewer, while POL-12 4.4.3, the statement people follow, had the CTO approve e
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LIBRARY
+from conftest import LIBRARY, library_copy_with
 from policyforge._errors import Problem
 from policyforge.model import load_library
 from policyforge.model._library import Library
@@ -35,15 +34,6 @@ def library() -> Library:
     return load_library()
 
 
-def _copy(tmp_path: Path, relative: str, old: str, new: str) -> tuple[Library, Path]:
-    root = tmp_path / "lib"
-    shutil.copytree(LIBRARY, root)
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return load_library(root), path
-
 
 def _problems(library: Library, layout: str | dict[str, Any]) -> list[Problem]:
     answers = LAYOUTS[layout] if isinstance(layout, str) else layout
@@ -57,7 +47,7 @@ def _line(path: Path, needle: str) -> int:
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_a_policy_statement_leaving_the_reviewer_their_own_approval_is_caught(tmp_path: Path, layout: str) -> None:
     # Seed the old POL-12 4.4.3: the CTO approves every key administrator, their own membership included.
-    copy, path = _copy(tmp_path, POL12, ROUTED, ".")
+    copy, path = library_copy_with(tmp_path, POL12, ROUTED, ".")
     problems = [p for p in _problems(copy, layout) if p.message.startswith("SOD007 POL-12 4.4.3")]
     assert len(problems) == 1, problems
     [problem] = problems
@@ -84,7 +74,7 @@ def test_a_statement_that_says_whose_work_its_checker_approves_is_not_their_own(
     pol19 = "policies/POL-19-change-management.md"
     said = ", as the CTO, the only engineer, wrote it, so nobody approves their own change."
     assert [p for p in _problems(load_library(), "maple-no-pii") if "POL-19" in p.message] == []
-    copy, path = _copy(tmp_path, pol19, said, ".")
+    copy, path = library_copy_with(tmp_path, pol19, said, ".")
     [problem] = [p for p in _problems(copy, "maple-no-pii") if "POL-19 4.7.3" in p.message]
     assert "its only reviewer is Priya Natarajan, who as Security Officer" in problem.message
     assert problem.where == str(path) and problem.line == _line(path, "**4.7.3**")
@@ -97,7 +87,7 @@ def test_an_approval_of_what_a_customer_asked_for_is_nobodys_own_work(tmp_path: 
     ctoso = {"headcount_band": "51-200", "security_officer_name": "Rahul Mehta",
              "security_officer_email": "rahul.mehta@acme.example"}
     assert [p for p in _problems(load_library(), ctoso) if "POL-01" in p.message] == []
-    copy, path = _copy(tmp_path, "policies/POL-01-information-security.md", "any customer-requested change",
+    copy, path = library_copy_with(tmp_path, "policies/POL-01-information-security.md", "any customer-requested change",
                        "any change")
     [problem] = [p for p in _problems(copy, ctoso) if "POL-01 4.10.2" in p.message]
     assert problem.where == str(path) and problem.line == _line(path, "**4.10.2**")

@@ -7,12 +7,11 @@ caught with file, line and fix, or shows the text routing the check to someone e
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LIBRARY
+from conftest import LIBRARY, library_copy_with
 from policyforge import FactsError, PolicyforgeError, facts_from_answers
 from policyforge._errors import Problem
 from policyforge.adapters._command import ExitCode
@@ -129,16 +128,6 @@ def library() -> Library:
     return load_library()
 
 
-def _copy(tmp_path: Path, relative: str, old: str, new: str) -> tuple[Library, Path]:
-    """Return a copy of the library with ``old`` replaced by ``new`` in one file, and that file's path."""
-    root = tmp_path / "lib"
-    shutil.copytree(LIBRARY, root)
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return load_library(root), path
-
 
 def _problems(library: Library, layout: str, code: str) -> list[Problem]:
     return run_rules(library_view(variant_program("example", library, LAYOUTS[layout])), [code])
@@ -166,7 +155,7 @@ def test_a_quorum_counted_in_roles_is_caught_where_one_person_holds_two_of_them(
     start = text.index("{% if gov.shared %}: {{ gov.members_count }}, {{ gov.members_text }}{% endif %}. It is quorate "
                        "when at least {{ gov.quorum_words }} different people attend, among them")
     end = text.index("{% endif %}.", text.index("so all {{ gov.quorum_words }} attend", start)) + len("{% endif %}.")
-    copy, path = _copy(tmp_path, pol01, text[start:end], ". " + OLD_QUORUM)
+    copy, path = library_copy_with(tmp_path, pol01, text[start:end], ". " + OLD_QUORUM)
     [problem] = _problems(copy, "ctoso", "SOD008")
     assert problem.where == str(path) and problem.line == _line(path, OLD_QUORUM)
     assert "Rahul Mehta holds Chief Technology Officer and Security Officer" in problem.message
@@ -196,8 +185,9 @@ def _section(library: Library, layout: str, policy: str, number: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ T-4
 def test_a_trust_site_review_signed_off_by_its_keeper_is_caught(tmp_path: Path) -> None:
-    copy, path = _copy(tmp_path, "controls/POL-01.yaml", "are reviewed by {{\n      people.trust_signer.phrase }}",
-                       "are reviewed by the {{ owner_of('GOV-09') }}")
+    copy, path = library_copy_with(tmp_path, "controls/POL-01.yaml",
+                                   "are reviewed by {{\n      people.trust_signer.phrase }}",
+                                   "are reviewed by the {{ owner_of('GOV-09') }}")
     [problem] = [p for p in _problems(copy, "ctoso", "SOD007") if "control GOV-09:" in p.message]
     assert "GOV-09" in problem.message and "Rahul Mehta" in problem.message
     assert problem.where == str(path) and problem.line == _line(path, "id: GOV-09")
@@ -264,7 +254,7 @@ ROUTES = [
                          ids=[f"{r[1]}-{n}" for n, r in enumerate(ROUTES)])
 def test_a_cto_check_of_the_ctos_own_work_is_caught_once_its_routing_is_removed(
         tmp_path: Path, relative: str, control: str, old: str, new: str) -> None:
-    copy, path = _copy(tmp_path, relative, old, new)
+    copy, path = library_copy_with(tmp_path, relative, old, new)
     problems = [p for p in _problems(copy, "nimbus", "SOD007") if f"control {control}:" in p.message]
     assert len(problems) == 1, problems
     [problem] = problems
@@ -276,7 +266,8 @@ def test_a_cto_check_of_the_ctos_own_work_is_caught_once_its_routing_is_removed(
 def test_a_review_that_names_no_reviewer_is_its_owners_and_is_caught(tmp_path: Path, layout: str) -> None:
     # BCP-05 before issue #12: "a recovery runbook reviewed every year" names nobody, so the CTO who owns the
     # control and keeps the runbooks reviewed them, in every layout.
-    copy, path = _copy(tmp_path, "controls/POL-22.yaml", "that the CTO reviews every year", "reviewed every year")
+    copy, path = library_copy_with(tmp_path, "controls/POL-22.yaml", "that the CTO reviews every year",
+                                   "reviewed every year")
     text = path.read_text(encoding="utf-8")
     start = text.index("; as the CTO", text.index("id: BCP-05"))
     path.write_text(text[:start] + "." + text[text.index("\n    owner:", start):], encoding="utf-8")
