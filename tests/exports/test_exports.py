@@ -260,7 +260,7 @@ def test_docx_of_pol_13_holds_its_title_metadata_statements_and_history(docx_dir
     assert metadata["Owner"] == "Security Officer (Priya Natarajan)"
     assert metadata["Approver"] == "Chief Executive Officer (Dana Whitfield)"
     assert metadata["Document"] == "ACME-POL-13, version 1.0"
-    assert metadata["Criteria"] == "CC5.1, CC6.1, CC6.2, CC6.3"
+    assert metadata["Criteria"] == "CC2.1, CC5.1, CC6.1, CC6.2, CC6.3, CC6.7"
     statement = next(p for p in document.paragraphs if p.text.startswith("4.1.1 Access is granted by role."))
     assert statement.runs[0].text == "4.1.1" and statement.runs[0].bold
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == ["1. Purpose", "2. Scope"]

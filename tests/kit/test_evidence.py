@@ -333,11 +333,11 @@ def set_tool(repo: Path, value: str) -> None:
 def test_csv_reads_back_with_one_row_per_item(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.csv"
     _, _, stderr = evidence(repo, "--format", "csv", "--out", str(out))
-    assert "Evidence plan: 105 items for 190 controls" in stderr
+    assert "Evidence plan: 113 items for 190 controls" in stderr
     with out.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     assert tuple(table[0]) == COLUMNS
-    assert len(table) == 106  # a header and the 105 evidence items
+    assert len(table) == 114  # a header and the 113 evidence items
     row = dict(zip(COLUMNS, next(r for r in table if r[0] == "EV-21"), strict=True))
     assert row["Evidence"] == "User access reviews"
     # ACC-03's conflict review runs at its named cadence (monthly), the most frequent control EV-21 proves.
@@ -367,8 +367,8 @@ def test_xlsx_has_the_same_rows_a_frozen_filtered_header_and_set_widths(repo: Pa
     with (tmp_path / "plan.csv").open(encoding="utf-8", newline="") as handle:
         assert cells == list(csv.reader(handle))
     assert sheet.freeze_panes == "A2"
-    # 105 items and the header; 18 columns, the last the frequencies of the controls.
-    assert sheet.auto_filter.ref == "A1:R106"
+    # 113 items and the header; 18 columns, the last the frequencies of the controls.
+    assert sheet.auto_filter.ref == "A1:R114"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["C"].width == 70 and sheet.column_dimensions["A"].width == 8
     assert sheet["G2"].value == 1 and sheet["G2"].data_type == "n"  # counts are numbers, for sorting

@@ -261,7 +261,7 @@ def test_an_approved_policy_keeps_its_approval_and_takes_a_control_added_upstrea
     assert meta["version"] == "1.1" and str(meta["effective_date"]) == "2027-03-01"
     assert [entry["summary"] for entry in meta["history"]] == [
         "Initial adoption of the policy", "Tighter wording"]
-    assert meta["controls"][-1] == "ACC-99" and "CC7.2" in meta["criteria"]
+    assert "ACC-99" in meta["controls"] and "CC7.2" in meta["criteria"]
     # The new control changes what readers see of version 1.1, so the approver approves it again.
     code, out = check(repo, release)
     assert code == 1 and "what readers see differs from what version 1.1 approved" in out, out
