@@ -698,10 +698,11 @@ def page_keys(program: Program) -> dict[str, str]:
 def retired_ids(ids: list[str]) -> list[str]:
     """Return the numbers missing below the highest of each series (``GOV-01`` when ``GOV-02`` is the lowest)."""
     series: dict[str, set[int]] = {}
+    width: dict[str, int] = {}
     for identifier in ids:
         prefix, _, number = identifier.rpartition("-")
         if number.isdigit():
             series.setdefault(prefix, set()).add(int(number))
-    width = {prefix: max(len(i.rpartition("-")[2]) for i in ids if i.rpartition("-")[0] == prefix) for prefix in series}
+            width[prefix] = max(width.get(prefix, 0), len(number))
     return [f"{prefix}-{n:0{width[prefix]}d}" for prefix, numbers in sorted(series.items())
             for n in range(1, max(numbers)) if n not in numbers]

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from .._errors import Problem
-from ._git import GitNotFound, git
+from ._git import _git_or_nothing
 from ._layout import POLICIES_DIR, RETIRED_DIR
 from ._logo import Logo, check_logo
 
@@ -145,10 +145,7 @@ def committed_build_files(repo: Path) -> list[Problem]:
 
     Outside a git repository, or without git, nothing is tracked and nothing is refused.
     """
-    try:
-        listed = git(repo, "ls-files", "-z", "--", *BUILD_FOLDERS)
-    except GitNotFound:
-        return []
+    listed = _git_or_nothing(repo, "ls-files", "-z", "--", *BUILD_FOLDERS)
     if listed.returncode != 0:
         return []
     by_folder: dict[str, list[str]] = {}
